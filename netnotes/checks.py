@@ -1,0 +1,55 @@
+"""Checks that look across notes: duplicate ids and wikilinks in note bodies.
+
+Checks that look at one field live with the field's reading (``fields.py``, ``loader.py``);
+these need the whole vault. Each returns problems as values.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .discover import NoteFile
+from .notes import Note
+from .problems import Problem, problem
+from .refs import WIKILINK_RE, RefIndex, key, wikilink_target
+
+
+def check_duplicate_ids(
+    by_kind: dict[str, list[tuple[NoteFile, Note]]],
+) -> tuple[dict[str, list[tuple[NoteFile, Note]]], list[Problem]]:
+    """Ids are unique per kind across subfolders; the first file by path keeps the id."""
+    unique: dict[str, list[tuple[NoteFile, Note]]] = {}
+    problems: list[Problem] = []
+    for kind, items in by_kind.items():
+        first: dict[str, str] = {}
+        kept = []
+        for file, note in items:
+            if file.id in first:
+                problems.append(problem(file.path, 1, 1, "NN114",
+                                        f"duplicate id '{file.id}': {first[file.id]} has the same file name;"
+                                        " rename one of them"))
+                continue
+            first[file.id] = file.path
+            kept.append((file, note))
+        unique[kind] = kept
+    return unique, problems
+
+
+def check_wikilinks(notes: Iterable[Note], index: RefIndex, note_ids: set[str]) -> list[Problem]:
+    """``[[...]]`` in a body that names no contact (nor any other note) is a warning."""
+    problems: list[Problem] = []
+    for note in notes:
+        body = note.body
+        if "[[" not in body:
+            continue
+        for match in WIKILINK_RE.finditer(body):
+            target = wikilink_target(match.group(1))
+            if not target:
+                continue
+            if index.find(target) is not None or key(target) in note_ids:
+                continue
+            line = note.body_line + body.count("\n", 0, match.start())
+            column = match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1
+            problems.append(problem(note.path, line, column, "NN204",
+                                    f"wikilink [[{target}]] matches no contact"))
+    return problems

@@ -1,0 +1,112 @@
+"""The ``netnotes`` command: parses options, calls one library function, prints its result.
+
+Exit codes (the contract's section 6): 0 fine, 1 the vault has errors (or warnings under
+``--strict``), 2 wrong usage or an unreadable vault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .discover import VaultError, find_vault
+from .loader import LoadResult, load_vault
+from .problems import format_json, format_text, has_errors
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class VaultUnusable(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+class Context:
+    def __init__(self, vault: str | None) -> None:
+        self.vault_option = vault
+
+    @property
+    def root(self) -> Path:
+        try:
+            return find_vault(self.vault_option)
+        except VaultError as err:
+            raise VaultUnusable(str(err)) from None
+
+    def load(self) -> LoadResult:
+        try:
+            return load_vault(self.root)
+        except VaultError as err:
+            raise VaultUnusable(str(err)) from None
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date as YYYY-MM-DD", param, ctx)
+
+
+DATE = DateParam()
+
+
+def report_problems(result: LoadResult) -> None:
+    """Problems of a command that is not `check`: on stderr, so stdout stays its output."""
+    if result.problems:
+        click.echo(format_text(result.problems), nl=False, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="netnotes")
+@click.option("--vault", metavar="DIR", envvar="NETNOTES_VAULT",
+              help="The vault folder. Default: the nearest folder upward with netnotes.yaml, else the current folder.")
+@click.pass_context
+def main(ctx: click.Context, vault: str | None) -> None:
+    """netnotes: a plain-text personal CRM for professional networking.
+
+    Your network is Markdown notes with YAML front matter in contacts/, interactions/ and asks/.
+    """
+    ctx.obj = Context(vault)
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+def init(folder: Path | None) -> None:
+    """Make a new vault in FOLDER (default: the current folder)."""
+    from .scaffold import InitError, init_vault
+
+    target = folder or Path.cwd()
+    try:
+        made = init_vault(target)
+    except InitError as err:
+        raise VaultUnusable(str(err)) from None
+    for path in made:
+        click.echo(path)
+    click.echo(f"New vault in {target}. Add a contact: netnotes --vault {target} new contact 'Jane Doe'", err=True)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+def check(ctx: Context, strict: bool, fmt: str) -> None:
+    """Report every problem in the vault, like a linter (FILE:LINE:COL: severity CODE message)."""
+    result = ctx.load()
+    problems = result.problems
+    click.echo(format_json(problems) if fmt == "json" else format_text(problems), nl=False)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    v = result.vault
+    click.echo(f"{len(v.contacts)} contacts, {len(v.interactions)} interactions, {len(v.asks)} asks: "
+               f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True)
+    sys.exit(EXIT_PROBLEMS if has_errors(problems, strict) else EXIT_OK)

@@ -1,0 +1,103 @@
+"""Reading ``netnotes.yaml``: the vault's title, horizon, circles and extra kinds.
+
+Every key is optional and a missing file means the defaults. A bad value is reported like any
+note's problem, with its line, and the default is used in its place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .dates import Duration
+from .discover import CONFIG_FILE
+from .fields import FieldReader, as_text, describe, near_miss
+from .model import Config
+from .notes import MAX_NOTE_BYTES, Field, parse_fields
+from .problems import Problem, problem
+
+KNOWN_KEYS = ("title", "owner", "horizon", "default_cadence", "circles", "kinds", "output")
+
+TEMPLATE = """\
+# netnotes settings. Every key is optional.
+title: My network          # the dashboard's title
+owner:                     # your name, shown on the dashboard
+horizon: 14d               # how far ahead "due soon" looks (d, w, m, y)
+default_cadence: never     # keep-in-touch cadence for contacts with no circle or cadence
+circles:                   # circle name -> keep-in-touch cadence
+  inner: 3w
+  active: 2m
+  wider: 6m
+kinds: []                  # extra interaction kinds, e.g. [podcast]
+output: _site              # where `netnotes build` writes the dashboard
+"""
+
+
+def load_config(root: Path) -> tuple[Config, list[Problem]]:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config(), []
+    try:
+        data = path.read_bytes()[: MAX_NOTE_BYTES + 1]
+        text = data.decode("utf-8").lstrip("\ufeff")
+    except OSError as err:
+        return Config(), [problem(CONFIG_FILE, 1, 1, "NN100", f"cannot read file: {err.strerror or err}")]
+    except UnicodeDecodeError:
+        return Config(), [problem(CONFIG_FILE, 1, 1, "NN100", "not valid UTF-8; save the file as UTF-8")]
+    if not text.strip():
+        return Config(), []
+    fields, problems = parse_fields(text, CONFIG_FILE, line_offset=0)
+    if fields is None:
+        return Config(), problems
+    read = FieldReader(CONFIG_FILE, fields, problems)
+    defaults = Config()
+    for key, f in fields.items():
+        if key not in KNOWN_KEYS:
+            hint = near_miss(key, KNOWN_KEYS)
+            tip = f" (did you mean '{hint}'?)" if hint else f"; known keys: {', '.join(KNOWN_KEYS)}"
+            read.report((f.key_line, f.key_column), "NN205", f"unknown key '{key}' in {CONFIG_FILE}{tip}")
+    horizon = read.duration("horizon") or defaults.horizon
+    if horizon.is_never:
+        read.report(fields["horizon"], "NN111", "'horizon' cannot be 'never'; use a duration like 14d")
+        horizon = defaults.horizon
+    output = read.text("output") or defaults.output
+    if os.path.isabs(output):
+        read.report(fields["output"], "NN118", "'output' must be a path relative to the vault")
+        output = defaults.output
+    config = Config(
+        title=read.text("title") or defaults.title,
+        owner=read.text("owner"),
+        horizon=horizon,
+        default_cadence=read.duration("default_cadence") or defaults.default_cadence,
+        circles=_circles(read),
+        kinds=_kinds(read),
+        output=output,
+    )
+    return config, problems
+
+
+def _circles(read: FieldReader) -> tuple[tuple[str, Duration], ...]:
+    f = read.get("circles")
+    if f is None:
+        return ()
+    if not isinstance(f.value, dict):
+        read.report(f, "NN109", f"'circles' should be a mapping of circle name to cadence, got {describe(f.value)}")
+        return ()
+    circles = []
+    for name, value in f.value.items():
+        line, column = (f.entries or {}).get(name, (f.line, f.column))
+        sub = FieldReader(read.path, {name: Field(name, value, line, column, line, column)}, read.problems)
+        cadence = sub.duration(name)
+        if cadence is not None:
+            circles.append((name, cadence))
+    return tuple(circles)
+
+
+def _kinds(read: FieldReader) -> tuple[str, ...]:
+    f = read.get("kinds")
+    if f is None:
+        return ()
+    if not isinstance(f.value, list):
+        read.report(f, "NN109", f"'kinds' should be a list of words, got {describe(f.value)}")
+        return ()
+    return tuple(k.strip() for k in (as_text(v) for v in f.value) if k and k.strip())

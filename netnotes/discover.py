@@ -1,0 +1,103 @@
+"""Finding the vault and the note files in it.
+
+Only ``contacts/``, ``interactions/`` and ``asks/`` are read. Hidden files and folders are
+skipped, and anything that resolves (through a symlink) outside the vault is neither followed
+nor read, so a vault cannot be made to leak files from elsewhere into its dashboard.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem, problem
+
+CONFIG_FILE = "netnotes.yaml"
+KINDS = ("contacts", "interactions", "asks")
+
+
+class VaultError(Exception):
+    """The vault itself cannot be used (missing folder, not a folder): exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFile:
+    kind: str  # contacts | interactions | asks
+    path: str  # vault-relative, '/'-separated
+    abspath: str
+
+    @property
+    def id(self) -> str:
+        return self.path.rsplit("/", 1)[-1][:-3].casefold()
+
+
+def find_vault(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """``--vault`` if given; else the nearest folder upward holding netnotes.yaml; else cwd."""
+    if explicit is not None:
+        root = Path(explicit)
+        if not root.exists():
+            raise VaultError(f"vault folder '{root}' does not exist")
+        if not root.is_dir():
+            raise VaultError(f"vault '{root}' is not a folder")
+        return root.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return here
+
+
+def discover(root: Path) -> tuple[list[NoteFile], list[Problem]]:
+    """Every note file of the vault, sorted by path, plus warnings for skipped symlinks."""
+    real_root = os.path.realpath(root)
+    files: list[NoteFile] = []
+    problems: list[Problem] = []
+    for kind in KINDS:
+        _walk(real_root, str(root), kind, kind, files, problems, set())
+    files.sort(key=lambda f: f.path)
+    return files, problems
+
+
+def _inside(real_root: str, real: str) -> bool:
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
+          problems: list[Problem], seen: set[str]) -> None:
+    folder = os.path.join(root, rel)
+    real = os.path.realpath(folder)
+    if not _inside(real_root, real):
+        problems.append(problem(rel, 1, 1, "NN206",
+                                f"'{rel}' links outside the vault (to {real}); it was not read"))
+        return
+    if real in seen:  # a symlink loop inside the vault
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as err:
+        problems.append(problem(rel, 1, 1, "NN100", f"cannot read folder: {err.strerror or err}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        entry_rel = f"{rel}/{entry.name}"
+        try:
+            is_link = entry.is_symlink()
+            if is_link:
+                target = os.path.realpath(entry.path)
+                if not _inside(real_root, target):
+                    problems.append(problem(entry_rel, 1, 1, "NN206",
+                                            f"symlink points outside the vault (to {target}); it was not read"))
+                    continue
+            mode = os.stat(entry.path).st_mode
+        except OSError:
+            continue  # a dangling symlink or a file removed meanwhile
+        if stat.S_ISDIR(mode):
+            _walk(real_root, root, kind, entry_rel, files, problems, seen)
+        elif stat.S_ISREG(mode) and entry.name.lower().endswith(".md"):
+            files.append(NoteFile(kind, entry_rel, entry.path))

@@ -1,0 +1,232 @@
+"""The loading pipeline: files -> notes -> model, collecting every problem on the way.
+
+``load_vault`` is what every command calls. Notes that cannot be read, or that lack a required
+field, are left out; a bad field is dropped and the rest of its note kept; a ref to no contact
+is dropped. Reading and YAML parsing are spread over the machine's cores for large vaults.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .checks import check_duplicate_ids, check_wikilinks
+from .config import load_config
+from .dates import Duration, add_duration
+from .discover import NoteFile, VaultError, discover
+from .fields import FieldReader, describe, near_miss
+from .model import ASK_DIRECTIONS, ASK_KINDS, ASK_STATUSES, Ask, Config, Contact, Interaction, Vault
+from .notes import Note, read_note
+from .problems import Problem, problem, sort_problems
+from .refs import RefIndex
+
+CONTACT_KEYS = (
+    "name", "aliases", "company", "role", "location", "email", "phone", "linkedin", "website",
+    "tags", "circle", "cadence", "since", "met_through", "met_at", "birthday", "snooze_until", "archived",
+)
+INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done")
+ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to")
+
+PARALLEL_THRESHOLD = 4000  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    vault: Vault
+    problems: list[Problem]
+    notes: dict[str, Note]  # by vault-relative path: the raw notes, for checks and the site
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def load_vault(root: Path, jobs: int | None = None) -> LoadResult:
+    if not root.is_dir():
+        raise VaultError(f"vault folder '{root}' does not exist")
+    config, problems = load_config(root)
+    files, found = discover(root)
+    problems += found
+    notes = read_notes(files, jobs)
+    for note in notes:
+        problems.extend(note.problems)
+    by_kind: dict[str, list[tuple[NoteFile, Note]]] = {"contacts": [], "interactions": [], "asks": []}
+    for file, note in zip(files, notes):
+        by_kind[file.kind].append((file, note))
+    unique, dup_problems = check_duplicate_ids(by_kind)
+    problems += dup_problems
+
+    contacts, met_through = _contacts(unique["contacts"], config, problems)
+    index = RefIndex(contacts)
+    contacts = _resolve_met_through(contacts, met_through, index, problems)
+    interactions = _interactions(unique["interactions"], config, index, problems)
+    asks = _asks(unique["asks"], index, problems)
+
+    contacts.sort(key=lambda c: c.id)
+    interactions.sort(key=lambda i: (i.date, i.path))
+    asks.sort(key=lambda a: (a.date, a.path))
+    all_ids = {f.id for f, _ in unique["interactions"]} | {f.id for f, _ in unique["asks"]}
+    problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids)
+    vault = Vault(
+        root=str(root), config=config, contacts=tuple(contacts), interactions=tuple(interactions),
+        asks=tuple(asks), contacts_by_id={c.id: c for c in contacts},
+    )
+    return LoadResult(vault, sort_problems(problems), {n.path: n for n in notes})
+
+
+def read_notes(files: list[NoteFile], jobs: int | None = None) -> list[Note]:
+    """Read every file, in parallel when there are many; results keep the files' order."""
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
+        return [read_note(f.abspath, f.path) for f in files]
+    chunk = max(200, len(files) // (jobs * 8))
+    batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return [note for batch in pool.map(_read_batch, batches) for note in batch]
+
+
+def _read_batch(files: list[NoteFile]) -> list[Note]:
+    return [read_note(f.abspath, f.path) for f in files]
+
+
+def _contacts(items: list[tuple[NoteFile, Note]], config: Config,
+              problems: list[Problem]) -> tuple[list[Contact], dict[str, tuple[str, int, int]]]:
+    circles = config.circle_cadences
+    contacts: list[Contact] = []
+    met_through: dict[str, tuple[str, int, int]] = {}
+    for file, note in items:
+        if note.fields is None:
+            continue
+        read = FieldReader(note.path, note.fields, problems)
+        name = read.text("name", required=True)
+        custom = read.custom(CONTACT_KEYS)
+        if name is None:
+            continue
+        circle = read.text("circle")
+        if circle is not None and circle not in circles:
+            read.report(note.fields["circle"], "NN104", _unknown_circle(circle, circles))
+            circle = None
+        ref = read.text("met_through")
+        if ref is not None:
+            f = note.fields["met_through"]
+            met_through[file.id] = (ref, f.line, f.column)
+        contacts.append(Contact(
+            id=file.id, path=note.path, name=name, aliases=read.texts("aliases"),
+            company=read.text("company"), role=read.text("role"), location=read.text("location"),
+            emails=read.texts("email"), phones=read.texts("phone"),
+            linkedin=read.text("linkedin"), website=read.text("website"),
+            tags=read.texts("tags"), circle=circle, cadence=read.duration("cadence"),
+            since=read.date("since"), met_at=read.text("met_at"), birthday=read.birthday("birthday"),
+            snooze_until=read.date("snooze_until"), archived=read.boolean("archived"),
+            custom=custom, body=note.body, body_line=note.body_line,
+        ))
+    return contacts, met_through
+
+
+def _unknown_circle(circle: str, circles: dict[str, Duration]) -> str:
+    hint = near_miss(circle, circles)
+    if hint:
+        return f"unknown circle '{circle}' (did you mean '{hint}'?)"
+    if circles:
+        return f"unknown circle '{circle}'; circles in netnotes.yaml: {', '.join(circles)}"
+    return f"unknown circle '{circle}'; define it under 'circles:' in netnotes.yaml"
+
+
+def _resolve_met_through(contacts: list[Contact], refs: dict[str, tuple[str, int, int]],
+                         index: RefIndex, problems: list[Problem]) -> list[Contact]:
+    out = []
+    for c in contacts:
+        if c.id in refs:
+            ref, line, column = refs[c.id]
+            out.append(replace(c, met_through=_resolve(ref, c.path, line, column, index, problems)))
+        else:
+            out.append(c)
+    return out
+
+
+def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex,
+             problems: list[Problem]) -> str | None:
+    found = index.resolve(ref)
+    if found.contact_id is None:
+        problems.append(problem(path, line, column, found.code or "NN115", found.error or "bad ref"))
+    return found.contact_id
+
+
+def _interactions(items: list[tuple[NoteFile, Note]], config: Config, index: RefIndex,
+                  problems: list[Problem]) -> list[Interaction]:
+    kinds = config.interaction_kinds
+    out: list[Interaction] = []
+    for file, note in items:
+        if note.fields is None:
+            continue
+        read = FieldReader(note.path, note.fields, problems)
+        day = read.date("date", required=True)
+        refs = _refs(read, "with", index, problems)
+        custom = read.custom(INTERACTION_KEYS)
+        kind = read.choice("kind", kinds, "NN202")
+        follow_up = read.date_or_duration("follow_up")
+        title, next_step, done = read.text("title"), read.text("next"), read.boolean("done")
+        if day is None or refs is None:
+            continue
+        if isinstance(follow_up, Duration):
+            follow_up = add_duration(day, follow_up)
+        out.append(Interaction(
+            id=file.id, path=note.path, date=day, with_=refs, kind=kind, title=title,
+            follow_up=follow_up, next=next_step, done=done, custom=custom,
+            body=note.body, body_line=note.body_line,
+        ))
+    return out
+
+
+def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem]) -> tuple[str, ...] | None:
+    """Resolved contact ids of a ref-or-list field; None when the field is missing or empty."""
+    f = read.get(key)
+    if f is None or f.value == [] or f.value == "":
+        read.missing(key)
+        return None
+    items = f.value if isinstance(f.value, list) else [f.value]
+    ids: list[str] = []
+    for i, item in enumerate(items):
+        line, column = f.items[i] if isinstance(f.value, list) else (f.line, f.column)
+        if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+            item = item[0]  # an unquoted [[wikilink]] reads as a list in a list
+        if not isinstance(item, str):
+            read.report((line, column), "NN109",
+                        f"'{key}' should be a contact ref or a list of refs, got {describe(item)}")
+            continue
+        contact_id = _resolve(item, read.path, line, column, index, problems)
+        if contact_id is not None and contact_id not in ids:
+            ids.append(contact_id)
+    return tuple(ids)
+
+
+def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Problem]) -> list[Ask]:
+    out: list[Ask] = []
+    for file, note in items:
+        if note.fields is None:
+            continue
+        read = FieldReader(note.path, note.fields, problems)
+        day = read.date("date", required=True)
+        refs = _refs(read, "with", index, problems)
+        if refs is not None and len(refs) > 1:
+            read.report(note.fields["with"], "NN109", "an ask is with one contact; make one ask per person")
+        direction_given = read.get("direction") is not None
+        direction = read.choice("direction", ASK_DIRECTIONS, "NN112")
+        if not direction_given:
+            read.missing("direction")
+        status = read.choice("status", ASK_STATUSES, "NN113", default="open")
+        kind = read.choice("kind", ASK_KINDS, "NN203")
+        due, closed = read.date("due"), read.date("closed")
+        intro_to = read.text("intro_to")
+        custom = read.custom(ASK_KEYS)
+        if day is None or refs is None or direction is None:
+            continue
+        intro_contact = index.find(intro_to) if intro_to else None
+        out.append(Ask(
+            id=file.id, path=note.path, date=day, with_=refs[0] if refs else None, direction=direction,
+            kind=kind, status=status or "open", due=due, closed=closed, intro_to=intro_to,
+            intro_to_contact=intro_contact, custom=custom, body=note.body, body_line=note.body_line,
+        ))
+    return out

@@ -1,0 +1,117 @@
+"""The vault as immutable values: contacts, interactions, asks and the vault's settings.
+
+These are what every later stage (checks, the follow-up engine, the site, exports) works on.
+Derived facts such as a contact's last touch are computed by functions in ``followup.py``,
+never stored here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import Birthday, Duration, NEVER
+
+INTERACTION_KINDS = (
+    "coffee", "lunch", "call", "email", "text", "meeting", "event",
+    "linkedin", "thank-you", "invitation", "intro", "other",
+)
+ASK_KINDS = ("reference", "introduction", "linkedin-intro", "job-lead", "info", "advice", "other")
+ASK_DIRECTIONS = ("out", "in")
+ASK_STATUSES = ("open", "done", "declined", "dropped")
+
+CustomFields = tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    title: str = "My network"
+    owner: str | None = None
+    horizon: Duration = Duration(14, "d")
+    default_cadence: Duration = NEVER
+    circles: tuple[tuple[str, Duration], ...] = ()
+    kinds: tuple[str, ...] = ()
+    output: str = "_site"
+
+    @property
+    def circle_cadences(self) -> dict[str, Duration]:
+        return dict(self.circles)
+
+    @property
+    def interaction_kinds(self) -> tuple[str, ...]:
+        return INTERACTION_KINDS + tuple(k for k in self.kinds if k not in INTERACTION_KINDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: str
+    path: str  # vault-relative, '/'-separated
+    name: str
+    aliases: tuple[str, ...] = ()
+    company: str | None = None
+    role: str | None = None
+    location: str | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    linkedin: str | None = None
+    website: str | None = None
+    tags: tuple[str, ...] = ()
+    circle: str | None = None
+    cadence: Duration | None = None  # None: not set here (the circle or default decides)
+    since: dt.date | None = None
+    met_through: str | None = None  # a contact id
+    met_at: str | None = None
+    birthday: Birthday | None = None
+    snooze_until: dt.date | None = None
+    archived: bool = False
+    custom: CustomFields = ()
+    body: str = ""
+    body_line: int = 1  # the file line the body starts on
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    id: str
+    path: str
+    date: dt.date
+    with_: tuple[str, ...]  # contact ids, in the note's order, refs that resolve only
+    kind: str | None = None
+    title: str | None = None
+    follow_up: dt.date | None = None  # a duration is already counted from `date`
+    next: str | None = None
+    done: bool = False
+    custom: CustomFields = ()
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    id: str
+    path: str
+    date: dt.date
+    with_: str | None  # a contact id; None when the ref did not resolve
+    direction: str
+    kind: str | None = None
+    status: str = "open"
+    due: dt.date | None = None
+    closed: dt.date | None = None
+    intro_to: str | None = None  # as written
+    intro_to_contact: str | None = None  # a contact id when intro_to names one
+    custom: CustomFields = ()
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Vault:
+    root: str
+    config: Config
+    contacts: tuple[Contact, ...]  # sorted by id
+    interactions: tuple[Interaction, ...]  # sorted by (date, path)
+    asks: tuple[Ask, ...]  # sorted by (date, path)
+    contacts_by_id: dict[str, Contact] = field(default_factory=dict, compare=False, repr=False)
+
+    def contact(self, contact_id: str) -> Contact | None:
+        return self.contacts_by_id.get(contact_id)

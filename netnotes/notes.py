@@ -1,0 +1,224 @@
+"""Reading one note file: bytes -> text -> front matter fields (with their lines) + body.
+
+Notes are untrusted input. Nothing here raises for what is in a file: a file that cannot be
+read becomes a ``Note`` with ``fields=None`` and problems explaining why. YAML is parsed with
+libyaml's C composer (``CSafeLoader``) into a node tree, which keeps the line and column of
+every key and value and lets duplicate keys be seen (PyYAML's loader silently keeps the last).
+Scalars are then built by hand with a budget, so YAML alias bombs cannot blow up.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .problems import Problem, problem
+
+try:  # libyaml is what makes 100,000 notes cheap; pure Python is a fallback only
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NOTE_BYTES = 4 * 1024 * 1024
+MAX_VALUES = 20_000  # nodes visited while building one note's values
+MAX_DEPTH = 64
+BOM = "\ufeff"
+
+_constructor = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One top-level front-matter key with its value and where both are in the file."""
+
+    key: str
+    value: Any
+    line: int  # of the value, 1-based, in the file
+    column: int
+    key_line: int
+    key_column: int
+    items: tuple[tuple[int, int], ...] = ()  # (line, column) of each item when value is a list
+    entries: dict[str, tuple[int, int]] | None = None  # (line, column) of each value in a mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    path: str  # vault-relative, '/'-separated
+    fields: dict[str, Field] | None  # None: the front matter could not be read
+    body: str = ""
+    body_line: int = 1
+    problems: tuple[Problem, ...] = ()
+
+
+class _TooComplex(Exception):
+    def __init__(self, node: yaml.Node, why: str) -> None:
+        self.node = node
+        self.why = why
+
+
+def read_note(abspath: str, relpath: str) -> Note:
+    """Read and split one note file; every failure is a problem on the returned note."""
+    try:
+        size = os.path.getsize(abspath)
+        if size > MAX_NOTE_BYTES:
+            return _broken(relpath, 1, 1, "NN117",
+                           f"note is {size // 1024} KiB; notes larger than {MAX_NOTE_BYTES // 1024 // 1024} MiB are not read")
+        with open(abspath, "rb") as fh:
+            data = fh.read(MAX_NOTE_BYTES + 1)
+    except OSError as err:
+        return _broken(relpath, 1, 1, "NN100", f"cannot read file: {err.strerror or err}")
+    return parse_note(data, relpath)
+
+
+def parse_note(data: bytes, relpath: str) -> Note:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return _broken(relpath, line, column, "NN100",
+                       f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8")
+    if text.startswith(BOM):
+        text = text[1:]
+    if not text.strip():
+        return _broken(relpath, 1, 1, "NN101", "file is empty; a note starts with '---', its fields, and '---'")
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---":
+        return _broken(relpath, 1, 1, "NN102",
+                       "no front matter: the first line must be '---', followed by the fields and a closing '---'")
+    start = first_end + 1
+    pos = start
+    closing = -1
+    line_no = 2
+    while True:
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        if line.rstrip() == "---":
+            closing = pos
+            break
+        if end < 0:
+            break
+        pos = end + 1
+        line_no += 1
+    if closing < 0:
+        return _broken(relpath, 1, 1, "NN103", "front matter is not closed: add a line '---' after the last field")
+    yaml_text = text[start:closing]
+    end = text.find("\n", closing)
+    body = "" if end < 0 else text[end + 1:]
+    body_line = line_no + 1
+    if not yaml_text.strip():
+        return Note(relpath, None, body, body_line,
+                    (problem(relpath, 1, 1, "NN106", "front matter is empty; add the note's fields between the '---' lines"),))
+    fields, problems = parse_fields(yaml_text, relpath, line_offset=1)
+    return Note(relpath, fields, body, body_line, tuple(problems))
+
+
+def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[str, Field] | None, list[Problem]]:
+    """Parse a YAML mapping into ``Field`` values; lines are shifted by ``line_offset``."""
+    problems: list[Problem] = []
+
+    def at(mark: yaml.Mark) -> tuple[int, int]:
+        return mark.line + 1 + line_offset, mark.column + 1
+
+    try:
+        root = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = at(mark) if mark else (1 + line_offset, 1)
+        what = err.problem or err.context or "invalid YAML"
+        return None, [problem(relpath, line, column, "NN105", f"YAML syntax error: {what}")]
+    except (yaml.YAMLError, RecursionError, MemoryError) as err:
+        return None, [problem(relpath, 1 + line_offset, 1, "NN105", f"YAML syntax error: {err}")]
+    if root is None:
+        return None, [problem(relpath, 1 + line_offset, 1, "NN106", "front matter is empty")]
+    if not isinstance(root, yaml.MappingNode):
+        line, column = at(root.start_mark)
+        return None, [problem(relpath, line, column, "NN106",
+                              "front matter must be 'key: value' lines, not a single value or a list")]
+    fields: dict[str, Field] = {}
+    budget = [MAX_VALUES]
+    for key_node, value_node in root.value:
+        key_line, key_column = at(key_node.start_mark)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(problem(relpath, key_line, key_column, "NN106", "a key must be plain text"))
+            continue
+        key = key_node.value
+        if key in fields:
+            first = fields[key]
+            problems.append(problem(relpath, key_line, key_column, "NN107",
+                                    f"duplicate key '{key}' (first at line {first.key_line}); remove one of them"))
+            continue
+        try:
+            value = _build(value_node, budget, 0, relpath, problems, at)
+        except _TooComplex as err:
+            line, column = at(err.node.start_mark)
+            problems.append(problem(relpath, line, column, "NN117", err.why))
+            return None, problems
+        items: tuple[tuple[int, int], ...] = ()
+        entries = None
+        if isinstance(value_node, yaml.SequenceNode):
+            items = tuple(at(n.start_mark) for n in value_node.value)
+        elif isinstance(value_node, yaml.MappingNode):
+            entries = {k.value: at(v.start_mark) for k, v in reversed(value_node.value)
+                       if isinstance(k, yaml.ScalarNode)}
+        line, column = at(value_node.start_mark)
+        fields[key] = Field(key, value, line, column, key_line, key_column, items, entries)
+    return fields, problems
+
+
+def _build(node: yaml.Node, budget: list[int], depth: int, relpath: str,
+           problems: list[Problem], at: Any) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooComplex(node, f"front matter expands to more than {MAX_VALUES} values"
+                                " (YAML aliases?); simplify it")
+    if depth > MAX_DEPTH:
+        raise _TooComplex(node, f"front matter is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(n, budget, depth + 1, relpath, problems, at) for n in node.value]
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(
+            _build(key_node, budget, depth + 1, relpath, problems, at))
+        if key in mapping:
+            line, column = at(key_node.start_mark)
+            problems.append(problem(relpath, line, column, "NN107", f"duplicate key '{key}'; remove one of them"))
+            continue
+        mapping[key] = _build(value_node, budget, depth + 1, relpath, problems, at)
+    return mapping
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    try:
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return _constructor.construct_yaml_bool(node)
+        if tag == _INT:
+            return _constructor.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return _constructor.construct_yaml_float(node)
+        if tag == _TIMESTAMP:
+            return _constructor.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError, TypeError):
+        pass  # e.g. 2026-02-30: kept as text; the field's own check explains what is wrong
+    return node.value
+
+
+def _broken(relpath: str, line: int, column: int, code: str, message: str) -> Note:
+    return Note(relpath, None, problems=(problem(relpath, line, column, code, message),))

@@ -1,0 +1,1 @@
+"""The dashboard themes shipped with netnotes (installed as the ``netnotes.themes`` package)."""
