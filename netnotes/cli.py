@@ -7,12 +7,14 @@ Exit codes (the contract's section 6): 0 fine, 1 the vault has errors (or warnin
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .dates import DateError, Duration, parse_duration
 from .discover import VaultError, find_vault
 from .loader import LoadResult, load_vault
 from .problems import format_json, format_text, has_errors
@@ -110,3 +112,42 @@ def check(ctx: Context, strict: bool, fmt: str) -> None:
     click.echo(f"{len(v.contacts)} contacts, {len(v.interactions)} interactions, {len(v.asks)} asks: "
                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True)
     sys.exit(EXIT_PROBLEMS if has_errors(problems, strict) else EXIT_OK)
+
+
+def parse_within(value: str | None) -> Duration | None:
+    if value is None:
+        return None
+    try:
+        duration = parse_duration(value)
+    except DateError as err:
+        raise click.BadParameter(str(err), param_hint="'--within'") from None
+    if duration.is_never:
+        raise click.BadParameter("use a duration like 14d or 1m", param_hint="'--within'")
+    return duration
+
+
+def today_or(day: dt.date | None) -> dt.date:
+    return day if day is not None else dt.date.today()
+
+
+@main.command()
+@click.option("--today", type=DATE, help="Pretend today is this date (default: the local date).")
+@click.option("--within", metavar="DUR", help="How far ahead 'soon' looks (default: horizon in netnotes.yaml).")
+@click.option("--all", "show_all", is_flag=True, help="Also list items due later than the horizon.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, fmt: str) -> None:
+    """Who is due for a touch, which follow-ups and asks are waiting, and birthdays coming up."""
+    from .followup import due_items
+    from .report import format_due_json, format_due_text
+
+    horizon = parse_within(within)
+    result = ctx.load()
+    report_problems(result)
+    items = due_items(result.vault, today_or(today), horizon, include_later=show_all)
+    if fmt == "json":
+        click.echo(format_due_json(items), nl=False)
+    else:
+        color = False if os.environ.get("NO_COLOR") else None
+        click.echo(format_due_text(items, today_or(today)), nl=False, color=color)
+    sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else EXIT_OK)

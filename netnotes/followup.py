@@ -1,0 +1,203 @@
+"""The follow-up engine (the contract's section 5): who is due for a touch, what is waiting.
+
+Pure functions of (vault, today). Every interaction is looked at once to find each contact's
+last touch; follow-ups are then closed in O(1) each, since "a later interaction J with
+I.date < J.date <= today sharing a contact" exists exactly when that contact's last touch is
+after I.date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from .dates import Duration, add_duration
+from .model import Ask, Config, Contact, Interaction, Vault
+
+REASONS = ("follow-up", "ask", "keep-in-touch", "birthday")
+STATUSES = ("overdue", "today", "soon", "later")
+_REASON_RANK = {r: i for i, r in enumerate(REASONS)}
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    contact: str  # contact id
+    name: str
+    reason: str  # one of REASONS
+    due: dt.date
+    status: str  # one of STATUSES
+    days: int  # due - today; negative when overdue
+    detail: str | None
+    source: str  # vault-relative path of the note that caused it
+    direction: str | None = None  # for asks: 'out' (waiting on them) or 'in' (I owe them)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "contact": self.contact, "name": self.name, "reason": self.reason,
+            "due": self.due.isoformat(), "status": self.status, "days": self.days,
+            "detail": self.detail, "source": self.source,
+        }
+
+    def sort_key(self) -> tuple[dt.date, int, str, str, str]:
+        return (self.due, _REASON_RANK[self.reason], self.name.casefold(), self.contact, self.source)
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A contact's last interaction on or before today."""
+
+    date: dt.date
+    interaction: Interaction
+
+
+@dataclass(frozen=True, slots=True)
+class Reciprocity:
+    given: int  # asks `in` that I did
+    received: int  # asks `out` that they did
+
+    @property
+    def balance(self) -> int:
+        return self.given - self.received
+
+
+def status_of(due: dt.date, today: dt.date, horizon_end: dt.date) -> str:
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    return "soon" if due <= horizon_end else "later"
+
+
+def last_touches(interactions: Iterable[Interaction], today: dt.date) -> dict[str, Touch]:
+    """Rule 1: each contact's latest interaction dated on or before today (planned ones don't count)."""
+    touches: dict[str, Touch] = {}
+    for i in interactions:
+        if i.date > today:
+            continue
+        for cid in i.with_:
+            seen = touches.get(cid)
+            if seen is None or i.date > seen.date or (i.date == seen.date and i.path > seen.interaction.path):
+                touches[cid] = Touch(i.date, i)
+    return touches
+
+
+def cadence_of(contact: Contact, config: Config) -> Duration:
+    """Rule 2: the contact's own cadence, else its circle's, else the vault's default."""
+    if contact.cadence is not None:
+        return contact.cadence
+    if contact.circle is not None:
+        circle = config.circle_cadences.get(contact.circle)
+        if circle is not None:
+            return circle
+    return config.default_cadence
+
+
+def keep_in_touch_date(contact: Contact, config: Config, touch: Touch | None, today: dt.date) -> dt.date | None:
+    """Rule 3: when the contact is next due for a touch, or None when they have no cadence."""
+    cadence = cadence_of(contact, config)
+    if contact.archived or cadence.is_never:
+        return None
+    if touch is not None:
+        due = add_duration(touch.date, cadence)
+    elif contact.since is not None:
+        due = add_duration(contact.since, cadence)
+    else:
+        due = today
+    if contact.snooze_until is not None and contact.snooze_until > due:
+        due = contact.snooze_until
+    return due
+
+
+def is_follow_up_open(interaction: Interaction, touches: dict[str, Touch]) -> bool:
+    """Rule 4: open unless done, or a later interaction up to today shares a contact."""
+    if interaction.follow_up is None or interaction.done:
+        return False
+    return not any((t := touches.get(c)) is not None and t.date > interaction.date for c in interaction.with_)
+
+
+def ask_due_date(ask: Ask) -> dt.date:
+    return ask.due if ask.due is not None else ask.date
+
+
+def ask_detail(ask: Ask, names: dict[str, str]) -> str:
+    side = "waiting on them" if ask.direction == "out" else "I owe them"
+    what = ask.kind or "ask"
+    if ask.intro_to:
+        target = names.get(ask.intro_to_contact or "", ask.intro_to)
+        what += f" to {target}"
+    return f"{side}: {what}"
+
+
+def due_items(vault: Vault, today: dt.date, horizon: Duration | None = None,
+              include_later: bool = False) -> list[DueItem]:
+    """The follow-up list: every rule of section 5, in the order of rule 8."""
+    config = vault.config
+    horizon_end = add_duration(today, horizon or config.horizon)
+    touches = last_touches(vault.interactions, today)
+    contacts = vault.contacts_by_id
+    names = {c.id: c.name for c in vault.contacts}
+    items: list[DueItem] = []
+
+    def add(contact: Contact, reason: str, due: dt.date, detail: str | None, source: str,
+            direction: str | None = None) -> None:
+        items.append(DueItem(contact.id, contact.name, reason, due, status_of(due, today, horizon_end),
+                             (due - today).days, detail, source, direction))
+
+    for contact in vault.contacts:
+        touch = touches.get(contact.id)
+        due = keep_in_touch_date(contact, config, touch, today)
+        if due is not None:
+            add(contact, "keep-in-touch", due, _keep_in_touch_detail(contact, config, touch, due), contact.path)
+        if contact.birthday is not None and not contact.archived:
+            day = contact.birthday.next_on_or_after(today)
+            if day <= horizon_end:
+                age = f"turns {day.year - contact.birthday.year}" if contact.birthday.year else "birthday"
+                add(contact, "birthday", day, age, contact.path)
+
+    for interaction in vault.interactions:
+        if interaction.with_ and is_follow_up_open(interaction, touches):
+            assert interaction.follow_up is not None
+            add(contacts[interaction.with_[0]], "follow-up", interaction.follow_up,
+                interaction.next or interaction.title, interaction.path)
+
+    for ask in vault.asks:
+        if ask.status == "open" and ask.with_ is not None:
+            add(contacts[ask.with_], "ask", ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction)
+
+    if not include_later:
+        items = [i for i in items if i.status != "later"]
+    items.sort(key=DueItem.sort_key)
+    return items
+
+
+def _keep_in_touch_detail(contact: Contact, config: Config, touch: Touch | None, due: dt.date) -> str:
+    cadence = cadence_of(contact, config)
+    if touch is not None:
+        kind = f" ({touch.interaction.kind})" if touch.interaction.kind else ""
+        text = f"every {cadence}; last touch {touch.date.isoformat()}{kind}"
+    elif contact.since is not None:
+        text = f"every {cadence}; no touch since {contact.since.isoformat()}"
+    else:
+        text = f"every {cadence}; never contacted"
+    if contact.snooze_until is not None and contact.snooze_until == due:
+        text += f"; snoozed until {due.isoformat()}"
+    return text
+
+
+def planned_interactions(vault: Vault, today: dt.date) -> list[Interaction]:
+    """Interactions dated after today: upcoming, never a touch."""
+    return [i for i in vault.interactions if i.date > today]
+
+
+def reciprocity(vault: Vault) -> dict[str, Reciprocity]:
+    """Rule 9 for every contact with at least one finished favour either way."""
+    given: dict[str, int] = {}
+    received: dict[str, int] = {}
+    for ask in vault.asks:
+        if ask.status != "done" or ask.with_ is None:
+            continue
+        bucket = given if ask.direction == "in" else received
+        bucket[ask.with_] = bucket.get(ask.with_, 0) + 1
+    return {cid: Reciprocity(given.get(cid, 0), received.get(cid, 0))
+            for cid in sorted(set(given) | set(received))}
