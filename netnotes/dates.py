@@ -27,7 +27,10 @@ NEVER_WORDS = ("never", "none")
 MAX_COUNT = 9999
 
 _DURATION_RE = re.compile(r"^\s*(\d{1,4})\s*([dwmy])\s*$", re.IGNORECASE)
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[Tt ].*)?$")
+_DATE_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[Tt ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{1,2}(?::?\d{2})?)?)?$"  # an optional time
+)
 _YEARLESS_RE = re.compile(r"^--(\d{2})-(\d{2})$")
 
 

@@ -152,7 +152,8 @@ def due_items(vault: Vault, today: dt.date, horizon: Duration | None = None,
         if contact.birthday is not None and not contact.archived:
             day = contact.birthday.next_on_or_after(today)
             if day <= horizon_end:
-                age = f"turns {day.year - contact.birthday.year}" if contact.birthday.year else "birthday"
+                years = day.year - contact.birthday.year if contact.birthday.year else 0
+                age = f"turns {years}" if years > 0 else "birthday"
                 add(contact, "birthday", day, age, contact.path)
 
     for interaction in vault.interactions:
