@@ -151,3 +151,7 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
         color = False if os.environ.get("NO_COLOR") else None
         click.echo(format_due_text(items, today_or(today)), nl=False, color=color)
     sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else EXIT_OK)
+
+
+from .cli_notes import register as _register_notes  # noqa: E402
+_register_notes(main)

@@ -1,0 +1,277 @@
+"""The commands that write notes and move data: ``new``, ``log``, ``ask``, ``import``, ``export``.
+
+Each parses its options, calls one function of ``writer``, ``importers`` or ``exporters``,
+and prints the path(s) written. A ``WriteError`` becomes a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .cli import DATE, EXIT_PROBLEMS, EXIT_USAGE, Context, pass_ctx, report_problems, today_or
+from .loader import load_vault
+from .model import ASK_KINDS
+from .problems import format_text, has_errors
+from .refs import RefIndex, key
+from .writer import WriteError
+
+if TYPE_CHECKING:
+    from .importers import ImportSummary
+
+
+class CannotWrite(click.ClickException):
+    """A note or file could not be written as asked (bad value, unknown ref...): exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def message_body(messages: tuple[str, ...]) -> str:
+    """``-m`` texts as the note's body: one paragraph each (like ``git commit -m``), ending in a newline."""
+    text = "\n\n".join(messages)
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def finish(ctx: Context, root: Path, path: Path, edit: bool) -> None:
+    """Print the path written; with ``--edit``, open it and report what is wrong after editing."""
+    click.echo(shown(path))
+    if not edit:
+        return
+    click.edit(filename=str(path))
+    rel = path.relative_to(root).as_posix()
+    problems = [p for p in load_vault(root).problems if p.path == rel]
+    if problems:
+        click.echo(format_text(problems), nl=False, err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# new contact / log / ask
+
+
+@click.group("new")
+def new_group() -> None:
+    """Write a new note."""
+
+
+@new_group.command("contact")
+@click.argument("name")
+@click.option("--company", help="Current company.")
+@click.option("--role", help="Current job title.")
+@click.option("--location", help="Where they are.")
+@click.option("--email", multiple=True, help="An email address (repeat for several).")
+@click.option("--phone", multiple=True, help="A phone number (repeat for several).")
+@click.option("--alias", multiple=True, help="Another name they go by (repeat for several).")
+@click.option("--linkedin", metavar="URL", help="LinkedIn profile URL.")
+@click.option("--website", metavar="URL", help="Website URL.")
+@click.option("--circle", help="A circle from netnotes.yaml (gives the keep-in-touch cadence).")
+@click.option("--cadence", metavar="DUR", help="Keep-in-touch cadence (2w, 3m, monthly, never...).")
+@click.option("--tag", multiple=True, help="A tag (repeat for several).")
+@click.option("--since", type=DATE, help="When you met (default: not set).")
+@click.option("--birthday", metavar="YYYY-MM-DD|--MM-DD", help="Birthday; --MM-DD when the year is unknown.")
+@click.option("--met-at", help="Where you met.")
+@click.option("-m", "--message", multiple=True, help="Notes for the body (repeat for paragraphs).")
+@click.option("--edit", is_flag=True, help="Open the new note in $VISUAL/$EDITOR.")
+@pass_ctx
+def new_contact_command(ctx: Context, name: str, company: str | None, role: str | None, location: str | None,
+                        email: tuple[str, ...], phone: tuple[str, ...], alias: tuple[str, ...],
+                        linkedin: str | None, website: str | None, circle: str | None, cadence: str | None,
+                        tag: tuple[str, ...], since: dt.date | None, birthday: str | None, met_at: str | None,
+                        message: tuple[str, ...], edit: bool) -> None:
+    """Write contacts/<name>.md for a new person NAME."""
+    from .writer import new_contact
+
+    root = ctx.root
+    vault = ctx.load().vault
+    try:
+        path = new_contact(
+            root, name, config=vault.config, aliases=alias, company=company, role=role, location=location,
+            email=email, phone=phone, linkedin=linkedin, website=website, tags=tag, circle=circle,
+            cadence=cadence, since=since, birthday=birthday, met_at=met_at, body=message_body(message),
+        )
+    except WriteError as err:
+        raise CannotWrite(str(err)) from None
+    namesakes = RefIndex(vault.contacts).names.get(key(name), [])
+    if namesakes:
+        others = ", ".join(vault.contacts_by_id[i].path for i in namesakes)
+        click.echo(f"note: {others} has the same name; refer to these people by id "
+                   f"('{path.stem}'), a name that matches both is ambiguous", err=True)
+    finish(ctx, root, path, edit)
+
+
+@click.command("log")
+@click.argument("refs", nargs=-1, required=True, metavar="REF...")
+@click.option("--kind", default="other", show_default=True,
+              help="coffee, lunch, call, email, text, meeting, event, linkedin, thank-you, invitation, intro, "
+                   "other, or a kind from netnotes.yaml.")
+@click.option("--date", "day", type=DATE, help="When it happened (default: today); a later date is a plan.")
+@click.option("--follow-up", metavar="DATE|DUR", help="A next step's date, or a duration from --date (2w).")
+@click.option("--next", "next_step", metavar="TEXT", help="What the next step is.")
+@click.option("--title", help="A one-line summary.")
+@click.option("-m", "--message", multiple=True, help="Notes for the body (repeat for paragraphs).")
+@click.option("--edit", is_flag=True, help="Open the new note in $VISUAL/$EDITOR.")
+@pass_ctx
+def log_command(ctx: Context, refs: tuple[str, ...], kind: str, day: dt.date | None, follow_up: str | None,
+                next_step: str | None, title: str | None, message: tuple[str, ...], edit: bool) -> None:
+    """Write a new interaction with the contacts REF... (ids, names, aliases or [[wikilinks]])."""
+    from .writer import log_interaction
+
+    root = ctx.root
+    vault = ctx.load().vault
+    try:
+        path = log_interaction(root, vault, refs, kind=kind, date=day, follow_up=follow_up,
+                               next=next_step, message=message_body(message), title=title)
+    except WriteError as err:
+        raise CannotWrite(str(err)) from None
+    finish(ctx, root, path, edit)
+
+
+@click.command("ask")
+@click.argument("ref")
+@click.option("--direction", type=click.Choice(["out", "in"]), required=True,
+              help="out: I asked them; in: they asked me.")
+@click.option("--kind", type=click.Choice(ASK_KINDS), required=True, help="What is asked.")
+@click.option("--due", type=DATE, help="Needed by this date.")
+@click.option("--intro-to", metavar="REF|TEXT", help="For introductions: to whom (a contact) or to which company.")
+@click.option("--date", "day", type=DATE, help="When the ask was made (default: today).")
+@click.option("-m", "--message", multiple=True, help="Notes for the body (repeat for paragraphs).")
+@click.option("--edit", is_flag=True, help="Open the new note in $VISUAL/$EDITOR.")
+@pass_ctx
+def ask_command(ctx: Context, ref: str, direction: str, kind: str, due: dt.date | None, intro_to: str | None,
+                day: dt.date | None, message: tuple[str, ...], edit: bool) -> None:
+    """Write a new open ask with the contact REF."""
+    from .writer import record_ask
+
+    root = ctx.root
+    vault = ctx.load().vault
+    try:
+        path = record_ask(root, vault, ref, direction, kind, due=due, message=message_body(message),
+                          intro_to=intro_to, date=day)
+    except WriteError as err:
+        raise CannotWrite(str(err)) from None
+    finish(ctx, root, path, edit)
+
+
+# ---------------------------------------------------------------------------------------------
+# import
+
+
+@click.group("import")
+def import_group() -> None:
+    """Make contact notes from a LinkedIn or vCard export, skipping people already in the vault."""
+
+
+def _report_import(summary: ImportSummary) -> None:
+    for path in summary.created:
+        click.echo(shown(path))
+    for label, rows in (("skipped", summary.skipped), ("invalid", summary.invalid), ("warning", summary.warnings)):
+        for row in rows:
+            who = f" ({row.name})" if row.name else ""
+            click.echo(f"{label}: {row.where}{who}: {row.reason}", err=True)
+    verb = "would create" if summary.dry_run else "created"
+    tail = "; dry run, nothing written" if summary.dry_run else ""
+    click.echo(f"{verb} {len(summary.created)}, skipped {len(summary.skipped)}, "
+               f"invalid {len(summary.invalid)}{tail}", err=True)
+
+
+def _run_import(ctx: Context, which: str, file: Path, dry_run: bool) -> None:
+    from .importers import import_linkedin, import_vcard
+
+    root = ctx.root
+    vault = ctx.load().vault
+    run = import_linkedin if which == "linkedin" else import_vcard
+    try:
+        summary = run(root, vault, file, dry_run=dry_run)
+    except WriteError as err:
+        raise CannotWrite(str(err)) from None
+    _report_import(summary)
+
+
+@import_group.command("linkedin")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+@pass_ctx
+def import_linkedin_command(ctx: Context, file: Path, dry_run: bool) -> None:
+    """Import LinkedIn's Connections.csv (Settings > Data privacy > Get a copy of your data)."""
+    _run_import(ctx, "linkedin", file, dry_run)
+
+
+@import_group.command("vcard")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+@pass_ctx
+def import_vcard_command(ctx: Context, file: Path, dry_run: bool) -> None:
+    """Import a .vcf file (vCard 2.1, 3.0 or 4.0) from a phone or address book."""
+    _run_import(ctx, "vcard", file, dry_run)
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step: a reader sees the old file or the new one."""
+    folder = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise CannotWrite(f"cannot write {path}: {err.strerror or err}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        raise CannotWrite(f"cannot write {path}: {err.strerror or err}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@click.command("export")
+@click.argument("fmt", metavar="ics|vcard|json", type=click.Choice(["ics", "vcard", "json"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (replaced atomically) instead of standard output.")
+@click.option("--today", type=DATE, help="Pretend today is this date (ics and json; default: the local date).")
+@pass_ctx
+def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date | None) -> None:
+    """Write follow-ups and birthdays (ics), contacts (vcard) or the whole model (json)."""
+    from .exporters import export_ics, export_json, export_vcard
+
+    result = ctx.load()
+    report_problems(result)
+    day = today_or(today)
+    if fmt == "ics":
+        data = export_ics(result.vault, day)
+    elif fmt == "vcard":
+        data = export_vcard(result.vault).encode("utf-8")
+    else:
+        data = export_json(result.vault, day).encode("utf-8")
+    if output is None:
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+    else:
+        write_file_atomically(output, data)
+        click.echo(shown(output))
+    sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else 0)
+
+
+def register(group: click.Group) -> None:
+    """Add these commands to the ``netnotes`` group."""
+    for command in (new_group, log_command, ask_command, import_group, export_command):
+        group.add_command(command)
