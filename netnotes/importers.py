@@ -1,0 +1,413 @@
+"""Contacts from other tools: LinkedIn's Connections.csv and vCard files (2.1, 3.0, 4.0).
+
+Each importer turns its file into candidate people, drops the ones already in the vault or
+earlier in the same file (same LinkedIn URL, email, or name), and writes one contact note per
+remaining person through ``writer``. Nothing raises for a bad row or card: it is counted as
+invalid with the reason, and the rest are imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import unquote, urlsplit
+
+from vobject.base import VObjectError, getLogicalLines, textLineToContentLine
+
+from .dates import Birthday
+from .model import Vault
+from .refs import key as name_key
+from .writer import WriteError, contact_draft, taken_ids, write_draft
+
+MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+LINKEDIN_HEADER = ("first name", "last name")
+
+
+class ImportFileError(WriteError):
+    """The file as a whole cannot be imported (missing, unreadable, not the expected format)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row or card that was not imported, and why."""
+
+    where: str  # "line 7", "card 3 (line 20)"
+    name: str | None
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    created: list[Path] = field(default_factory=list)  # on a dry run: where they would go
+    skipped: list[Row] = field(default_factory=list)  # already known: in the vault or earlier in the file
+    invalid: list[Row] = field(default_factory=list)  # could not be read as a person
+    warnings: list[Row] = field(default_factory=list)  # imported, but a value was left out
+    dry_run: bool = False
+
+
+@dataclass(slots=True)
+class Person:
+    """One contact read from an import file, before de-duplication."""
+
+    where: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    company: str | None = None
+    role: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    linkedin: str | None = None
+    website: str | None = None
+    tags: list[str] = field(default_factory=list)
+    since: dt.date | None = None
+    birthday: Birthday | None = None
+    body: str = ""
+    warnings: list[str] = field(default_factory=list)  # values left out, and why
+
+
+# ---------------------------------------------------------------------------------------------
+# De-duplication
+
+
+def normalize_linkedin(url: str) -> str:
+    """``https://de.linkedin.com/in/Jane-Doe/?trk=x`` -> ``linkedin.com/in/jane-doe``."""
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    host = parts.hostname or ""
+    if host.endswith("linkedin.com"):
+        host = "linkedin.com"
+    return f"{host}{unquote(parts.path).rstrip('/')}".casefold()
+
+
+def is_linkedin(url: str) -> bool:
+    host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
+    return host == "linkedin.com" or host.endswith(".linkedin.com")
+
+
+class Known:
+    """Who is already in the vault, or earlier in the file, by each identifying value."""
+
+    def __init__(self) -> None:
+        self.by: dict[tuple[str, str], str] = {}
+
+    def add(self, person_keys: Iterable[tuple[str, str]], label: str) -> None:
+        for k in person_keys:
+            self.by.setdefault(k, label)
+
+    def match(self, person_keys: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+        """(label of the match, what matched) for the first key already known."""
+        for k in person_keys:
+            if k in self.by:
+                return self.by[k], f"{_KEY_WORDS[k[0]]} {k[1]}"
+        return None
+
+
+_KEY_WORDS = {"linkedin": "LinkedIn URL", "email": "email", "name": "name"}
+
+
+def _keys(name: str | None, aliases: Iterable[str], emails: Iterable[str],
+          linkedin: str | None) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = []
+    if linkedin:
+        keys.append(("linkedin", normalize_linkedin(linkedin)))
+    keys += [("email", e.strip().casefold()) for e in emails if e.strip()]
+    keys += [("name", name_key(n)) for n in (name, *aliases) if n and name_key(n)]
+    return keys
+
+
+def known_from_vault(vault: Vault) -> Known:
+    known = Known()
+    for c in vault.contacts:
+        known.add(_keys(c.name, c.aliases, c.emails, c.linkedin), c.path)
+    return known
+
+
+def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summary: ImportSummary) -> ImportSummary:
+    """Write a contact for each new person (or plan it, on a dry run); count the rest."""
+    known = known_from_vault(vault)
+    seen = Known()
+    taken = taken_ids(root, "contacts")
+    for item in people:
+        if isinstance(item, Row):
+            summary.invalid.append(item)
+            continue
+        person_keys = _keys(item.name, item.aliases, item.emails, item.linkedin)
+        found = known.match(person_keys)
+        if found:
+            summary.skipped.append(Row(item.where, item.name, f"already in the vault as {found[0]} (same {found[1]})"))
+            known.add(person_keys, found[0])  # the same person again later in the file is that contact too
+            continue
+        found = seen.match(person_keys)
+        if found:
+            summary.skipped.append(Row(item.where, item.name, f"same person as {found[0]} (same {found[1]})"))
+            continue
+        try:
+            draft = contact_draft(
+                item.name, aliases=item.aliases, company=item.company, role=item.role,
+                email=item.emails, phone=item.phones, linkedin=item.linkedin, website=item.website,
+                tags=item.tags, since=item.since, birthday=item.birthday, body=item.body,
+            )
+        except WriteError as err:
+            summary.invalid.append(Row(item.where, item.name, str(err)))
+            continue
+        if summary.dry_run:
+            path = draft.first_free(root, taken)
+            taken.add(path.stem.casefold())
+        else:
+            path = write_draft(root, draft, taken)
+        summary.created.append(path)
+        summary.warnings += [Row(item.where, item.name, w) for w in item.warnings]
+        seen.add(person_keys, item.where)
+    return summary
+
+
+def clean(text: str | None) -> str | None:
+    """A one-line value from a file: whitespace runs (newlines too) become one space, control characters go."""
+    if text is None:
+        return None
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n\r")
+    return " ".join(text.split()) or None
+
+
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, a BOM removed); falls back to Windows-1252 for old exports."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImportFileError(f"cannot read {path}: {err.strerror or err}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+# ---------------------------------------------------------------------------------------------
+# LinkedIn
+
+
+def parse_linkedin_date(text: str) -> dt.date:
+    """``15 Mar 2024`` (the export's form), also ``2024-03-15`` and ``03/15/24``."""
+    value = text.strip()
+    match = re.fullmatch(r"(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})", value)
+    if match and match.group(2).lower() in MONTHS:
+        return dt.date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        return dt.date(*(int(g) for g in match.groups()))
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", value)
+    if match:
+        month, day, year = (int(g) for g in match.groups())
+        return dt.date(year + 2000 if year < 100 else year, month, day)
+    raise ValueError(value)
+
+
+def read_linkedin(text: str) -> Iterator[Person | Row]:
+    """People from a LinkedIn ``Connections.csv``: a ``Notes:`` preamble, then the header row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    columns: dict[str, int] | None = None
+    while True:
+        first_line = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            raise ImportFileError(f"line {first_line}: not a readable CSV row ({err})") from None
+        if columns is None:
+            folded = [c.strip().casefold() for c in cells]
+            if all(h in folded for h in LINKEDIN_HEADER):
+                columns = {h: i for i, h in enumerate(folded)}
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        where = f"line {first_line}"
+
+        def cell(name: str) -> str | None:
+            i = columns.get(name) if columns else None
+            return clean(cells[i]) if i is not None and i < len(cells) else None
+
+        name = clean(" ".join(p for p in (cell("first name"), cell("last name")) if p))
+        if not name:
+            yield Row(where, None, "no first or last name")
+            continue
+        person = Person(where, name, company=cell("company"), role=cell("position"),
+                        linkedin=cell("url"), tags=["linkedin"])
+        email = cell("email address")
+        if email:
+            person.emails.append(email)
+        connected = cell("connected on")
+        if connected:
+            try:
+                person.since = parse_linkedin_date(connected)
+            except ValueError:
+                person.warnings.append(f"'Connected On' date '{connected}' not understood; imported without 'since'")
+        yield person
+    if columns is None:
+        raise ImportFileError("not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name'")
+
+
+def import_linkedin(root: Path, vault: Vault, csv_path: Path, dry_run: bool = False) -> ImportSummary:
+    text = read_text(csv_path)
+    people = list(read_linkedin(text))  # read it all first: a file that is not an export writes nothing
+    return import_people(root, vault, people, ImportSummary(dry_run=dry_run))
+
+
+# ---------------------------------------------------------------------------------------------
+# vCard
+#
+# vobject unfolds lines, joins quoted-printable soft breaks, decodes quoted-printable and
+# parses parameters and groups; its value decoding is not used, because it splits vCard 2.1
+# text at every comma (2.1 does not escape commas) and so loses the rest of a NOTE or FN.
+
+
+def _split(value: str, sep: str) -> list[str]:
+    """Split at ``sep`` not escaped by a backslash; escapes are kept for ``_unescape``."""
+    parts, current, i = [], [], 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value):
+            current.append(value[i:i + 2])
+            i += 2
+            continue
+        if ch == sep:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\,;:nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    name: str
+    value: str
+    types: frozenset[str]
+    line: int
+
+
+def parse_vcard_birthday(text: str) -> Birthday | None:
+    """``1985-03-15``, ``19850315``, ``--0315``, ``--03-15``, with or without a time part."""
+    value = text.strip().split("T", 1)[0]
+    match = re.fullmatch(r"--(\d{2})-?(\d{2})", value)
+    if match:
+        year = None
+    else:
+        match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", value)
+        if not match:
+            return None
+        year = int(match.group(1))
+    month, day = int(match.group(len(match.groups()) - 1)), int(match.group(len(match.groups())))
+    if year == 1604:  # Apple Contacts' placeholder year for a birthday without one
+        year = None
+    try:
+        dt.date(year or 2000, month, day)
+    except ValueError:
+        return None
+    return Birthday(month, day, year)
+
+
+def split_cards(text: str) -> Iterator[tuple[int, list[_Line]]]:
+    """Each ``BEGIN:VCARD`` .. ``END:VCARD`` as (first line number, its content lines)."""
+    card: list[_Line] | None = None
+    start = 0
+    for raw, number in getLogicalLines(io.StringIO(text), allowQP=True):
+        number = max(number, 1)
+        try:
+            line = textLineToContentLine(raw, number)
+        except (VObjectError, LookupError, ValueError) as err:
+            if card is not None:
+                card.append(_Line("X-NETNOTES-BROKEN", str(err), frozenset(), number))
+            continue
+        name = line.name.upper()
+        if name == "BEGIN" and line.value.strip().upper() == "VCARD":
+            card, start = [], number
+        elif name == "END" and line.value.strip().upper() == "VCARD":
+            if card is not None:
+                yield start, card
+            card = None
+        elif card is not None:
+            types = {p.upper() for p in line.singletonparams}
+            for p in line.params.get("TYPE", []):
+                types.update(t.strip().upper() for t in p.split(","))
+            card.append(_Line(name, line.value, frozenset(types), number))
+    if card is not None:
+        yield start, card + [_Line("X-NETNOTES-BROKEN", "no END:VCARD", frozenset(), start)]
+
+
+def person_from_card(number: int, start: int, lines: list[_Line]) -> Person | Row:
+    where = f"card {number} (line {start})"
+    values: dict[str, list[_Line]] = {}
+    for line in lines:
+        values.setdefault(line.name, []).append(line)
+
+    def texts(prop: str) -> list[str]:
+        return [v for v in (clean(_unescape(line.value)) for line in values.get(prop, [])) if v]
+
+    name = next(iter(texts("FN")), None)
+    if not name and "N" in values:
+        family, given, additional, prefix, suffix = (_split(values["N"][0].value, ";") + [""] * 5)[:5]
+        name = clean(" ".join(_unescape(p) for p in (prefix, given, additional, family, suffix) if p.strip()))
+    if not name:
+        broken = values.get("X-NETNOTES-BROKEN")
+        why = f"unreadable ({broken[0].value})" if broken else "no name (FN or N)"
+        return Row(where, None, why)
+    person = Person(where, name)
+    for line in values.get("NICKNAME", []):
+        person.aliases += [a for a in (clean(_unescape(p)) for p in _split(line.value, ",")) if a and a != name]
+    if "ORG" in values:
+        person.company = clean(_unescape(_split(values["ORG"][0].value, ";")[0]))
+    person.role = next(iter(texts("TITLE")), None) or next(iter(texts("ROLE")), None)
+    person.emails = list(dict.fromkeys(e.removeprefix("mailto:") for e in _preferred(values.get("EMAIL", []))))
+    person.phones = list(dict.fromkeys(p.removeprefix("tel:") for p in _preferred(values.get("TEL", []))))
+    for url in texts("URL"):
+        if is_linkedin(url):
+            person.linkedin = person.linkedin or url
+        else:
+            person.website = person.website or url
+    for line in values.get("CATEGORIES", []):
+        person.tags += [t for t in (clean(_unescape(p)) for p in _split(line.value, ",")) if t]
+    if "BDAY" in values:
+        bday = _unescape(values["BDAY"][0].value).strip()
+        person.birthday = parse_vcard_birthday(bday)
+        if person.birthday is None and bday:
+            person.warnings.append(f"BDAY '{bday}' is not a date; imported without 'birthday'")
+    notes = [_unescape(line.value).replace("\r\n", "\n").replace("\r", "\n").strip() for line in values.get("NOTE", [])]
+    body = "\n\n".join(n for n in notes if n)
+    person.body = body + "\n" if body else ""
+    return person
+
+
+def _preferred(lines: list[_Line]) -> list[str]:
+    """The values, the one marked PREF first."""
+    ordered = sorted(lines, key=lambda line: "PREF" not in line.types)
+    return [v for v in (clean(_unescape(line.value)) for line in ordered) if v]
+
+
+def read_vcards(text: str) -> Iterator[Person | Row]:
+    found = False
+    for number, (start, lines) in enumerate(split_cards(text), 1):
+        found = True
+        yield person_from_card(number, start, lines)
+    if not found:
+        raise ImportFileError("no vCard found (no BEGIN:VCARD ... END:VCARD)")
+
+
+def import_vcard(root: Path, vault: Vault, vcf_path: Path, dry_run: bool = False) -> ImportSummary:
+    text = read_text(vcf_path)
+    people = list(read_vcards(text))
+    return import_people(root, vault, people, ImportSummary(dry_run=dry_run))
