@@ -50,6 +50,8 @@ def check_wikilinks(notes: Iterable[Note], index: RefIndex, note_ids: set[str]) 
                 continue
             line = note.body_line + body.count("\n", 0, match.start())
             column = match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1
-            problems.append(problem(note.path, line, column, "NN204",
-                                    f"wikilink [[{target}]] matches no contact"))
+            several = index.names.get(key(target), [])
+            what = (f"matches several contacts: {', '.join(sorted(several))}; link to the id"
+                    if len(several) > 1 else "matches no contact")
+            problems.append(problem(note.path, line, column, "NN204", f"wikilink [[{target}]] {what}"))
     return problems

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 
 from .dates import Duration
-from .discover import CONFIG_FILE
+from .discover import CONFIG_FILE, is_inside
 from .fields import FieldReader, as_text, describe, near_miss
 from .model import Config
-from .notes import MAX_NOTE_BYTES, Field, parse_fields
+from .notes import MAX_NOTE_BYTES, Field, decode, parse_fields
 from .problems import Problem, problem
 
 KNOWN_KEYS = ("title", "owner", "horizon", "default_cadence", "circles", "kinds", "output")
@@ -37,15 +37,17 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return Config(), []
+    real = os.path.realpath(path)
+    if not is_inside(os.path.realpath(root), real):
+        return Config(), [problem(CONFIG_FILE, 1, 1, "NN206",
+                                  f"{CONFIG_FILE} links outside the vault (to {real}); it was not read")]
     try:
         data = path.read_bytes()[: MAX_NOTE_BYTES + 1]
-        text = data.decode("utf-8").lstrip("\ufeff")
     except OSError as err:
         return Config(), [problem(CONFIG_FILE, 1, 1, "NN100", f"cannot read file: {err.strerror or err}")]
-    except UnicodeDecodeError:
-        return Config(), [problem(CONFIG_FILE, 1, 1, "NN100", "not valid UTF-8; save the file as UTF-8")]
-    if not text.strip():
-        return Config(), []
+    text = decode(data, CONFIG_FILE)
+    if isinstance(text, Problem):
+        return Config(), [text]
     fields, problems = parse_fields(text, CONFIG_FILE, line_offset=0)
     if fields is None:
         return Config(), problems

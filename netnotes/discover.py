@@ -60,7 +60,7 @@ def discover(root: Path) -> tuple[list[NoteFile], list[Problem]]:
     return files, problems
 
 
-def _inside(real_root: str, real: str) -> bool:
+def is_inside(real_root: str, real: str) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
@@ -68,7 +68,7 @@ def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
           problems: list[Problem], seen: set[str]) -> None:
     folder = os.path.join(root, rel)
     real = os.path.realpath(folder)
-    if not _inside(real_root, real):
+    if not is_inside(real_root, real):
         problems.append(problem(rel, 1, 1, "NN206",
                                 f"'{rel}' links outside the vault (to {real}); it was not read"))
         return
@@ -90,7 +90,7 @@ def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
             is_link = entry.is_symlink()
             if is_link:
                 target = os.path.realpath(entry.path)
-                if not _inside(real_root, target):
+                if not is_inside(real_root, target):
                     problems.append(problem(entry_rel, 1, 1, "NN206",
                                             f"symlink points outside the vault (to {target}); it was not read"))
                     continue

@@ -10,8 +10,10 @@ Scalars are then built by hand with a budget, so YAML alias bombs cannot blow up
 from __future__ import annotations
 
 import os
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -19,13 +21,16 @@ from .problems import Problem, problem
 
 try:  # libyaml is what makes 100,000 notes cheap; pure Python is a fallback only
     from yaml import CSafeLoader as _Loader
+    _LIBYAML = True
 except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    _LIBYAML = False
 
 MAX_NOTE_BYTES = 4 * 1024 * 1024
 MAX_VALUES = 20_000  # nodes visited while building one note's values
 MAX_DEPTH = 64
 BOM = "\ufeff"
+_LONE_CR = re.compile("\r(?!\n)")
 
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
@@ -60,9 +65,7 @@ class Note:
 
 
 class _TooComplex(Exception):
-    def __init__(self, node: yaml.Node, why: str) -> None:
-        self.node = node
-        self.why = why
+    """Front matter too large or too deep to build; its message says which."""
 
 
 def read_note(abspath: str, relpath: str) -> Note:
@@ -79,16 +82,22 @@ def read_note(abspath: str, relpath: str) -> Note:
     return parse_note(data, relpath)
 
 
-def parse_note(data: bytes, relpath: str) -> Note:
+def decode(data: bytes, relpath: str) -> str | Problem:
+    """The file's text without its BOM, or a problem pointing at the first byte that is not UTF-8."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return _broken(relpath, line, column, "NN100",
+        return problem(relpath, line, column, "NN100",
                        f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8")
-    if text.startswith(BOM):
-        text = text[1:]
+    return text.removeprefix(BOM)
+
+
+def parse_note(data: bytes, relpath: str) -> Note:
+    text = decode(data, relpath)
+    if isinstance(text, Problem):
+        return Note(relpath, None, problems=(text,))
     if not text.strip():
         return _broken(relpath, 1, 1, "NN101", "file is empty; a note starts with '---', its fields, and '---'")
     first_end = text.find("\n")
@@ -116,22 +125,32 @@ def parse_note(data: bytes, relpath: str) -> Note:
     end = text.find("\n", closing)
     body = "" if end < 0 else text[end + 1:]
     body_line = line_no + 1
-    if not yaml_text.strip():
+    fields, problems = parse_fields(yaml_text, relpath, line_offset=1)
+    if fields == {} and not problems:  # nothing, or only comments, between the '---' lines
         return Note(relpath, None, body, body_line,
                     (problem(relpath, 1, 1, "NN106", "front matter is empty; add the note's fields between the '---' lines"),))
-    fields, problems = parse_fields(yaml_text, relpath, line_offset=1)
     return Note(relpath, fields, body, body_line, tuple(problems))
 
 
 def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[str, Field] | None, list[Problem]]:
     """Parse a YAML mapping into ``Field`` values; lines are shifted by ``line_offset``."""
     problems: list[Problem] = []
+    position = None if _yaml_lines_agree(yaml_text) else _lf_positions(yaml_text, line_offset)
 
     def at(mark: yaml.Mark) -> tuple[int, int]:
-        return mark.line + 1 + line_offset, mark.column + 1
+        if position is None:
+            return mark.line + 1 + line_offset, mark.column + 1
+        return position(mark.index)
 
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, such as a control character
+        index = err.position
+        if _LIBYAML:  # libyaml counts bytes of the UTF-8 text, not characters
+            index = len(yaml_text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, column = _lf_positions(yaml_text, line_offset)(index)
+        char = f" (U+{err.character:04X})" if isinstance(err.character, int) else ""
+        return None, [problem(relpath, line, column, "NN105", f"YAML syntax error: {err.reason}{char}")]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = at(mark) if mark else (1 + line_offset, 1)
@@ -139,8 +158,8 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         return None, [problem(relpath, line, column, "NN105", f"YAML syntax error: {what}")]
     except (yaml.YAMLError, RecursionError, MemoryError) as err:
         return None, [problem(relpath, 1 + line_offset, 1, "NN105", f"YAML syntax error: {err}")]
-    if root is None:
-        return None, [problem(relpath, 1 + line_offset, 1, "NN106", "front matter is empty")]
+    if root is None:  # empty, or only comments: a note calls that an error, netnotes.yaml does not
+        return {}, []
     if not isinstance(root, yaml.MappingNode):
         line, column = at(root.start_mark)
         return None, [problem(relpath, line, column, "NN106",
@@ -161,8 +180,9 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         try:
             value = _build(value_node, budget, 0, relpath, problems, at)
         except _TooComplex as err:
-            line, column = at(err.node.start_mark)
-            problems.append(problem(relpath, line, column, "NN117", err.why))
+            # At the field that expands, not at the anchor it repeats (which may be lines above).
+            line, column = at(value_node.start_mark)
+            problems.append(problem(relpath, line, column, "NN117", str(err)))
             return None, problems
         items: tuple[tuple[int, int], ...] = ()
         entries = None
@@ -176,14 +196,33 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
     return fields, problems
 
 
+def _yaml_lines_agree(text: str) -> bool:
+    """Whether YAML's own (cheaper) line numbers are the file's. YAML also ends a line at a lone
+    CR, NEL, LS or PS, where the lines netnotes reports end at LF only; and without a final line
+    break, libyaml puts the end of the text on a line after the last."""
+    return text.endswith("\n") and not (
+        "\x85" in text or "\u2028" in text or "\u2029" in text or ("\r" in text and _LONE_CR.search(text)))
+
+
+def _lf_positions(text: str, line_offset: int) -> Callable[[int], tuple[int, int]]:
+    """(line, column) of a character index of ``text``, counting LF line ends only."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(index: int) -> tuple[int, int]:
+        row = bisect_right(starts, index) - 1
+        return row + 1 + line_offset, index - starts[row] + 1
+
+    return position
+
+
 def _build(node: yaml.Node, budget: list[int], depth: int, relpath: str,
            problems: list[Problem], at: Any) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooComplex(node, f"front matter expands to more than {MAX_VALUES} values"
-                                " (YAML aliases?); simplify it")
+        raise _TooComplex(f"front matter expands to more than {MAX_VALUES} values"
+                          " (YAML aliases?); simplify it")
     if depth > MAX_DEPTH:
-        raise _TooComplex(node, f"front matter is nested more than {MAX_DEPTH} levels deep")
+        raise _TooComplex(f"front matter is nested more than {MAX_DEPTH} levels deep")
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):

@@ -8,6 +8,7 @@ in step.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -98,7 +99,19 @@ class Problem:
 def problem(path: str, line: int, column: int, code: str, message: str) -> Problem:
     if code not in CODES:  # a programming error, not a user's mistake
         raise KeyError(f"undocumented problem code {code}")
-    return Problem(path, max(1, line), max(1, column), code, message)
+    return Problem(path, max(1, line), max(1, column), code, _one_line(message))
+
+
+_ESCAPED = ("Cc", "Zl", "Zp")  # control characters, line and paragraph separators
+
+
+def _one_line(text: str) -> str:
+    """A problem is one line whatever user text its message quotes: line breaks and other
+    control characters (in a quoted key, a kind with a tab) are shown escaped, as ``\\n``."""
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _ESCAPED else c
+                   for c in text)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

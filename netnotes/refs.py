@@ -82,5 +82,11 @@ class RefIndex:
             self._sorted_ids = sorted(self.ids | set(self.names))
         slug = k.replace(" ", "-")
         close = difflib.get_close_matches(slug, self._sorted_ids, n=3, cutoff=0.6)
-        close += [c for c in difflib.get_close_matches(k, self._sorted_ids, n=3, cutoff=0.6) if c not in close]
-        return ", ".join(f"'{c}'" for c in close[:3])
+        close += difflib.get_close_matches(k, self._sorted_ids, n=3, cutoff=0.6)
+        # A close name or alias suggests its contact's id: 'jane doe' and 'jane-doe' are one person.
+        ids: list[str] = []
+        for c in close:
+            for contact_id in ([c] if c in self.ids else self.names[c]):
+                if contact_id not in ids:
+                    ids.append(contact_id)
+        return ", ".join(f"'{c}'" for c in ids[:3])
