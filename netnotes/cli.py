@@ -155,3 +155,6 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
 
 from .cli_notes import register as _register_notes  # noqa: E402
 _register_notes(main)
+
+from .cli_site import register as _register_site  # noqa: E402
+_register_site(main)

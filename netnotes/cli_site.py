@@ -1,0 +1,67 @@
+"""``netnotes build``: the dashboard site. A thin command over ``site.build.build_site``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import DATE, EXIT_OK, EXIT_PROBLEMS, Context, VaultUnusable, pass_ctx, report_problems, today_or
+from .problems import has_errors
+
+CACHE_DIRS = ("cache",)  # under the vault's .netnotes/: what --clean drops
+
+
+def output_folder(root: Path, out: Path | None, configured: str) -> Path:
+    """``--out`` as given (relative to the current folder), else ``output`` from netnotes.yaml
+    relative to the vault."""
+    return out if out is not None else root / configured
+
+
+def clean_cache(root: Path, out: Path) -> None:
+    """Drop netnotes' caches in the vault and staging folders of builds that died."""
+    from .site.output import CACHE_DIR, remove_stale_staging
+
+    for name in CACHE_DIRS:
+        folder = root / CACHE_DIR / name
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+    remove_stale_staging(out, root)
+
+
+@click.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (default: 'output' in netnotes.yaml, _site, inside the vault).")
+@click.option("--today", type=DATE, help="Pretend today is this date (default: the local date).")
+@click.option("--clean", is_flag=True,
+              help="Drop cached data under the vault's .netnotes/ first (a full rebuild from the notes).")
+@pass_ctx
+def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) -> None:
+    """Render the private dashboard site: open OUT/index.html in a browser.
+
+    The site is built aside and swapped in whole, so a failed or interrupted build leaves the
+    previous one as it was. A non-empty folder that netnotes did not make is never written to.
+    """
+    from .site.build import build_site
+    from .site.output import OutputRefused
+
+    root = ctx.root
+    result = ctx.load()
+    target = output_folder(root, out, result.vault.config.output)
+    if clean:
+        clean_cache(root, target)
+    report_problems(result)
+    try:
+        report = build_site(root, result, target, today_or(today))
+    except OutputRefused as err:
+        raise VaultUnusable(str(err)) from None
+    click.echo(str(report.out))
+    click.echo(report.summary(), err=True)
+    sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else EXIT_OK)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(build)

@@ -1,0 +1,132 @@
+"""Note bodies as HTML that is safe to show on the dashboard.
+
+markdown-it-py renders CommonMark with tables, strikethrough, task lists and footnotes. Notes
+are untrusted: raw HTML is escaped, links whose scheme is not http(s), mailto or tel (or a
+relative path) stay plain text, images are shown as a link (an ``<img>`` would load the file,
+possibly from the network), and ``[[wikilinks]]`` become links to contact pages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .refs import wikilink_target
+
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+WEB_SCHEMES = ("http", "https")
+
+# Browsers drop ASCII whitespace and control characters anywhere in a URL before reading its
+# scheme ("java\tscript:" is javascript:), so the check does the same.
+_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+_WIKILINK_INNER_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+
+# A wikilink's target -> (href, text to show when the link has no |label), or None.
+LinkFor = Callable[[str], "tuple[str, str] | None"]
+
+
+def is_safe_url(url: str, schemes: Sequence[str] = SAFE_SCHEMES) -> bool:
+    """True for a URL with one of ``schemes``, or a relative one (a path, ``#anchor``, ``?q``).
+
+    Network-path references (``//host/x``, ``\\\\host``) are refused: opened from ``file://``
+    they would fetch from another machine.
+    """
+    text = _INVISIBLE_RE.sub("", url)
+    match = _SCHEME_RE.match(text)
+    if match:
+        return match.group(1).lower() in schemes
+    return not text.startswith(("//", "\\", "/\\"))
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL, the only kind a profile field like ``linkedin`` is linked as."""
+    text = _INVISIBLE_RE.sub("", url)
+    match = _SCHEME_RE.match(text)
+    return bool(match) and match.group(1).lower() in WEB_SCHEMES and "//" in text[:10]
+
+
+class NoteRenderer:
+    """One configured markdown-it parser; ``render(body, doc_id)`` gives an HTML fragment.
+
+    ``link_for`` turns a wikilink target into the link to use, relative to the page the body
+    is shown on (so every page that shows bodies sits at the same folder depth).
+    """
+
+    def __init__(self, link_for: LinkFor) -> None:
+        self.link_for = link_for
+        md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.use(tasklists_plugin)  # label=False: the plugin's labels use uuid4 ids (not reproducible)
+        md.use(footnote_plugin)
+        md.validateLink = is_safe_url  # type: ignore[method-assign]
+        md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+        md.add_render_rule("wikilink", _wikilink_renderer(link_for))
+        md.add_render_rule("image", _render_image)
+        md.add_render_rule("link_open", _render_link_open)
+        self.md = md
+
+    def render(self, body: str, doc_id: str) -> str:
+        """``doc_id`` keeps footnote anchors apart when several notes share one page."""
+        if not body.strip():
+            return ""
+        return self.md.render(body, {"docId": doc_id})
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    """``[[target]]``, ``[[target|label]]``, ``[[target#heading]]``; not ``![[embed]]``."""
+    pos = state.pos
+    if not state.src.startswith("[[", pos) or (pos > 0 and state.src[pos - 1] == "!"):
+        return False
+    match = _WIKILINK_INNER_RE.match(state.src, pos)
+    if match is None:
+        return False
+    if not silent:
+        inner = match.group(1)
+        token = state.push("wikilink", "", 0)
+        label = inner.split("|", 1)[1].strip() if "|" in inner else ""
+        token.meta = {"target": wikilink_target(inner), "label": label}
+        token.content = inner
+    state.pos = match.end()
+    return True
+
+
+def _wikilink_renderer(link_for: LinkFor):  # type: ignore[no-untyped-def]
+    # markdown-it binds render rules to its renderer, so the resolver comes in by closure.
+    def render(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
+               env: EnvType) -> str:
+        token = tokens[idx]
+        target, label = token.meta["target"], token.meta["label"]
+        link = link_for(target) if target else None
+        if link is None:
+            return f'<span class="wikilink unresolved">{escapeHtml(label or target)}</span>'
+        href, name = link
+        return f'<a class="wikilink" href="{escapeHtml(href)}">{escapeHtml(label or name)}</a>'
+
+    return render
+
+
+def _render_image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
+                  env: EnvType) -> str:
+    """An image is shown as a link to it: the dashboard never loads a picture from a note."""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    return (f'<a class="image-link" href="{escapeHtml(str(src))}" rel="noopener noreferrer">'
+            f'image: {escapeHtml(alt)}</a>')
+
+
+def _render_link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
+                      env: EnvType) -> str:
+    token = tokens[idx]
+    if is_web_url(str(token.attrGet("href") or "")):
+        token.attrSet("rel", "noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)

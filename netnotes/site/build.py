@@ -1,0 +1,135 @@
+"""``build_site``: the loaded vault -> page contexts -> the theme's templates -> a folder of files.
+
+It is a library function so ``netnotes serve`` can call it on every change: each call loads the
+theme afresh, renders every note body once, and swaps the finished site in whole. Output is a
+function of (vault, today, options) alone: no clock, no randomness, everything sorted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import __version__
+from ..calendar import build_calendar
+from ..loader import LoadResult
+from .bodies import render_bodies
+from .output import staged_output
+from .pages import SiteModel, pages
+from .search import index_script, search_entries
+from .theme import load_theme
+
+CSP = ("default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+       "base-uri 'none'", "form-action 'none'")
+SEARCH_INDEX = "static/search-index.js"
+CALENDAR = "followups.ics"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Hooks for callers such as ``netnotes serve``; the defaults build the plain site.
+
+    ``extra_scripts`` are site-root-relative paths added as ``<script>`` to every page (after
+    the theme's own), ``extra_files`` are written into the output as given (e.g. the script
+    itself), and ``connect_src`` extends the Content-Security-Policy (e.g. ``("'self'",)`` so a
+    live-reload script may open an EventSource to the server that serves the site).
+    """
+
+    extra_scripts: tuple[str, ...] = ()
+    extra_files: tuple[tuple[str, bytes], ...] = ()
+    connect_src: tuple[str, ...] = ()
+    jobs: int | None = None  # processes for rendering notes; None: one per core
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every template receives as ``site``."""
+
+    title: str
+    owner: str | None
+    today: dt.date
+    contacts: int
+    interactions: int
+    asks: int
+    errors: int
+    warnings: int
+    version: str
+    calendar: str  # the followups.ics path, relative to the site root
+    csp: str
+    extra_scripts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    out: Path
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    contacts: int
+    interactions: int
+    asks: int
+    errors: int
+    warnings: int
+
+    def summary(self) -> str:
+        problems = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
+        return (f"built {self.pages} pages ({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
+                f"{self.contacts} contacts, {self.interactions} interactions, {self.asks} asks "
+                f"in {self.seconds:.2f}s; {problems}")
+
+
+def content_security_policy(options: BuildOptions) -> str:
+    parts = list(CSP)
+    if options.connect_src:
+        parts.append("connect-src " + " ".join(options.connect_src))
+    return "; ".join(parts)
+
+
+def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date,
+               options: BuildOptions = BuildOptions()) -> BuildReport:
+    """Build the dashboard of ``result`` (loaded from ``vault_root``) into ``out_dir``.
+
+    Raises ``output.OutputRefused`` before writing anything when ``out_dir`` is a non-empty
+    folder netnotes did not make. On any error the previous site stays as it was.
+    """
+    started = time.perf_counter()
+    vault = result.vault
+    theme = load_theme(vault_root)
+    model = SiteModel(vault, today, result.problems)
+    bodies = render_bodies(vault, model.links, options.jobs)
+    errors = sum(p.is_error for p in result.problems)
+    site = SiteInfo(
+        title=vault.config.title, owner=vault.config.owner, today=today,
+        contacts=len(vault.contacts), interactions=len(vault.interactions), asks=len(vault.asks),
+        errors=errors, warnings=len(result.problems) - errors, version=__version__,
+        calendar=CALENDAR, csp=content_security_policy(options), extra_scripts=options.extra_scripts,
+    )
+    templates: dict[str, jinja2.Template] = {}
+    count = 0
+    with staged_output(out_dir, vault_root) as stage:
+        for relpath, source in theme.static.items():
+            stage.write(f"static/{relpath}", source.read_bytes())
+        stage.write(SEARCH_INDEX, index_script(search_entries(model)))
+        for page in pages(model, bodies):
+            template = templates.get(page.template)
+            if template is None:
+                template = templates[page.template] = theme.env.get_template(page.template)
+            context: dict[str, Any] = {
+                "site": site, "page": page, "root": "../" * page.path.count("/"), "links": model.links,
+                **page.context,
+            }
+            stage.write(page.path, template.render(context))
+            count += 1
+        stage.write(CALENDAR, build_calendar(vault, today))
+        for relpath, data in options.extra_files:
+            stage.write(relpath, data)
+        files, size = stage.files, stage.bytes
+    return BuildReport(Path(out_dir), count, files, size, time.perf_counter() - started,
+                       len(vault.contacts), len(vault.interactions), len(vault.asks),
+                       errors, len(result.problems) - errors)

@@ -1,0 +1,227 @@
+"""Writing the site safely: built aside, swapped in whole, never over someone else's folder.
+
+A build writes into a fresh staging folder and only at the very end puts it in place of the
+output folder, in one atomic exchange where the system offers one (Linux ``renameat2``), else
+in two renames that the next build can undo if it was cut between them. So a crash, Ctrl-C or
+SIGKILL at any moment leaves the previous site whole.
+
+Folders the tool made carry a marker file. An existing non-empty folder without it is refused,
+and only marked folders and the tool's own staging folders are ever deleted. When the output
+is inside the vault, staging folders live in the vault's ``.netnotes/`` (git-ignored), so a
+build writes nothing else in the vault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import hashlib
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterator
+
+MARKER = ".netnotes-site"
+MARKER_TEXT = ("This folder was made by `netnotes build`. Every build replaces it whole;\n"
+               "do not keep your own files here.\n")
+STAGING_MARKER = ".netnotes-staging"
+CACHE_DIR = ".netnotes"  # in the vault
+BUILD_DIR = "build"  # under CACHE_DIR: staging folders of outputs inside the vault
+
+_SAFE_PART_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+class OutputRefused(Exception):
+    """The output folder cannot be used; the message says why and what to do (exit 2)."""
+
+
+class Staging:
+    """The folder a build writes into; ``write`` takes '/'-separated paths made of safe parts."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: set[str] = {""}
+        self.files = 0
+        self.bytes = 0
+
+    def write(self, relpath: str, data: str | bytes) -> None:
+        parts = relpath.split("/")
+        if not all(_SAFE_PART_RE.match(p) and ".." not in p for p in parts):
+            raise ValueError(f"unsafe output path {relpath!r}")  # a bug: page names are slugs
+        parent = "/".join(parts[:-1])
+        if parent not in self._made:
+            (self.folder / parent).mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        (self.folder / relpath).write_bytes(raw)
+        self.files += 1
+        self.bytes += len(raw)
+
+
+def check_output(out: Path, vault_root: Path) -> None:
+    """Raise ``OutputRefused`` unless ``out`` is missing, empty, or a folder netnotes made."""
+    out = Path(os.path.abspath(out))
+    real_out = Path(os.path.realpath(out))
+    if Path(os.path.realpath(vault_root)).is_relative_to(real_out):
+        raise OutputRefused(f"refusing to build into '{out}': it holds the vault itself; "
+                            "choose an output folder such as _site")
+    if out.is_symlink():
+        raise OutputRefused(f"refusing to build into '{out}': it is a symbolic link; "
+                            "give the folder it points to with --out")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputRefused(f"refusing to build into '{out}': it is a file, not a folder")
+    marker = out / MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return
+    if any(out.iterdir()):
+        raise OutputRefused(
+            f"refusing to build into '{out}': the folder is not empty and was not made by "
+            f"netnotes (it has no {MARKER} file); choose another --out or empty it yourself")
+
+
+def staging_parent(out: Path, vault_root: Path) -> Path:
+    """Where the staging folder goes: the vault's .netnotes/build/ or the output's parent."""
+    out = Path(os.path.abspath(out))
+    if Path(os.path.realpath(out.parent)).is_relative_to(os.path.realpath(vault_root)):
+        return Path(os.path.abspath(vault_root)) / CACHE_DIR / BUILD_DIR
+    return out.parent
+
+
+@contextlib.contextmanager
+def staged_output(out: Path, vault_root: Path) -> Iterator[Staging]:
+    """Yield a ``Staging``; when the block ends without error, it becomes ``out`` whole."""
+    out = Path(os.path.abspath(out))
+    check_output(out, vault_root)
+    parent = staging_parent(out, vault_root)
+    parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tag = _tag(out)
+    _recover(out, parent, tag)
+    check_output(out, vault_root)  # again: recovery may have put an old site back
+    folder = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
+    (folder / STAGING_MARKER).write_text(str(out) + "\n", encoding="utf-8")
+    try:
+        staging = Staging(folder)
+        yield staging
+        (folder / STAGING_MARKER).unlink()
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        with _signals_deferred():
+            _swap_in(folder, out, parent / f".{tag}.old")
+    finally:
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_staging(out: Path, vault_root: Path) -> int:
+    """Delete staging folders left by builds that died (their process is gone); how many."""
+    out = Path(os.path.abspath(out))
+    parent = staging_parent(out, vault_root)
+    return _remove_dead_staging(parent, _tag(out)) if parent.is_dir() else 0
+
+
+def _tag(out: Path) -> str:
+    """A short name for staging folders: the output's name and a hash of its full path."""
+    digest = hashlib.sha256(str(out).encode("utf-8")).hexdigest()[:8]
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", out.name)[:40] or "site"
+    return f"{name}-{digest}"
+
+
+def _recover(out: Path, parent: Path, tag: str) -> None:
+    """Undo a swap cut between its two renames, and clear dead builds' staging folders."""
+    old = parent / f".{tag}.old"
+    if old.is_dir() and (old / MARKER).is_file():
+        if not out.exists():
+            old.rename(out)
+        else:
+            shutil.rmtree(old)
+    _remove_dead_staging(parent, tag)
+
+
+def _remove_dead_staging(parent: Path, tag: str) -> int:
+    removed = 0
+    pattern = re.compile(rf"^\.{re.escape(tag)}\.tmp-(\d+)-")
+    for entry in sorted(parent.iterdir()):
+        match = pattern.match(entry.name)
+        if not match or entry.is_symlink() or not (entry / STAGING_MARKER).is_file():
+            continue
+        if _alive(int(match.group(1))):
+            continue  # another build (or `serve`) is still writing it
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _swap_in(new: Path, out: Path, old: Path) -> None:
+    if out.exists() and not (out / MARKER).is_file():
+        out.rmdir()  # an empty folder of the user's (check_output refused a non-empty one)
+    if not out.exists():
+        new.rename(out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new)  # now holds the previous site, which carries the marker
+        return
+    if old.exists():
+        shutil.rmtree(old)
+    out.rename(old)
+    new.rename(out)  # a crash just before this line is undone by the next build's _recover
+    shutil.rmtree(old)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux renameat2; False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) until the swap is done, so it is never cut halfway."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    handlers = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        handlers[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        if caught:
+            signal.raise_signal(caught[0])

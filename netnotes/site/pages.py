@@ -1,0 +1,454 @@
+"""Page contexts: the vault and the follow-up engine's answers, shaped for each template.
+
+``SiteModel`` indexes the vault once (interactions and asks by contact, due items by contact,
+tags and companies, page names), so every page is a handful of dictionary look-ups and a
+10,000-contact vault never costs contacts x interactions. ``pages()`` then yields one ``Page``
+(output path, template, context) at a time. Pages that show rendered note bodies all live one
+folder down (``contacts/<slug>.html``), so links inside bodies are the same on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from markupsafe import Markup
+
+from ..dates import Duration
+from ..followup import (
+    DueItem, Reciprocity, Touch, ask_due_date, cadence_of, due_items, is_follow_up_open,
+    last_touches, reciprocity,
+)
+from ..markdown import is_web_url
+from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
+from ..problems import Problem
+from ..refs import key
+from . import charts
+from .slugs import unique_slugs
+
+DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
+ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They asked me"))
+BIRTHDAY_DAYS = 30  # how far ahead the dashboard's birthday list looks
+DASHBOARD_LIST = 12  # planned and recent interactions shown on the dashboard
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str  # in the output, '/'-separated
+    template: str
+    title: str
+    section: str  # which navigation entry is current
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Contacts sharing a tag or a company (compared case-insensitively)."""
+
+    name: str  # the spelling most contacts use
+    url: str
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    """A contact as one line of a list: the contacts table, tag and company pages."""
+
+    contact: Contact
+    url: str
+    cadence: Duration
+    last_touch: Touch | None
+    next_due: DueItem | None  # the first item of the contact's follow-up list, any status
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    interaction: Interaction
+    anchor: str
+    people: tuple[tuple[str, str], ...]  # (name, url) of everyone in `with`
+    planned: bool
+    follow_up: str | None  # "open", "done" or "closed" (a later touch); None without one
+    body: Markup = Markup("")
+
+
+@dataclass(frozen=True, slots=True)
+class AskEntry:
+    ask: Ask
+    anchor: str
+    url: str | None  # the ask on its contact's page
+    contact: Contact | None
+    due: dt.date
+    days: int
+    intro_to: tuple[str, str | None] | None  # (text, url or None)
+    body: Markup = Markup("")
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdayRow:
+    contact: Contact
+    url: str
+    day: dt.date
+    days: int
+    turns: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A custom field's value as something a template can show without knowing YAML types:
+    ``kind`` is ``text``, ``link``, ``list`` (value: tuple of Shown) or ``map`` (value: tuple
+    of (key, Shown))."""
+
+    kind: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    contacts: int
+    archived: int
+    with_cadence: int
+    interactions: int
+    touches_30d: int
+    people_90d: int
+    planned: int
+    waiting_on_them: int
+    i_owe_them: int
+    overdue: int
+    favours_given: int
+    favours_received: int
+
+
+class Links:
+    """Page paths, relative to the site root, for everything a page can link to."""
+
+    def __init__(self, vault: Vault, tags: Mapping[str, str], companies: Mapping[str, str]) -> None:
+        self._contacts = unique_slugs(c.id for c in vault.contacts)
+        self._tags = unique_slugs(tags)
+        self._companies = unique_slugs(companies)
+        self._interactions = unique_slugs(i.id for i in vault.interactions)
+        self._asks = unique_slugs(a.id for a in vault.asks)
+        self._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
+        self._notes: dict[str, str | None] = {c.path: self.contact(c.id) for c in vault.contacts}
+        self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
+        self._notes.update((a.path, self.ask(a)) for a in vault.asks)
+
+    def contact(self, contact_id: str) -> str:
+        return f"contacts/{self._contacts[contact_id]}.html"
+
+    def tag(self, tag: str) -> str:
+        return f"tags/{self._tags[key(tag)]}.html"
+
+    def company(self, company: str) -> str:
+        return f"companies/{self._companies[key(company)]}.html"
+
+    def contact_anchor(self, contact_id: str) -> str:
+        return f"c-{self._contacts[contact_id]}"
+
+    def interaction_anchor(self, interaction: Interaction) -> str:
+        return f"i-{self._interactions[interaction.id]}"
+
+    def ask_anchor(self, ask: Ask) -> str:
+        return f"a-{self._asks[ask.id]}"
+
+    def interaction(self, interaction: Interaction) -> str | None:
+        """The interaction on its first contact's page."""
+        first = self._first_contact.get(interaction.id)
+        return None if first is None else f"{self.contact(first)}#{self.interaction_anchor(interaction)}"
+
+    def ask(self, ask: Ask) -> str | None:
+        return None if ask.with_ is None else f"{self.contact(ask.with_)}#{self.ask_anchor(ask)}"
+
+    def note(self, path: str) -> str | None:
+        """Where the note at vault path ``path`` is shown (a due item's ``source``), if anywhere."""
+        return self._notes.get(path)
+
+
+def _groups(contacts: tuple[Contact, ...], values_of: Any) -> dict[str, tuple[str, list[Contact]]]:
+    """Contacts by case-folded tag or company: {key: (display name, contacts)}."""
+    spellings: dict[str, dict[str, int]] = {}
+    members: dict[str, list[Contact]] = {}
+    for c in contacts:
+        for value in values_of(c):
+            k = key(value)
+            if not k:
+                continue
+            counts = spellings.setdefault(k, {})
+            counts[value.strip()] = counts.get(value.strip(), 0) + 1
+            bucket = members.setdefault(k, [])
+            if not bucket or bucket[-1] is not c:
+                bucket.append(c)
+    return {k: (min(spellings[k].items(), key=lambda s: (-s[1], s[0]))[0], members[k])
+            for k in sorted(members)}
+
+
+def by_name(contact: Contact) -> tuple[str, str]:
+    return (contact.name.casefold(), contact.id)
+
+
+@dataclass
+class SiteModel:
+    """Everything the pages need, computed once from the vault and today."""
+
+    vault: Vault
+    today: dt.date
+    problems: list[Problem]
+    links: Links = field(init=False)
+    touches: dict[str, Touch] = field(init=False)
+    due: list[DueItem] = field(init=False)  # every item, later ones too, in the engine's order
+    due_by_contact: dict[str, list[DueItem]] = field(init=False)
+    interactions_by_contact: dict[str, list[Interaction]] = field(init=False)  # oldest first
+    asks_by_contact: dict[str, list[Ask]] = field(init=False)
+    introduced: dict[str, list[Contact]] = field(init=False)
+    reciprocity: dict[str, Reciprocity] = field(init=False)
+    tags: dict[str, tuple[str, list[Contact]]] = field(init=False)
+    companies: dict[str, tuple[str, list[Contact]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        vault, today = self.vault, self.today
+        self.tags = _groups(vault.contacts, lambda c: c.tags)
+        self.companies = _groups(vault.contacts, lambda c: (c.company,) if c.company else ())
+        self.links = Links(vault, self.tags, self.companies)
+        self.touches = last_touches(vault.interactions, today)
+        self.due = due_items(vault, today, include_later=True)
+        self.due_by_contact = {}
+        for item in self.due:
+            self.due_by_contact.setdefault(item.contact, []).append(item)
+        self.interactions_by_contact = {}
+        for interaction in vault.interactions:
+            for cid in interaction.with_:
+                self.interactions_by_contact.setdefault(cid, []).append(interaction)
+        self.asks_by_contact = {}
+        for ask in vault.asks:
+            if ask.with_ is not None:
+                self.asks_by_contact.setdefault(ask.with_, []).append(ask)
+        self.introduced = {}
+        for c in sorted(vault.contacts, key=by_name):
+            if c.met_through is not None and c.met_through in vault.contacts_by_id:
+                self.introduced.setdefault(c.met_through, []).append(c)
+        self.reciprocity = reciprocity(vault)
+
+    # -- pieces shared by several pages
+
+    def contact(self, contact_id: str) -> Contact:
+        return self.vault.contacts_by_id[contact_id]
+
+    def row(self, contact: Contact) -> ContactRow:
+        due = self.due_by_contact.get(contact.id)
+        return ContactRow(contact, self.links.contact(contact.id), cadence_of(contact, self.vault.config),
+                          self.touches.get(contact.id), due[0] if due else None)
+
+    def rows(self, contacts: list[Contact]) -> list[ContactRow]:
+        return [self.row(c) for c in sorted(contacts, key=by_name)]
+
+    def timeline_entry(self, interaction: Interaction, body: Markup = Markup("")) -> TimelineEntry:
+        people = tuple((self.contact(cid).name, self.links.contact(cid)) for cid in interaction.with_)
+        if interaction.follow_up is None:
+            follow_up = None
+        elif interaction.done:
+            follow_up = "done"
+        else:
+            follow_up = "open" if is_follow_up_open(interaction, self.touches) else "closed"
+        return TimelineEntry(interaction, self.links.interaction_anchor(interaction), people,
+                             interaction.date > self.today, follow_up, body)
+
+    def ask_entry(self, ask: Ask, body: Markup = Markup("")) -> AskEntry:
+        intro_to = None
+        if ask.intro_to:
+            target = ask.intro_to_contact
+            intro_to = ((self.contact(target).name, self.links.contact(target)) if target
+                        else (ask.intro_to, None))
+        due = ask_due_date(ask)
+        return AskEntry(ask, self.links.ask_anchor(ask), self.links.ask(ask),
+                        self.vault.contact(ask.with_) if ask.with_ else None, due,
+                        (due - self.today).days, intro_to, body)
+
+    def figures(self) -> Figures:
+        vault, today = self.vault, self.today
+        month_ago, quarter_ago = today - dt.timedelta(days=30), today - dt.timedelta(days=90)
+        people_90d: set[str] = set()
+        touches_30d = planned = 0
+        for i in vault.interactions:
+            if i.date > today:
+                planned += 1
+            elif i.date > quarter_ago:
+                people_90d.update(i.with_)
+                touches_30d += i.date > month_ago
+        open_asks = [a for a in vault.asks if a.status == "open" and a.with_ is not None]
+        active = [c for c in vault.contacts if not c.archived]
+        return Figures(
+            contacts=len(active), archived=len(vault.contacts) - len(active),
+            with_cadence=sum(not cadence_of(c, vault.config).is_never for c in active),
+            interactions=sum(i.date <= today for i in vault.interactions),
+            touches_30d=touches_30d, people_90d=len(people_90d), planned=planned,
+            waiting_on_them=sum(a.direction == "out" for a in open_asks),
+            i_owe_them=sum(a.direction == "in" for a in open_asks),
+            overdue=sum(item.status == "overdue" for item in self.due),
+            favours_given=sum(r.given for r in self.reciprocity.values()),
+            favours_received=sum(r.received for r in self.reciprocity.values()),
+        )
+
+    def charts(self) -> dict[str, Markup]:
+        today = self.today
+        months = charts.last_months(today)
+        per_month = {m: 0 for m in months}
+        kinds: dict[str, int] = {}
+        for i in self.vault.interactions:
+            month = (i.date.year, i.date.month - 1)
+            if i.date <= today and month in per_month:
+                per_month[month] += 1
+                kind = i.kind or "unspecified"
+                kinds[kind] = kinds.get(kind, 0) + 1
+        config = self.vault.config
+        on_time = overdue = never = 0
+        for c in self.vault.contacts:
+            if c.archived or cadence_of(c, config).is_never:
+                continue
+            due = next((d for d in self.due_by_contact.get(c.id, ()) if d.reason == "keep-in-touch"), None)
+            if c.id not in self.touches:
+                never += 1
+            elif due is not None and due.status == "overdue":
+                overdue += 1
+            else:
+                on_time += 1
+        return {
+            "months": charts.monthly_chart(list(per_month.items())),
+            "kinds": charts.kinds_chart(sorted(kinds.items(), key=lambda k: (-k[1], k[0]))),
+            "health": charts.health_chart(charts.Health(on_time, overdue, never)),
+        }
+
+
+def show_value(value: Any) -> Shown:
+    """Any YAML value (text, number, bool, date, list, mapping, null) as a ``Shown`` tree."""
+    if value is None:
+        return Shown("text", "")
+    if isinstance(value, bool):
+        return Shown("text", "yes" if value else "no")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return Shown("text", value.isoformat())
+    if isinstance(value, str):
+        text = value.strip()
+        if is_web_url(text) and not any(ch.isspace() for ch in text):
+            return Shown("link", text)
+        return Shown("text", value)
+    if isinstance(value, (list, tuple)):
+        return Shown("list", tuple(show_value(v) for v in value))
+    if isinstance(value, dict):
+        return Shown("map", tuple((str(k), show_value(v)) for k, v in value.items()))
+    return Shown("text", str(value))
+
+
+# -- the pages
+
+
+def pages(model: SiteModel, bodies: Mapping[str, Markup]) -> Iterator[Page]:
+    """Every HTML page of the site, in a fixed order."""
+    yield dashboard(model)
+    yield contacts_page(model)
+    for contact in model.vault.contacts:
+        yield contact_page(model, contact, bodies)
+    yield groups_page(model, "tags", "Tags", model.tags, model.links.tag)
+    for k, (name, members) in model.tags.items():
+        yield group_page(model, "tag", "tags", name, model.links.tag(k), members)
+    yield groups_page(model, "companies", "Companies", model.companies, model.links.company)
+    for k, (name, members) in model.companies.items():
+        yield group_page(model, "company", "companies", name, model.links.company(k), members)
+    yield asks_page(model)
+    yield problems_page(model)
+    yield Page("search.html", "search.html", "Search", "search", {})
+
+
+def dashboard(model: SiteModel) -> Page:
+    vault, today = model.vault, model.today
+    shown_due = [i for i in model.due if i.status != "later"]
+    sections = [(status, title, [i for i in shown_due if i.status == status])
+                for status, title in DUE_SECTIONS]
+    open_asks = sorted((a for a in vault.asks if a.status == "open" and a.with_ is not None),
+                       key=lambda a: (ask_due_date(a), a.path))
+    birthdays = []
+    for c in vault.contacts:
+        if c.birthday is None or c.archived:
+            continue
+        day = c.birthday.next_on_or_after(today)
+        if (day - today).days <= BIRTHDAY_DAYS:
+            turns = day.year - c.birthday.year if c.birthday.year else None
+            birthdays.append(BirthdayRow(c, model.links.contact(c.id), day, (day - today).days, turns))
+    birthdays.sort(key=lambda b: (b.day, *by_name(b.contact)))
+    planned = [i for i in vault.interactions if i.date > today][:DASHBOARD_LIST]
+    past = [i for i in vault.interactions if i.date <= today][-DASHBOARD_LIST:]
+    return Page("index.html", "dashboard.html", vault.config.title, "dashboard", {
+        "due_sections": sections,
+        "waiting_on_them": [model.ask_entry(a) for a in open_asks if a.direction == "out"],
+        "i_owe_them": [model.ask_entry(a) for a in open_asks if a.direction == "in"],
+        "birthdays": birthdays,
+        "birthday_days": BIRTHDAY_DAYS,
+        "planned": [model.timeline_entry(i) for i in planned],
+        "recent": [model.timeline_entry(i) for i in reversed(past)],
+        "figures": model.figures(),
+        "charts": model.charts(),
+    })
+
+
+def contacts_page(model: SiteModel) -> Page:
+    rows = model.rows(list(model.vault.contacts))
+    circles = sorted({c.circle for c in model.vault.contacts if c.circle})
+    return Page("contacts.html", "contacts.html", "Contacts", "contacts", {"rows": rows, "circles": circles})
+
+
+def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup]) -> Page:
+    links, cid = model.links, contact.id
+    interactions = model.interactions_by_contact.get(cid, [])
+    asks = model.asks_by_contact.get(cid, [])
+    introducer = model.vault.contact(contact.met_through) if contact.met_through else None
+    timeline = [model.timeline_entry(i, bodies.get(i.path, Markup(""))) for i in reversed(interactions)]
+    return Page(links.contact(cid), "contact.html", contact.name, "contacts", {
+        "contact": contact,
+        "row": model.row(contact),
+        "body": bodies.get(contact.path, Markup("")),
+        "custom": [(k, show_value(v)) for k, v in contact.custom],
+        "due_items": model.due_by_contact.get(cid, []),
+        "planned": [e for e in timeline if e.planned],
+        "timeline": [e for e in timeline if not e.planned],
+        "asks": [model.ask_entry(a, bodies.get(a.path, Markup(""))) for a in reversed(asks)],
+        "reciprocity": model.reciprocity.get(cid, Reciprocity(0, 0)),
+        "introduced_by": introducer,
+        "introduced": model.introduced.get(cid, []),
+        "tag_links": [(t, links.tag(t)) for t in contact.tags if key(t)],
+        "company_url": links.company(contact.company) if contact.company and key(contact.company) else None,
+    })
+
+
+def groups_page(model: SiteModel, section: str, title: str, groups: dict[str, tuple[str, list[Contact]]],
+                url_of: Any) -> Page:
+    listed = sorted((Group(name, url_of(k), tuple(members)) for k, (name, members) in groups.items()),
+                    key=lambda g: (g.name.casefold(), g.url))
+    return Page(f"{section}.html", "groups.html", title, section, {"groups": listed, "kind": section})
+
+
+def group_page(model: SiteModel, kind: str, section: str, name: str, path: str, members: list[Contact]) -> Page:
+    return Page(path, f"{kind}.html", name, section, {"name": name, "rows": model.rows(members)})
+
+
+def asks_page(model: SiteModel) -> Page:
+    by_status: dict[tuple[str, str], list[AskEntry]] = {}
+    for ask in model.vault.asks:
+        by_status.setdefault((ask.status, ask.direction), []).append(model.ask_entry(ask))
+    board = []
+    for status in ASK_STATUSES:
+        columns = []
+        for direction, open_title, title in ASK_SIDES:
+            entries = by_status.get((status, direction), [])
+            if status == "open":
+                entries.sort(key=lambda e: (e.due, e.ask.path))
+            else:
+                entries.sort(key=lambda e: (e.ask.closed or e.ask.date, e.ask.path), reverse=True)
+            columns.append((direction, open_title if status == "open" else title, entries))
+        board.append((status, columns))
+    return Page("asks.html", "asks.html", "Asks", "asks", {"board": board})
+
+
+def problems_page(model: SiteModel) -> Page:
+    errors = sum(p.is_error for p in model.problems)
+    return Page("problems.html", "problems.html", "Problems", "problems", {
+        "problems": model.problems, "errors": errors, "warnings": len(model.problems) - errors,
+    })

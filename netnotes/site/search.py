@@ -1,0 +1,87 @@
+"""The search index: a script file that sets a global, so search works from ``file://``.
+
+Browsers do not let a page opened from disk fetch a JSON file, but they do run a script the
+page names. Each entry is ``[url, title, subtitle, words]``: a page (a contact, tag or
+company) and the lower-case, accent-free words it can be found by. A contact's words are its
+names, company, role, tags and the words of its notes (its own body, then its interactions and
+asks, newest first), each word once and cut at ``MAX_TEXT_CHARS``, so the index grows with the
+number of contacts, not with the amount of note text: about 0.8 KB per contact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .pages import SiteModel, by_name
+
+GLOBAL_NAME = "NETNOTES_SEARCH"
+MAX_TEXT_CHARS = 600  # of note words per contact, after the names, company and tags
+_WORD_RE = re.compile(r"[^\W_]+(?:['’.\-@+][^\W_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    url: str  # relative to the site root
+    title: str
+    subtitle: str
+    fields: tuple[str, ...]  # always searchable in full (names, company, tags)
+    text: tuple[str, ...] = ()  # note text; only its first distinct words are kept
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what both the index and the search box compare."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words_of(fields: Iterable[str], text: Iterable[str], limit: int = MAX_TEXT_CHARS) -> str:
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in fields:
+        for word in _WORD_RE.findall(fold(value)):
+            if word not in seen:
+                seen.add(word)
+                out.append(word)
+    budget = limit
+    for value in text:
+        for word in _WORD_RE.findall(fold(value)):
+            if word in seen or len(word) < 2:
+                continue
+            if len(word) + 1 > budget:
+                return " ".join(out)
+            seen.add(word)
+            out.append(word)
+            budget -= len(word) + 1
+    return " ".join(out)
+
+
+def index_script(entries: Sequence[Entry]) -> str:
+    rows = [[e.url, e.title, e.subtitle, words_of(e.fields, e.text)] for e in entries]
+    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    # U+2028/9 end a line in older JavaScript engines, even inside a string.
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.{GLOBAL_NAME} = {data};\n"
+
+
+def search_entries(model: SiteModel) -> list[Entry]:
+    """A contact per entry (newest notes first), then every tag and company page."""
+    entries = []
+    links = model.links
+    for c in sorted(model.vault.contacts, key=by_name):
+        notes = [c.body]
+        for i in reversed(model.interactions_by_contact.get(c.id, [])):
+            notes += [i.title or "", i.next or "", i.body]
+        for a in reversed(model.asks_by_contact.get(c.id, [])):
+            notes += [a.intro_to or "", a.body]
+        subtitle = " · ".join(filter(None, (c.role, c.company, "archived" if c.archived else None)))
+        fields = (c.name, *c.aliases, c.company or "", c.role or "", c.location or "", *c.tags, c.circle or "")
+        entries.append(Entry(links.contact(c.id), c.name, subtitle, fields, tuple(notes)))
+    for k, (name, members) in model.tags.items():
+        entries.append(Entry(links.tag(k), name, f"tag · {len(members)} contacts", ("tag", name)))
+    for k, (name, members) in model.companies.items():
+        entries.append(Entry(links.company(k), name, f"company · {len(members)} contacts", ("company", name)))
+    return entries

@@ -1,0 +1,101 @@
+"""The theme: Jinja2 templates and static files, the vault's ``theme/`` over the default one.
+
+``themes/default/`` ships in the package as ``netnotes.themes``. A vault's ``theme/templates/x``
+replaces ``templates/x`` and its ``theme/static/x`` replaces ``static/x``; anything else is taken
+from the default. Autoescaping is on for every template: note text is always escaped, and only
+HTML netnotes made itself (rendered Markdown, SVG charts) is passed in as ``Markup``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..markdown import is_web_url
+from .pages import show_value
+from .search import fold
+
+THEME_DIR = "theme"  # in the vault
+_SAFE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def default_theme() -> Path:
+    return Path(str(importlib.resources.files("netnotes.themes") / "default"))
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    env: jinja2.Environment
+    static: dict[str, Path]  # '/'-separated path under static/ -> the file to copy
+
+
+def load_theme(vault_root: Path) -> Theme:
+    default = default_theme()
+    own = Path(vault_root) / THEME_DIR
+    loaders: list[jinja2.BaseLoader] = []
+    if (own / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(own / "templates")))
+    loaders.append(jinja2.FileSystemLoader(str(default / "templates")))
+    loader = jinja2.ChoiceLoader(loaders)
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+    )
+    env.filters.update(date=format_date, days=format_days, plural=plural, fold=fold, shown=show_value)
+    env.tests.update(web_url=is_web_url)
+    static = _static_files(default / "static", None)
+    static.update(_static_files(own / "static", Path(vault_root)))
+    return Theme(env, dict(sorted(static.items())))
+
+
+def _static_files(folder: Path, vault_root: Path | None) -> dict[str, Path]:
+    """Files under ``folder`` by relative path; hidden files, odd names and (for a vault's
+    theme) anything that resolves outside the vault are left out."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    real_vault = os.path.realpath(vault_root) if vault_root is not None else None
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if _SAFE_NAME_RE.match(d))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if not _SAFE_NAME_RE.match(name) or not path.is_file():
+                continue
+            if real_vault is not None and not Path(os.path.realpath(path)).is_relative_to(real_vault):
+                continue
+            found[path.relative_to(folder).as_posix()] = path
+    return found
+
+
+def format_date(day: dt.date | None, style: str = "short") -> str:
+    """``2026-11-25`` -> ``Wed 25 Nov`` (short) or ``25 Nov 2026`` (long); ISO with ``iso``."""
+    if day is None:
+        return ""
+    if style == "iso":
+        return day.isoformat()
+    if style == "long":
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+def format_days(days: int) -> str:
+    """Days from today as words: ``today``, ``tomorrow``, ``in 3 days``, ``5 days ago``."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
