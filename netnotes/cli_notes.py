@@ -262,9 +262,7 @@ def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date |
     else:
         data = export_json(result.vault, day).encode("utf-8")
     if output is None:
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
+        click.echo(data, nl=False)  # bytes go to the binary stream: CRLF lines stay CRLF
     else:
         write_file_atomically(output, data)
         click.echo(shown(output))

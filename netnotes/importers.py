@@ -170,12 +170,19 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
     return summary
 
 
+_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
+
+
 def clean(text: str | None) -> str | None:
-    """A one-line value from a file: whitespace runs (newlines too) become one space, control characters go."""
+    """A one-line value from a file: a line break becomes one space, control characters go.
+
+    Other spacing is kept as it is, so a name exported by netnotes reads back the same.
+    """
     if text is None:
         return None
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n\r")
-    return " ".join(text.split()) or None
+    text = _BREAKS.sub(" ", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs") or ch == "\t")
+    return text.strip() or None
 
 
 def read_text(path: Path) -> str:
