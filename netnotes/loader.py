@@ -206,8 +206,11 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
     ids: list[str] = []
     for i, item in enumerate(items):
         line, column = f.items[i] if isinstance(f.value, list) else (f.line, f.column)
-        while isinstance(item, list) and len(item) == 1:
-            item = item[0]  # an unquoted [[wikilink]] reads as a list in a list (in a list, as a list item)
+        if isinstance(item, list) and len(item) == 1:
+            while isinstance(item, list) and len(item) == 1:
+                item = item[0]  # an unquoted [[wikilink]] reads as a list in a list (in a list, as a list item)
+            if isinstance(item, str):
+                item = f"[[{item}]]"  # so that '|label' and '#heading' are cut as in a wikilink
         if not isinstance(item, str):
             read.report((line, column), "NN109",
                         f"'{key}' should be a contact ref or a list of refs, got {describe(item)}")

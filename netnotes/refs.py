@@ -20,8 +20,8 @@ def unwrap(ref: str) -> str:
     """``[[jane-doe|Jane]]`` -> ``jane-doe``; ``[[Jane Doe#Notes]]`` -> ``Jane Doe``; plain refs as they are."""
     text = ref.strip()
     if text.startswith("[[") and text.endswith("]]"):
-        text = text[2:-2]
-    return wikilink_target(text)
+        return wikilink_target(text[2:-2])
+    return text  # a plain name may hold '#' or '|' ("C# Guild")
 
 
 def wikilink_target(inner: str) -> str:

@@ -834,3 +834,12 @@ def test_init_refuses_an_existing_vault_and_changes_nothing(tmp_path, run_cli, e
 def test_every_code_is_an_error_or_a_warning_by_its_number():
     assert {str(c.severity) for c in CODES.values() if c.code.startswith("NN1")} == {"error"}
     assert {str(c.severity) for c in CODES.values() if c.code.startswith("NN2")} == {"warning"}
+
+
+def test_a_plain_ref_may_hold_hash_and_bar_only_wikilinks_are_cut_there(load) -> None:
+    result = load({
+        "contacts/csharp-guild.md": "---\nname: C# Guild\naliases: [A|B team]\n---\n",
+        "interactions/a.md": "---\ndate: 2026-01-05\nwith: [C# Guild, A|B team, '[[csharp-guild|the guild]]']\n---\n",
+    })
+    assert result.problems == []
+    assert result.vault.interactions[0].with_ == ("csharp-guild",)
