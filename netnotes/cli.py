@@ -153,6 +153,30 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
     sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else EXIT_OK)
 
 
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local: the site is private).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option("--today", type=DATE, help="Pretend today is this date (default: the local date, read at each rebuild).")
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, today: dt.date | None) -> None:
+    """Build the dashboard, serve it on HOST:PORT, rebuild and reload the browser on every change."""
+    from .serve import serve_vault
+    from .site.output import OutputRefused
+
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving {url}  (Ctrl-C to stop)")
+
+    try:
+        serve_vault(ctx.root, host, port, lambda: today_or(today), log, ready)
+    except OutputRefused as err:
+        raise VaultUnusable(str(err)) from None
+    except OSError as err:
+        raise VaultUnusable(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+
 from .cli_notes import register as _register_notes  # noqa: E402
 _register_notes(main)
 

@@ -1,0 +1,250 @@
+"""``netnotes serve``: serve the built dashboard on localhost, rebuild on change, reload the page.
+
+The server is the standard library's threading HTTP server on the output folder. A watchdog
+observer sees changes to the vault's notes, settings and theme; after a short quiet period the
+site is rebuilt (into a fresh folder, swapped in whole) and a generation counter goes up. The
+pages' own script polls ``/__netnotes__/generation`` (same origin, allowed by the page's CSP)
+only when served over http, and reloads when the number changes, so a built site opened from
+disk makes no request at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+GENERATION_PATH = "/__netnotes__/generation"
+QUIET_SECONDS = 0.3
+IGNORED_PARTS = {".git", ".netnotes", ".obsidian", "_site", "__pycache__"}
+
+
+class Generation:
+    """A counter that goes up after every successful rebuild."""
+
+    def __init__(self) -> None:
+        self._value = 1
+        self._lock = threading.Lock()
+
+    @property
+    def value(self) -> int:
+        with self._lock:
+            return self._value
+
+    def bump(self) -> int:
+        with self._lock:
+            self._value += 1
+            return self._value
+
+
+def _handler(directory: Path, generation: Generation) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            if self.path.split("?", 1)[0] == GENERATION_PATH:
+                body = str(generation.value).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+            super().end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass  # quiet: the terminal shows rebuilds, not every request
+
+    return Handler
+
+
+class _VaultChanges(FileSystemEventHandler):
+    def __init__(self, root: Path, output: Path, on_change: Callable[[], None]) -> None:
+        self.root = root.resolve()
+        self.output = output.resolve()
+        self.on_change = on_change
+
+    def relevant(self, path: str) -> bool:
+        p = Path(os.fsdecode(path)).resolve() if path else self.root
+        if p == self.output or self.output in p.parents:
+            return False
+        try:
+            parts = p.relative_to(self.root).parts
+        except ValueError:
+            return False
+        return not any(part in IGNORED_PARTS or part.startswith(".") for part in parts)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(self.relevant(p) for p in paths if p):
+            self.on_change()
+
+
+class Rebuilder:
+    """Runs ``build`` once per burst of changes, never two at a time."""
+
+    def __init__(self, build: Callable[[], None], generation: Generation, log: Callable[[str], None]) -> None:
+        self.build = build
+        self.generation = generation
+        self.log = log
+        self._due: float | None = None
+        self._cond = threading.Condition()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="netnotes-rebuild", daemon=True)
+        self._thread.start()
+
+    def changed(self) -> None:
+        with self._cond:
+            self._due = time.monotonic() + QUIET_SECONDS
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stop and (self._due is None or time.monotonic() < self._due):
+                    timeout = None if self._due is None else max(0.0, self._due - time.monotonic())
+                    self._cond.wait(timeout)
+                if self._stop:
+                    return
+                self._due = None
+            started = time.monotonic()
+            try:
+                self.build()
+            except Exception as err:  # keep serving the last good site
+                self.log(f"rebuild failed: {err}")
+                continue
+            self.log(f"rebuilt in {time.monotonic() - started:.2f}s; reloading browsers "
+                     f"(generation {self.generation.bump()})")
+
+
+WATCHED_FOLDERS = ("contacts", "interactions", "asks", "theme")
+
+
+def _watch(root: Path, output: Path, on_change: Callable[[], None]) -> Observer:
+    """Watch the note folders and theme recursively and the vault's top level alone, so that
+    the output and cache folders, which every build replaces, are never watched."""
+    observer = Observer()
+    watched: set[str] = set()
+
+    def watch_new_folders() -> None:
+        for name in WATCHED_FOLDERS:
+            if name not in watched and (root / name).is_dir():
+                observer.schedule(handler, str(root / name), recursive=True)
+                watched.add(name)
+
+    def changed() -> None:
+        watch_new_folders()  # a note folder made after serve started
+        on_change()
+
+    handler = _VaultChanges(root, output, changed)
+    observer.schedule(handler, str(root), recursive=False)
+    watch_new_folders()
+    observer.start()
+    return observer
+
+
+def serve(root: Path, output: Path, build: Callable[[], None], host: str, port: int,
+          log: Callable[[str], None], ready: Callable[[str], None] | None = None,
+          stop_event: threading.Event | None = None) -> None:
+    """Serve ``output`` until interrupted (or ``stop_event`` is set), rebuilding on vault changes."""
+    generation = Generation()
+    rebuilder = Rebuilder(build, generation, log)
+    server = http.server.ThreadingHTTPServer((host, port), _handler(output, generation))
+    server.daemon_threads = True
+    observer = _watch(root, output, rebuilder.changed)
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
+    if ready:
+        ready(url)
+    thread = threading.Thread(target=functools.partial(server.serve_forever, poll_interval=0.2), daemon=True)
+    thread.start()
+    try:
+        if stop_event is not None:
+            stop_event.wait()
+        else:
+            while thread.is_alive():
+                thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        observer.stop()
+        observer.join(timeout=5)
+        rebuilder.stop()
+
+
+RELOAD_SCRIPT_PATH = "static/netnotes-reload.js"
+RELOAD_SCRIPT = b"""/* netnotes serve: reload the page when the site has been rebuilt.
+   Only in pages served by `netnotes serve`; a built site never has this file. */
+(function () {
+  "use strict";
+  if (!/^https?:$/.test(window.location.protocol)) { return; }
+  var seen = null;
+  function poll() {
+    fetch("/__netnotes__/generation", { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (g) {
+        if (g === null) { return; }
+        if (seen !== null && g !== seen) { window.location.reload(); return; }
+        seen = g;
+        window.setTimeout(poll, 1000);
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  poll();
+})();
+"""
+
+
+def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
+                log: Callable[[str], None], ready: Callable[[str], None] | None = None,
+                stop_event: threading.Event | None = None) -> None:
+    """Build the vault's dashboard into its cache folder and serve it, rebuilding on change.
+
+    The served copy lives in ``.netnotes/serve/`` rather than the build output, because it
+    carries the reload script and a CSP that lets it ask this server for the generation.
+    """
+    from .loader import load_vault
+    from .problems import format_text
+    from .site.build import BuildOptions, build_site
+
+    output = root / ".netnotes" / "serve"
+    options = BuildOptions(
+        extra_scripts=(RELOAD_SCRIPT_PATH,),
+        extra_files=((RELOAD_SCRIPT_PATH, RELOAD_SCRIPT),),
+        connect_src=("'self'",),
+    )
+
+    def build() -> None:
+        result = load_vault(root)
+        if result.problems:
+            log(format_text(result.problems).rstrip("\n"))
+        report = build_site(root, result, output, today(), options)
+        log(report.summary())
+
+    build()
+    serve(root, output, build, host, port, log, ready, stop_event)

@@ -1,0 +1,119 @@
+"""`netnotes serve`: the dashboard on localhost, rebuilt on change, pages told to reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from netnotes.serve import GENERATION_PATH, RELOAD_SCRIPT_PATH, serve_vault
+
+TODAY = dt.date(2026, 3, 10)
+
+VAULT = {
+    "netnotes.yaml": "title: Served network\ncircles:\n  inner: 3w\n",
+    "contacts/jane-doe.md": "---\nname: Jane Doe\ncircle: inner\n---\nMet at PyCon.\n",
+    "interactions/2026-01-05-coffee.md": "---\ndate: 2026-01-05\nwith: jane-doe\nkind: coffee\n---\n",
+}
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.csp: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.scripts.append(a["src"] or "")
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
+            self.csp = a.get("content")
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.read().decode("utf-8")
+
+
+def _wait_for(predicate, seconds: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def served(make_vault):  # type: ignore[no-untyped-def]
+    vault: Path = make_vault(VAULT)
+    urls: list[str] = []
+    logs: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve_vault,
+        kwargs=dict(root=vault, host="127.0.0.1", port=0, today=lambda: TODAY, log=logs.append,
+                    ready=urls.append, stop_event=stop),
+        daemon=True,
+    )
+    thread.start()
+    assert _wait_for(lambda: bool(urls)), f"server did not start: {logs}"
+    yield vault, urls[0], logs
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "serve did not stop"
+
+
+def test_serves_the_dashboard_on_loopback_with_the_reload_script(served) -> None:  # type: ignore[no-untyped-def]
+    vault, url, _ = served
+    assert url.startswith("http://127.0.0.1:")
+    head = _Head()
+    head.feed(_get(url + "index.html"))
+    assert any(src.endswith(RELOAD_SCRIPT_PATH) for src in head.scripts)
+    assert head.csp is not None and "connect-src 'self'" in head.csp
+    assert "fetch(" in _get(url + RELOAD_SCRIPT_PATH)
+    assert _get(url + GENERATION_PATH.lstrip("/")) == "1"
+
+
+def test_a_changed_note_rebuilds_the_site_and_bumps_the_generation(served) -> None:  # type: ignore[no-untyped-def]
+    vault, url, logs = served
+    assert "Sam Newcomer" not in _get(url + "contacts.html")
+    (vault / "contacts" / "sam-newcomer.md").write_text("---\nname: Sam Newcomer\n---\n", encoding="utf-8")
+    assert _wait_for(lambda: _get(url + GENERATION_PATH.lstrip("/")) == "2"), logs
+    assert "Sam Newcomer" in _get(url + "contacts.html")
+    assert any("rebuilt" in line for line in logs)
+
+
+def test_serving_writes_only_the_cache_folder_of_the_vault(served) -> None:  # type: ignore[no-untyped-def]
+    vault, url, _ = served
+    top = sorted(p.name for p in vault.iterdir())
+    assert top == [".netnotes", "contacts", "interactions", "netnotes.yaml"]
+    assert not (vault / "_site").exists()
+
+
+def test_a_plain_build_has_no_reload_script(make_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from netnotes.loader import load_vault
+    from netnotes.site.build import build_site
+
+    vault = make_vault(VAULT)
+    out = tmp_path / "site"
+    build_site(vault, load_vault(vault), out, TODAY)
+    head = _Head()
+    head.feed((out / "index.html").read_text(encoding="utf-8"))
+    assert not any("reload" in src for src in head.scripts)
+    assert head.csp is not None and "connect-src" not in head.csp
+    assert not (out / RELOAD_SCRIPT_PATH).exists()
+
+
+def test_unknown_paths_are_404_not_files_outside_the_site(served) -> None:  # type: ignore[no-untyped-def]
+    vault, url, _ = served
+    with pytest.raises(urllib.error.HTTPError) as err:
+        _get(url + "../netnotes.yaml")
+    assert err.value.code == 404
