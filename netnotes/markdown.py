@@ -72,6 +72,8 @@ class NoteRenderer:
         md.add_render_rule("wikilink", _wikilink_renderer(link_for))
         md.add_render_rule("image", _render_image)
         md.add_render_rule("link_open", _render_link_open)
+        md.add_render_rule("heading_open", _render_heading)
+        md.add_render_rule("heading_close", _render_heading)
         self.md = md
 
     def render(self, body: str, doc_id: str) -> str:
@@ -122,6 +124,17 @@ def _render_image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
     alt = self.renderInlineAsText(token.children or [], options, env) or src
     return (f'<a class="image-link" href="{escapeHtml(str(src))}" rel="noopener noreferrer">'
             f'image: {escapeHtml(alt)}</a>')
+
+
+HEADING_SHIFT = 2  # a note is shown under the page's h1 and a section's h2: its "# x" is an h3
+
+
+def _render_heading(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
+                    env: EnvType) -> str:
+    token = tokens[idx]
+    level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
+    token.tag = f"h{level}"
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _render_link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]

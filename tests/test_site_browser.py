@@ -1,0 +1,149 @@
+"""The built example vault in a real browser, opened from file:// (issue 4).
+
+Headless Debian Chromium through Playwright: the theme's scripts must run under the pages'
+Content-Security-Policy (no console errors, no CSP violations), no request may leave file://,
+search must find a contact by company, and the contacts table must sort and filter.
+Screenshots of the dashboard (light, dark, phone) are saved in the test's tmp folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from site_html import build
+
+CHROMIUM = Path("/usr/bin/chromium")
+EXAMPLE = Path(__file__).resolve().parent.parent / "example-vault"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("browser")
+    vault = base / "vault"
+    shutil.copytree(EXAMPLE, vault, ignore=shutil.ignore_patterns("_site", ".netnotes"))
+    out, _ = build(vault, base / "site")
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page whose console messages, script errors and requests are recorded."""
+
+    def __init__(self, browser, **context_options) -> None:  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def problems(self) -> list[str]:
+        return [m for m in self.console if not m.startswith(("log:", "debug:", "info:"))]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser) -> Iterator[Watched]:  # type: ignore[no-untyped-def]
+    w = Watched(browser, viewport={"width": 1280, "height": 900})
+    yield w
+    w.close()
+
+
+def test_pages_run_their_scripts_under_the_csp_with_no_errors(site: Path, watched: Watched) -> None:
+    page = watched.page
+    for name in ("index.html", "contacts.html", "contacts/priya-natarajan.html", "asks.html",
+                 "tags.html", "companies.html", "problems.html", "search.html"):
+        page.goto((site / name).as_uri())
+        page.wait_for_load_state("load")
+        assert page.locator("form.quick-search").is_visible(), f"netnotes.js did not run on {name}"
+    assert watched.problems() == []
+    assert watched.requests and all(url.startswith("file://") for url in watched.requests), watched.requests
+
+
+def test_search_finds_a_contact_by_company(site: Path, watched: Watched) -> None:
+    page = watched.page
+    page.goto((site / "search.html").as_uri())
+    page.fill("#search-input", "quillmark")
+    results = page.locator("#search-results li a")
+    assert "Priya Natarajan" in results.all_inner_texts()
+    page.locator("#search-results li a", has_text="Priya Natarajan").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("contacts/priya-natarajan.html")
+    assert page.locator(".page-head h1").inner_text().startswith("Priya Natarajan")
+    assert watched.problems() == []
+
+
+def test_header_search_opens_the_search_page_with_the_query(site: Path, watched: Watched) -> None:
+    page = watched.page
+    page.goto((site / "index.html").as_uri())
+    page.fill("form.quick-search input", "Quillmark")
+    page.press("form.quick-search input", "Enter")
+    page.wait_for_url("**/search.html#q=Quillmark")
+    assert page.input_value("#search-input") == "Quillmark"
+    assert "Priya Natarajan" in page.locator("#search-results li a").all_inner_texts()
+    assert watched.problems() == []
+
+
+def test_contacts_table_sorts_and_filters(site: Path, watched: Watched) -> None:
+    page = watched.page
+    page.goto((site / "contacts.html").as_uri())
+    rows = page.locator("#contacts-table tbody tr")
+    names = rows.locator("td:first-child a").all_inner_texts()
+    assert names == sorted(names, key=str.casefold)
+
+    page.click("#contacts-table th:nth-child(3) button")  # Company
+    companies = [c for c in page.locator("#contacts-table tbody tr td:nth-child(3)").all_inner_texts() if c]
+    assert companies == sorted(companies, key=str.casefold)
+    page.click("#contacts-table th:nth-child(3) button")
+    again = [c for c in page.locator("#contacts-table tbody tr td:nth-child(3)").all_inner_texts() if c]
+    assert again == sorted(companies, key=str.casefold, reverse=True)
+
+    page.fill(".filters input[data-filter=text]", "recruiter")
+    visible = page.locator("#contacts-table tbody tr:visible td:first-child a").all_inner_texts()
+    assert visible and len(visible) < len(names)
+    assert page.locator(".filters .shown").inner_text() == f"{len(visible)} of {len(names)} shown"
+
+    page.fill(".filters input[data-filter=text]", "")
+    page.select_option(".filters select[data-filter=status]", "overdue")
+    overdue = page.locator("#contacts-table tbody tr:visible td:first-child a").all_inner_texts()
+    assert "David Park" in overdue and "Priya Natarajan" not in overdue
+    assert watched.problems() == []
+
+
+def test_dashboard_screenshots(site: Path, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shots = []
+    for name, options in (("light", {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}}),
+                          ("dark", {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}}),
+                          ("phone", {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2})):
+        w = Watched(browser, **options)
+        w.page.goto((site / "index.html").as_uri())
+        path = tmp_path / f"dashboard-{name}.png"
+        w.page.screenshot(path=str(path), full_page=name != "phone")
+        # the layout fits the screen: nothing wider than the viewport on a phone
+        width = w.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= options["viewport"]["width"], (name, width)
+        assert w.problems() == []
+        w.close()
+        shots.append(path)
+    assert all(p.stat().st_size > 10_000 for p in shots)

@@ -1,0 +1,80 @@
+"""`netnotes build` (contract section 6): output path on stdout, a summary and the vault's
+problems on stderr; exit 0, 1 when the vault has errors (the site is still built), 2 on refusal."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from netnotes.site.output import MARKER
+from site_html import parse
+
+CONTACT = "---\nname: Jane Doe\n---\n"
+
+
+def test_builds_into_the_vaults_site_folder(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault({"contacts/jane-doe.md": CONTACT})
+    result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{vault / '_site'}\n"
+    assert result.stderr.startswith("built ") and "1 contacts" in result.stderr and "0 errors" in result.stderr
+    assert (vault / "_site" / MARKER).is_file()
+
+
+def test_output_from_netnotes_yaml(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault({"contacts/jane-doe.md": CONTACT}, config="output: public/site\n")
+    assert run_cli("--vault", vault, "build", "--today", "2026-11-25").exit_code == 0
+    assert (vault / "public/site/index.html").is_file()
+
+
+def test_out_is_relative_to_the_current_folder(make_vault, run_cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"contacts/jane-doe.md": CONTACT})
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("--vault", vault, "build", "--out", "dashboard", "--today", "2026-11-25")
+    assert result.exit_code == 0
+    assert (tmp_path / "dashboard/index.html").is_file()
+
+
+def test_a_vault_with_errors_builds_and_exits_1(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault({
+        "contacts/jane-doe.md": CONTACT,
+        "contacts/broken.md": "---\nname: [unclosed\n---\n",
+        "interactions/x.md": "---\ndate: 2026-02-30\nwith: jane-doe\n---\n",
+    })
+    result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
+    assert result.exit_code == 1
+    assert "contacts/broken.md:3:1: error NN105" in result.stderr and "interactions/x.md:2:7: error NN110" in result.stderr
+    problems = parse(vault / "_site/problems.html")
+    assert {c.text.split(":")[0] for c in problems.find("td", class_="source")} == {
+        "contacts/broken.md", "interactions/x.md"}
+    assert (vault / "_site/contacts/jane-doe.html").is_file()
+
+
+def test_clean_drops_the_cache_and_dead_staging(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault({"contacts/jane-doe.md": CONTACT})
+    cache = vault / ".netnotes" / "cache"
+    cache.mkdir(parents=True)
+    (cache / "old").write_text("x")
+    assert run_cli("--vault", vault, "build", "--today", "2026-11-25", "--clean").exit_code == 0
+    assert not cache.exists()
+    assert (vault / "_site/index.html").is_file()
+
+
+def test_missing_vault_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("--vault", tmp_path / "nope", "build")
+    assert result.exit_code == 2
+
+
+def test_bad_today_is_a_usage_error(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault({"contacts/jane-doe.md": CONTACT})
+    result = run_cli("--vault", vault, "build", "--today", "2026-13-01")
+    assert result.exit_code == 2
+    assert not (vault / "_site").exists()
+
+
+def test_help_mentions_clean(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("build", "--help")
+    assert result.exit_code == 0 and "--clean" in result.stdout and "--out" in result.stdout

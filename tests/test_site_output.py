@@ -1,0 +1,230 @@
+"""Safe output (issue 4, point 5): built aside and swapped in whole; a failed, interrupted or
+killed build leaves the previous site as it was; a folder netnotes did not make is never
+written to; the vault gets nothing but its output and .netnotes/."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from netnotes.site import build as build_module
+from netnotes.site import output
+from netnotes.site.output import MARKER, OutputRefused, check_output, staged_output
+from site_html import build, tree
+
+VAULT = {
+    "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
+    "contacts/jane-doe.md": "---\nname: Jane Doe\ncircle: inner\ncompany: Acme\n---\nHello.\n",
+    "contacts/sam-lee.md": "---\nname: Sam Lee\ntags: [python]\n---\n",
+    "interactions/2026-11-01-coffee.md": "---\ndate: 2026-11-01\nwith: jane-doe\nkind: coffee\n---\nNice.\n",
+}
+
+
+@pytest.fixture
+def vault(make_vault) -> Path:  # type: ignore[no-untyped-def]
+    return make_vault(VAULT)
+
+
+def vault_files(vault: Path) -> dict[str, bytes]:
+    """The vault's files other than the build's own folders."""
+    return {k: v for k, v in tree(vault).items() if not k.startswith(("_site/", ".netnotes/"))}
+
+
+def test_default_output_is_marked_and_nothing_else_is_written(vault: Path) -> None:
+    before = vault_files(vault)
+    out, _ = build(vault)
+    assert (out / MARKER).is_file() and (out / "index.html").is_file()
+    assert vault_files(vault) == before
+    assert {p.name for p in vault.iterdir()} == {"netnotes.yaml", "contacts", "interactions", "_site", ".netnotes"}
+    assert list((vault / ".netnotes" / "build").iterdir()) == []  # no staging left behind
+
+
+def test_output_outside_the_vault_stages_next_to_it(vault: Path, tmp_path: Path) -> None:
+    out, _ = build(vault, tmp_path / "elsewhere" / "site")
+    assert (out / "index.html").is_file()
+    assert [p.name for p in out.parent.iterdir()] == ["site"]
+    assert not (vault / ".netnotes").exists() and not (vault / "_site").exists()
+
+
+def test_rebuild_replaces_the_site_whole(vault: Path) -> None:
+    out, _ = build(vault)
+    (out / "stale.html").write_text("from an older build")
+    (vault / "contacts/sam-lee.md").unlink()
+    build(vault)
+    assert not (out / "stale.html").exists()
+    assert not (out / "contacts/sam-lee.html").exists()
+    assert (out / "contacts/jane-doe.html").exists()
+
+
+@pytest.mark.parametrize("content", [{"notes.txt": "mine"}, {"sub/keep.md": "mine"}, {".hidden": ""}],
+                         ids=["a-file", "a-subfolder", "a-hidden-file"])
+def test_refuses_a_non_empty_folder_it_did_not_make(vault: Path, tmp_path: Path, content: dict[str, str]) -> None:
+    out = tmp_path / "mine"
+    for name, text in content.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text)
+    before = tree(out)
+    with pytest.raises(OutputRefused, match="not empty and was not made by netnotes"):
+        build(vault, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "vault"]
+
+
+def test_an_empty_folder_is_used(vault: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    out, _ = build(vault, tmp_path / "empty")
+    assert (out / "index.html").is_file()
+
+
+def test_refuses_the_vault_itself_a_file_and_a_symlink(vault: Path, tmp_path: Path) -> None:
+    with pytest.raises(OutputRefused, match="holds the vault"):
+        check_output(vault, vault)
+    with pytest.raises(OutputRefused, match="holds the vault"):
+        check_output(vault.parent, vault)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputRefused, match="is a file"):
+        check_output(tmp_path / "file", vault)
+    (tmp_path / "target").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "target")
+    with pytest.raises(OutputRefused, match="symbolic link"):
+        check_output(tmp_path / "link", vault)
+
+
+def test_cli_refusal_exits_2_and_touches_nothing(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "report.txt").write_text("keep me")
+    result = run_cli("--vault", vault, "build", "--out", out, "--today", "2026-11-25")
+    assert result.exit_code == 2
+    assert "refusing to build into" in result.stderr and "report.txt" not in result.stderr
+    assert tree(out) == {"report.txt": b"keep me"}
+
+
+def test_an_error_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, _ = build(vault)
+    old = tree(out)
+    real_pages = build_module.pages
+
+    def failing_pages(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for n, page in enumerate(real_pages(*args, **kwargs)):
+            if n == 3:
+                raise RuntimeError("disk on fire")
+            yield page
+
+    monkeypatch.setattr(build_module, "pages", failing_pages)
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        build(vault)
+    assert tree(out) == old
+    assert list((vault / ".netnotes" / "build").iterdir()) == []
+
+
+def test_ctrl_c_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, _ = build(vault)
+    old = tree(out)
+    real_write = output.Staging.write
+
+    def interrupted(self: output.Staging, relpath: str, data: str | bytes) -> None:
+        if relpath.startswith("contacts/"):
+            raise KeyboardInterrupt
+        real_write(self, relpath, data)
+
+    monkeypatch.setattr(output.Staging, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(vault)
+    assert tree(out) == old
+
+
+def test_a_swap_cut_between_its_renames_is_undone_by_the_next_build(vault: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out, _ = build(vault)
+    old = tree(out)
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)  # as on a system without renameat2
+    real_rename = Path.rename
+
+    def crash_on_second_rename(self: Path, target):  # type: ignore[no-untyped-def]
+        if self.name.startswith(".") and ".tmp-" in self.name:  # staging -> out: the crash point
+            raise OSError("power cut")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", crash_on_second_rename)
+    with pytest.raises(OSError, match="power cut"):
+        build(vault)
+    assert not out.exists()  # the old site is aside, under .netnotes/build/
+    monkeypatch.setattr(Path, "rename", real_rename)
+    parent = vault / ".netnotes" / "build"
+    output._recover(out, parent, output._tag(out))
+    assert tree(out) == old
+    build(vault)  # and the next build goes through
+    assert (out / "index.html").is_file()
+
+
+SLOW_BUILD = textwrap.dedent("""
+    import sys, time, datetime as dt
+    from pathlib import Path
+    from netnotes.loader import load_vault
+    from netnotes.site import output
+    from netnotes.site.build import BuildOptions, build_site
+
+    real_write = output.Staging.write
+    def slow_write(self, relpath, data):
+        real_write(self, relpath, data)
+        if self.files > 5:
+            time.sleep(0.05)  # slow enough that the test can kill us mid-build
+    output.Staging.write = slow_write
+    root = Path(sys.argv[1])
+    build_site(root, load_vault(root), root / "_site", dt.date(2026, 11, 25), BuildOptions(jobs=1))
+""")
+
+
+def test_sigkill_midway_leaves_the_old_site_and_the_next_build_cleans_up(vault: Path) -> None:
+    for n in range(30):
+        (vault / f"contacts/person-{n:02d}.md").write_text(f"---\nname: Person {n}\n---\n")
+    out, _ = build(vault)
+    old = tree(out)
+    (vault / "contacts/late-comer.md").write_text("---\nname: Late Comer\n---\n")
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(vault)])
+    staging_root = vault / ".netnotes" / "build"
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            staged = [p for p in staging_root.iterdir() if ".tmp-" in p.name]
+            if staged and sum(1 for f in staged[0].rglob("*.html")) >= 4:
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the build never got going")
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert tree(out) == old
+    assert any(".tmp-" in p.name for p in staging_root.iterdir())  # what the killed build left
+    build(vault)
+    assert (out / "contacts/late-comer.html").is_file()
+    assert list(staging_root.iterdir()) == []
+
+
+def test_staging_of_a_live_build_is_left_alone(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    with staged_output(vault / "_site", vault) as first:
+        first.write("index.html", "one")
+        assert output.remove_stale_staging(vault / "_site", vault) == 0  # we are alive
+        assert first.folder.exists()
+    assert (vault / "_site/index.html").read_text() == "one"
+
+
+def test_write_refuses_unsafe_paths(tmp_path: Path) -> None:
+    staging = output.Staging(tmp_path)
+    for bad in ("../x.html", "/etc/x", "a/../../x", ".hidden", "a//b", "a b.html", ""):
+        with pytest.raises(ValueError):
+            staging.write(bad, "x")
+    assert list(tmp_path.iterdir()) == []
