@@ -131,6 +131,14 @@ def test_contacts_table_sorts_and_filters(site: Path, watched: Watched) -> None:
     assert watched.problems() == []
 
 
+def test_a_link_with_a_status_presets_the_contacts_filter(site: Path, watched: Watched) -> None:
+    page = watched.page
+    page.goto((site / "contacts.html").as_uri() + "#status=today")
+    assert page.input_value(".filters select[data-filter=status]") == "today"
+    assert page.locator("#contacts-table tbody tr:visible td:first-child a").all_inner_texts() == ["Priya Natarajan"]
+    assert watched.problems() == []
+
+
 def test_dashboard_screenshots(site: Path, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     shots = []
     for name, options in (("light", {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}}),

@@ -233,3 +233,19 @@ def test_today_in_the_past_and_future(make_vault, tmp_path: Path) -> None:  # ty
     for day in (dt.date(1999, 1, 1), dt.date(2099, 12, 31)):
         out, _ = build(vault, tmp_path / f"site-{day.year}", today=day)
         assert (out / "index.html").is_file()
+
+
+def test_long_dashboard_lists_are_cut_and_link_to_the_rest(make_vault, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from netnotes.site import pages as site_pages
+
+    monkeypatch.setattr(site_pages, "DUE_LIMIT", 2)
+    vault = make_vault({f"contacts/p{n}.md": f"---\nname: P{n}\ncadence: 1m\n---\n" for n in range(5)}
+                       | {f"asks/a{n}.md": f"---\ndate: 2026-01-01\nwith: p{n}\ndirection: out\n---\n" for n in range(3)})
+    out, _ = build(vault, tmp_path / "site")
+    dash = parse(out / "index.html")
+    today = [e for e in dash.elements if e.tag == "li" and "due-today" in (e.attrs.get("class") or "")]
+    assert len(today) == 2  # five contacts never contacted are due today
+    more = [(a.attrs["href"], a.text) for a in dash.find("a") if "more" in a.text]
+    assert ("contacts.html#status=today", "3 more today: see the contacts list") in more
+    assert ("asks.html", "1 more on the asks board") in more

@@ -31,6 +31,7 @@ DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
 ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They asked me"))
 BIRTHDAY_DAYS = 30  # how far ahead the dashboard's birthday list looks
 DASHBOARD_LIST = 12  # planned and recent interactions shown on the dashboard
+DUE_LIMIT = 100  # items shown per dashboard section; the rest are counted and linked
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,21 @@ class AskEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """A dashboard list (overdue, today, soon, waiting on them, I owe them): its first
+    ``DUE_LIMIT`` items in order, and how many there are in all."""
+
+    name: str
+    title: str
+    items: list[Any]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass(frozen=True, slots=True)
 class BirthdayRow:
     contact: Contact
     url: str
@@ -115,6 +131,7 @@ class Figures:
     waiting_on_them: int
     i_owe_them: int
     overdue: int
+    due_soon: int  # today or within the horizon
     favours_given: int
     favours_received: int
 
@@ -284,6 +301,7 @@ class SiteModel:
             waiting_on_them=sum(a.direction == "out" for a in open_asks),
             i_owe_them=sum(a.direction == "in" for a in open_asks),
             overdue=sum(item.status == "overdue" for item in self.due),
+            due_soon=sum(item.status in ("today", "soon") for item in self.due),
             favours_given=sum(r.given for r in self.reciprocity.values()),
             favours_received=sum(r.received for r in self.reciprocity.values()),
         )
@@ -360,9 +378,10 @@ def pages(model: SiteModel, bodies: Mapping[str, Markup]) -> Iterator[Page]:
 
 def dashboard(model: SiteModel) -> Page:
     vault, today = model.vault, model.today
-    shown_due = [i for i in model.due if i.status != "later"]
-    sections = [(status, title, [i for i in shown_due if i.status == status])
-                for status, title in DUE_SECTIONS]
+    sections = []
+    for status, title in DUE_SECTIONS:
+        items = [i for i in model.due if i.status == status]
+        sections.append(Section(status, title, items[:DUE_LIMIT], len(items)))
     open_asks = sorted((a for a in vault.asks if a.status == "open" and a.with_ is not None),
                        key=lambda a: (ask_due_date(a), a.path))
     birthdays = []
@@ -378,8 +397,8 @@ def dashboard(model: SiteModel) -> Page:
     past = [i for i in vault.interactions if i.date <= today][-DASHBOARD_LIST:]
     return Page("index.html", "dashboard.html", vault.config.title, "dashboard", {
         "due_sections": sections,
-        "waiting_on_them": [model.ask_entry(a) for a in open_asks if a.direction == "out"],
-        "i_owe_them": [model.ask_entry(a) for a in open_asks if a.direction == "in"],
+        "waiting_on_them": _ask_section(model, open_asks, "out", "Waiting on them"),
+        "i_owe_them": _ask_section(model, open_asks, "in", "I owe them"),
         "birthdays": birthdays,
         "birthday_days": BIRTHDAY_DAYS,
         "planned": [model.timeline_entry(i) for i in planned],
@@ -387,6 +406,11 @@ def dashboard(model: SiteModel) -> Page:
         "figures": model.figures(),
         "charts": model.charts(),
     })
+
+
+def _ask_section(model: SiteModel, asks: list[Ask], direction: str, title: str) -> Section:
+    mine = [a for a in asks if a.direction == direction]
+    return Section(direction, title, [model.ask_entry(a) for a in mine[:DUE_LIMIT]], len(mine))
 
 
 def contacts_page(model: SiteModel) -> Page:

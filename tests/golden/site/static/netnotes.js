@@ -80,6 +80,12 @@
       control.addEventListener("input", apply);
       control.addEventListener("change", apply);
     });
+    /* A link like contacts.html#status=overdue presets the filters. */
+    window.location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
+      var parts = pair.split("=");
+      var control = box.querySelector("[data-filter='" + parts[0].replace(/[^a-z]/g, "") + "']");
+      if (control && parts.length === 2) { control.value = decodeURIComponent(parts[1]); }
+    });
     apply();
   }
   Array.prototype.forEach.call(document.querySelectorAll("[data-filter-for]"), makeFilter);
