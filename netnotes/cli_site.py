@@ -12,9 +12,6 @@ import click
 from .cli import DATE, EXIT_OK, EXIT_PROBLEMS, Context, VaultUnusable, pass_ctx, report_problems, today_or
 from .problems import has_errors
 
-CACHE_DIRS = ("cache",)  # under the vault's .netnotes/: what --clean drops
-
-
 def output_folder(root: Path, out: Path | None, configured: str) -> Path:
     """``--out`` as given (relative to the current folder), else ``output`` from netnotes.yaml
     relative to the vault."""
@@ -23,12 +20,12 @@ def output_folder(root: Path, out: Path | None, configured: str) -> Path:
 
 def clean_cache(root: Path, out: Path) -> None:
     """Drop netnotes' caches in the vault and staging folders of builds that died."""
-    from .site.output import CACHE_DIR, remove_stale_staging
+    from .site.build import RENDER_CACHE
+    from .site.output import remove_stale_staging
 
-    for name in CACHE_DIRS:
-        folder = root / CACHE_DIR / name
-        if folder.is_dir() and not folder.is_symlink():
-            shutil.rmtree(folder)
+    folder = root / RENDER_CACHE
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder)
     remove_stale_staging(out, root)
 
 

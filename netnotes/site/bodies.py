@@ -1,26 +1,36 @@
 """Every note body rendered to HTML once, whatever number of pages show it.
 
-The result is a plain ``{note path: Markup}`` computed from (body, wikilink table) only, so it
-can be spread over processes for large vaults (as the loader does) and cached later without
-changing callers. Bodies are shown only on pages one folder below the site root, so a
-wikilink is always ``../contacts/<slug>.html``.
+The result is a plain ``{note path: Markup}``. Each body's HTML depends only on its text, its
+footnote prefix and where its ``[[wikilinks]]`` point, so large vaults render in worker
+processes (as the loader reads), and a cache in the vault's ``.netnotes/cache/`` keeps the HTML
+of unchanged notes between builds (what ``netnotes serve`` rebuilds on every save). Bodies are
+shown only on pages one folder below the site root, so a wikilink is always
+``../contacts/<slug>.html``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Iterable
 
 from markupsafe import Markup
 
+from .. import __version__
 from ..markdown import NoteRenderer
 from ..model import Vault
-from ..refs import RefIndex, key
+from ..refs import WIKILINK_RE, RefIndex, key, wikilink_target
 from .pages import Links
 
-PARALLEL_THRESHOLD = 8000  # notes; below this, starting worker processes costs more than it saves
+PARALLEL_THRESHOLD = 8000  # notes to render; below this, starting worker processes costs more than it saves
 BODY_ROOT = "../"  # from a page that shows bodies to the site root
+CACHE_FILE = "bodies.json"  # in the vault's .netnotes/cache/
 
 WikilinkTable = dict[str, tuple[str, str]]  # key(target) -> (href, text)
 Job = tuple[str, str, str]  # (note path, body, footnote prefix)
@@ -47,20 +57,32 @@ def wikilink_table(vault: Vault, links: Links) -> WikilinkTable:
     return table
 
 
-def render_bodies(vault: Vault, links: Links, jobs: int | None = None) -> dict[str, Markup]:
+def render_bodies(vault: Vault, links: Links, jobs: int | None = None,
+                  cache_dir: Path | None = None) -> dict[str, Markup]:
+    """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated."""
     work: list[Job] = [(c.path, c.body, links.contact_anchor(c.id)) for c in vault.contacts if c.body.strip()]
     work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
     work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
     table = wikilink_table(vault, links)
+    salt = _salt()
+    keys = [_cache_key(salt, job, table) for job in work]
+    cached = _read_cache(cache_dir) if cache_dir is not None else {}
+    todo = [(job, k) for job, k in zip(work, keys) if k not in cached]
+    fresh = _render_all(table, [job for job, _ in todo], jobs)
+    html = {**cached, **{k: h for (_, k), h in zip(todo, fresh)}}
+    if cache_dir is not None and (todo or len(cached) != len(set(keys))):
+        _write_cache(cache_dir, {k: html[k] for k in keys})  # only what this vault uses: no growth
+    return {path: Markup(html[k]) for (path, _, _), k in zip(work, keys)}
+
+
+def _render_all(table: WikilinkTable, work: list[Job], jobs: int | None) -> list[str]:
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
-        html = _render(table, work)
-    else:
-        size = max(500, len(work) // (jobs * 4))
-        batches = [work[i:i + size] for i in range(0, len(work), size)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(table,)) as pool:
-            html = [h for batch in pool.map(_render_batch, batches) for h in batch]
-    return {path: Markup(h) for (path, _, _), h in zip(work, html)}
+        return _render(table, work)
+    size = max(500, len(work) // (jobs * 4))
+    batches = [work[i:i + size] for i in range(0, len(work), size)]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(table,)) as pool:
+        return [h for batch in pool.map(_render_batch, batches) for h in batch]
 
 
 def _render(table: WikilinkTable, work: Iterable[Job]) -> list[str]:
@@ -78,3 +100,52 @@ def _start_worker(table: WikilinkTable) -> None:
 
 def _render_batch(work: list[Job]) -> list[str]:
     return _render(_worker_table, work)
+
+
+# -- the cache
+
+
+def _salt() -> str:
+    """What else the HTML depends on: the versions of netnotes and of the Markdown libraries."""
+    parts = [f"netnotes {__version__}"]
+    for package in ("markdown-it-py", "mdit-py-plugins"):
+        try:
+            parts.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package} ?")
+    return "\n".join(parts)
+
+
+def _cache_key(salt: str, job: Job, table: WikilinkTable) -> str:
+    _, body, doc_id = job
+    digest = hashlib.sha256(f"{salt}\0{doc_id}\0{body}".encode("utf-8"))
+    if "[[" in body:  # where its wikilinks point is part of its HTML
+        for match in WIKILINK_RE.finditer(body):
+            target = wikilink_target(match.group(1))
+            digest.update(f"\0{target}\0{table.get(key(target))!r}".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _read_cache(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _write_cache(folder: Path, entries: dict[str, str]) -> None:
+    """Atomically, and never failing the build: a read-only vault just goes without a cache."""
+    tmp: str | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{CACHE_FILE}.", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(entries, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, folder / CACHE_FILE)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

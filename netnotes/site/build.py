@@ -19,7 +19,7 @@ from .. import __version__
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from .bodies import render_bodies
-from .output import staged_output
+from .output import CACHE_DIR, staged_output
 from .pages import SiteModel, pages
 from .search import index_script, search_entries
 from .theme import load_theme
@@ -27,6 +27,7 @@ from .theme import load_theme
 CSP = ("default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
        "base-uri 'none'", "form-action 'none'")
 SEARCH_INDEX = "static/search-index.js"
+RENDER_CACHE = Path(CACHE_DIR) / "cache"  # in the vault: rendered notes kept between builds
 CALENDAR = "followups.ics"
 
 
@@ -44,6 +45,7 @@ class BuildOptions:
     extra_files: tuple[tuple[str, bytes], ...] = ()
     connect_src: tuple[str, ...] = ()
     jobs: int | None = None  # processes for rendering notes; None: one per core
+    cache: bool = True  # keep rendered notes in the vault's .netnotes/cache/ between builds
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,8 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
     vault = result.vault
     theme = load_theme(vault_root)
     model = SiteModel(vault, today, result.problems)
-    bodies = render_bodies(vault, model.links, options.jobs)
+    cache = Path(vault_root) / RENDER_CACHE if options.cache else None
+    bodies = render_bodies(vault, model.links, options.jobs, cache)
     errors = sum(p.is_error for p in result.problems)
     site = SiteInfo(
         title=vault.config.title, owner=vault.config.owner, today=today,

@@ -34,6 +34,8 @@ class Entry:
 
 def fold(text: str) -> str:
     """Lower case without accents: what both the index and the search box compare."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -1,0 +1,102 @@
+"""Rendered notes are kept in .netnotes/cache/ between builds: a warm build gives the same
+bytes as a cold one, re-renders only notes whose text or wikilink targets changed, and a
+broken or unwritable cache never fails a build."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from netnotes import markdown
+from netnotes.site.bodies import CACHE_FILE
+from netnotes.site.build import RENDER_CACHE, BuildOptions
+from site_html import build, parse, tree
+
+VAULT = {
+    "contacts/jane-doe.md": "---\nname: Jane Doe\n---\nFriend of [[sam-lee]].\n",
+    "contacts/sam-lee.md": "---\nname: Sam Lee\n---\nPlain *notes*.\n",
+    "interactions/2026-01-01-x.md": "---\ndate: 2026-01-01\nwith: jane-doe\n---\nWe met.\n",
+}
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The footnote prefix of every body markdown-it renders, in order."""
+    calls: list[str] = []
+    real = markdown.NoteRenderer.render
+
+    def counting(self, body: str, doc_id: str) -> str:  # type: ignore[no-untyped-def]
+        calls.append(doc_id)
+        return real(self, body, doc_id)
+
+    monkeypatch.setattr(markdown.NoteRenderer, "render", counting)
+    return calls
+
+
+def test_warm_build_renders_nothing_and_gives_the_same_bytes(make_vault, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                             rendered: list[str]) -> None:
+    vault = make_vault(VAULT)
+    cold, _ = build(vault, tmp_path / "cold")
+    assert len(rendered) == 3
+    warm, _ = build(vault, tmp_path / "warm")
+    assert len(rendered) == 3
+    assert tree(cold) == tree(warm)
+    uncached, _ = build(vault, tmp_path / "uncached", options=BuildOptions(jobs=1, cache=False))
+    assert tree(uncached) == tree(cold)
+
+
+def test_only_changed_notes_and_notes_linking_to_a_renamed_contact_are_rendered(
+        make_vault, tmp_path: Path, rendered: list[str]) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    build(vault)
+    rendered.clear()
+    (vault / "interactions/2026-01-01-x.md").write_text("---\ndate: 2026-01-01\nwith: jane-doe\n---\nWe met again.\n")
+    build(vault)
+    assert rendered == ["i-2026-01-01-x"]
+    rendered.clear()
+    (vault / "contacts/sam-lee.md").write_text("---\nname: Samuel Lee\n---\nPlain *notes*.\n")
+    out, _ = build(vault)
+    assert rendered == ["c-jane-doe"]  # its [[sam-lee]] now shows the new name
+    assert "Friend of Samuel Lee." in parse(out / "contacts/jane-doe.html").text
+
+
+def test_the_cache_keeps_only_what_the_vault_uses(make_vault) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    build(vault)
+    cache = vault / RENDER_CACHE / CACHE_FILE
+    assert len(json.loads(cache.read_text())) == 3
+    (vault / "contacts/sam-lee.md").unlink()
+    build(vault)
+    assert len(json.loads(cache.read_text())) == 2
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", '{"k": 3}', ""], ids=["text", "list", "not-str", "empty"])
+def test_a_broken_cache_is_ignored(make_vault, content: str) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    (vault / RENDER_CACHE).mkdir(parents=True)
+    (vault / RENDER_CACHE / CACHE_FILE).write_text(content)
+    out, _ = build(vault)
+    assert [e.text for e in parse(out / "contacts/sam-lee.html").find("em")] == ["notes"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_an_unwritable_cache_does_not_fail_the_build(make_vault) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    (vault / RENDER_CACHE).mkdir(parents=True)
+    (vault / RENDER_CACHE).chmod(0o500)
+    try:
+        out, _ = build(vault)
+    finally:
+        (vault / RENDER_CACHE).chmod(0o700)
+    assert (out / "index.html").is_file()
+
+
+def test_an_unwritable_cache_path_does_not_fail_the_build(make_vault) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    (vault / ".netnotes").mkdir()
+    (vault / RENDER_CACHE).write_text("a file where the cache folder should be")
+    out, _ = build(vault)
+    assert (out / "index.html").is_file()
