@@ -3,7 +3,6 @@ problems on stderr; exit 0, 1 when the vault has errors (the site is still built
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
@@ -181,7 +181,8 @@ class Links:
         return self._notes.get(path)
 
 
-def _groups(contacts: tuple[Contact, ...], values_of: Any) -> dict[str, tuple[str, list[Contact]]]:
+def _groups(contacts: tuple[Contact, ...],
+            values_of: Callable[[Contact], Iterable[str]]) -> dict[str, tuple[str, list[Contact]]]:
     """Contacts by case-folded tag or company: {key: (display name, contacts)}."""
     spellings: dict[str, dict[str, int]] = {}
     members: dict[str, list[Contact]] = {}
@@ -443,7 +444,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
 
 
 def groups_page(model: SiteModel, section: str, title: str, groups: dict[str, tuple[str, list[Contact]]],
-                url_of: Any) -> Page:
+                url_of: Callable[[str], str]) -> Page:
     listed = sorted((Group(name, url_of(k), tuple(members)) for k, (name, members) in groups.items()),
                     key=lambda g: (g.name.casefold(), g.url))
     return Page(f"{section}.html", "groups.html", title, section, {"groups": listed, "kind": section})
