@@ -42,7 +42,7 @@ def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) ->
     The site is built aside and swapped in whole, so a failed or interrupted build leaves the
     previous one as it was. A non-empty folder that netnotes did not make is never written to.
     """
-    from .site.build import build_site
+    from .site.build import ThemeError, build_site
     from .site.output import OutputRefused
 
     root = ctx.root
@@ -53,7 +53,7 @@ def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) ->
     report_problems(result)
     try:
         report = build_site(root, result, target, today_or(today))
-    except OutputRefused as err:
+    except (OutputRefused, ThemeError) as err:
         raise VaultUnusable(str(err)) from None
     click.echo(str(report.out))
     click.echo(report.summary(), err=True)

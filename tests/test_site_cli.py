@@ -77,3 +77,22 @@ def test_bad_today_is_a_usage_error(make_vault, run_cli) -> None:  # type: ignor
 def test_help_mentions_clean(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("build", "--help")
     assert result.exit_code == 0 and "--clean" in result.stdout and "--out" in result.stdout
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{% extends 'base.html' %}{% block main %}{% if %}{% endblock %}", "contact.html:1"),
+    ("{% extends 'base.html' %}{% block main %}{{ no_such_thing.x }}{% endblock %}", "'no_such_thing' is undefined"),
+    ("{% include 'missing.html' %}", "template 'missing.html' not found"),
+], ids=["syntax", "undefined", "missing"])
+def test_a_broken_theme_template_exits_2_and_keeps_the_old_site(make_vault, run_cli,  # type: ignore[no-untyped-def]
+                                                                 template: str, message: str) -> None:
+    vault = make_vault({"contacts/jane-doe.md": CONTACT})
+    assert run_cli("--vault", vault, "build", "--today", "2026-11-25").exit_code == 0
+    old = (vault / "_site/contacts/jane-doe.html").read_bytes()
+    (vault / "theme/templates").mkdir(parents=True)
+    (vault / "theme/templates/contact.html").write_text(template)
+    result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
+    assert result.exit_code == 2
+    assert "theme template" in result.stderr and message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (vault / "_site/contacts/jane-doe.html").read_bytes() == old

@@ -31,6 +31,19 @@ RENDER_CACHE = Path(CACHE_DIR) / "cache"  # in the vault: rendered notes kept be
 CALENDAR = "followups.ics"
 
 
+class ThemeError(Exception):
+    """A template of the theme (most likely the vault's own) cannot be used; nothing is written."""
+
+
+def _theme_error(name: str, err: jinja2.TemplateError) -> str:
+    where = name
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        where = f"{err.filename or err.name or name}:{err.lineno}"
+    elif isinstance(err, jinja2.TemplateNotFound):
+        return f"theme template {name}: template '{err.name}' not found"
+    return f"theme template {where}: {err.message or type(err).__name__}"
+
+
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     """Hooks for callers such as ``netnotes serve``; the defaults build the plain site.
@@ -120,14 +133,18 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
             stage.write(f"static/{relpath}", source.read_bytes())
         stage.write(SEARCH_INDEX, index_script(search_entries(model)))
         for page in pages(model, bodies):
-            template = templates.get(page.template)
-            if template is None:
-                template = templates[page.template] = theme.env.get_template(page.template)
             context: dict[str, Any] = {
                 "site": site, "page": page, "root": "../" * page.path.count("/"), "links": model.links,
                 **page.context,
             }
-            stage.write(page.path, template.render(context))
+            try:
+                template = templates.get(page.template)
+                if template is None:
+                    template = templates[page.template] = theme.env.get_template(page.template)
+                html = template.render(context)
+            except jinja2.TemplateError as err:
+                raise ThemeError(_theme_error(page.template, err)) from None
+            stage.write(page.path, html)
             count += 1
         stage.write(CALENDAR, build_calendar(vault, today))
         for relpath, data in options.extra_files:
