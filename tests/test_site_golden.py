@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from netnotes.site import bodies
+from netnotes.site import build as build_module
 from netnotes.site.build import BuildOptions
 from site_html import build, tree
 
@@ -197,8 +198,10 @@ def test_whole_site_matches_the_golden_files(vault: Path) -> None:
 
 def test_two_builds_are_byte_identical(vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first, _ = build(vault, tmp_path / "one")
-    monkeypatch.setattr(bodies, "PARALLEL_THRESHOLD", 1)  # render notes in worker processes this time
-    second, _ = build(vault, tmp_path / "two", options=BuildOptions(jobs=2))
+    # render notes and pages in worker processes this time, with no cache
+    monkeypatch.setattr(bodies, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)
+    second, _ = build(vault, tmp_path / "two", options=BuildOptions(jobs=2, cache=False))
     assert tree(first) == tree(second)
 
 

@@ -8,27 +8,33 @@ function of (vault, today, options) alone: no clock, no randomness, everything s
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .. import __version__
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from .bodies import render_bodies
-from .output import CACHE_DIR, staged_output
-from .pages import SiteModel, pages
+from .output import CACHE_DIR, Staging, staged_output
+from .pages import Links, Page, SiteModel, pages
 from .search import index_script, search_entries
-from .theme import load_theme
+from .theme import Theme, load_theme
 
 CSP = ("default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
        "base-uri 'none'", "form-action 'none'")
 SEARCH_INDEX = "static/search-index.js"
 RENDER_CACHE = Path(CACHE_DIR) / "cache"  # in the vault: rendered notes kept between builds
 CALENDAR = "followups.ics"
+PARALLEL_PAGES = 2000  # pages; below this, forking workers costs more than it saves
 
 
 class ThemeError(Exception):
@@ -99,6 +105,56 @@ class BuildReport:
                 f"in {self.seconds:.2f}s; {problems}")
 
 
+def _render_pages(stage: Staging, theme: Theme, site: SiteInfo, links: Links, todo: list[Page]) -> None:
+    templates: dict[str, jinja2.Template] = {}
+    for page in todo:
+        context: dict[str, Any] = {
+            "site": site, "page": page, "root": "../" * page.path.count("/"), "links": links, **page.context,
+        }
+        try:
+            template = templates.get(page.template)
+            if template is None:
+                template = templates[page.template] = theme.env.get_template(page.template)
+            html = template.render(context)
+        except jinja2.TemplateError as err:
+            raise ThemeError(_theme_error(page.template, err)) from None
+        stage.write(page.path, html)
+
+
+def _write_pages(stage: Staging, theme: Theme, site: SiteInfo, model: SiteModel,
+                 bodies: dict[str, Markup], jobs: int | None) -> int:
+    """Render every page into ``stage``; large sites in forked worker processes, each taking
+    every n-th page (they inherit the model instead of receiving it pickled)."""
+    todo = list(pages(model, bodies))
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    # fork is only safe in a process with no other thread (`netnotes serve` has several)
+    if (jobs <= 1 or len(todo) < PARALLEL_PAGES or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        _render_pages(stage, theme, site, model.links, todo)
+        return len(todo)
+    global _forked
+    _forked = (stage.folder, theme, site, model.links, todo, jobs)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for files, size in pool.map(_render_share, range(jobs)):
+                stage.files += files
+                stage.bytes += size
+    finally:
+        _forked = None
+    return len(todo)
+
+
+_forked: tuple[Path, Theme, SiteInfo, Links, list[Page], int] | None = None
+
+
+def _render_share(index: int) -> tuple[int, int]:
+    assert _forked is not None
+    folder, theme, site, links, todo, jobs = _forked
+    stage = Staging(folder)
+    _render_pages(stage, theme, site, links, todo[index::jobs])
+    return stage.files, stage.bytes
+
+
 def content_security_policy(options: BuildOptions) -> str:
     parts = list(CSP)
     if options.connect_src:
@@ -126,26 +182,11 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
         errors=errors, warnings=len(result.problems) - errors, version=__version__,
         calendar=CALENDAR, csp=content_security_policy(options), extra_scripts=options.extra_scripts,
     )
-    templates: dict[str, jinja2.Template] = {}
-    count = 0
     with staged_output(out_dir, vault_root) as stage:
         for relpath, source in theme.static.items():
             stage.write(f"static/{relpath}", source.read_bytes())
         stage.write(SEARCH_INDEX, index_script(search_entries(model)))
-        for page in pages(model, bodies):
-            context: dict[str, Any] = {
-                "site": site, "page": page, "root": "../" * page.path.count("/"), "links": model.links,
-                **page.context,
-            }
-            try:
-                template = templates.get(page.template)
-                if template is None:
-                    template = templates[page.template] = theme.env.get_template(page.template)
-                html = template.render(context)
-            except jinja2.TemplateError as err:
-                raise ThemeError(_theme_error(page.template, err)) from None
-            stage.write(page.path, html)
-            count += 1
+        count = _write_pages(stage, theme, site, model, bodies, options.jobs)
         stage.write(CALENDAR, build_calendar(vault, today))
         for relpath, data in options.extra_files:
             stage.write(relpath, data)
