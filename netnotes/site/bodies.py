@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
@@ -96,6 +97,7 @@ _worker_table: WikilinkTable = {}
 def _start_worker(table: WikilinkTable) -> None:
     global _worker_table
     _worker_table = table
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
 
 
 def _render_batch(work: list[Job]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -135,7 +136,8 @@ def _write_pages(stage: Staging, theme: Theme, site: SiteInfo, model: SiteModel,
     global _forked
     _forked = (stage.folder, theme, site, model.links, todo, jobs)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_ignore_ctrl_c) as pool:
             for files, size in pool.map(_render_share, range(jobs)):
                 stage.files += files
                 stage.bytes += size
@@ -145,6 +147,11 @@ def _write_pages(stage: Staging, theme: Theme, site: SiteInfo, model: SiteModel,
 
 
 _forked: tuple[Path, Theme, SiteInfo, Links, list[Page], int] | None = None
+
+
+def _ignore_ctrl_c() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the build and keeps the old site."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _render_share(index: int) -> tuple[int, int]:
