@@ -233,3 +233,17 @@ def test_search_index_is_a_script_of_plain_json(site: Path) -> None:
     rows = json.loads(text[len(prefix):-2])
     titles = [r[1] for r in rows]
     assert SCRIPT in titles  # data, shown with textContent by search.js, never parsed as HTML
+
+
+def test_quotes_in_attribute_values_stay_inside_them(pages: dict[str, Page]) -> None:
+    contacts = pages["contacts.html"]
+    rows = [r for r in contacts.find("tr") if "data-text" in r.attrs]
+    evil = next(r for r in rows if SCRIPT in r.text)
+    # the whole hostile alias is one attribute value: nothing broke out into new attributes
+    assert set(evil.attrs) == {"data-circle", "data-status", "data-text"}
+    assert '"><svg onload=alert(1)>' in evil.attrs["data-text"]
+    assert '"q\' tag' in evil.attrs["data-text"]
+    assert evil.attrs["data-circle"] == "<i>inner</i>"
+    friend = pages["contacts/friend.html"]
+    links = [a for a in friend.find("a") if a.attrs.get("href", "").startswith("../tags/")]
+    assert [(a.text, set(a.attrs)) for a in links] == [("../../x", {"class", "href"})]
