@@ -36,7 +36,8 @@ def build_calendar(vault: Vault, today: dt.date) -> bytes:
         ev.add("uid", uid)
         ev.add("dtstamp", stamp)
         ev.add("dtstart", day)
-        ev.add("dtend", day + dt.timedelta(days=1))
+        if day < dt.date.max:  # an all-day event without DTEND lasts the one day (RFC 5545)
+            ev.add("dtend", day + dt.timedelta(days=1))
         ev.add("summary", summary)
         if description:
             ev.add("description", description)

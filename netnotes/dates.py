@@ -109,6 +109,11 @@ def add_duration(day: dt.date, duration: Duration) -> dt.date:
     return add_months(day, months)
 
 
+def days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` moved back ``days`` days; saturates at the calendar's first day."""
+    return dt.date.fromordinal(max(1, day.toordinal() - days))
+
+
 def parse_date(value: object) -> dt.date:
     """A ``YYYY-MM-DD`` date from YAML (already a date) or from a string (quoted in YAML)."""
     if isinstance(value, dt.datetime):

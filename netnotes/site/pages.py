@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
-from ..dates import Duration
+from ..dates import Duration, days_before
 from ..followup import (
     DueItem, Reciprocity, Touch, ask_due_date, cadence_of, due_items, is_follow_up_open,
     last_touches, reciprocity,
@@ -283,7 +283,7 @@ class SiteModel:
 
     def figures(self) -> Figures:
         vault, today = self.vault, self.today
-        month_ago, quarter_ago = today - dt.timedelta(days=30), today - dt.timedelta(days=90)
+        month_ago, quarter_ago = days_before(today, 30), days_before(today, 90)
         people_90d: set[str] = set()
         touches_30d = planned = 0
         for i in vault.interactions:
