@@ -98,6 +98,13 @@ def test_refuses_the_vault_itself_a_file_and_a_symlink(vault: Path, tmp_path: Pa
         check_output(tmp_path / "link", vault)
 
 
+@pytest.mark.parametrize("out", [".netnotes/build", ".netnotes"])
+def test_refuses_the_folder_it_stages_in(vault: Path, run_cli, out: str) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("--vault", vault, "build", "--out", vault / out, "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    assert "holds the folder netnotes builds in" in result.stderr
+
+
 def test_cli_refusal_exits_2_and_touches_nothing(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "docs"
     out.mkdir()

@@ -70,6 +70,9 @@ def check_output(out: Path, vault_root: Path) -> None:
     if Path(os.path.realpath(vault_root)).is_relative_to(real_out):
         raise OutputRefused(f"refusing to build into '{out}': it holds the vault itself; "
                             "choose an output folder such as _site")
+    if Path(os.path.realpath(staging_parent(out, vault_root))).is_relative_to(real_out):
+        raise OutputRefused(f"refusing to build into '{out}': it holds the folder netnotes builds in "
+                            f"({CACHE_DIR}/{BUILD_DIR}); choose an output folder such as _site")
     if out.is_symlink():
         raise OutputRefused(f"refusing to build into '{out}': it is a symbolic link; "
                             "give the folder it points to with --out")
