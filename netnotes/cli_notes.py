@@ -250,8 +250,11 @@ def write_file_atomically(path: Path, data: bytes) -> None:
 @pass_ctx
 def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date | None) -> None:
     """Write follow-ups and birthdays (ics), contacts (vcard) or the whole model (json)."""
+    from .discover import is_vault_file
     from .exporters import export_ics, export_json, export_vcard
 
+    if output is not None and is_vault_file(ctx.root, output):
+        raise CannotWrite(f"refusing to export to {output}: it is a file the vault reads (a note or its settings)")
     result = ctx.load()
     report_problems(result)
     day = today_or(today)

@@ -64,6 +64,17 @@ def is_inside(real_root: str, real: str) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
+def is_vault_file(root: Path, path: Path) -> bool:
+    """Whether ``path`` is, or once written would be, read by the vault: its netnotes.yaml or a
+    note. (A symlink at ``path`` itself counts as the link, which is what replacing it replaces.)"""
+    real_root = os.path.realpath(root)
+    real = os.path.join(os.path.realpath(path.parent), path.name)
+    if not is_inside(real_root, real):
+        return False
+    parts = os.path.relpath(real, real_root).split(os.sep)
+    return parts == [CONFIG_FILE] or (len(parts) > 1 and parts[0] in KINDS and parts[-1].lower().endswith(".md"))
+
+
 def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
           problems: list[Problem], seen: set[str]) -> None:
     folder = os.path.join(root, rel)

@@ -209,6 +209,16 @@ def test_export_to_a_file_replaces_it_whole_and_prints_its_path(tmp_path: Path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"out.{fmt}"]  # no temporary file left
 
 
+@pytest.mark.parametrize("target", ["contacts/ok.md", "contacts/sub/NEW.MD", "netnotes.yaml"])
+def test_export_never_writes_over_the_vaults_own_files(tmp_path: Path, target: str) -> None:
+    root = make_vault(tmp_path / "v", {"netnotes.yaml": "title: Mine\n", "contacts/ok.md": "---\nname: Okay\n---\n"})
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = run(root, "export", "json", "-o", root / target)
+    assert result.exit_code == 2
+    assert "the vault reads" in result.stderr
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
 def test_export_json_from_the_command_parses(tmp_path: Path) -> None:
     result = run(EXAMPLE, "export", "json", "--today", "2026-11-20")
     assert json.loads(result.stdout)["generated_for"] == "2026-11-20"
