@@ -322,7 +322,7 @@ def parse_vcard_birthday(text: str) -> Birthday | None:
     if year == 1604:  # Apple Contacts' placeholder year for a birthday without one
         year = None
     try:
-        dt.date(year or 2000, month, day)
+        dt.date(2000 if year is None else year, month, day)
     except ValueError:
         return None
     return Birthday(month, day, year)

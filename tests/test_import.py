@@ -287,6 +287,7 @@ def test_an_old_windows_1252_vcard_still_reads(tmp_path: Path) -> None:
     ("--04-12", Birthday(4, 12)),
     ("1604-04-12", Birthday(4, 12)),  # Apple's year for "no year"
     ("--0230", None),
+    ("0000-02-29", None),  # no year 0 in the calendar; 2000 is not a stand-in for it
     ("someday", None),
 ])
 def test_vcard_birthdays(text: str, birthday: Birthday | None) -> None:
