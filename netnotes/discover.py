@@ -75,6 +75,14 @@ def is_vault_file(root: Path, path: Path) -> bool:
     return parts == [CONFIG_FILE] or (len(parts) > 1 and parts[0] in KINDS and parts[-1].lower().endswith(".md"))
 
 
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
           problems: list[Problem], seen: set[str]) -> None:
     folder = os.path.join(root, rel)
@@ -108,7 +116,15 @@ def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
             mode = os.stat(entry.path).st_mode
         except OSError:
             continue  # a dangling symlink or a file removed meanwhile
-        if stat.S_ISDIR(mode):
+        is_dir = stat.S_ISDIR(mode)
+        if (is_dir or entry.name.lower().endswith(".md")) and not _is_utf8(entry.name):
+            # Undecodable bytes come back from the OS as lone surrogates, which no page, export
+            # or terminal can show; the problem names the file with U+FFFD in their place.
+            shown = entry_rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            what = "folder" if is_dir else "file"
+            problems.append(problem(shown, 1, 1, "NN100", f"{what} name is not valid UTF-8; rename it"))
+            continue
+        if is_dir:
             _walk(real_root, root, kind, entry_rel, files, problems, seen)
         elif stat.S_ISREG(mode) and entry.name.lower().endswith(".md"):
             files.append(NoteFile(kind, entry_rel, entry.path))

@@ -82,7 +82,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
+        return f"{_one_line(self.path)}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
 
     def to_json(self) -> dict[str, object]:
         d = asdict(self)

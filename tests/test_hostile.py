@@ -3,6 +3,8 @@ traceback, a hang, a write outside its output, or author-controlled markup in th
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -37,3 +39,29 @@ def test_build_on_the_first_and_last_day_of_the_calendar(
     for args in (("build",), ("due", "--all"), ("export", "ics"), ("export", "json")):
         result = run_cli("--vault", root, *args, "--today", today)
         assert result.exit_code == 0, (args, result.output)
+
+
+def test_a_file_name_that_is_not_utf8_is_a_problem_and_the_site_still_builds(
+        make_vault: MakeVault, run_cli: Callable[..., Result]) -> None:
+    root = make_vault({"contacts/ok.md": "---\nname: Okay\n---\n"})
+    try:
+        (root / "contacts" / os.fsdecode(b"caf\xe9.md")).write_text("---\nname: Cafe\n---\n")
+        (root / "contacts" / os.fsdecode(b"old-\xff")).mkdir()
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses names that are not UTF-8")
+    result = run_cli("--vault", root, "check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "contacts/caf\ufffd.md:1:1: error NN100 file name is not valid UTF-8; rename it",
+        "contacts/old-\ufffd:1:1: error NN100 folder name is not valid UTF-8; rename it",
+    ]
+    assert run_cli("--vault", root, "build", "--today", "2026-11-25").exit_code == 1
+
+
+def test_a_problem_is_one_line_whatever_its_file_is_called(
+        make_vault: MakeVault, run_cli: Callable[..., Result]) -> None:
+    root = make_vault({"contacts/a\nb\x1b[31m.md": "---\nname: [x]\n---\n"})
+    result = run_cli("--vault", root, "check")
+    assert result.stdout == "contacts/a\\nb\\x1b[31m.md:2:7: error NN109 'name' should be text, got a list\n"
+    problems = json.loads(run_cli("--vault", root, "check", "--format", "json").stdout)
+    assert [p["path"] for p in problems] == ["contacts/a\nb\x1b[31m.md"]  # JSON escapes them itself
