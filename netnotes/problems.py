@@ -82,7 +82,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def format(self) -> str:
-        return f"{_one_line(self.path)}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
+        return f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
 
     def to_json(self) -> dict[str, object]:
         d = asdict(self)
@@ -99,15 +99,15 @@ class Problem:
 def problem(path: str, line: int, column: int, code: str, message: str) -> Problem:
     if code not in CODES:  # a programming error, not a user's mistake
         raise KeyError(f"undocumented problem code {code}")
-    return Problem(path, max(1, line), max(1, column), code, _one_line(message))
+    return Problem(path, max(1, line), max(1, column), code, one_line(message))
 
 
 _ESCAPED = ("Cc", "Zl", "Zp")  # control characters, line and paragraph separators
 
 
-def _one_line(text: str) -> str:
-    """A problem is one line whatever user text its message quotes: line breaks and other
-    control characters (in a quoted key, a kind with a tab) are shown escaped, as ``\\n``."""
+def one_line(text: str) -> str:
+    """User text safe to print as part of one line: line breaks and other control characters
+    (in a quoted key, a kind with a tab, a terminal escape) are shown escaped, as ``\\n``."""
     if text.isprintable():
         return text
     return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _ESCAPED else c

@@ -719,6 +719,17 @@ def test_text_output_when_nothing_is_due(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, f"Nothing due as of {TODAY}.\n")
 
 
+def test_text_output_shows_control_characters_in_notes_escaped(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path, {
+        "contacts/eve.md": contact('"Eve\\e]0;pwned\\a"', cadence="1d"),
+        "interactions/i.md": interaction("2026-03-01", "eve", follow_up="2026-03-02", next='"call\\nback"'),
+    })
+    result = run_due(vault, env={"NO_COLOR": None}, color=True)
+    assert result.exit_code == 0, result.output
+    assert "Eve\\x1b]0;pwned\\x07" in result.stdout and "call\\nback" in result.stdout
+    assert ANSI.sub("", result.stdout).replace("\n", "").isprintable()
+
+
 def test_no_colour_when_not_a_terminal(tmp_path: Path) -> None:
     result = run_due(_status_vault(tmp_path), env={"NO_COLOR": None})
     assert result.exit_code == 0
