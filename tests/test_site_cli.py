@@ -96,3 +96,18 @@ def test_a_broken_theme_template_exits_2_and_keeps_the_old_site(make_vault, run_
     assert "theme template" in result.stderr and message in result.stderr
     assert "Traceback" not in result.stderr
     assert (vault / "_site/contacts/jane-doe.html").read_bytes() == old
+
+
+def test_a_theme_template_cannot_reach_python(make_vault, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A vault may come from someone else (a cloned repository): its theme renders in Jinja2's
+    sandbox, so a template cannot run commands or read files."""
+    proof = tmp_path / "pwned"
+    vault = make_vault({"contacts/jane-doe.md": CONTACT})
+    (vault / "theme/templates").mkdir(parents=True)
+    (vault / "theme/templates/contact.html").write_text(
+        "{% extends 'base.html' %}{% block main %}"
+        f"{{{{ cycler.__init__.__globals__.os.popen('touch {proof}').read() }}}}{{% endblock %}}")
+    result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
+    assert result.exit_code == 2
+    assert "theme template" in result.stderr and "unsafe" in result.stderr
+    assert not proof.exists()

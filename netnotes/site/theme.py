@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..markdown import is_web_url
 from .pages import show_value
@@ -41,11 +42,16 @@ def load_theme(vault_root: Path) -> Theme:
     default = default_theme()
     own = Path(vault_root) / THEME_DIR
     loaders: list[jinja2.BaseLoader] = []
+    environment: type[jinja2.Environment] = jinja2.Environment
     if (own / "templates").is_dir():
         loaders.append(jinja2.FileSystemLoader(str(own / "templates")))
+        # A vault may be someone else's (a cloned repository): its templates get Jinja2's
+        # sandbox, which keeps them from Python's internals (and so from running commands).
+        # The default theme is netnotes' own and renders without the sandbox's cost.
+        environment = ImmutableSandboxedEnvironment
     loaders.append(jinja2.FileSystemLoader(str(default / "templates")))
     loader = jinja2.ChoiceLoader(loaders)
-    env = jinja2.Environment(
+    env = environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
