@@ -87,3 +87,21 @@ def test_an_unwritable_cache_path_does_not_fail_the_build(make_vault) -> None:  
     (vault / RENDER_CACHE).write_text("a file where the cache folder should be")
     out, _ = build(vault)
     assert (out / "index.html").is_file()
+
+
+def test_a_cache_made_by_someone_else_is_never_used(make_vault, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A cloned vault may carry .netnotes/cache/ with any HTML in it; entries are keyed under
+    a secret in the user's own cache folder, so another user's (or a crafted) cache matches nothing."""
+    vault = make_vault(VAULT)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "author-home"))
+    build(vault)
+    cache = vault / RENDER_CACHE / CACHE_FILE
+    entries = json.loads(cache.read_text())
+    assert entries, "the first build fills the cache"
+    cache.write_text(json.dumps({k: "<script>alert(1)</script>" for k in entries}))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cloner-home"))
+    out, _ = build(vault)
+    page = parse(out / "contacts/sam-lee.html")
+    assert [e.text for e in page.find("em")] == ["notes"]
+    assert not [s for s in page.find("script") if not s.attrs.get("src")]
+    assert (tmp_path / "cloner-home" / "netnotes" / "cache-key").stat().st_mode & 0o777 == 0o600

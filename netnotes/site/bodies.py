@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import signal
@@ -65,8 +66,11 @@ def render_bodies(vault: Vault, links: Links, jobs: int | None = None,
     work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
     work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
     table = wikilink_table(vault, links)
+    secret = _secret() if cache_dir is not None else None
+    if secret is None:
+        cache_dir = None
     salt = _salt()
-    keys = [_cache_key(salt, job, table) for job in work]
+    keys = [_cache_key(secret or b"", salt, job, table) for job in work]
     cached = _read_cache(cache_dir) if cache_dir is not None else {}
     todo = [(job, k) for job, k in zip(work, keys) if k not in cached]
     fresh = _render_all(table, [job for job, _ in todo], jobs)
@@ -118,9 +122,37 @@ def _salt() -> str:
     return "\n".join(parts)
 
 
-def _cache_key(salt: str, job: Job, table: WikilinkTable) -> str:
+def _secret() -> bytes | None:
+    """This user's key for the render cache, made once in their own cache folder.
+
+    The cache holds HTML that goes into pages as it is, and it lives in the vault, which may
+    have come from someone else. Its entries are keyed by an HMAC under a secret that never
+    lives in the vault, so a crafted cache matches nothing and every note is rendered afresh.
+    None (and no cache) when the secret cannot be read or made.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "netnotes" / "cache-key"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    except OSError:
+        return None
+    if len(data) >= 32:
+        return data
+    try:  # two first builds at once may both write it: the later key wins, the cache re-renders
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _cache_key(secret: bytes, salt: str, job: Job, table: WikilinkTable) -> str:
     _, body, doc_id = job
-    digest = hashlib.sha256(f"{salt}\0{doc_id}\0{body}".encode("utf-8"))
+    digest = hmac.new(secret, f"{salt}\0{doc_id}\0{body}".encode("utf-8"), hashlib.sha256)
     if "[[" in body:  # where its wikilinks point is part of its HTML
         for match in WIKILINK_RE.finditer(body):
             target = wikilink_target(match.group(1))
