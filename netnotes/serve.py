@@ -45,12 +45,40 @@ class Generation:
             return self._value
 
 
-def _handler(directory: Path, generation: Generation) -> type[http.server.SimpleHTTPRequestHandler]:
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})
+
+
+def host_allowed(host_header: str | None, bound: str) -> bool:
+    """Whether a request's Host names this server, which defeats DNS rebinding: a web page
+    whose own name was re-pointed at 127.0.0.1 still sends its own name, and is refused."""
+    if bound in ANY_ADDRESS:
+        return True  # listening everywhere: the user chose to share it; any name may reach it
+    if not host_header:
+        return False
+    name = host_header.strip().lower()
+    if name.startswith("["):
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    return name in LOCAL_NAMES or name == bound.lower().strip("[]")
+
+
+def _handler(directory: Path, generation: Generation, bound: str) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             super().__init__(*args, directory=str(directory), **kwargs)
 
+        def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
+            if not host_allowed(self.headers.get("Host"), bound):
+                self.send_error(421, "Misdirected Request: unknown Host")
+                return
+            super().do_HEAD()
+
         def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            if not host_allowed(self.headers.get("Host"), bound):
+                self.send_error(421, "Misdirected Request: unknown Host")
+                return
             if self.path.split("?", 1)[0] == GENERATION_PATH:
                 body = str(generation.value).encode()
                 self.send_response(200)
@@ -173,7 +201,7 @@ def serve(root: Path, output: Path, build: Callable[[], None], host: str, port: 
     """Serve ``output`` until interrupted (or ``stop_event`` is set), rebuilding on vault changes."""
     generation = Generation()
     rebuilder = Rebuilder(build, generation, log)
-    server = http.server.ThreadingHTTPServer((host, port), _handler(output, generation))
+    server = http.server.ThreadingHTTPServer((host, port), _handler(output, generation, host))
     server.daemon_threads = True
     observer = _watch(root, output, rebuilder.changed)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"

@@ -117,3 +117,35 @@ def test_unknown_paths_are_404_not_files_outside_the_site(served) -> None:  # ty
     with pytest.raises(urllib.error.HTTPError) as err:
         _get(url + "../netnotes.yaml")
     assert err.value.code == 404
+
+
+def test_a_page_reached_by_dns_rebinding_is_refused(served) -> None:  # type: ignore[no-untyped-def]
+    """A web page whose name was re-pointed at 127.0.0.1 sends its own Host: it gets nothing."""
+    vault, url, _ = served
+    request = urllib.request.Request(url + "index.html", headers={"Host": "evil.example:8000"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(request, timeout=5)  # noqa: S310 - loopback only
+    assert err.value.code == 421
+    port = url.rsplit(":", 1)[1].strip("/")
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", "localhost"):
+        ok = urllib.request.Request(url + "index.html", headers={"Host": host})
+        with urllib.request.urlopen(ok, timeout=5) as response:  # noqa: S310 - loopback only
+            assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "bound", "allowed"),
+    [
+        ("localhost:8000", "127.0.0.1", True),
+        ("[::1]:8000", "::1", True),
+        ("192.168.1.5:8000", "192.168.1.5", True),
+        ("evil.example", "127.0.0.1", False),
+        ("localhost.evil.example:8000", "127.0.0.1", False),
+        (None, "127.0.0.1", False),
+        ("anything", "0.0.0.0", True),
+    ],
+)
+def test_host_allow_list(host, bound, allowed) -> None:  # type: ignore[no-untyped-def]
+    from netnotes.serve import host_allowed
+
+    assert host_allowed(host, bound) is allowed
