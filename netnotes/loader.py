@@ -156,7 +156,12 @@ def _resolve_met_through(contacts: list[Contact], refs: dict[str, tuple[str, int
     for c in contacts:
         if c.id in refs:
             ref, line, column = refs[c.id]
-            out.append(replace(c, met_through=_resolve(ref, c.path, line, column, index, problems)))
+            introducer = _resolve(ref, c.path, line, column, index, problems)
+            if introducer == c.id:
+                problems.append(problem(c.path, line, column, "NN207",
+                                        f"'met_through' names {c.name} themselves; name who introduced them"))
+                introducer = None
+            out.append(replace(c, met_through=introducer))
         else:
             out.append(c)
     return out

@@ -60,6 +60,7 @@ CODES: dict[str, Code] = _table(
     Code("NN204", "wikilink matches no contact"),
     Code("NN205", "unknown key in netnotes.yaml"),
     Code("NN206", "symlink pointing outside the vault was skipped"),
+    Code("NN207", "a contact is introduced by themselves"),
 )
 
 

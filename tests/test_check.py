@@ -843,3 +843,9 @@ def test_a_plain_ref_may_hold_hash_and_bar_only_wikilinks_are_cut_there(load) ->
     })
     assert result.problems == []
     assert result.vault.interactions[0].with_ == ("csharp-guild",)
+
+
+def test_a_contact_introduced_by_themselves_is_a_warning_and_the_field_is_dropped(load) -> None:
+    result = load({"contacts/jane-doe.md": "---\nname: Jane Doe\naliases: [JD]\nmet_through: JD\n---\n"})
+    assert [(p.code, p.line, p.column) for p in result.problems] == [("NN207", 4, 14)]
+    assert result.vault.contacts[0].met_through is None
