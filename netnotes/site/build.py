@@ -178,7 +178,7 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
     """
     started = time.perf_counter()
     vault = result.vault
-    theme = load_theme(vault_root)
+    theme = load_theme(vault_root, today)
     model = SiteModel(vault, today, result.problems)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
     bodies = render_bodies(vault, model.links, options.jobs, cache)

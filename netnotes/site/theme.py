@@ -9,6 +9,7 @@ HTML netnotes made itself (rendered Markdown, SVG charts) is passed in as ``Mark
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.resources
 import os
 import re
@@ -38,7 +39,7 @@ class Theme:
     static: dict[str, Path]  # '/'-separated path under static/ -> the file to copy
 
 
-def load_theme(vault_root: Path) -> Theme:
+def load_theme(vault_root: Path, today: dt.date | None = None) -> Theme:
     default = default_theme()
     own = Path(vault_root) / THEME_DIR
     loaders: list[jinja2.BaseLoader] = []
@@ -55,7 +56,7 @@ def load_theme(vault_root: Path) -> Theme:
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
-    env.filters.update(date=format_date, days=format_days, plural=plural, fold=fold, shown=show_value)
+    env.filters.update(date=functools.partial(format_date, today=today), days=format_days, plural=plural, fold=fold, shown=show_value)
     env.tests.update(web_url=is_web_url)
     static = _static_files(default / "static", None)
     static.update(_static_files(own / "static", Path(vault_root)))
@@ -81,13 +82,17 @@ def _static_files(folder: Path, vault_root: Path | None) -> dict[str, Path]:
     return found
 
 
-def format_date(day: dt.date | None, style: str = "short") -> str:
-    """``2026-11-25`` -> ``Wed 25 Nov`` (short) or ``25 Nov 2026`` (long); ISO with ``iso``."""
+def format_date(day: dt.date | None, style: str = "short", today: dt.date | None = None) -> str:
+    """``2026-11-25`` -> ``Wed 25 Nov`` (short) or ``25 Nov 2026`` (long); ISO with ``iso``.
+
+    A short date in another year than ``today``'s is written long, so that a favour done in
+    May 2025 does not read as May of this year.
+    """
     if day is None:
         return ""
     if style == "iso":
         return day.isoformat()
-    if style == "long":
+    if style == "long" or (today is not None and day.year != today.year):
         return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
 
