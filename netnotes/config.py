@@ -7,7 +7,7 @@ note's problem, with its line, and the default is used in its place.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .dates import Duration
 from .discover import CONFIG_FILE, is_inside
@@ -63,8 +63,11 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         read.report(fields["horizon"], "NN111", "'horizon' cannot be 'never'; use a duration like 14d")
         horizon = defaults.horizon
     output = read.text("output") or defaults.output
-    if os.path.isabs(output):
-        read.report(fields["output"], "NN118", "'output' must be a path relative to the vault")
+    # A vault may come from someone else: its settings may not send the build outside it
+    # (`--out` is for that). Folders that the vault reads are refused by the build itself.
+    if os.path.isabs(output) or ".." in PurePosixPath(output.replace("\\", "/")).parts:
+        read.report(fields["output"], "NN118",
+                    "'output' must be a folder inside the vault, like _site; use --out to build elsewhere")
         output = defaults.output
     config = Config(
         title=read.text("title") or defaults.title,

@@ -849,3 +849,10 @@ def test_a_contact_introduced_by_themselves_is_a_warning_and_the_field_is_droppe
     result = load({"contacts/jane-doe.md": "---\nname: Jane Doe\naliases: [JD]\nmet_through: JD\n---\n"})
     assert [(p.code, p.line, p.column) for p in result.problems] == [("NN207", 4, 14)]
     assert result.vault.contacts[0].met_through is None
+
+
+@pytest.mark.parametrize("output", ["../elsewhere", "_site/../../x", "/tmp/site", "..\\\\x"])
+def test_output_in_netnotes_yaml_must_stay_inside_the_vault(load, output: str) -> None:
+    result = load({}, config=f"output: '{output}'\n")
+    assert [(p.code, p.line) for p in result.problems] == [("NN118", 1)]
+    assert result.vault.config.output == "_site"
