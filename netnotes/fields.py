@@ -61,15 +61,18 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 
 def near_miss(key: str, known: Iterable[str]) -> str | None:
-    """The known key ``key`` is probably a typo of: within 2 edits, fewer for short keys."""
+    """The known key ``key`` is probably a typo of: the same but for case (``Name``), or within
+    2 edits (1 for keys shorter than 6 letters); the closest, then the first alphabetically."""
     folded = key.casefold()
     allowed = 1 if len(folded) < 6 else 2
-    best: tuple[int, str] | None = None
+    close = []
     for candidate in known:
         d = edit_distance(folded, candidate)
-        if 0 < d <= allowed and (best is None or (d, candidate) < best) or d == 0 and folded != key:
-            best = (d, candidate)
-    return best[1] if best else None
+        if d == 0 and folded != key:
+            return candidate
+        if 0 < d <= allowed:
+            close.append((d, candidate))
+    return min(close)[1] if close else None
 
 
 class FieldReader:
