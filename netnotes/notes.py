@@ -54,6 +54,12 @@ class Field:
     items: tuple[tuple[int, int], ...] = ()  # (line, column) of each item when value is a list
     entries: dict[str, tuple[int, int]] | None = None  # (line, column) of each value in a mapping
 
+    def __reduce__(self) -> tuple[type[Field], tuple[Any, ...]]:
+        # Notes travel back from the reading processes by pickle; a plain constructor call
+        # unpickles in a third less time than the generic path for slotted dataclasses.
+        return (Field, (self.key, self.value, self.line, self.column, self.key_line,
+                        self.key_column, self.items, self.entries))
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -62,6 +68,9 @@ class Note:
     body: str = ""
     body_line: int = 1
     problems: tuple[Problem, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Note], tuple[Any, ...]]:
+        return (Note, (self.path, self.fields, self.body, self.body_line, self.problems))
 
 
 class _TooComplex(Exception):
