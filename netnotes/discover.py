@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, problem
@@ -27,10 +27,10 @@ class NoteFile:
     kind: str  # contacts | interactions | asks
     path: str  # vault-relative, '/'-separated
     abspath: str
+    id: str = field(init=False)  # the file name without .md, case-folded
 
-    @property
-    def id(self) -> str:
-        return self.path.rsplit("/", 1)[-1][:-3].casefold()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.path.rsplit("/", 1)[-1][:-3].casefold())
 
 
 def find_vault(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
