@@ -28,7 +28,6 @@ from .dates import DateError, Birthday, parse_birthday, parse_date_or_duration, 
 from .discover import discover
 from .model import ASK_DIRECTIONS, ASK_KINDS, Config, Vault
 from .refs import RefIndex
-from .refs import key as ref_key
 
 MAX_SLUG = 60
 MAX_SUFFIX = 10_000
@@ -370,33 +369,12 @@ def resolve_refs(vault: Vault, refs: Sequence[str]) -> list[str]:
     ids: list[str] = []
     for ref in refs:
         one_line("contact ref", ref)
-        literal = _literal_match(index, ref)
-        if literal is not None:
-            if literal not in ids:
-                ids.append(literal)
-            continue
         found = index.resolve(ref)
         if found.contact_id is None:
             raise WriteError(found.error or f"contact ref '{ref}' matches no contact")
         if found.contact_id not in ids:
             ids.append(found.contact_id)
     return ids
-
-
-def _literal_match(index: RefIndex, ref: str) -> str | None:
-    """The contact whose id or only name is ``ref`` exactly (before any wikilink reading).
-
-    ``RefIndex`` reads ``|`` and ``#`` as wikilink syntax even outside ``[[...]]``, so a name
-    like ``C# Guild`` would not resolve; the note is written with the id, which always does.
-    """
-    text = ref.strip()
-    if text.startswith("[[") and text.endswith("]]"):
-        return None
-    k = ref_key(text)
-    if k in index.ids:
-        return k
-    matches = index.names.get(k)
-    return matches[0] if matches and len(matches) == 1 else None
 
 
 def _dated_stem(day: dt.date, kind: str, contact_id: str) -> str:
