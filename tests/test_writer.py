@@ -560,3 +560,11 @@ def test_any_name_and_title_round_trip(name: str, title: str) -> None:
         log_interaction(root, vault, [c.id], kind="call", date=dt.date(2026, 1, 1), title=title)
         (i,) = clean_load(root).vault.interactions
         assert (i.title, i.with_) == (title.strip(), (c.id,))
+
+
+def test_log_resolves_a_name_holding_hash_and_bar(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "v", {"contacts/csharp-guild.md": "---\nname: C# Guild\naliases: [A|B team]\n---\n"})
+    for ref in ("C# Guild", "A|B team"):
+        result = run(root, "log", ref, "--kind", "event", "--date", "2026-03-02")
+        assert result.exit_code == 0, result.output
+    assert [i.with_ for i in clean_load(root).vault.interactions] == [("csharp-guild",), ("csharp-guild",)]
