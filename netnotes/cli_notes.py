@@ -67,9 +67,25 @@ def finish(ctx: Context, root: Path, path: Path, edit: bool) -> None:
 # new contact / log / ask
 
 
-@click.group("new")
+class NewGroup(click.Group):
+    """``new``, which only makes contacts: the other notes have their own commands, and a user
+    guessing ``new interaction`` is told which."""
+
+    ELSEWHERE = {
+        "interaction": "netnotes log REF...",
+        "ask": "netnotes ask REF --direction in|out --kind K",
+    }
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        name = args[0] if args else None
+        if name in self.ELSEWHERE and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"'new {name}' does not exist; write one with: {self.ELSEWHERE[name]}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+@click.group("new", cls=NewGroup)
 def new_group() -> None:
-    """Write a new note."""
+    """Write a new contact note (interactions: netnotes log; asks: netnotes ask)."""
 
 
 @new_group.command("contact")
@@ -141,6 +157,8 @@ def log_command(ctx: Context, refs: tuple[str, ...], kind: str, day: dt.date | N
                                next=next_step, message=message_body(message), title=title)
     except WriteError as err:
         raise cannot_write(err) from None
+    if next_step and next_step.strip() and follow_up is None:
+        click.echo("hint: --next without --follow-up is never listed by due; add --follow-up 1w", err=True)
     finish(ctx, root, path, edit)
 
 

@@ -28,6 +28,7 @@ import yaml
 from .config import load_config
 from .dates import DateError, Birthday, parse_birthday, parse_date_or_duration, parse_duration
 from .discover import discover
+from .fields import near_miss
 from .model import ASK_DIRECTIONS, ASK_KINDS, Config, Vault
 from .refs import RefIndex
 
@@ -396,7 +397,9 @@ def contact_draft(
         circles = config.circle_cadences
         if circle not in circles:
             known = ", ".join(circles) if circles else "none defined in netnotes.yaml"
-            raise WriteError(f"unknown circle '{circle}' (circles: {known})")
+            hint = near_miss(circle, circles)
+            guess = f"did you mean '{hint}'? " if hint else ""
+            raise WriteError(f"unknown circle '{circle}' ({guess}circles: {known})")
     cadence = one_line("cadence", cadence)
     if cadence is not None:
         try:
