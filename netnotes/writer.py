@@ -17,6 +17,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -310,9 +311,14 @@ def create_file(path: Path, data: bytes) -> bool:
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step: a reader sees the old file or the new one."""
+    """Replace ``path`` with ``data`` in one step: a reader sees the old file or the new one.
+    A file replaced keeps its permission bits; a new one is private to its owner."""
     tmp = _write_aside(path.parent, data, path)
     try:
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            pass
         os.replace(tmp, path)
     except OSError as err:
         raise WriteFailed(path, err) from None

@@ -162,3 +162,15 @@ def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
                                catch_exceptions=False)
     assert again.exit_code == 0
     assert "created 2, skipped 1, invalid 0" in again.stderr
+
+
+@pytest.mark.parametrize("args", [["--vault", "vault", "export", "ics", "-o", "shared.txt"], ["init", "."]],
+                         ids=["export", "init-adding-to-a-gitignore"])
+def test_a_file_replaced_in_one_step_keeps_its_permissions(workspace: Path, args: list[str]) -> None:
+    replaced = workspace / ("shared.txt" if "export" in args else ".gitignore")
+    replaced.write_text("old\n", encoding="utf-8")
+    replaced.chmod(0o644)
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert replaced.read_text(encoding="utf-8") != "old\n"
+    assert oct(replaced.stat().st_mode & 0o777) == oct(0o644)
