@@ -71,7 +71,8 @@ def report_problems(result: LoadResult) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="netnotes")
 @click.option("--vault", metavar="DIR", envvar="NETNOTES_VAULT",
-              help="The vault folder. Default: the nearest folder upward with netnotes.yaml, else the current folder.")
+              help="The vault folder. Default: the nearest folder upward with netnotes.yaml, else the current "
+                   "folder if it has contacts/, interactions/ or asks/.")
 @click.pass_context
 def main(ctx: click.Context, vault: str | None) -> None:
     """netnotes: a plain-text personal CRM for professional networking.
@@ -83,11 +84,12 @@ def main(ctx: click.Context, vault: str | None) -> None:
 
 @main.command()
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
-def init(folder: Path | None) -> None:
-    """Make a new vault in FOLDER (default: the current folder)."""
+@pass_ctx
+def init(ctx: Context, folder: Path | None) -> None:
+    """Make a new vault in FOLDER (default: --vault or NETNOTES_VAULT, else the current folder)."""
     from .scaffold import InitError, init_vault
 
-    target = folder or Path.cwd()
+    target = folder or (Path(ctx.vault_option) if ctx.vault_option is not None else Path.cwd())
     try:
         made = init_vault(target)
     except InitError as err:
@@ -118,12 +120,9 @@ def parse_within(value: str | None) -> Duration | None:
     if value is None:
         return None
     try:
-        duration = parse_duration(value)
+        return parse_duration(value, allow_never=False)
     except DateError as err:
         raise click.BadParameter(str(err), param_hint="'--within'") from None
-    if duration.is_never:
-        raise click.BadParameter("use a duration like 14d or 1m", param_hint="'--within'")
-    return duration
 
 
 def today_or(day: dt.date | None) -> dt.date:

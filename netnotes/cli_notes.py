@@ -7,9 +7,7 @@ and prints the path(s) written. A ``WriteError`` becomes a message and exit code
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +18,7 @@ from .loader import load_vault
 from .model import ASK_KINDS
 from .problems import format_text, has_errors
 from .refs import RefIndex, key
-from .writer import WriteError
+from .writer import WriteError, WriteFailed
 
 if TYPE_CHECKING:
     from .importers import ImportSummary
@@ -38,6 +36,13 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def cannot_write(err: WriteError) -> CannotWrite:
+    """``err`` for the user; a write the file system refused names the file as ``shown`` does."""
+    if isinstance(err, WriteFailed):
+        return CannotWrite(f"cannot write {shown(err.path)}: {err.reason}")
+    return CannotWrite(str(err))
 
 
 def message_body(messages: tuple[str, ...]) -> str:
@@ -62,9 +67,25 @@ def finish(ctx: Context, root: Path, path: Path, edit: bool) -> None:
 # new contact / log / ask
 
 
-@click.group("new")
+class NewGroup(click.Group):
+    """``new``, which only makes contacts: the other notes have their own commands, and a user
+    guessing ``new interaction`` is told which."""
+
+    ELSEWHERE = {
+        "interaction": "netnotes log REF...",
+        "ask": "netnotes ask REF --direction in|out --kind K",
+    }
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        name = args[0] if args else None
+        if name in self.ELSEWHERE and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"'new {name}' does not exist; write one with: {self.ELSEWHERE[name]}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+@click.group("new", cls=NewGroup)
 def new_group() -> None:
-    """Write a new note."""
+    """Write a new contact note (interactions: netnotes log; asks: netnotes ask)."""
 
 
 @new_group.command("contact")
@@ -103,7 +124,7 @@ def new_contact_command(ctx: Context, name: str, company: str | None, role: str 
             cadence=cadence, since=since, birthday=birthday, met_at=met_at, body=message_body(message),
         )
     except WriteError as err:
-        raise CannotWrite(str(err)) from None
+        raise cannot_write(err) from None
     namesakes = RefIndex(vault.contacts).names.get(key(name), [])
     if namesakes:
         others = ", ".join(vault.contacts_by_id[i].path for i in namesakes)
@@ -135,7 +156,9 @@ def log_command(ctx: Context, refs: tuple[str, ...], kind: str, day: dt.date | N
         path = log_interaction(root, vault, refs, kind=kind, date=day, follow_up=follow_up,
                                next=next_step, message=message_body(message), title=title)
     except WriteError as err:
-        raise CannotWrite(str(err)) from None
+        raise cannot_write(err) from None
+    if next_step and next_step.strip() and follow_up is None:
+        click.echo("hint: --next without --follow-up is never listed by due; add --follow-up 1w", err=True)
     finish(ctx, root, path, edit)
 
 
@@ -161,7 +184,7 @@ def ask_command(ctx: Context, ref: str, direction: str, kind: str, due: dt.date 
         path = record_ask(root, vault, ref, direction, kind, due=due, message=message_body(message),
                           intro_to=intro_to, date=day)
     except WriteError as err:
-        raise CannotWrite(str(err)) from None
+        raise cannot_write(err) from None
     finish(ctx, root, path, edit)
 
 
@@ -196,8 +219,12 @@ def _run_import(ctx: Context, which: str, file: Path, dry_run: bool) -> None:
     try:
         summary = run(root, vault, file, dry_run=dry_run)
     except WriteError as err:
-        raise CannotWrite(str(err)) from None
+        raise cannot_write(err) from None
     _report_import(summary)
+    if summary.failure is not None:
+        written = len(summary.created)
+        raise CannotWrite(f"{cannot_write(summary.failure).message}; {written} contact{'s' * (written != 1)} "
+                          f"{'were' if written != 1 else 'was'} written before the failure (importing again adds the rest)")
 
 
 @import_group.command("linkedin")
@@ -222,26 +249,6 @@ def import_vcard_command(ctx: Context, file: Path, dry_run: bool) -> None:
 # export
 
 
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step: a reader sees the old file or the new one."""
-    folder = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise CannotWrite(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as err:
-        raise CannotWrite(f"cannot write {path}: {err.strerror or err}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 @click.command("export")
 @click.argument("fmt", metavar="ics|vcard|json", type=click.Choice(["ics", "vcard", "json"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -252,6 +259,7 @@ def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date |
     """Write follow-ups and birthdays (ics), contacts (vcard) or the whole model (json)."""
     from .discover import is_vault_file
     from .exporters import export_ics, export_json, export_vcard
+    from .writer import replace_file
 
     if output is not None and is_vault_file(ctx.root, output):
         raise CannotWrite(f"refusing to export to {output}: it is a file the vault reads (a note or its settings)")
@@ -267,7 +275,10 @@ def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date |
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF lines stay CRLF
     else:
-        write_file_atomically(output, data)
+        try:
+            replace_file(output, data)
+        except WriteError as err:
+            raise cannot_write(err) from None
         click.echo(shown(output))
     sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else 0)
 

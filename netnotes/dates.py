@@ -56,24 +56,28 @@ class DateError(ValueError):
     """A value that is not a valid date or duration; its message tells the user how to fix it."""
 
 
-def parse_duration(value: object) -> Duration:
-    """``10d``, ``2w``, ``3m``, ``1y``, ``weekly``..., ``never``/``none``."""
+def parse_duration(value: object, *, allow_never: bool = True) -> Duration:
+    """``10d``, ``2w``, ``3m``, ``1y``, ``weekly``..., ``never``/``none`` (unless ``allow_never``
+    is false, where a span is needed: then the error suggests only spans)."""
     if isinstance(value, Duration):
         return value
     if isinstance(value, bool) or not isinstance(value, str):
-        if value is False:  # YAML reads a bare `no`/`off` as false
+        if value is False and allow_never:  # YAML reads a bare `no`/`off` as false
             return NEVER
         raise DateError(f"expected a duration like 2w, 3m or monthly, got {_show(value)}")
     text = value.strip().lower()
     if text in NEVER_WORDS:
+        if not allow_never:
+            raise DateError(f"{_show(value)} is not allowed here: use a duration like 14d or 1m")
         return NEVER
     if text in WORDS:
         return Duration(*WORDS[text])
     match = _DURATION_RE.match(text)
     if not match:
+        words = "weekly, biweekly, monthly, quarterly, yearly" + (", never" if allow_never else "")
         raise DateError(
             f"invalid duration {_show(value)}: use <N>d, <N>w, <N>m or <N>y (like 10d, 2w, 3m, 1y),"
-            " or weekly, biweekly, monthly, quarterly, yearly, never"
+            f" or {words}"
         )
     return Duration(int(match.group(1)), match.group(2).lower())
 

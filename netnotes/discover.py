@@ -33,8 +33,13 @@ class NoteFile:
         object.__setattr__(self, "id", self.path.rsplit("/", 1)[-1][:-3].casefold())
 
 
+NO_VAULT = "no vault here: run `netnotes init` or pass --vault"
+
+
 def find_vault(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
-    """``--vault`` if given; else the nearest folder upward holding netnotes.yaml; else cwd."""
+    """``--vault`` if given; else the nearest folder upward holding netnotes.yaml; else the
+    current folder when it holds a note folder. Anywhere else is no vault: a command run in the
+    wrong folder says so instead of finding nothing due or writing notes there."""
     if explicit is not None:
         root = Path(explicit)
         if not root.exists():
@@ -46,7 +51,9 @@ def find_vault(explicit: str | os.PathLike[str] | None = None, start: Path | Non
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    return here
+    if any((here / kind).is_dir() for kind in KINDS):
+        return here
+    raise VaultError(NO_VAULT)
 
 
 def discover(root: Path) -> tuple[list[NoteFile], list[Problem]]:

@@ -3,7 +3,8 @@
 Each importer turns its file into candidate people, drops the ones already in the vault or
 earlier in the same file (same LinkedIn URL, email, or name), and writes one contact note per
 remaining person through ``writer``. Nothing raises for a bad row or card: it is counted as
-invalid with the reason, and the rest are imported.
+invalid with the reason, and the rest are imported. A write the file system refuses stops the
+import; the summary keeps it as ``failure``, beside the notes written before it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from vobject.base import VObjectError, getLogicalLines, textLineToContentLine
 from .dates import Birthday
 from .model import Vault
 from .refs import key as name_key
-from .writer import WriteError, contact_draft, taken_ids, write_draft
+from .writer import WriteError, WriteFailed, contact_draft, taken_ids, write_draft
 
 MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -50,6 +51,7 @@ class ImportSummary:
     invalid: list[Row] = field(default_factory=list)  # could not be read as a person
     warnings: list[Row] = field(default_factory=list)  # imported, but a value was left out
     dry_run: bool = False
+    failure: WriteFailed | None = None  # the write that stopped the import; `created` were written before it
 
 
 @dataclass(slots=True)
@@ -163,7 +165,11 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
             path = draft.first_free(root, taken)
             taken.add(path.stem.casefold())
         else:
-            path = write_draft(root, draft, taken)
+            try:
+                path = write_draft(root, draft, taken)
+            except WriteFailed as err:  # a full disk or a read-only folder: the rest would fail too
+                summary.failure = err
+                break
         summary.created.append(path)
         summary.warnings += [Row(item.where, item.name, w) for w in item.warnings]
         seen.add(person_keys, item.where)

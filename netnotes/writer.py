@@ -5,7 +5,9 @@ then hard-linked to its final name: ``os.link`` fails when that name exists, so 
 never overwritten, and two commands racing for the same name end up with ``jane-doe.md`` and
 ``jane-doe-2.md``. Where hard links are not supported, ``O_CREAT | O_EXCL`` keeps the same
 guarantee (without the atomicity). Nothing here knows about Click; bad input raises
-``WriteError`` with a message for the user.
+``WriteError`` with a message for the user, and a write the file system refuses (permissions,
+a read-only folder, a full disk) raises ``WriteFailed`` naming the file, leaving no temporary
+file or new folder behind. ``create_file`` and ``replace_file`` write other files the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ import yaml
 from .config import load_config
 from .dates import DateError, Birthday, parse_birthday, parse_date_or_duration, parse_duration
 from .discover import discover
+from .fields import near_miss
 from .model import ASK_DIRECTIONS, ASK_KINDS, Config, Vault
 from .refs import RefIndex
 
@@ -45,8 +49,21 @@ RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt
 _LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+# What a link fails with when the folder or disk refuses, rather than hard links being unsupported.
+_REFUSALS = (errno.EACCES, errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
 class WriteError(Exception):
     """A note cannot be written as asked; the message says why and what to do."""
+
+
+class WriteFailed(WriteError):
+    """The file system refused a write (permissions, a read-only folder, a full disk)."""
+
+    def __init__(self, path: Path, err: OSError) -> None:
+        self.path = path
+        self.reason = err.strerror or (os.strerror(err.errno) if err.errno else str(err) or type(err).__name__)
+        super().__init__(f"cannot write {path}: {self.reason}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +188,8 @@ def write_draft(root: Path, draft: Draft, taken: set[str] | None = None) -> Path
     """Write ``draft`` under a free name (a numeric suffix when taken); never overwrites.
 
     ``taken`` are ids already used anywhere under the kind's folder (another subfolder's
-    ``jane-doe.md`` would be a duplicate id); it is updated with the id written.
+    ``jane-doe.md`` would be a duplicate id); it is updated with the id written. When the file
+    system refuses (``WriteFailed``), nothing is left behind: no temporary file, no new folder.
     """
     if taken is None:
         taken = taken_ids(root, draft.kind)
@@ -180,61 +198,151 @@ def write_draft(root: Path, draft: Draft, taken: set[str] | None = None) -> Path
         data = draft.text.encode("utf-8")
     except UnicodeEncodeError as err:
         raise WriteError(f"the note contains text that is not valid Unicode ({err.reason}); nothing was written") from None
+    intended = draft.first_free(root, taken)  # the name that failing writes are reported under
+    made = make_folders(folder, intended)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".netnotes-", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise WriteError(f"cannot write in {folder}: {err.strerror or err}") from None
-    try:
+        tmp = _write_aside(folder, data, intended)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except OSError as err:
-            raise WriteError(f"cannot write in {folder}: {err.strerror or err}") from None
-        link_works = True
-        for stem in candidate_stems(draft.stem):
-            if stem.casefold() in taken:
-                continue
-            final = folder / f"{stem}.md"
-            if link_works:
-                try:
-                    os.link(tmp, final)
-                except FileExistsError:
+            for stem in candidate_stems(draft.stem):
+                if stem.casefold() in taken:
                     continue
-                except (OSError, AttributeError, NotImplementedError) as err:
-                    if isinstance(err, OSError) and err.errno in (errno.EACCES, errno.ENOSPC, errno.EROFS):
-                        raise WriteError(f"cannot write {final}: {err.strerror}") from None
-                    link_works = False  # e.g. FAT or some network file systems: no hard links
-            if not link_works and not _create_exclusive(final, data):
-                continue
-            _sync_folder(folder)
-            taken.add(stem.casefold())
-            return final
-        raise WriteError(f"no free file name for '{draft.stem}' in {draft.folder}/")
-    finally:
+                final = folder / f"{stem}.md"
+                if _link_or_create(tmp, final, data):
+                    _sync_folder(folder)
+                    taken.add(stem.casefold())
+                    return final
+            raise WriteError(f"no free file name for '{draft.stem}' in {draft.folder}/")
+        finally:
+            _remove(tmp)
+    except BaseException:
+        remove_folders(made)
+        raise
+
+
+def make_folders(folder: Path, intended: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; returns those created, outermost first."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.is_dir():
+            break
+        missing.append(parent)
+    made: list[Path] = []
+    for path in reversed(missing):
         try:
-            os.unlink(tmp)
+            os.mkdir(path)
+        except FileExistsError:
+            if path.is_dir():  # made meanwhile by another writer
+                continue
+            remove_folders(made)
+            raise WriteFailed(intended, FileExistsError(errno.EEXIST, f"{path} is not a folder")) from None
+        except OSError as err:
+            remove_folders(made)
+            raise WriteFailed(intended, err) from None
+        made.append(path)
+    return made
+
+
+def remove_folders(made: list[Path]) -> None:
+    """Undo ``make_folders`` as far as the folders are still empty."""
+    for path in reversed(made):
+        try:
+            os.rmdir(path)
         except OSError:
             pass
 
 
+def _remove(path: Path | str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to ``fd``, then to the disk (a full disk may only say so at fsync)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def _write_aside(folder: Path, data: bytes, intended: Path) -> str:
+    """A hidden temporary file in ``folder`` holding ``data``, flushed to disk; its path."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".netnotes-", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise WriteFailed(intended, err) from None
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as err:
+        _remove(tmp)
+        raise WriteFailed(intended, err) from None
+    return tmp
+
+
+def _link_or_create(tmp: str, final: Path, data: bytes) -> bool:
+    """Give the temporary file its final name, which must not exist yet; False when it does."""
+    try:
+        os.link(tmp, final)
+        return True
+    except FileExistsError:
+        return False
+    except (OSError, AttributeError, NotImplementedError) as err:
+        if isinstance(err, OSError) and err.errno in _REFUSALS:
+            raise WriteFailed(final, err) from None
+    # e.g. FAT or some network file systems: no hard links
+    return _create_exclusive(final, data)
+
+
+def create_file(path: Path, data: bytes) -> bool:
+    """Write a new file at ``path`` in one step (temporary file, then link); False when ``path``
+    exists, which is left as it was."""
+    tmp = _write_aside(path.parent, data, path)
+    try:
+        created = _link_or_create(tmp, path, data)
+    finally:
+        _remove(tmp)
+    if created:
+        _sync_folder(path.parent)
+    return created
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step: a reader sees the old file or the new one.
+    A file replaced keeps its permission bits; a new one is private to its owner."""
+    tmp = _write_aside(path.parent, data, path)
+    try:
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            pass
+        os.replace(tmp, path)
+    except OSError as err:
+        raise WriteFailed(path, err) from None
+    finally:
+        _remove(tmp)
+    _sync_folder(path.parent)
+
+
 def _create_exclusive(path: Path, data: bytes) -> bool:
-    """Create ``path`` only if it does not exist; False when it does."""
+    """Create ``path`` only if it does not exist; False when it does. A failed write removes it."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except FileExistsError:
         return False
     except OSError as err:
-        raise WriteError(f"cannot write {path}: {err.strerror or err}") from None
+        raise WriteFailed(path, err) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
     except OSError as err:
-        raise WriteError(f"cannot write {path}: {err.strerror or err}") from None
+        _remove(path)
+        raise WriteFailed(path, err) from None
     return True
 
 
@@ -295,7 +403,9 @@ def contact_draft(
         circles = config.circle_cadences
         if circle not in circles:
             known = ", ".join(circles) if circles else "none defined in netnotes.yaml"
-            raise WriteError(f"unknown circle '{circle}' (circles: {known})")
+            hint = near_miss(circle, circles)
+            guess = f"did you mean '{hint}'? " if hint else ""
+            raise WriteError(f"unknown circle '{circle}' ({guess}circles: {known})")
     cadence = one_line("cadence", cadence)
     if cadence is not None:
         try:
