@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import yaml
 
@@ -284,9 +284,14 @@ def contact_draft(
     since: dt.date | None = None,
     met_at: str | None = None,
     birthday: str | Birthday | dt.date | None = None,
+    custom: Mapping[str, str | Sequence[str]] | None = None,
     body: str = "",
 ) -> Draft:
-    """Validate a new contact's fields and render its note (file name from the name)."""
+    """Validate a new contact's fields and render its note (file name from the name).
+
+    ``custom`` are the user's own fields (``credentials: [PhD]``), one-line text or lists of
+    it, written after the contract's fields.
+    """
     clean_name = one_line("name", name)
     if clean_name is None:
         raise WriteError("a contact needs a name")
@@ -319,6 +324,10 @@ def contact_draft(
         "met_at": one_line("met_at", met_at),
         "birthday": _birthday(birthday),
     }
+    for name, value in (custom or {}).items():
+        if name in fields:
+            raise WriteError(f"'{name}' is a contact field, not a custom one")
+        fields[name] = one_line(name, value) if isinstance(value, str) else one_lines(name, value)
     return Draft("contacts", "contacts", file_slug(clean_name, "contact"), render_note(fields, body))
 
 
