@@ -8,13 +8,16 @@ invalid with the reason, and the rest are imported.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -268,15 +271,75 @@ def clean(text: str | None) -> str | None:
 
 
 def read_text(path: Path) -> str:
-    """The file's text (UTF-8, a BOM removed); falls back to Windows-1252 for old exports."""
+    """The file's text: see ``decode``."""
     try:
         data = path.read_bytes()
     except OSError as err:
         raise ImportFileError(f"cannot read {path}: {err.strerror or err}") from None
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a BOM removed), UTF-16 with a BOM (Excel's "Unicode text"), else Windows-1252 for old exports."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+# ---------------------------------------------------------------------------------------------
+# Export archives
+#
+# LinkedIn sends its data export as a .zip; the file wanted is read straight out of it, never
+# extracted to disk. The archive is untrusted: only stored or deflated members are read (other
+# methods decompress without a bound), and at most ZIP_READ_LIMIT bytes, whatever the archive
+# claims, so a zip bomb costs 64 MiB of memory at worst.
+
+ZIP_READ_LIMIT = 64 * 1024 * 1024
+
+
+def is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError as err:
+        raise ImportFileError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def text_from_zip(path: Path, member: str) -> str:
+    """The text of ``member`` (a file name, found at any depth, case-insensitively) in the zip ``path``."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = [info for info in archive.infolist()
+                     if not info.is_dir() and PurePosixPath(info.filename).name.casefold() == member.casefold()]
+            if not found:
+                raise ImportFileError(f"{path.name} has no {member}")
+            info = min(found, key=lambda i: (i.filename.count("/"), i.filename))  # the shallowest
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ImportFileError(f"{info.filename} in {path.name} is compressed in a way netnotes does not "
+                                      "read; extract it and import the file")
+            too_big = ImportFileError(f"{info.filename} in {path.name} is larger than "
+                                      f"{ZIP_READ_LIMIT // (1024 * 1024)} MiB uncompressed; refusing to read it")
+            if info.file_size > ZIP_READ_LIMIT:
+                raise too_big
+            with archive.open(info) as fh:
+                data = fh.read(ZIP_READ_LIMIT + 1)
+            if len(data) > ZIP_READ_LIMIT:
+                raise too_big
+    except ImportFileError:
+        raise
+    except RuntimeError:  # zipfile's word for an encrypted member
+        raise ImportFileError(f"{member} in {path.name} is encrypted; extract it and import the file") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as err:
+        raise ImportFileError(f"{path.name} is not a readable zip file ({err})") from None
+    return decode(data)
+
+
+def read_export(path: Path, member: str) -> str:
+    """The text of an export file, or of ``member`` inside it when it is a zip archive."""
+    return text_from_zip(path, member) if is_zip(path) else read_text(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,9 +405,55 @@ def split_credentials(first: str, last: str) -> tuple[str, list[str]]:
     return name, prefixes + suffixes
 
 
+CSV_DELIMITERS = (",", ";", "\t")  # Excel writes ';' where ',' is the decimal comma; '\t' for "Unicode text"
+LINKEDIN_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
+
+
+def _is_linkedin_header(cells: list[str]) -> bool:
+    folded = [c.strip().casefold() for c in cells]
+    return all(h in folded for h in LINKEDIN_HEADER)
+
+
+def linkedin_delimiter(text: str) -> str | None:
+    """The delimiter among ``CSV_DELIMITERS`` that gives a row with LinkedIn's header, if any."""
+    for delimiter in CSV_DELIMITERS:
+        try:
+            if any(_is_linkedin_header(cells) for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+                return delimiter
+        except csv.Error:
+            continue
+    return None
+
+
+def _no_header_hint(text: str) -> str:
+    """What a file without LinkedIn's header row has instead: its widest row near the top."""
+    widest: list[str] = []
+    for delimiter in CSV_DELIMITERS:
+        try:
+            for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+                if number >= 50:
+                    break
+                cells = [c for c in (clean(c) for c in cells) if c]
+                if len(cells) > len(widest):
+                    widest = cells
+        except csv.Error:
+            continue
+    shown = ", ".join(f"'{c[:40]}'" for c in widest[:10]) + (", ..." if len(widest) > 10 else "")
+    found = f"found {shown}" if widest else "found no columns (the file is empty)"
+    return (f"not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name' "
+            f"(expected the columns {', '.join(LINKEDIN_COLUMNS)}, separated by ',' ';' or a tab; {found})")
+
+
 def read_linkedin(text: str) -> Iterator[Person | Row]:
-    """People from a LinkedIn ``Connections.csv``: a ``Notes:`` preamble, then the header row."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """People from a LinkedIn ``Connections.csv``: a ``Notes:`` preamble, then the header row.
+
+    The delimiter is ',' as LinkedIn writes it, or ';' or a tab after a round trip through a
+    spreadsheet: the first of them that yields the header row.
+    """
+    delimiter = linkedin_delimiter(text)
+    if delimiter is None:
+        raise ImportFileError(_no_header_hint(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns: dict[str, int] | None = None
     while True:
         first_line = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
@@ -355,9 +464,8 @@ def read_linkedin(text: str) -> Iterator[Person | Row]:
         except csv.Error as err:
             raise ImportFileError(f"line {first_line}: not a readable CSV row ({err})") from None
         if columns is None:
-            folded = [c.strip().casefold() for c in cells]
-            if all(h in folded for h in LINKEDIN_HEADER):
-                columns = {h: i for i, h in enumerate(folded)}
+            if _is_linkedin_header(cells):
+                columns = {h: i for i, h in enumerate(c.strip().casefold() for c in cells)}
             continue
         if not any(c.strip() for c in cells):
             continue
@@ -389,7 +497,8 @@ def read_linkedin(text: str) -> Iterator[Person | Row]:
 
 
 def import_linkedin(root: Path, vault: Vault, csv_path: Path, dry_run: bool = False) -> ImportSummary:
-    text = read_text(csv_path)
+    """Import ``Connections.csv``, or the export's ``.zip`` that holds it."""
+    text = read_export(csv_path, "Connections.csv")
     people = list(read_linkedin(text))  # read it all first: a file that is not an export writes nothing
     return import_people(root, vault, people, ImportSummary(dry_run=dry_run))
 
