@@ -208,7 +208,7 @@ def _run_import(ctx: Context, which: str, file: Path, dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
 @pass_ctx
 def import_linkedin_command(ctx: Context, file: Path, dry_run: bool) -> None:
-    """Import LinkedIn's Connections.csv, or the data export's .zip (Settings > Data privacy > Get a copy of your data)."""
+    """Import LinkedIn's Connections.csv, or the export's .zip (Settings > Data privacy > Get a copy of your data)."""
     _run_import(ctx, "linkedin", file, dry_run)
 
 

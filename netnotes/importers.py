@@ -219,7 +219,8 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
         person = Identity.of(item.where, item.emails, item.linkedin, item.company)
         found = known.match(person_keys, person)
         if found:
-            summary.skipped.append(Row(item.where, item.name, f"already in the vault as {found[0].label} (same {found[1]})"))
+            summary.skipped.append(Row(item.where, item.name,
+                                       f"already in the vault as {found[0].label} (same {found[1]})"))
             found[0].absorb(person)
             known.add(person_keys, found[0])  # the same person again later in the file is that contact too
             continue
@@ -418,7 +419,8 @@ def linkedin_delimiter(text: str) -> str | None:
     """The delimiter among ``CSV_DELIMITERS`` that gives a row with LinkedIn's header, if any."""
     for delimiter in CSV_DELIMITERS:
         try:
-            if any(_is_linkedin_header(cells) for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            if any(_is_linkedin_header(cells) for cells in rows):
                 return delimiter
         except csv.Error:
             continue

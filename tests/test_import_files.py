@@ -139,13 +139,14 @@ def test_a_zip_that_lies_about_its_size_is_not_read_past_what_it_claims(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(netnotes.importers, "ZIP_READ_LIMIT", 1024 * 1024)
     root = make_vault({}, config=CONFIG)
-    data = bytearray(zip_of(tmp_path / "liar.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)}).read_bytes())
+    liar = zip_of(tmp_path / "liar.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)})
+    data = bytearray(liar.read_bytes())
     # claim 100 bytes in the local header (offset 22) and in the central directory (offset 24)
     struct.pack_into("<I", data, 22, 100)
     central = data.rfind(b"PK\x01\x02")
     struct.pack_into("<I", data, central + 24, 100)
-    (tmp_path / "liar.zip").write_bytes(bytes(data))
-    result = run_cli("--vault", root, "import", "linkedin", tmp_path / "liar.zip")
+    liar.write_bytes(bytes(data))
+    result = run_cli("--vault", root, "import", "linkedin", liar)
     assert result.exit_code == 2 and result.stderr.startswith("Error: liar.zip is not a readable zip file")
 
 
