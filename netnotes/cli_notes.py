@@ -200,13 +200,16 @@ def import_group() -> None:
 def _report_import(summary: ImportSummary) -> None:
     for path in summary.created:
         click.echo(shown(path))
-    for label, rows in (("skipped", summary.skipped), ("invalid", summary.invalid), ("warning", summary.warnings)):
+    for label, rows in (("skipped", summary.skipped), ("invalid", summary.invalid), ("warning", summary.warnings),
+                        ("namesake", summary.namesakes)):
         for row in rows:
             who = f" ({row.name})" if row.name else ""
             click.echo(f"{label}: {row.where}{who}: {row.reason}", err=True)
     verb = "would create" if summary.dry_run else "created"
+    namesakes = len(summary.namesakes)
+    among = f" ({namesakes} namesake{'s' if namesakes > 1 else ''})" if namesakes else ""
     tail = "; dry run, nothing written" if summary.dry_run else ""
-    click.echo(f"{verb} {len(summary.created)}, skipped {len(summary.skipped)}, "
+    click.echo(f"{verb} {len(summary.created)}{among}, skipped {len(summary.skipped)}, "
                f"invalid {len(summary.invalid)}{tail}", err=True)
 
 
@@ -232,7 +235,7 @@ def _run_import(ctx: Context, which: str, file: Path, dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
 @pass_ctx
 def import_linkedin_command(ctx: Context, file: Path, dry_run: bool) -> None:
-    """Import LinkedIn's Connections.csv (Settings > Data privacy > Get a copy of your data)."""
+    """Import LinkedIn's Connections.csv, or the export's .zip (Settings > Data privacy > Get a copy of your data)."""
     _run_import(ctx, "linkedin", file, dry_run)
 
 

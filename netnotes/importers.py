@@ -9,13 +9,16 @@ import; the summary keeps it as ``failure``, beside the notes written before it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +26,7 @@ from vobject.base import VObjectError, getLogicalLines, textLineToContentLine
 
 from .dates import Birthday
 from .model import Vault
-from .refs import key as name_key
+from .refs import folded_key, key as name_key
 from .writer import WriteError, WriteFailed, contact_draft, taken_ids, write_draft
 
 MONTHS = {m: i for i, m in enumerate(
@@ -50,6 +53,7 @@ class ImportSummary:
     skipped: list[Row] = field(default_factory=list)  # already known: in the vault or earlier in the file
     invalid: list[Row] = field(default_factory=list)  # could not be read as a person
     warnings: list[Row] = field(default_factory=list)  # imported, but a value was left out
+    namesakes: list[Row] = field(default_factory=list)  # created, sharing a name with someone known
     dry_run: bool = False
     failure: WriteFailed | None = None  # the write that stopped the import; `created` were written before it
 
@@ -70,6 +74,7 @@ class Person:
     tags: list[str] = field(default_factory=list)
     since: dt.date | None = None
     birthday: Birthday | None = None
+    credentials: list[str] = field(default_factory=list)  # "Dr.", "PhD": taken out of the name
     body: str = ""
     warnings: list[str] = field(default_factory=list)  # values left out, and why
 
@@ -95,22 +100,92 @@ def is_linkedin(url: str) -> bool:
     return host == "linkedin.com" or host.endswith(".linkedin.com")
 
 
+# Legal forms dropped from the end of a company name when telling namesakes apart: the rule of
+# the contract's company key (section 8), so "Helix Robotics, GmbH" and "helix robotics" agree.
+_LEGAL_FORMS = {"inc", "llc", "ltd", "limited", "gmbh", "ag", "sa", "sas", "bv", "nv", "plc", "corp",
+                "corporation", "co", "company"}
+
+
+def _company(name: str) -> str:
+    words = re.sub(r"[^\w\s]|_", "", folded_key(name)).split()
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words.pop()
+    return " ".join(words)
+
+
+@dataclass(slots=True)
+class Identity:
+    """One known person: a vault contact or an earlier row, with what tells namesakes apart."""
+
+    label: str  # the contact's path, or "line 5" / "card 2 (line 9)"
+    linkedin: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    companies: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, label: str, emails: Iterable[str], linkedin: str | None, company: str | None) -> Identity:
+        return cls(label, {normalize_linkedin(linkedin)} if linkedin else set(),
+                   {e.strip().casefold() for e in emails if e.strip()},
+                   {_company(company)} - {""} if company else set())
+
+    def difference(self, other: Identity) -> str | None:
+        """What tells ``other`` apart from this person: a value both have, with nothing in common."""
+        for what, mine, theirs in (("LinkedIn URL", self.linkedin, other.linkedin),
+                                   ("email", self.emails, other.emails),
+                                   ("company", self.companies, other.companies)):
+            if mine and theirs and not mine & theirs:
+                return what
+        return None
+
+    def absorb(self, other: Identity) -> None:
+        """``other`` is this person: what it adds tells later namesakes apart too."""
+        self.linkedin |= other.linkedin
+        self.emails |= other.emails
+        self.companies |= other.companies
+
+
 class Known:
-    """Who is already in the vault, or earlier in the file, by each identifying value."""
+    """People already in the vault, or earlier in the file: by LinkedIn URL, email and name.
+
+    The same LinkedIn URL or email is the same person. The same name is the same person only
+    when nothing tells them apart (a URL, email or company both have, that differ): a different
+    John Smith is a namesake, and becomes a new contact.
+    """
 
     def __init__(self) -> None:
-        self.by: dict[tuple[str, str], str] = {}
+        self.by: dict[tuple[str, str], Identity] = {}
+        self.names: dict[str, list[Identity]] = {}
 
-    def add(self, person_keys: Iterable[tuple[str, str]], label: str) -> None:
+    def add(self, person_keys: Iterable[tuple[str, str]], identity: Identity) -> None:
         for k in person_keys:
-            self.by.setdefault(k, label)
+            if k[0] == "name":
+                bucket = self.names.setdefault(k[1], [])
+                if not any(i is identity for i in bucket):
+                    bucket.append(identity)
+            else:
+                self.by.setdefault(k, identity)
 
-    def match(self, person_keys: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
-        """(label of the match, what matched) for the first key already known."""
+    def match(self, person_keys: Iterable[tuple[str, str]], person: Identity) -> tuple[Identity, str] | None:
+        """(who, what matched) for the person these keys and values describe, if known."""
+        person_keys = list(person_keys)
         for k in person_keys:
             if k in self.by:
                 return self.by[k], f"{_KEY_WORDS[k[0]]} {k[1]}"
+        for kind, value in person_keys:
+            for identity in self.names.get(value, []) if kind == "name" else []:
+                if identity.difference(person) is None:
+                    return identity, f"name {value}"
         return None
+
+    def namesakes(self, person_keys: Iterable[tuple[str, str]], person: Identity) -> list[str]:
+        """``<label> (other <what>)`` for each known person with one of these names."""
+        out: list[str] = []
+        for kind, value in person_keys:
+            for identity in self.names.get(value, []) if kind == "name" else []:
+                said = f"{identity.label} (other {identity.difference(person)})"
+                if said not in out:
+                    out.append(said)
+        return out
 
 
 _KEY_WORDS = {"linkedin": "LinkedIn URL", "email": "email", "name": "name"}
@@ -129,7 +204,7 @@ def _keys(name: str | None, aliases: Iterable[str], emails: Iterable[str],
 def known_from_vault(vault: Vault) -> Known:
     known = Known()
     for c in vault.contacts:
-        known.add(_keys(c.name, c.aliases, c.emails, c.linkedin), c.path)
+        known.add(_keys(c.name, c.aliases, c.emails, c.linkedin), Identity.of(c.path, c.emails, c.linkedin, c.company))
     return known
 
 
@@ -143,20 +218,26 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
             summary.invalid.append(item)
             continue
         person_keys = _keys(item.name, item.aliases, item.emails, item.linkedin)
-        found = known.match(person_keys)
+        person = Identity.of(item.where, item.emails, item.linkedin, item.company)
+        found = known.match(person_keys, person)
         if found:
-            summary.skipped.append(Row(item.where, item.name, f"already in the vault as {found[0]} (same {found[1]})"))
+            summary.skipped.append(Row(item.where, item.name,
+                                       f"already in the vault as {found[0].label} (same {found[1]})"))
+            found[0].absorb(person)
             known.add(person_keys, found[0])  # the same person again later in the file is that contact too
             continue
-        found = seen.match(person_keys)
+        found = seen.match(person_keys, person)
         if found:
-            summary.skipped.append(Row(item.where, item.name, f"same person as {found[0]} (same {found[1]})"))
+            summary.skipped.append(Row(item.where, item.name, f"same person as {found[0].label} (same {found[1]})"))
+            found[0].absorb(person)
+            seen.add(person_keys, found[0])
             continue
+        custom = {"credentials": item.credentials} if item.credentials else None
         try:
             draft = contact_draft(
                 item.name, aliases=item.aliases, company=item.company, role=item.role,
                 email=item.emails, phone=item.phones, linkedin=item.linkedin, website=item.website,
-                tags=item.tags, since=item.since, birthday=item.birthday, body=item.body,
+                tags=item.tags, since=item.since, birthday=item.birthday, custom=custom, body=item.body,
             )
         except WriteError as err:
             summary.invalid.append(Row(item.where, item.name, str(err)))
@@ -172,7 +253,12 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
                 break
         summary.created.append(path)
         summary.warnings += [Row(item.where, item.name, w) for w in item.warnings]
-        seen.add(person_keys, item.where)
+        others = known.namesakes(person_keys, person) + seen.namesakes(person_keys, person)
+        if others:
+            rel = path.relative_to(root).as_posix()
+            summary.namesakes.append(Row(item.where, item.name, f"{rel} is a new contact, not the same person as "
+                                         f"{', '.join(others)}"))
+        seen.add(person_keys, person)
     return summary
 
 
@@ -192,15 +278,75 @@ def clean(text: str | None) -> str | None:
 
 
 def read_text(path: Path) -> str:
-    """The file's text (UTF-8, a BOM removed); falls back to Windows-1252 for old exports."""
+    """The file's text: see ``decode``."""
     try:
         data = path.read_bytes()
     except OSError as err:
         raise ImportFileError(f"cannot read {path}: {err.strerror or err}") from None
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a BOM removed), UTF-16 with a BOM (Excel's "Unicode text"), else Windows-1252 for old exports."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+# ---------------------------------------------------------------------------------------------
+# Export archives
+#
+# LinkedIn sends its data export as a .zip; the file wanted is read straight out of it, never
+# extracted to disk. The archive is untrusted: only stored or deflated members are read (other
+# methods decompress without a bound), and at most ZIP_READ_LIMIT bytes, whatever the archive
+# claims, so a zip bomb costs 64 MiB of memory at worst.
+
+ZIP_READ_LIMIT = 64 * 1024 * 1024
+
+
+def is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError as err:
+        raise ImportFileError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def text_from_zip(path: Path, member: str) -> str:
+    """The text of ``member`` (a file name, found at any depth, case-insensitively) in the zip ``path``."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = [info for info in archive.infolist()
+                     if not info.is_dir() and PurePosixPath(info.filename).name.casefold() == member.casefold()]
+            if not found:
+                raise ImportFileError(f"{path.name} has no {member}")
+            info = min(found, key=lambda i: (i.filename.count("/"), i.filename))  # the shallowest
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ImportFileError(f"{info.filename} in {path.name} is compressed in a way netnotes does not "
+                                      "read; extract it and import the file")
+            too_big = ImportFileError(f"{info.filename} in {path.name} is larger than "
+                                      f"{ZIP_READ_LIMIT // (1024 * 1024)} MiB uncompressed; refusing to read it")
+            if info.file_size > ZIP_READ_LIMIT:
+                raise too_big
+            with archive.open(info) as fh:
+                data = fh.read(ZIP_READ_LIMIT + 1)
+            if len(data) > ZIP_READ_LIMIT:
+                raise too_big
+    except ImportFileError:
+        raise
+    except RuntimeError:  # zipfile's word for an encrypted member
+        raise ImportFileError(f"{member} in {path.name} is encrypted; extract it and import the file") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as err:
+        raise ImportFileError(f"{path.name} is not a readable zip file ({err})") from None
+    return decode(data)
+
+
+def read_export(path: Path, member: str) -> str:
+    """The text of an export file, or of ``member`` inside it when it is a zip archive."""
+    return text_from_zip(path, member) if is_zip(path) else read_text(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,9 +369,99 @@ def parse_linkedin_date(text: str) -> dt.date:
     raise ValueError(value)
 
 
+# Post-nominal letters people add to their LinkedIn name; compared without dots, as written or in
+# capitals ("Ph.D." and "PHD" are PhD; "Ma" and "Do" are surnames, not MA and DO).
+POST_NOMINALS = frozenset({
+    "PhD", "DPhil", "EdD", "DBA", "MD", "DO", "DDS", "DMD", "DVM", "PharmD", "PsyD", "JD", "LLM", "LLB", "Esq",
+    "MBA", "EMBA", "MPH", "MPA", "MPP", "MFA", "MEng", "MSc", "MS", "MA", "MRes", "BSc", "BS", "BA", "BEng",
+    "CPA", "CFA", "CFP", "CMA", "CIA", "ACCA", "ACA", "FCA", "CAIA", "FRM", "PE", "PEng", "CEng", "PMP", "PgMP",
+    "CSM", "CSPO", "CISSP", "CISM", "CISA", "CCNA", "CCNP", "RN", "NP", "PA-C", "SHRM-CP", "SHRM-SCP", "PHR",
+    "SPHR", "CHRP", "MRICS", "FRICS", "RA", "AIA", "OBE", "MBE", "CBE", "FRSA", "FRS",
+})
+HONORIFICS = frozenset({"Dr", "Prof", "Professor", "Mr", "Mrs", "Ms", "Mx"})
+_POST_NOMINALS = POST_NOMINALS | {p.upper() for p in POST_NOMINALS}
+
+
+def _is_post_nominal(word: str) -> bool:
+    return word.replace(".", "") in _POST_NOMINALS
+
+
+def split_credentials(first: str, last: str) -> tuple[str, list[str]]:
+    """``("Dr. Ana", "Ruiz, PhD")`` -> ``("Ana Ruiz", ["Dr.", "PhD"])``: the name, then the titles taken off it.
+
+    Titles come off the ends only, and never a whole first or last name: ``Wei`` ``MA`` keeps
+    its surname, ``Dr.`` ``Ruiz`` keeps its ``Dr.``.
+    """
+    first_words = first.split()
+    prefixes: list[str] = []
+    while len(first_words) > 1 and first_words[0].rstrip(".") in HONORIFICS:
+        prefixes.append(first_words.pop(0))
+    # Post-nominals end the last name (or the first name, when there is no last name).
+    tail = last if last.strip() else " ".join(first_words)
+    words = [w for w in re.split(r"[\s,]+", tail) if w]
+    suffixes: list[str] = []
+    while len(words) > 1 and _is_post_nominal(words[-1]):
+        suffixes.insert(0, words.pop())
+    if suffixes:
+        # cut the text itself, so the name keeps its own spacing and inner commas ("Ng, Jr")
+        cut = tail
+        for word in reversed(suffixes):
+            cut = cut[:cut.rstrip(" ,").rfind(word)]
+        tail = cut.rstrip(" ,")
+    name = " ".join(p for p in ((" ".join(first_words), tail) if last.strip() else (tail,)) if p)
+    return name, prefixes + suffixes
+
+
+CSV_DELIMITERS = (",", ";", "\t")  # Excel writes ';' where ',' is the decimal comma; '\t' for "Unicode text"
+LINKEDIN_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
+
+
+def _is_linkedin_header(cells: list[str]) -> bool:
+    folded = [c.strip().casefold() for c in cells]
+    return all(h in folded for h in LINKEDIN_HEADER)
+
+
+def linkedin_delimiter(text: str) -> str | None:
+    """The delimiter among ``CSV_DELIMITERS`` that gives a row with LinkedIn's header, if any."""
+    for delimiter in CSV_DELIMITERS:
+        try:
+            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            if any(_is_linkedin_header(cells) for cells in rows):
+                return delimiter
+        except csv.Error:
+            continue
+    return None
+
+
+def _no_header_hint(text: str) -> str:
+    """What a file without LinkedIn's header row has instead: its widest row near the top."""
+    widest: list[str] = []
+    for delimiter in CSV_DELIMITERS:
+        try:
+            for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+                if number >= 50:
+                    break
+                cells = [c for c in (clean(c) for c in cells) if c]
+                if len(cells) > len(widest):
+                    widest = cells
+        except csv.Error:
+            continue
+    shown = ", ".join(f"'{c[:40]}'" for c in widest[:10]) + (", ..." if len(widest) > 10 else "")
+    found = f"found {shown}" if widest else "found no columns (the file is empty)"
+    return (f"not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name' "
+            f"(expected the columns {', '.join(LINKEDIN_COLUMNS)}, separated by ',' ';' or a tab; {found})")
+
+
 def read_linkedin(text: str) -> Iterator[Person | Row]:
-    """People from a LinkedIn ``Connections.csv``: a ``Notes:`` preamble, then the header row."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """People from a LinkedIn ``Connections.csv``: a ``Notes:`` preamble, then the header row.
+
+    The delimiter is ',' as LinkedIn writes it, or ';' or a tab after a round trip through a
+    spreadsheet: the first of them that yields the header row.
+    """
+    delimiter = linkedin_delimiter(text)
+    if delimiter is None:
+        raise ImportFileError(_no_header_hint(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns: dict[str, int] | None = None
     while True:
         first_line = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
@@ -236,9 +472,8 @@ def read_linkedin(text: str) -> Iterator[Person | Row]:
         except csv.Error as err:
             raise ImportFileError(f"line {first_line}: not a readable CSV row ({err})") from None
         if columns is None:
-            folded = [c.strip().casefold() for c in cells]
-            if all(h in folded for h in LINKEDIN_HEADER):
-                columns = {h: i for i, h in enumerate(folded)}
+            if _is_linkedin_header(cells):
+                columns = {h: i for i, h in enumerate(c.strip().casefold() for c in cells)}
             continue
         if not any(c.strip() for c in cells):
             continue
@@ -248,12 +483,13 @@ def read_linkedin(text: str) -> Iterator[Person | Row]:
             i = columns.get(name) if columns else None
             return clean(cells[i]) if i is not None and i < len(cells) else None
 
-        name = clean(" ".join(p for p in (cell("first name"), cell("last name")) if p))
+        name, credentials = split_credentials(cell("first name") or "", cell("last name") or "")
+        name = clean(name)
         if not name:
             yield Row(where, None, "no first or last name")
             continue
         person = Person(where, name, company=cell("company"), role=cell("position"),
-                        linkedin=cell("url"), tags=["linkedin"])
+                        linkedin=cell("url"), tags=["linkedin"], credentials=credentials)
         email = cell("email address")
         if email:
             person.emails.append(email)
@@ -269,7 +505,8 @@ def read_linkedin(text: str) -> Iterator[Person | Row]:
 
 
 def import_linkedin(root: Path, vault: Vault, csv_path: Path, dry_run: bool = False) -> ImportSummary:
-    text = read_text(csv_path)
+    """Import ``Connections.csv``, or the export's ``.zip`` that holds it."""
+    text = read_export(csv_path, "Connections.csv")
     people = list(read_linkedin(text))  # read it all first: a file that is not an export writes nothing
     return import_people(root, vault, people, ImportSummary(dry_run=dry_run))
 

@@ -2,14 +2,19 @@
 
 Names and aliases are indexed once (case-folded, surrounding spaces ignored), so resolving
 100,000 refs is 100,000 dictionary look-ups. An exact id wins over names and aliases.
+
+Notes use that strict rule only. A ref typed on the command line may also be lenient
+(``lookup_for_cli``): accents folded (``zoe angstrom``), or a first name alone when one contact
+has it (``hannah``); commands then write the contact's id, which the strict rule resolves.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Literal
 
 from .model import Contact
 
@@ -33,6 +38,12 @@ def key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def folded_key(text: str) -> str:
+    """``key`` with accents dropped: ``Zoë  Ångström`` -> ``zoe angstrom`` (letters of every script kept)."""
+    decomposed = unicodedata.normalize("NFKD", key(text))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
     contact_id: str | None
@@ -40,12 +51,27 @@ class Resolution:
     code: str | None = None  # NN115 no match, NN116 several
 
 
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What a ref typed on the command line names: one contact, several, or none."""
+
+    status: Literal["found", "ambiguous", "none"]
+    contact_id: str | None = None
+    candidates: tuple[str, ...] = ()  # ids, sorted, when ambiguous
+    message: str | None = None  # for the user, when not found
+    lenient: bool = False  # found only by folding accents or by first name
+
+
 class RefIndex:
     def __init__(self, contacts: Iterable[Contact]) -> None:
         self.ids: set[str] = set()
         self.names: dict[str, list[str]] = {}
+        self.contacts: dict[str, Contact] = {}
+        self._folded: dict[str, list[str]] | None = None  # built on the first lenient look-up
+        self._first_names: dict[str, list[str]] = {}
         for c in contacts:
             self.ids.add(c.id)
+            self.contacts.setdefault(c.id, c)
             for name in (c.name, *c.aliases):
                 bucket = self.names.setdefault(key(name), [])
                 if c.id not in bucket:
@@ -90,3 +116,52 @@ class RefIndex:
                 if contact_id not in ids:
                     ids.append(contact_id)
         return ", ".join(f"'{c}'" for c in ids[:3])
+
+    def lookup_for_cli(self, ref: str) -> Lookup:
+        """The contact a ref typed by the user names: the strict rule first, then leniently.
+
+        When the strict rule (id, name, alias, wikilink) finds nothing, the ref may match one
+        contact's name or alias with accents and case folded, or, as a single word, the first
+        word of one contact's name or of one of its aliases. Several matches at a step are
+        ambiguous (no later step is tried); the message lists them with company and id.
+        """
+        target = unwrap(ref)
+        strict = self.resolve(ref)
+        if strict.contact_id is not None:
+            return Lookup("found", strict.contact_id)
+        k = key(target)
+        if strict.code == "NN116":
+            return self._ambiguous(target, self.names[k])
+        if not k:
+            return Lookup("none", message=strict.error)
+        folded, first_names = self._lenient_maps()
+        fk = folded_key(target)
+        for table, word in ((folded, fk), (first_names, fk if " " not in fk else "")):
+            matches = table.get(word) if word else None
+            if matches and len(matches) == 1:
+                return Lookup("found", matches[0], lenient=True)
+            if matches:
+                return self._ambiguous(target, matches)
+        return Lookup("none", message=strict.error)
+
+    def _lenient_maps(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        if self._folded is None:
+            self._folded = {}
+            for c in self.contacts.values():
+                for name in (c.name, *c.aliases):
+                    fk = folded_key(name)
+                    for table, word in ((self._folded, fk), (self._first_names, fk.split(" ", 1)[0])):
+                        bucket = table.setdefault(word, []) if word else []
+                        if c.id not in bucket:
+                            bucket.append(c.id)
+        return self._folded, self._first_names
+
+    def _ambiguous(self, target: str, ids: Iterable[str]) -> Lookup:
+        found = sorted(set(ids))
+        listed = ", ".join(f"{i} ({self._who(i)})" for i in found)
+        message = f"'{target}' matches {len(found)} contacts: {listed}; use the id"
+        return Lookup("ambiguous", candidates=tuple(found), message=message)
+
+    def _who(self, contact_id: str) -> str:
+        c = self.contacts[contact_id]
+        return f"{c.name}, {c.company}" if c.company else c.name

@@ -22,7 +22,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import yaml
 
@@ -392,9 +392,14 @@ def contact_draft(
     since: dt.date | None = None,
     met_at: str | None = None,
     birthday: str | Birthday | dt.date | None = None,
+    custom: Mapping[str, str | Sequence[str]] | None = None,
     body: str = "",
 ) -> Draft:
-    """Validate a new contact's fields and render its note (file name from the name)."""
+    """Validate a new contact's fields and render its note (file name from the name).
+
+    ``custom`` are the user's own fields (``credentials: [PhD]``), one-line text or lists of
+    it, written after the contract's fields.
+    """
     clean_name = one_line("name", name)
     if clean_name is None:
         raise WriteError("a contact needs a name")
@@ -429,6 +434,10 @@ def contact_draft(
         "met_at": one_line("met_at", met_at),
         "birthday": _birthday(birthday),
     }
+    for name, value in (custom or {}).items():
+        if name in fields:
+            raise WriteError(f"'{name}' is a contact field, not a custom one")
+        fields[name] = one_line(name, value) if isinstance(value, str) else one_lines(name, value)
     return Draft("contacts", "contacts", file_slug(clean_name, "contact"), render_note(fields, body))
 
 
@@ -472,19 +481,35 @@ def _birthday(value: str | Birthday | dt.date | None) -> str | dt.date | None:
 
 
 def resolve_refs(vault: Vault, refs: Sequence[str]) -> list[str]:
-    """Contact ids for ``refs`` (id, name, alias or wikilink), in order, without repeats."""
+    """Contact ids for refs typed by the user, in order, without repeats.
+
+    A ref is an id, a name or alias, a wikilink, or leniently a name without its accents or a
+    unique first name (``RefIndex.lookup_for_cli``); notes store the id, which ``check`` accepts.
+    """
     if not refs:
         raise WriteError("name at least one contact")
     index = RefIndex(vault.contacts)
     ids: list[str] = []
     for ref in refs:
         one_line("contact ref", ref)
-        found = index.resolve(ref)
+        found = index.lookup_for_cli(ref)
         if found.contact_id is None:
-            raise WriteError(found.error or f"contact ref '{ref}' matches no contact")
+            raise WriteError(found.message or f"contact ref '{ref}' matches no contact")
         if found.contact_id not in ids:
             ids.append(found.contact_id)
     return ids
+
+
+def _intro_to(vault: Vault, text: str | None) -> str | None:
+    """``--intro-to`` as written; a ``[[wikilink]]`` must name a contact, and one found only
+    leniently is written with the contact's id (``[[zoe-angstrom|Zoe]]``) so ``check`` accepts it."""
+    if text is None or not (text.startswith("[[") and text.endswith("]]")):
+        return text  # plain text may be a company
+    (contact_id,) = resolve_refs(vault, [text])
+    if RefIndex(vault.contacts).find(text) == contact_id:
+        return text
+    label = text[2:-2].split("|", 1)[1] if "|" in text else None
+    return f"[[{contact_id}|{label}]]" if label else f"[[{contact_id}]]"
 
 
 def _dated_stem(day: dt.date, kind: str, contact_id: str) -> str:
@@ -563,9 +588,7 @@ def ask_draft(
     kind = one_line("kind", kind) or ""
     if kind not in ASK_KINDS:
         raise WriteError(f"unknown ask kind '{kind}' (kinds: {', '.join(ASK_KINDS)})")
-    intro = one_line("intro_to", intro_to)
-    if intro is not None and intro.startswith("[[") and intro.endswith("]]"):
-        resolve_refs(vault, [intro])  # a [[wikilink]] must name a contact; plain text may be a company
+    intro = _intro_to(vault, one_line("intro_to", intro_to))
     day = date or dt.date.today()
     fields: dict[str, Any] = {
         "date": day,

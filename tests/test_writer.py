@@ -269,7 +269,8 @@ def test_log_refuses_bad_input(tmp_path: Path, refs: list[str], kind: str, follo
 
 def test_an_ambiguous_name_lists_both_contacts(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v", {"contacts/jane-doe.md": JANE, "contacts/jane-doe-2.md": JANE})
-    with pytest.raises(WriteError, match="matches several contacts: jane-doe, jane-doe-2; use the id"):
+    with pytest.raises(WriteError,
+                       match=r"'Jane Doe' matches 2 contacts: jane-doe \(Jane Doe\), jane-doe-2 \(Jane Doe\); use the id"):
         log_interaction(root, load_vault(root).vault, ["Jane Doe"])
 
 

@@ -1,0 +1,167 @@
+"""The files `import linkedin` reads: any spreadsheet's CSV, and LinkedIn's export .zip (issue 8, item 11).
+
+A CSV saved by Excel in many locales is separated by ';' (or by tabs, as UTF-16 "Unicode text");
+LinkedIn sends its export as a .zip, read straight, never extracted. A zip bomb is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import Result
+
+import netnotes.importers
+from netnotes.loader import load_vault
+
+CONFIG = "title: test\n"
+DATA = Path(__file__).parent / "data" / "import"
+LINKEDIN = (DATA / "Connections.csv").read_text(encoding="utf-8")
+
+
+def names(root: Path) -> list[str]:
+    """Every contact's name, after insisting that `check` finds nothing wrong."""
+    result = load_vault(root)
+    assert result.problems == [], [str(p) for p in result.problems]
+    return sorted(c.name for c in result.vault.contacts)
+
+
+def imported(root: Path, run_cli: Callable[..., Result], export: Path) -> list[str]:
+    result = run_cli("--vault", root, "import", "linkedin", export)
+    assert result.exit_code == 0, result.stderr
+    return names(root)
+
+
+def new_vault(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / "netnotes.yaml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def comma_names(run_cli: Callable[..., Result], tmp_path: Path) -> list[str]:
+    """The people in the test export, imported from LinkedIn's own comma-separated file."""
+    return imported(new_vault(tmp_path / "comma"), run_cli, DATA / "Connections.csv")
+
+
+def test_a_semicolon_separated_csv_reads_like_linkedins_own(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    export = tmp_path / "Connections-excel.csv"
+    export.write_text(
+        "Notes:\n\"When exporting; you may notice\"\n\n"
+        "First Name;Last Name;URL;Email Address;Company;Position;Connected On\n"
+        "Priya;Natarajan;https://www.linkedin.com/in/priya-natarajan-example;;Quillmark;\"Director; Tools\";15 Mar 2024\n"
+        "Ana;Müller-Świątek;;;Acme, Inc.;VP, Sales;7 Nov 2025\n", encoding="utf-8-sig")
+    root = make_vault({}, config=CONFIG)
+    assert imported(root, run_cli, export) == ["Ana Müller-Świątek", "Priya Natarajan"]
+    people = {c.name: c for c in load_vault(root).vault.contacts}
+    assert (people["Priya Natarajan"].role, people["Ana Müller-Świątek"].company) == ("Director; Tools", "Acme, Inc.")
+    assert people["Priya Natarajan"].since == dt.date(2024, 3, 15)
+
+
+def test_a_semicolon_separated_windows_1252_csv(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    export = tmp_path / "Connections.csv"
+    export.write_bytes("sep=;\r\nFirst Name;Last Name;Company\r\nJosé;Núñez;Café, Ltd\r\n".encode("cp1252"))
+    root = make_vault({}, config=CONFIG)
+    assert imported(root, run_cli, export) == ["José Núñez"]
+    assert load_vault(root).vault.contacts[0].company == "Café, Ltd"
+
+
+def test_a_tab_separated_utf16_file_reads_too(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    export = tmp_path / "Connections.txt"
+    rows = [line.split(",") for line in (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+        "Zoë,Ångström,,zoe@orsted.example,Ørsted,Engineer,01 Dec 2025")]
+    export.write_bytes("\r\n".join("\t".join(r) for r in rows).encode("utf-16"))
+    assert imported(make_vault({}, config=CONFIG), run_cli, export) == ["Zoë Ångström"]
+
+
+def zip_of(path: Path, members: dict[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_linkedins_export_zip_is_read_straight(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, comma_names: list[str]) -> None:
+    export = zip_of(tmp_path / "Basic_LinkedInDataExport_11-20-2026.zip", {
+        "Basic_LinkedInDataExport_11-20-2026/Profile.csv": "First Name,Last Name\nSam,Example\n",
+        "Basic_LinkedInDataExport_11-20-2026/messages.csv": "CONVERSATION ID,FROM\n1,x\n",
+        "Basic_LinkedInDataExport_11-20-2026/CONNECTIONS.CSV": LINKEDIN,
+    })
+    root = make_vault({}, config=CONFIG)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert imported(root, run_cli, export) == comma_names
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing extracted beside the zip
+    assert sorted(p.relative_to(root).parts[0] for p in root.rglob("*") if p.is_file()) == ["contacts"] * 7 + [
+        "netnotes.yaml"]
+
+
+def test_a_zip_without_connections_csv_exits_2(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    root = make_vault({}, config=CONFIG)
+    export = zip_of(tmp_path / "Complete_LinkedInDataExport.zip", {"Profile.csv": "First Name,Last Name\n"})
+    result = run_cli("--vault", root, "import", "linkedin", export)
+    assert (result.exit_code, result.stderr) == (2, "Error: Complete_LinkedInDataExport.zip has no Connections.csv\n")
+    assert not (root / "contacts").exists()
+
+
+def test_a_broken_zip_exits_2_without_a_traceback(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    root = make_vault({}, config=CONFIG)
+    whole = zip_of(tmp_path / "whole.zip", {"Connections.csv": LINKEDIN}).read_bytes()
+    export = tmp_path / "cut.zip"
+    export.write_bytes(whole[: len(whole) // 2])
+    result = run_cli("--vault", root, "import", "linkedin", export)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: cut.zip is not a readable zip file")
+
+
+def test_a_zip_bomb_is_refused(make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(netnotes.importers, "ZIP_READ_LIMIT", 1024 * 1024)
+    root = make_vault({}, config=CONFIG)
+    bomb = zip_of(tmp_path / "bomb.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)})
+    assert bomb.stat().st_size < 20_000
+    result = run_cli("--vault", root, "import", "linkedin", bomb)
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: Connections.csv in bomb.zip is larger than 1 MiB uncompressed; refusing to read it\n")
+
+
+def test_a_zip_that_lies_about_its_size_is_not_read_past_what_it_claims(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(netnotes.importers, "ZIP_READ_LIMIT", 1024 * 1024)
+    root = make_vault({}, config=CONFIG)
+    liar = zip_of(tmp_path / "liar.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)})
+    data = bytearray(liar.read_bytes())
+    # claim 100 bytes in the local header (offset 22) and in the central directory (offset 24)
+    struct.pack_into("<I", data, 22, 100)
+    central = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 100)
+    liar.write_bytes(bytes(data))
+    result = run_cli("--vault", root, "import", "linkedin", liar)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: liar.zip is not a readable zip file")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Name;Phone;E-mail\nJane;123;j@x.example\n", "found 'Name', 'Phone', 'E-mail'"),
+    ("Vorname\tNachname\tFirma\n", "found 'Vorname', 'Nachname', 'Firma'"),
+    ("", "found no columns (the file is empty)"),
+], ids=["semicolons", "tabs", "empty"])
+def test_a_csv_without_linkedins_header_says_what_was_expected_and_found(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, text: str, found: str) -> None:
+    root = make_vault({}, config=CONFIG)
+    export = tmp_path / "export.csv"
+    export.write_text(text, encoding="utf-8")
+    result = run_cli("--vault", root, "import", "linkedin", export)
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name' (expected the "
+        "columns First Name, Last Name, URL, Email Address, Company, Position, Connected On, separated by ',' "
+        f"';' or a tab; {found})\n"))
