@@ -25,7 +25,7 @@ from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
 from ..problems import Problem
 from ..refs import key
 from . import charts
-from .slugs import unique_slugs
+from ..slugs import unique_slugs
 
 DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
 ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They asked me"))
@@ -140,11 +140,11 @@ class Links:
     """Page paths, relative to the site root, for everything a page can link to."""
 
     def __init__(self, vault: Vault, tags: Mapping[str, str], companies: Mapping[str, str]) -> None:
-        self._contacts = unique_slugs(c.id for c in vault.contacts)
-        self._tags = unique_slugs(tags)
-        self._companies = unique_slugs(companies)
-        self._interactions = unique_slugs(i.id for i in vault.interactions)
-        self._asks = unique_slugs(a.id for a in vault.asks)
+        self._contacts = unique_slugs((c.id for c in vault.contacts), "contact")
+        self._tags = unique_slugs(tags, "tag")
+        self._companies = unique_slugs(companies, "company")
+        self._interactions = unique_slugs((i.id for i in vault.interactions), "interaction")
+        self._asks = unique_slugs((a.id for a in vault.asks), "ask")
         self._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
         self._notes: dict[str, str | None] = {c.path: self.contact(c.id) for c in vault.contacts}
         self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
