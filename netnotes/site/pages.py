@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
+from ..collation import collation_key
 from ..dates import Duration, days_before
 from ..followup import (
     DueItem, Reciprocity, Touch, ask_due_date, cadence_of, due_items, is_follow_up_open,
@@ -200,8 +201,9 @@ def _groups(contacts: tuple[Contact, ...],
             for k in sorted(members)}
 
 
-def by_name(contact: Contact) -> tuple[str, str]:
-    return (contact.name.casefold(), contact.id)
+def by_name(contact: Contact) -> tuple[tuple[int, ...], str]:
+    """Contacts in alphabetical order for a reader (``Łukasz`` before ``Maria``), then by id."""
+    return (collation_key(contact.name), contact.id)
 
 
 @dataclass
@@ -446,7 +448,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
 def groups_page(model: SiteModel, section: str, title: str, groups: dict[str, tuple[str, list[Contact]]],
                 url_of: Callable[[str], str]) -> Page:
     listed = sorted((Group(name, url_of(k), tuple(members)) for k, (name, members) in groups.items()),
-                    key=lambda g: (g.name.casefold(), g.url))
+                    key=lambda g: (collation_key(g.name), g.url))
     return Page(f"{section}.html", "groups.html", title, section, {"groups": listed, "kind": section})
 
 
