@@ -3,12 +3,17 @@ width whatever the script, names are cut whole, and namesakes can be told apart.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Callable
 
 from click.testing import Result
+from hypothesis import given, strategies as st
 from wcwidth import wcswidth
+
+from netnotes.followup import DueItem
+from netnotes.report import NAME_WIDTH, format_due_text
 
 TODAY = "2026-03-10"
 
@@ -26,12 +31,12 @@ def due_lines(vault: Path, run_cli: Callable[..., Result]) -> list[str]:
 
 def reason_columns(lines: list[str]) -> set[int]:
     """The display column where each row's reason starts, as a terminal shows it."""
-    return {wcswidth(line[:line.index("keep-in-touch")]) for line in lines}
+    return {wcswidth(line[:line.rindex("keep-in-touch")]) for line in lines}
 
 
 def name_cells(lines: list[str]) -> list[str]:
-    """Each row's name cell: between `2d ago  ` and the two spaces before the reason."""
-    return [line[line.index("ago  ") + 5:line.index("keep-in-touch")].rstrip() for line in lines]
+    """Each row's name cell: after the `when` column, up to the two spaces before the reason."""
+    return [line[24:line.rindex("keep-in-touch")].rstrip() for line in lines]
 
 
 def test_columns_after_the_name_start_at_one_display_column(make_vault: Callable[..., Path],
@@ -113,3 +118,13 @@ def test_a_namesakes_company_is_shown_escaped(make_vault: Callable[..., Path],
         "contacts/eve-2.md": contact("Eve"),
     })
     assert sorted(name_cells(due_lines(vault, run_cli))) == ["Eve (Acme\\x1b]0;pwned\\x07)", "Eve (eve-2)"]
+
+
+@given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=6))
+def test_any_names_line_up_and_fit(names: list[str]) -> None:
+    today = dt.date(2026, 3, 10)
+    items = [DueItem(f"c{n}", name, "keep-in-touch", today, "today", 0, None, f"contacts/c{n}.md")
+             for n, name in enumerate(names)]
+    lines = [line for line in format_due_text(items, today).splitlines() if line.startswith("  ")]
+    assert len(reason_columns(lines)) == 1, lines
+    assert all(wcswidth(cell) <= 2 * NAME_WIDTH + 3 for cell in name_cells(lines))
