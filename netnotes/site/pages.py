@@ -25,8 +25,8 @@ from ..markdown import is_web_url
 from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
 from ..problems import Problem
 from ..refs import key
-from . import charts
 from ..slugs import unique_slugs
+from . import charts
 
 DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
 ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They asked me"))
