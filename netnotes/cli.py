@@ -148,7 +148,7 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
         click.echo(format_due_json(items), nl=False)
     else:
         color = False if os.environ.get("NO_COLOR") else None
-        click.echo(format_due_text(items, today_or(today)), nl=False, color=color)
+        click.echo(format_due_text(items, today_or(today), result.vault.contacts_by_id), nl=False, color=color)
     sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else EXIT_OK)
 
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
+from typing import Mapping
 
 import click
+from wcwidth import iter_graphemes, wcswidth
 
 from .followup import STATUSES, DueItem
+from .model import Contact
 from .problems import one_line
+from .refs import key
 
 HEADINGS = {"overdue": "Overdue", "today": "Today", "soon": "Soon", "later": "Later"}
 COLOURS = {"overdue": {"fg": "red", "bold": True}, "today": {"fg": "yellow", "bold": True},
            "soon": {"fg": "cyan"}, "later": {"dim": True}}
-NAME_WIDTH = 24
+NAME_WIDTH = 24  # display columns for a name, and for what tells namesakes apart
 
 
 def format_due_json(items: list[DueItem]) -> str:
@@ -26,12 +31,69 @@ def when(days: int) -> str:
     return f"{-days}d ago" if days < 0 else f"in {days}d"
 
 
-def format_due_text(items: list[DueItem], today: dt.date) -> str:
-    """A table grouped by status; styles are stripped by click when not on a terminal."""
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: 2 for ``王`` or an emoji, 0 for a combining accent."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)  # wcswidth says -1 for a control character
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns, ending in ``…`` when shortened; cut only between
+    whole characters as the eye sees them (a wide character, a letter with its accents)."""
+    if columns(text) <= width:
+        return text
+    kept: list[str] = []
+    used = 0
+    for grapheme in iter_graphemes(text):
+        used += columns(grapheme)
+        if used > width - 1:
+            break
+        kept.append(grapheme)
+    return "".join(kept).rstrip() + "…"
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - columns(text))
+
+
+def shown_names(items: list[DueItem], contacts: Mapping[str, Contact]) -> dict[str, str]:
+    """Each item's contact as the table shows it: its name, and for namesakes in the list (names
+    equal once case-folded) `` (<company>)``, or `` (<id>)`` when the company is missing or
+    shared. Each part is cut to ``NAME_WIDTH`` columns, so what tells namesakes apart stays."""
+    names = {i.contact: i.name for i in items}
+    namesakes: dict[str, list[str]] = {}
+    for cid, name in names.items():
+        namesakes.setdefault(key(unicodedata.normalize("NFC", name)), []).append(cid)
+
+    def company(cid: str) -> str | None:
+        c = contacts.get(cid)
+        return c.company if c is not None and c.company and key(c.company) else None
+
+    shown: dict[str, str] = {}
+    for same in namesakes.values():
+        companies = [key(company(cid) or "") for cid in same]
+        for cid in same:
+            name = cut(one_line(names[cid]), NAME_WIDTH)  # a name may hold a terminal escape
+            if len(same) == 1:
+                shown[cid] = name
+                continue
+            mine = company(cid)
+            told_apart = mine if mine and companies.count(key(mine)) == 1 else cid
+            shown[cid] = f"{name} ({cut(one_line(told_apart), NAME_WIDTH)})"
+    return shown
+
+
+def format_due_text(items: list[DueItem], today: dt.date, contacts: Mapping[str, Contact] | None = None) -> str:
+    """A table grouped by status; styles are stripped by click when not on a terminal.
+
+    Columns line up by display width (``wcwidth``), so names in any script align in a terminal.
+    ``contacts`` (by id) gives namesakes their company.
+    """
     if not items:
         return f"Nothing due as of {today.isoformat()}.\n"
-    names = {i.contact: one_line(i.name) for i in items}  # a name may hold a terminal escape
-    width = min(NAME_WIDTH, max(len(n) for n in names.values()))
+    shown = shown_names(items, contacts or {})
+    width = max(columns(name) for name in shown.values())
+    cells = {cid: pad(name, width) for cid, name in shown.items()}
     lines: list[str] = []
     for status in STATUSES:
         group = [i for i in items if i.status == status]
@@ -41,8 +103,6 @@ def format_due_text(items: list[DueItem], today: dt.date) -> str:
             lines.append("")
         lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", **COLOURS[status]))
         for i in group:
-            name = names[i.contact]
-            name = name if len(name) <= width else name[: width - 1] + "…"
             detail = f"  {one_line(i.detail)}" if i.detail else ""
-            lines.append(f"  {i.due.isoformat()}  {when(i.days):>8}  {name:<{width}}  {i.reason:<13}{detail}".rstrip())
+            lines.append(f"  {i.due.isoformat()}  {when(i.days):>8}  {cells[i.contact]}  {i.reason:<13}{detail}".rstrip())
     return "\n".join(lines) + "\n"

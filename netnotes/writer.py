@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -32,19 +31,10 @@ from .discover import discover
 from .fields import near_miss
 from .model import ASK_DIRECTIONS, ASK_KINDS, Config, Vault
 from .refs import RefIndex
+from .slugs import safe_slug
 
-MAX_SLUG = 60
 MAX_SUFFIX = 10_000
 
-# Letters that NFKD does not split into an ASCII base letter plus accents.
-TRANSLITERATION = str.maketrans({
-    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
-    "ħ": "h", "Ħ": "H", "ı": "i", "ŀ": "l", "Ŀ": "L", "ŋ": "ng", "Ŋ": "NG", "ĸ": "k",
-    "ſ": "s", "ŧ": "t", "Ŧ": "T", "ƒ": "f", "ʼ": "", "’": "", "'": "",
-})
-# File names Windows refuses whatever the extension; a vault should open on any machine.
-RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 # What str.splitlines() breaks on: a one-line field containing any of these is rejected.
 _LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -68,32 +58,6 @@ class WriteFailed(WriteError):
 
 # ---------------------------------------------------------------------------------------------
 # File names
-
-
-def slugify(text: str, max_length: int = MAX_SLUG) -> str:
-    """An ASCII slug (``a-z``, ``0-9``, ``-``) of ``text``; empty when nothing has an ASCII form."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(TRANSLITERATION))
-    ascii_text = ascii_text.translate(TRANSLITERATION)  # letters NFKD uncovered (e.g. from ligatures)
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > max_length:
-        cut = slug[:max_length]
-        slug = (cut.rsplit("-", 1)[0] if "-" in cut[max_length // 2:] else cut).strip("-")
-    return slug
-
-
-def short_hash(text: str) -> str:
-    return hashlib.sha256(unicodedata.normalize("NFC", text).casefold().encode("utf-8")).hexdigest()[:6]
-
-
-def file_slug(text: str, fallback: str) -> str:
-    """``slugify(text)``, or ``<fallback>-<hash>`` for text in scripts with no ASCII form."""
-    slug = slugify(text)
-    if not slug:
-        return f"{fallback}-{short_hash(text)}"
-    if slug in RESERVED:
-        return f"{slug}-{fallback}"
-    return slug
 
 
 def candidate_stems(base: str) -> Iterator[str]:
@@ -438,7 +402,7 @@ def contact_draft(
         if name in fields:
             raise WriteError(f"'{name}' is a contact field, not a custom one")
         fields[name] = one_line(name, value) if isinstance(value, str) else one_lines(name, value)
-    return Draft("contacts", "contacts", file_slug(clean_name, "contact"), render_note(fields, body))
+    return Draft("contacts", "contacts", safe_slug(clean_name, "contact"), render_note(fields, body))
 
 
 def new_contact(root: Path, name: str, *, config: Config | None = None, **fields: Any) -> Path:
@@ -513,7 +477,7 @@ def _intro_to(vault: Vault, text: str | None) -> str | None:
 
 
 def _dated_stem(day: dt.date, kind: str, contact_id: str) -> str:
-    return f"{day.isoformat()}-{file_slug(kind, 'kind')}-{file_slug(contact_id, 'contact')}"
+    return f"{day.isoformat()}-{safe_slug(kind, 'kind')}-{safe_slug(contact_id, 'contact')}"
 
 
 def interaction_draft(

@@ -23,10 +23,8 @@ from hypothesis import strategies as st
 from netnotes.cli import main
 from netnotes.dates import Birthday, Duration
 from netnotes.loader import LoadResult, load_vault
-from netnotes.writer import (
-    Draft, WriteError, file_slug, log_interaction, new_contact, record_ask, render_note, slugify,
-    write_draft,
-)
+from netnotes.slugs import safe_slug, short_hash, slugify
+from netnotes.writer import Draft, WriteError, log_interaction, new_contact, record_ask, render_note, write_draft
 
 CONFIG = "circles:\n  inner: 3w\n  active: 2m\nkinds: [podcast]\n"
 
@@ -75,25 +73,44 @@ JANE_VAULT = {"contacts/jane-doe.md": JANE, "contacts/omar.md": "---\nname: Omar
     ("ﬁnance", "finance"),
     ("O'Brien", "obrien"),
     ("Zoë 🚀 Ångström", "zoe-angstrom"),
-    ("李 Wei", "wei"),
+    ("李 Wei", "li-wei"),
     ("2026-01-01", "2026-01-01"),
 ], ids=lambda v: v if isinstance(v, str) and v.isascii() else None)
 def test_slug_is_ascii_from_any_latin_script(name: str, slug: str) -> None:
     assert slugify(name) == slug
 
 
-@pytest.mark.parametrize("name", ["李小龍", "Иван Петров", "محمد", "🚀🚀", "---", "!!!"])
-def test_names_without_an_ascii_form_get_a_short_stable_hash(name: str) -> None:
-    slug = file_slug(name, "contact")
-    assert slug.startswith("contact-") and len(slug) == len("contact-") + 6
-    assert slug == file_slug(name, "contact")  # stable
-    assert slug.isascii()
+@pytest.mark.parametrize(("name", "slug"), [
+    ("Иван Петров", "ivan-petrov"),
+    ("Ελένη", "eleni"),
+    ("王小明", "wangxiaoming"),
+    ("李小龍", "lixiaolong"),
+    ("Дарья", "darya"),
+    ("محمد", "mhmd"),
+], ids=["cyrillic", "greek", "chinese", "traditional-chinese", "soft-sign", "arabic"])
+def test_names_in_other_scripts_are_transliterated_not_hashed(name: str, slug: str) -> None:
+    assert safe_slug(name, "contact") == slug
 
 
-def test_different_scripts_get_different_hashes_and_reserved_names_are_avoided() -> None:
-    assert file_slug("李小龍", "contact") != file_slug("Иван Петров", "contact")
-    assert file_slug("Con", "contact") == "con-contact"  # CON.md cannot exist on Windows
+@pytest.mark.parametrize("name", ["🚀🚀", "---", "!!!", "\ue000"])
+def test_names_with_nothing_to_transliterate_get_a_short_stable_hash(name: str) -> None:
+    slug = safe_slug(name, "contact")
+    assert slug == f"contact-{short_hash(name)}" and len(slug) == len("contact-") + 6
+    assert slug == safe_slug(name, "contact")  # stable
+
+
+def test_different_names_get_different_hashes_and_reserved_names_are_avoided() -> None:
+    assert safe_slug("🚀", "contact") != safe_slug("🎉", "contact")
+    assert safe_slug("Con", "contact") == "con-contact"  # CON.md cannot exist on Windows
     assert len(slugify("a-very-long-name " * 20)) <= 60
+
+
+def test_new_contact_in_cyrillic_gets_a_readable_file_name(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "v")
+    result = run(root, "new", "contact", "Иван Петров")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(root / "contacts" / "ivan-petrov.md")
+    assert load_vault(root).vault.contact("ivan-petrov").name == "Иван Петров"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
+from ..collation import collation_key
 from ..dates import Duration, days_before
 from ..followup import (
     DueItem, Reciprocity, Touch, ask_due_date, cadence_of, due_items, is_follow_up_open,
@@ -24,8 +25,8 @@ from ..markdown import is_web_url
 from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
 from ..problems import Problem
 from ..refs import key
+from ..slugs import unique_slugs
 from . import charts
-from .slugs import unique_slugs
 
 DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
 ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They asked me"))
@@ -140,11 +141,11 @@ class Links:
     """Page paths, relative to the site root, for everything a page can link to."""
 
     def __init__(self, vault: Vault, tags: Mapping[str, str], companies: Mapping[str, str]) -> None:
-        self._contacts = unique_slugs(c.id for c in vault.contacts)
-        self._tags = unique_slugs(tags)
-        self._companies = unique_slugs(companies)
-        self._interactions = unique_slugs(i.id for i in vault.interactions)
-        self._asks = unique_slugs(a.id for a in vault.asks)
+        self._contacts = unique_slugs((c.id for c in vault.contacts), "contact")
+        self._tags = unique_slugs(tags, "tag")
+        self._companies = unique_slugs(companies, "company")
+        self._interactions = unique_slugs((i.id for i in vault.interactions), "interaction")
+        self._asks = unique_slugs((a.id for a in vault.asks), "ask")
         self._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
         self._notes: dict[str, str | None] = {c.path: self.contact(c.id) for c in vault.contacts}
         self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
@@ -200,8 +201,9 @@ def _groups(contacts: tuple[Contact, ...],
             for k in sorted(members)}
 
 
-def by_name(contact: Contact) -> tuple[str, str]:
-    return (contact.name.casefold(), contact.id)
+def by_name(contact: Contact) -> tuple[tuple[int, ...], str]:
+    """Contacts in alphabetical order for a reader (``Łukasz`` before ``Maria``), then by id."""
+    return (collation_key(contact.name), contact.id)
 
 
 @dataclass
@@ -446,7 +448,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
 def groups_page(model: SiteModel, section: str, title: str, groups: dict[str, tuple[str, list[Contact]]],
                 url_of: Callable[[str], str]) -> Page:
     listed = sorted((Group(name, url_of(k), tuple(members)) for k, (name, members) in groups.items()),
-                    key=lambda g: (g.name.casefold(), g.url))
+                    key=lambda g: (collation_key(g.name), g.url))
     return Page(f"{section}.html", "groups.html", title, section, {"groups": listed, "kind": section})
 
 
