@@ -43,15 +43,16 @@ def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) ->
     previous one as it was. A non-empty folder that netnotes did not make is never written to.
     """
     from .site.build import ThemeError, build_site
-    from .site.output import OutputRefused
+    from .site.output import OutputRefused, check_output
 
     root = ctx.root
     result = ctx.load()
     target = output_folder(root, out, result.vault.config.output)
-    if clean:
-        clean_cache(root, target)
-    report_problems(result)
     try:
+        check_output(target, root)  # before --clean deletes anything
+        if clean:
+            clean_cache(root, target)
+        report_problems(result)
         report = build_site(root, result, target, today_or(today))
     except (OutputRefused, ThemeError) as err:
         raise VaultUnusable(str(err)) from None

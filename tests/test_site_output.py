@@ -236,3 +236,143 @@ def test_write_refuses_unsafe_paths(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             staging.write(bad, "x")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- Issue 8, item 1: `build --out` must never take a folder of the vault's own (or one holding
+# notes) as its output, even an empty or already marked one: the next build would replace it.
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under ``folder``: to show nothing was written."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_the_reported_reproduction_keeps_the_new_contact(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init", "v").exit_code == 0
+    monkeypatch.chdir(tmp_path / "v")
+    first = run_cli("build", "--out", "contacts")
+    assert first.exit_code == 2
+    assert "refusing to build into" in first.stderr and "contacts/ folder" in first.stderr
+    assert "Traceback" not in first.output
+    assert list((tmp_path / "v/contacts").iterdir()) == []  # not marked as a site
+    assert run_cli("new", "contact", "Jane Doe").exit_code == 0
+    note = (tmp_path / "v/contacts/jane-doe.md").read_bytes()
+    second = run_cli("build", "--out", "contacts")
+    assert second.exit_code == 2
+    assert (tmp_path / "v/contacts/jane-doe.md").read_bytes() == note
+    assert not (tmp_path / "v/contacts" / MARKER).exists()
+
+
+PROTECTED = ["contacts", "interactions", "asks", "theme", ".git"]
+STATES = {
+    "empty": lambda folder: folder.mkdir(parents=True),
+    "marked": lambda folder: (folder.mkdir(parents=True), (folder / MARKER).write_text(output.MARKER_TEXT)),
+    "missing": lambda folder: None,
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("name", PROTECTED)
+def test_refuses_a_folder_of_the_vault_before_writing_anything(make_vault, run_cli, name: str,  # type: ignore[no-untyped-def]
+                                                               state: str) -> None:
+    vault = make_vault({"netnotes.yaml": "title: Mine\n"})
+    STATES[state](vault / name)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--out", vault / name, "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    assert f"refusing to build into '{vault / name}': it is the vault's {name}/ folder" in result.stderr
+    assert snapshot(vault) == before  # not even .netnotes/
+
+
+@pytest.mark.parametrize("inside", ["contacts/site", "interactions/2026/site", "asks/x", "theme/static/site",
+                                    ".git/site"])
+def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, inside: str) -> None:  # type: ignore[no-untyped-def]
+    (vault / inside).parent.mkdir(parents=True, exist_ok=True)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--out", vault / inside, "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    name = inside.split("/")[0]
+    assert f"it lies inside the vault's {name}/ folder" in result.stderr
+    assert snapshot(vault) == before
+
+
+def test_refuses_a_relative_out_naming_a_note_folder(vault: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    (vault / "asks").mkdir()
+    monkeypatch.chdir(vault / "contacts")
+    before = snapshot(vault)
+    for out in ("../asks", "../asks/../asks/", "."):
+        result = run_cli("build", "--out", out, "--today", "2026-11-25")
+        assert result.exit_code == 2, (out, result.output)
+        assert "refusing to build into" in result.stderr
+    assert snapshot(vault) == before
+
+
+def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "to-contacts").symlink_to(vault / "contacts")
+    (tmp_path / "to-vault").symlink_to(vault)
+    before = snapshot(vault)
+    for out in (tmp_path / "to-contacts" / "site", tmp_path / "to-vault" / "interactions"):
+        result = run_cli("--vault", vault, "build", "--out", out, "--today", "2026-11-25")
+        assert result.exit_code == 2, (out, result.output)
+        assert "refusing to build into" in result.stderr and "folder" in result.stderr
+    # and the vault given through a symlink, the output by its real path
+    result = run_cli("--vault", tmp_path / "to-vault", "build", "--out", vault / "contacts" / "x")
+    assert result.exit_code == 2 and "lies inside the vault's contacts/ folder" in result.stderr
+    assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("configured", ["contacts", "theme", "asks/site", ".git"])
+def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(make_vault, run_cli,  # type: ignore[no-untyped-def]
+                                                                      configured: str) -> None:
+    vault = make_vault({**VAULT, "netnotes.yaml": f"title: Mine\noutput: {configured}\n"})
+    (vault / configured.split("/")[0]).mkdir(exist_ok=True)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    assert f"refusing to build into '{vault / configured}'" in result.stderr
+    assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("held", ["notes/jane-doe.md", "README.MD", "netnotes.yaml", "deep/er/netnotes.yaml"])
+def test_refuses_a_marked_folder_holding_a_note_or_settings(vault: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                            held: str) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / MARKER).write_text(output.MARKER_TEXT)
+    (out / held).parent.mkdir(parents=True, exist_ok=True)
+    (out / held).write_text("---\nname: Jane Doe\n---\n")
+    before = snapshot(out)
+    result = run_cli("--vault", vault, "build", "--out", out, "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    assert f"it holds '{held}'" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_refuses_a_folder_inside_any_git_folder(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    result = run_cli("--vault", vault, "build", "--out", tmp_path / "repo" / ".git" / "site")
+    assert result.exit_code == 2 and "inside a .git folder" in result.stderr
+    assert list((tmp_path / "repo" / ".git").iterdir()) == []
+
+
+def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (vault / MARKER).write_text(output.MARKER_TEXT)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--out", vault)
+    assert result.exit_code == 2 and "holds the vault" in result.stderr
+    assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("out", ["_site", "site", "public/dashboard", "contacts-site"])
+def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Path, run_cli, out: str) -> None:  # type: ignore[no-untyped-def]
+    """A theme may ship Markdown among its static files: the site's own static/ is not notes."""
+    (vault / "theme/static").mkdir(parents=True)
+    (vault / "theme/static/README.md").write_text("# my theme\n")
+    for _ in range(2):
+        result = run_cli("--vault", vault, "build", "--out", vault / out, "--today", "2026-11-25")
+        assert result.exit_code == 0, result.output
+    assert (vault / out / "static/README.md").is_file() and (vault / out / MARKER).is_file()

@@ -25,7 +25,7 @@ from .. import __version__
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from .bodies import render_bodies
-from .output import CACHE_DIR, Staging, staged_output
+from .output import CACHE_DIR, Staging, check_output, staged_output
 from .pages import Links, Page, SiteModel, pages
 from .search import index_script, search_entries
 from .theme import Theme, load_theme
@@ -173,10 +173,11 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
                options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the dashboard of ``result`` (loaded from ``vault_root``) into ``out_dir``.
 
-    Raises ``output.OutputRefused`` before writing anything when ``out_dir`` is a non-empty
-    folder netnotes did not make. On any error the previous site stays as it was.
+    Raises ``output.OutputRefused`` before writing anything when ``out_dir`` cannot be used
+    (``output.check_output``). On any error the previous site stays as it was.
     """
     started = time.perf_counter()
+    check_output(out_dir, vault_root)  # before the render cache is written, or anything else
     vault = result.vault
     theme = load_theme(vault_root, today)
     model = SiteModel(vault, today, result.problems)
