@@ -4,7 +4,9 @@ written to; the vault gets nothing but its output and .netnotes/."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -376,3 +378,104 @@ def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Pat
         result = run_cli("--vault", vault, "build", "--out", vault / out, "--today", "2026-11-25")
         assert result.exit_code == 0, result.output
     assert (vault / out / "static/README.md").is_file() and (vault / out / MARKER).is_file()
+
+
+# -- Issue 8, item 2: a failing write is an `Error:` line and exit 2, never a traceback, and
+# the previous site stays whole. Everything runs as root here, so permission bits stop nothing:
+# the failures are raised from the call that would fail.
+
+
+def _fail(err: OSError):  # type: ignore[no-untyped-def]
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise err
+    return failing
+
+
+def _build_cli(run_cli, vault: Path, *args: str | Path):  # type: ignore[no-untyped-def]
+    return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
+
+
+def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(vault: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build_cli(run_cli, vault).exit_code == 0
+    old = tree(vault / "_site")
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    real_write = output.Staging.write
+
+    def disk_fills_up(self: output.Staging, relpath: str, data: str | bytes) -> None:
+        if relpath.startswith("contacts/"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.folder / relpath))
+        real_write(self, relpath, data)
+
+    monkeypatch.setattr(output.Staging, "write", disk_fills_up)
+    result = _build_cli(run_cli, vault)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot write the site to '{vault / '_site'}': No space left on device (")
+    assert "the previous site is left as it was" in result.stderr and "Traceback" not in result.output
+    assert tree(vault / "_site") == old
+    assert list((vault / ".netnotes" / "build").iterdir()) == []  # the half-written staging is gone
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two-renames"])
+@pytest.mark.parametrize("err", [PermissionError(errno.EACCES, "Permission denied"),
+                                 OSError(errno.EROFS, "Read-only file system")], ids=["denied", "read-only"])
+def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(vault: Path, run_cli, swap: str,  # type: ignore[no-untyped-def]
+                                                                err: OSError, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build_cli(run_cli, vault).exit_code == 0
+    site = vault / "_site"
+    old = tree(site)
+    err.filename = str(site)
+    if swap == "exchange":
+        monkeypatch.setattr(output, "_exchange", _fail(err))
+    else:  # a system without renameat2: the first of the two renames fails
+        monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+        real_rename = Path.rename
+        monkeypatch.setattr(Path, "rename", lambda self, target: (_fail(err)() if self == site
+                                                                    else real_rename(self, target)))
+    result = _build_cli(run_cli, vault)
+    assert result.exit_code == 2, result.output
+    assert f"Error: cannot write the site to '{site}': {err.strerror} ('{site}')" in result.stderr
+    assert tree(site) == old
+
+
+def test_an_unwritable_parent_of_out_is_an_error_line(vault: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public" / "site"
+    assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
+    old = tree(out)
+    denied = PermissionError(errno.EACCES, "Permission denied", str(out.parent))
+    monkeypatch.setattr(output.tempfile, "mkdtemp", _fail(denied))
+    result = _build_cli(run_cli, vault, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot write the site to '{out}': Permission denied ('{out.parent}')")
+    assert tree(out) == old and sorted(p.name for p in out.parent.iterdir()) == ["site"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through permission bits")
+def test_a_really_read_only_parent_of_out(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "public" / "site"
+    assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
+    old = tree(out)
+    out.parent.chmod(0o555)
+    try:
+        result = _build_cli(run_cli, vault, "--out", out)
+    finally:
+        out.parent.chmod(0o755)
+    assert result.exit_code == 2 and "Error: cannot write the site to" in result.stderr
+    assert tree(out) == old
+
+
+def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed(  # type: ignore[no-untyped-def]
+        vault: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build_cli(run_cli, vault).exit_code == 0
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    real_rmtree = shutil.rmtree
+
+    def busy(path, ignore_errors=False, **kwargs):  # type: ignore[no-untyped-def]
+        if not ignore_errors:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+    monkeypatch.setattr(output.shutil, "rmtree", busy)
+    result = _build_cli(run_cli, vault)
+    monkeypatch.setattr(output.shutil, "rmtree", real_rmtree)
+    assert result.exit_code == 0, result.output
+    assert (vault / "_site/contacts/new-person.html").is_file()

@@ -47,6 +47,18 @@ class OutputRefused(Exception):
     """The output folder cannot be used; the message says why and what to do (exit 2)."""
 
 
+class SiteWriteError(OSError):
+    """Writing the site failed (permissions, a full disk, a read-only folder); the message names
+    the output folder, the cause and the path, and the previous site is still in place (exit 2)."""
+
+
+def _write_failure(out: Path, err: OSError) -> SiteWriteError:
+    cause = err.strerror or str(err) or type(err).__name__
+    where = f" ('{os.fsdecode(err.filename)}')" if err.filename is not None else ""
+    return SiteWriteError(f"cannot write the site to '{out}': {cause}{where}; "
+                          "the previous site is left as it was")
+
+
 class Staging:
     """The folder a build writes into; ``write`` takes '/'-separated paths made of safe parts."""
 
@@ -152,26 +164,35 @@ def staging_parent(out: Path, vault_root: Path) -> Path:
 
 @contextlib.contextmanager
 def staged_output(out: Path, vault_root: Path) -> Iterator[Staging]:
-    """Yield a ``Staging``; when the block ends without error, it becomes ``out`` whole."""
+    """Yield a ``Staging``; when the block ends without error, it becomes ``out`` whole.
+
+    A failing write (here or in the block) raises ``SiteWriteError``; the caller's other
+    errors pass through as they are.
+    """
     out = Path(os.path.abspath(out))
     check_output(out, vault_root)
-    parent = staging_parent(out, vault_root)
-    parent.mkdir(parents=True, exist_ok=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tag = _tag(out)
-    _recover(out, parent, tag)
-    check_output(out, vault_root)  # again: recovery may have put an old site back
-    folder = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
-    (folder / STAGING_MARKER).write_text(str(out) + "\n", encoding="utf-8")
+    folder: Path | None = None
     try:
+        parent = staging_parent(out, vault_root)
+        parent.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tag = _tag(out)
+        _recover(out, parent, tag)
+        check_output(out, vault_root)  # again: recovery may have put an old site back
+        folder = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
+        (folder / STAGING_MARKER).write_text(str(out) + "\n", encoding="utf-8")
         staging = Staging(folder)
         yield staging
         (folder / STAGING_MARKER).unlink()
         (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         with _signals_deferred():
             _swap_in(folder, out, parent / f".{tag}.old")
+    except SiteWriteError:
+        raise
+    except OSError as err:
+        raise _write_failure(out, err) from err
     finally:
-        if folder.exists():
+        if folder is not None and folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -233,13 +254,13 @@ def _swap_in(new: Path, out: Path, old: Path) -> None:
         new.rename(out)
         return
     if _exchange(new, out):
-        shutil.rmtree(new)  # now holds the previous site, which carries the marker
+        shutil.rmtree(new, ignore_errors=True)  # the previous site; the new one is in place
         return
     if old.exists():
         shutil.rmtree(old)
     out.rename(old)
     new.rename(out)  # a crash just before this line is undone by the next build's _recover
-    shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)  # the new site is in place: what is left is no failure
 
 
 _RENAME_EXCHANGE = 2
