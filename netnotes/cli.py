@@ -161,8 +161,9 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, today: dt.date | None) -> None:
     """Build the dashboard, serve it on HOST:PORT, rebuild and reload the browser on every change."""
-    from .serve import serve_vault
-    from .site.output import OutputRefused
+    from .serve import ListenError, serve_vault
+    from .site.build import ThemeError
+    from .site.output import OutputRefused, SiteWriteError
 
     def log(message: str) -> None:
         click.echo(message, err=True)
@@ -172,10 +173,8 @@ def serve(ctx: Context, host: str, port: int, today: dt.date | None) -> None:
 
     try:
         serve_vault(ctx.root, host, port, lambda: today_or(today), log, ready)
-    except OutputRefused as err:
+    except (ListenError, OutputRefused, SiteWriteError, ThemeError) as err:
         raise VaultUnusable(str(err)) from None
-    except OSError as err:
-        raise VaultUnusable(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
 
 from .cli_notes import register as _register_notes  # noqa: E402
 _register_notes(main)
