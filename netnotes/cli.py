@@ -20,6 +20,8 @@ from .loader import LoadResult, load_vault
 from .problems import format_json, format_text, has_errors
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
+STOPPED_BY_CTRL_C = frozenset({"serve"})  # commands that run until Ctrl-C: stopping them is success
 
 
 class VaultUnusable(click.ClickException):
@@ -68,7 +70,23 @@ def report_problems(result: LoadResult) -> None:
         click.echo(format_text(result.problems), nl=False, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _NetnotesGroup(click.Group):
+    """Turns Ctrl-C into a quiet exit, once for every command: click would print "Aborted!".
+
+    ``serve`` runs until Ctrl-C, so it says "Stopped." and exits 0; any other command exits 130.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            if ctx.invoked_subcommand in STOPPED_BY_CTRL_C:
+                click.echo("Stopped.", err=True)
+                raise click.exceptions.Exit(EXIT_OK) from None
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_NetnotesGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="netnotes")
 @click.option("--vault", metavar="DIR", envvar="NETNOTES_VAULT",
               help="The vault folder. Default: the nearest folder upward with netnotes.yaml, else the current folder.")
