@@ -20,6 +20,8 @@ from .loader import LoadResult, load_vault
 from .problems import format_json, format_text, has_errors
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
+STOPPED_BY_CTRL_C = frozenset({"serve"})  # commands that run until Ctrl-C: stopping them is success
 
 
 class VaultUnusable(click.ClickException):
@@ -68,7 +70,23 @@ def report_problems(result: LoadResult) -> None:
         click.echo(format_text(result.problems), nl=False, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _NetnotesGroup(click.Group):
+    """Turns Ctrl-C into a quiet exit, once for every command: click would print "Aborted!".
+
+    ``serve`` runs until Ctrl-C, so it says "Stopped." and exits 0; any other command exits 130.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            if ctx.invoked_subcommand in STOPPED_BY_CTRL_C:
+                click.echo("Stopped.", err=True)
+                raise click.exceptions.Exit(EXIT_OK) from None
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_NetnotesGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="netnotes")
 @click.option("--vault", metavar="DIR", envvar="NETNOTES_VAULT",
               help="The vault folder. Default: the nearest folder upward with netnotes.yaml, else the current "
@@ -160,8 +178,9 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, today: dt.date | None) -> None:
     """Build the dashboard, serve it on HOST:PORT, rebuild and reload the browser on every change."""
-    from .serve import serve_vault
-    from .site.output import OutputRefused
+    from .serve import ListenError, serve_vault
+    from .site.build import ThemeError
+    from .site.output import OutputRefused, SiteWriteError
 
     def log(message: str) -> None:
         click.echo(message, err=True)
@@ -171,10 +190,8 @@ def serve(ctx: Context, host: str, port: int, today: dt.date | None) -> None:
 
     try:
         serve_vault(ctx.root, host, port, lambda: today_or(today), log, ready)
-    except OutputRefused as err:
+    except (ListenError, OutputRefused, SiteWriteError, ThemeError) as err:
         raise VaultUnusable(str(err)) from None
-    except OSError as err:
-        raise VaultUnusable(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
 
 from .cli_notes import register as _register_notes  # noqa: E402
 _register_notes(main)

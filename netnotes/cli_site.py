@@ -18,15 +18,23 @@ def output_folder(root: Path, out: Path | None, configured: str) -> Path:
     return out if out is not None else root / configured
 
 
-def clean_cache(root: Path, out: Path) -> None:
-    """Drop netnotes' caches in the vault and staging folders of builds that died."""
+def clean_cache(root: Path, out: Path) -> list[str]:
+    """Drop netnotes' caches in the vault and staging folders of builds that died; what could
+    not be removed, as warnings (the build goes on: it renders every note afresh anyway)."""
     from .site.build import RENDER_CACHE
     from .site.output import remove_stale_staging
 
     folder = root / RENDER_CACHE
-    if folder.is_dir() and not folder.is_symlink():
-        shutil.rmtree(folder)
-    remove_stale_staging(out, root)
+    try:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+    except OSError as err:
+        return [f"cannot remove the render cache {err.filename or folder}: {err.strerror or err}"]
+    try:
+        remove_stale_staging(out, root)
+    except OSError as err:
+        return [f"cannot clear old staging folders in {err.filename}: {err.strerror or err}"]
+    return []
 
 
 @click.command()
@@ -43,18 +51,20 @@ def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) ->
     previous one as it was. A non-empty folder that netnotes did not make is never written to.
     """
     from .site.build import ThemeError, build_site
-    from .site.output import OutputRefused
+    from .site.output import OutputRefused, SiteWriteError, check_output
 
     root = ctx.root
     result = ctx.load()
     target = output_folder(root, out, result.vault.config.output)
-    if clean:
-        clean_cache(root, target)
-    report_problems(result)
     try:
+        check_output(target, root)  # before --clean deletes anything
+        warnings = clean_cache(root, target) if clean else []
+        report_problems(result)
         report = build_site(root, result, target, today_or(today))
-    except (OutputRefused, ThemeError) as err:
+    except (OutputRefused, ThemeError, SiteWriteError) as err:
         raise VaultUnusable(str(err)) from None
+    for warning in (*warnings, *report.cache_warnings):
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(str(report.out))
     click.echo(report.summary(), err=True)
     sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else EXIT_OK)

@@ -1,11 +1,12 @@
 """``netnotes serve``: serve the built dashboard on localhost, rebuild on change, reload the page.
 
-The server is the standard library's threading HTTP server on the output folder. A watchdog
-observer sees changes to the vault's notes, settings and theme; after a short quiet period the
-site is rebuilt (into a fresh folder, swapped in whole) and a generation counter goes up. The
-pages' own script polls ``/__netnotes__/generation`` (same origin, allowed by the page's CSP)
-only when served over http, and reloads when the number changes, so a built site opened from
-disk makes no request at all.
+The server is the standard library's threading HTTP server on the output folder; it takes its
+port before the first build, so a taken port is said at once. A watchdog observer sees changes
+to the vault's notes, settings and theme, and a timer sees the date change at midnight; after a
+short quiet period the site is rebuilt (into a fresh folder, swapped in whole) and a generation
+counter goes up. The pages' own script polls ``/__netnotes__/generation`` (same origin, allowed
+by the page's CSP) only when served over http, and reloads when the number changes, so a built
+site opened from disk makes no request at all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from watchdog.observers import Observer
 
 GENERATION_PATH = "/__netnotes__/generation"
 QUIET_SECONDS = 0.3
+DAY_CHECK_SECONDS = 30.0  # how often a running server asks whether the date has changed
 IGNORED_PARTS = {".git", ".netnotes", ".obsidian", "_site", "__pycache__"}
 
 
@@ -89,6 +91,11 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
                 self.wfile.write(body)
                 return
             super().do_GET()
+
+        def list_directory(self, path: str | os.PathLike[str]) -> None:
+            """A folder without an index.html is not a page: no listing of the site's files."""
+            self.send_error(404, "File not found")
+            return None
 
         def end_headers(self) -> None:
             self.send_header("Cache-Control", "no-cache")
@@ -195,33 +202,83 @@ def _watch(root: Path, output: Path, on_change: Callable[[], None]) -> Observer:
     return observer
 
 
-def serve(root: Path, output: Path, build: Callable[[], None], host: str, port: int,
-          log: Callable[[str], None], ready: Callable[[str], None] | None = None,
-          stop_event: threading.Event | None = None) -> None:
-    """Serve ``output`` until interrupted (or ``stop_event`` is set), rebuilding on vault changes."""
-    generation = Generation()
-    rebuilder = Rebuilder(build, generation, log)
-    server = http.server.ThreadingHTTPServer((host, port), _handler(output, generation, host))
+class NewDayWatch:
+    """Calls ``on_new_day`` when ``today()`` returns another date than it last did, so a server
+    left running overnight rebuilds its overdue and today lists (without ``--today`` the date
+    is the local one, read at each build). ``today`` and ``seconds`` are the clock and how
+    often to read it."""
+
+    def __init__(self, today: Callable[[], dt.date], first_day: dt.date,
+                 on_new_day: Callable[[dt.date], None], seconds: float = DAY_CHECK_SECONDS) -> None:
+        self.today = today
+        self.day = first_day
+        self.on_new_day = on_new_day
+        self.seconds = seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="netnotes-new-day", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            day = self.today()
+            if day != self.day:
+                self.day = day
+                self.on_new_day(day)
+
+
+class ListenError(Exception):
+    """The server cannot take HOST:PORT (taken, not an address of this machine, ...): exit 2."""
+
+
+def listen(host: str, port: int, directory: Path, generation: Generation) -> http.server.ThreadingHTTPServer:
+    """Bind ``host``:``port`` to a server of ``directory`` (which need not exist yet)."""
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), _handler(directory, generation, host))
+    except OSError as err:
+        raise ListenError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
     server.daemon_threads = True
-    observer = _watch(root, output, rebuilder.changed)
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
-    if ready:
-        ready(url)
+    return server
+
+
+def serve(root: Path, output: Path, build: Callable[[], None], host: str,
+          server: http.server.ThreadingHTTPServer, generation: Generation, log: Callable[[str], None],
+          ready: Callable[[str], None] | None = None, stop_event: threading.Event | None = None,
+          today: Callable[[], dt.date] | None = None, first_day: dt.date | None = None,
+          day_check_seconds: float = DAY_CHECK_SECONDS) -> None:
+    """Serve ``output`` with ``server`` until Ctrl-C (raised on, after cleaning up) or
+    ``stop_event``, rebuilding on vault changes and, given ``today``, when the date changes."""
+    rebuilder = Rebuilder(build, generation, log)
+    day_watch: NewDayWatch | None = None
+    observer: Observer | None = None
     thread = threading.Thread(target=functools.partial(server.serve_forever, poll_interval=0.2), daemon=True)
     thread.start()
     try:
+        observer = _watch(root, output, rebuilder.changed)
+        if today is not None:
+            def new_day(day: dt.date) -> None:
+                log(f"the date is now {day.isoformat()}: rebuilding")
+                rebuilder.changed()
+
+            day_watch = NewDayWatch(today, first_day or today(), new_day, day_check_seconds)
+        if ready:
+            ready(f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/")
         if stop_event is not None:
             stop_event.wait()
         else:
             while thread.is_alive():
                 thread.join(0.5)
-    except KeyboardInterrupt:
-        pass
     finally:
         server.shutdown()
         server.server_close()
-        observer.stop()
-        observer.join(timeout=5)
+        if day_watch is not None:
+            day_watch.stop()
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
         rebuilder.stop()
 
 
@@ -250,11 +307,15 @@ RELOAD_SCRIPT = b"""/* netnotes serve: reload the page when the site has been re
 
 def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
                 log: Callable[[str], None], ready: Callable[[str], None] | None = None,
-                stop_event: threading.Event | None = None) -> None:
-    """Build the vault's dashboard into its cache folder and serve it, rebuilding on change.
+                stop_event: threading.Event | None = None,
+                day_check_seconds: float = DAY_CHECK_SECONDS) -> None:
+    """Take ``host``:``port``, build the vault's dashboard into its cache folder and serve it,
+    rebuilding on change and when ``today()`` moves on to another date.
 
     The served copy lives in ``.netnotes/serve/`` rather than the build output, because it
     carries the reload script and a CSP that lets it ask this server for the generation.
+    Raises ``ListenError`` before building anything when the port cannot be had, and the
+    first build's errors (``OutputRefused``, ``SiteWriteError``, ``ThemeError``) as they are.
     """
     from .loader import load_vault
     from .problems import format_text
@@ -272,7 +333,17 @@ def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
         if result.problems:
             log(format_text(result.problems).rstrip("\n"))
         report = build_site(root, result, output, today(), options)
+        for warning in report.cache_warnings:
+            log(f"Warning: {warning}")
         log(report.summary())
 
-    build()
-    serve(root, output, build, host, port, log, ready, stop_event)
+    generation = Generation()
+    server = listen(host, port, output, generation)  # first: a taken port is said before any build
+    try:
+        first_day = today()
+        build()
+    except BaseException:
+        server.server_close()
+        raise
+    serve(root, output, build, host, server, generation, log, ready, stop_event, today, first_day,
+          day_check_seconds)

@@ -149,3 +149,121 @@ def test_host_allow_list(host, bound, allowed) -> None:  # type: ignore[no-untyp
     from netnotes.serve import host_allowed
 
     assert host_allowed(host, bound) is allowed
+
+
+# -- Issue 8: serve and midnight, a taken port, failing writes, folder URLs.
+
+
+def _start(vault: Path, today, **kwargs):  # type: ignore[no-untyped-def]
+    urls: list[str] = []
+    logs: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve_vault,
+        kwargs=dict(root=vault, host="127.0.0.1", port=0, today=today, log=logs.append,
+                    ready=urls.append, stop_event=stop, **kwargs),
+        daemon=True,
+    )
+    thread.start()
+    assert _wait_for(lambda: bool(urls)), f"server did not start: {logs}"
+    return urls[0], logs, stop, thread
+
+
+class _Dates(HTMLParser):
+    """The ``datetime`` of every ``<time>`` of a page, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dates: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "time":
+            self.dates.append(dict(attrs).get("datetime") or "")
+
+
+def _dashboard_date(url: str) -> str | None:
+    """The date the dashboard was built for (the first <time> on it, under the title)."""
+    page = _Dates()
+    page.feed(_get(url + "index.html"))
+    return page.dates[0] if page.dates else None
+
+
+def test_a_server_left_running_past_midnight_rebuilds_for_the_new_date(make_vault) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    clock = {"today": dt.date(2026, 3, 10), "reads": 0}
+
+    def today() -> dt.date:
+        clock["reads"] += 1
+        return clock["today"]
+
+    url, logs, stop, thread = _start(vault, today, day_check_seconds=0.02)
+    try:
+        assert _dashboard_date(url) == "2026-03-10"
+        reads = clock["reads"]
+        assert _wait_for(lambda: clock["reads"] >= reads + 5)  # the date was read again and again ...
+        assert _get(url + GENERATION_PATH.lstrip("/")) == "1"  # ... and, unchanged, rebuilt nothing
+        clock["today"] = dt.date(2026, 3, 11)  # midnight
+        assert _wait_for(lambda: _get(url + GENERATION_PATH.lstrip("/")) == "2"), logs
+        assert _dashboard_date(url) == "2026-03-11"
+        assert "the date is now 2026-03-11: rebuilding" in logs
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_a_taken_port_is_said_before_anything_is_built(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    vault = make_vault(VAULT)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("--vault", vault, "serve", "--port", str(port), "--today", "2026-03-10")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert "built" not in result.stderr and not (vault / ".netnotes").exists()
+
+
+def test_a_failing_write_in_serve_is_an_error_line_and_keeps_the_old_site(make_vault, run_cli,  # type: ignore[no-untyped-def]
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from netnotes.loader import load_vault
+    from netnotes.site import output
+    from netnotes.site.build import build_site
+
+    vault = make_vault(VAULT)
+    served = vault / ".netnotes" / "serve"
+    build_site(vault, load_vault(vault), served, TODAY)  # what an earlier serve left
+    old = {p: p.read_bytes() for p in served.rglob("*") if p.is_file()}
+
+    def disk_full(self, relpath, data):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.Staging, "write", disk_full)
+    result = run_cli("--vault", vault, "serve", "--port", "0", "--today", "2026-03-10")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot write the site to '{served}': No space left on device;")
+    assert "Serving" not in result.stdout and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in served.rglob("*") if p.is_file()} == old
+
+
+def test_folder_urls_without_an_index_page_are_404_not_listings(make_vault) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault({**VAULT, "theme/static/help/index.html": "<p>help</p>"})
+    url, logs, stop, thread = _start(vault, lambda: TODAY)
+    try:
+        for folder in ("static/", "static", "contacts/", "static/help/../"):
+            with pytest.raises(urllib.error.HTTPError) as err:
+                _get(url + folder)
+            assert err.value.code == 404, folder
+        head = urllib.request.Request(url + "static/", method="HEAD")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(head, timeout=5)  # noqa: S310 - loopback only
+        assert err.value.code == 404
+        assert "Served network" in _get(url)  # a folder with an index.html is still its page
+        assert _get(url + "static/help/") == "<p>help</p>"
+    finally:
+        stop.set()
+        thread.join(timeout=10)

@@ -4,12 +4,14 @@ broken or unwritable cache never fails a build."""
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
 import pytest
 
 from netnotes import markdown
+from netnotes.site import bodies
 from netnotes.site.bodies import CACHE_FILE
 from netnotes.site.build import RENDER_CACHE, BuildOptions
 from site_html import build, parse, tree
@@ -105,3 +107,85 @@ def test_a_cache_made_by_someone_else_is_never_used(make_vault, tmp_path, monkey
     assert [e.text for e in page.find("em")] == ["notes"]
     assert not [s for s in page.find("script") if not s.attrs.get("src")]
     assert (tmp_path / "cloner-home" / "netnotes" / "cache-key").stat().st_mode & 0o777 == 0o600
+
+
+# -- Issue 8, item 2: a cache that cannot be used is a warning on stderr, never a failure: the
+# build does its job without it and exits as it would have.
+
+BROKEN_VAULT = {**VAULT, "asks/x.md": "---\ndate: 2026-01-02\nwith: nobody-known\ndirection: out\n---\n"}
+
+
+def _build(run_cli, vault: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", b"\xff\xfe"], ids=["text", "list", "not-utf8"])
+def test_a_corrupt_cache_is_a_warning(make_vault, run_cli, content: str | bytes) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    (vault / RENDER_CACHE).mkdir(parents=True)
+    cache = vault / RENDER_CACHE / CACHE_FILE
+    cache.write_bytes(content.encode() if isinstance(content, str) else content)
+    result = _build(run_cli, vault)
+    assert result.exit_code == 0, result.output
+    assert f"Warning: ignored the render cache {cache}: it is corrupt; every note is rendered afresh\n" in result.stderr
+    assert [e.text for e in parse(vault / "_site/contacts/sam-lee.html").find("em")] == ["notes"]
+    assert len(json.loads(cache.read_text())) == 3  # and it was written anew
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(make_vault, run_cli,  # type: ignore[no-untyped-def]
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(BROKEN_VAULT)
+
+    def read_only(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EROFS, "Read-only file system", str(vault / RENDER_CACHE))
+
+    monkeypatch.setattr(bodies.tempfile, "mkstemp", read_only)
+    result = _build(run_cli, vault)
+    assert result.exit_code == 1  # the vault's error, as without the cache problem
+    assert (f"Warning: cannot save the render cache {vault / RENDER_CACHE / CACHE_FILE}: Read-only file system; "
+            "the next build renders every note again\n") in result.stderr
+    assert (vault / "_site/contacts/jane-doe.html").is_file()
+
+
+def test_a_cache_folder_that_cannot_be_read_is_a_warning(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vault = make_vault(VAULT)
+    (vault / ".netnotes").mkdir()
+    (vault / RENDER_CACHE).write_text("a file where the cache folder should be")
+    result = _build(run_cli, vault)
+    assert result.exit_code == 0
+    assert f"Warning: cannot read the render cache {vault / RENDER_CACHE / CACHE_FILE}: Not a directory" in result.stderr
+    assert result.stderr.count("Warning:") == 1
+    assert (vault / RENDER_CACHE).read_text() == "a file where the cache folder should be"
+
+
+def test_a_cache_key_that_cannot_be_had_is_a_warning(make_vault, run_cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(VAULT)
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    result = _build(run_cli, vault)
+    assert result.exit_code == 0
+    key = tmp_path / "not-a-folder" / "netnotes" / "cache-key"
+    assert f"Warning: cannot read the render cache key {key}: Not a directory; building without the cache" in result.stderr
+    assert not (vault / RENDER_CACHE).exists()
+
+
+def test_clean_that_cannot_remove_the_cache_is_a_warning(make_vault, run_cli,  # type: ignore[no-untyped-def]
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from netnotes import cli_site
+
+    vault = make_vault(VAULT)
+    assert _build(run_cli, vault).exit_code == 0
+
+    real_rmtree = cli_site.shutil.rmtree
+
+    def busy(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == vault / RENDER_CACHE:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(cli_site.shutil, "rmtree", busy)
+    result = _build(run_cli, vault, "--clean")
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.output
+    assert f"Warning: cannot remove the render cache {vault / RENDER_CACHE}: Permission denied" in result.stderr

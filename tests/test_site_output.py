@@ -4,7 +4,9 @@ written to; the vault gets nothing but its output and .netnotes/."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -236,3 +238,244 @@ def test_write_refuses_unsafe_paths(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             staging.write(bad, "x")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- Issue 8, item 1: `build --out` must never take a folder of the vault's own (or one holding
+# notes) as its output, even an empty or already marked one: the next build would replace it.
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under ``folder``: to show nothing was written."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_the_reported_reproduction_keeps_the_new_contact(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init", "v").exit_code == 0
+    monkeypatch.chdir(tmp_path / "v")
+    first = run_cli("build", "--out", "contacts")
+    assert first.exit_code == 2
+    assert "refusing to build into" in first.stderr and "contacts/ folder" in first.stderr
+    assert "Traceback" not in first.output
+    assert list((tmp_path / "v/contacts").iterdir()) == []  # not marked as a site
+    assert run_cli("new", "contact", "Jane Doe").exit_code == 0
+    note = (tmp_path / "v/contacts/jane-doe.md").read_bytes()
+    second = run_cli("build", "--out", "contacts")
+    assert second.exit_code == 2
+    assert (tmp_path / "v/contacts/jane-doe.md").read_bytes() == note
+    assert not (tmp_path / "v/contacts" / MARKER).exists()
+
+
+PROTECTED = ["contacts", "interactions", "asks", "theme", ".git"]
+STATES = {
+    "empty": lambda folder: folder.mkdir(parents=True),
+    "marked": lambda folder: (folder.mkdir(parents=True), (folder / MARKER).write_text(output.MARKER_TEXT)),
+    "missing": lambda folder: None,
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("name", PROTECTED)
+def test_refuses_a_folder_of_the_vault_before_writing_anything(make_vault, run_cli, name: str,  # type: ignore[no-untyped-def]
+                                                               state: str) -> None:
+    vault = make_vault({"netnotes.yaml": "title: Mine\n"})
+    STATES[state](vault / name)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--out", vault / name, "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    assert f"refusing to build into '{vault / name}': it is the vault's {name}/ folder" in result.stderr
+    assert snapshot(vault) == before  # not even .netnotes/
+
+
+@pytest.mark.parametrize("inside", ["contacts/site", "interactions/2026/site", "asks/x", "theme/static/site",
+                                    ".git/site"])
+def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, inside: str) -> None:  # type: ignore[no-untyped-def]
+    (vault / inside).parent.mkdir(parents=True, exist_ok=True)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--out", vault / inside, "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    name = inside.split("/")[0]
+    assert f"it lies inside the vault's {name}/ folder" in result.stderr
+    assert snapshot(vault) == before
+
+
+def test_refuses_a_relative_out_naming_a_note_folder(vault: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    (vault / "asks").mkdir()
+    monkeypatch.chdir(vault / "contacts")
+    before = snapshot(vault)
+    for out in ("../asks", "../asks/../asks/", "."):
+        result = run_cli("build", "--out", out, "--today", "2026-11-25")
+        assert result.exit_code == 2, (out, result.output)
+        assert "refusing to build into" in result.stderr
+    assert snapshot(vault) == before
+
+
+def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "to-contacts").symlink_to(vault / "contacts")
+    (tmp_path / "to-vault").symlink_to(vault)
+    before = snapshot(vault)
+    for out in (tmp_path / "to-contacts" / "site", tmp_path / "to-vault" / "interactions"):
+        result = run_cli("--vault", vault, "build", "--out", out, "--today", "2026-11-25")
+        assert result.exit_code == 2, (out, result.output)
+        assert "refusing to build into" in result.stderr and "folder" in result.stderr
+    # and the vault given through a symlink, the output by its real path
+    result = run_cli("--vault", tmp_path / "to-vault", "build", "--out", vault / "contacts" / "x")
+    assert result.exit_code == 2 and "lies inside the vault's contacts/ folder" in result.stderr
+    assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("configured", ["contacts", "theme", "asks/site", ".git"])
+def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(make_vault, run_cli,  # type: ignore[no-untyped-def]
+                                                                      configured: str) -> None:
+    vault = make_vault({**VAULT, "netnotes.yaml": f"title: Mine\noutput: {configured}\n"})
+    (vault / configured.split("/")[0]).mkdir(exist_ok=True)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    assert f"refusing to build into '{vault / configured}'" in result.stderr
+    assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("held", ["notes/jane-doe.md", "README.MD", "netnotes.yaml", "deep/er/netnotes.yaml"])
+def test_refuses_a_marked_folder_holding_a_note_or_settings(vault: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                            held: str) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / MARKER).write_text(output.MARKER_TEXT)
+    (out / held).parent.mkdir(parents=True, exist_ok=True)
+    (out / held).write_text("---\nname: Jane Doe\n---\n")
+    before = snapshot(out)
+    result = run_cli("--vault", vault, "build", "--out", out, "--today", "2026-11-25")
+    assert result.exit_code == 2, result.output
+    assert f"it holds '{held}'" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_refuses_a_folder_inside_any_git_folder(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    result = run_cli("--vault", vault, "build", "--out", tmp_path / "repo" / ".git" / "site")
+    assert result.exit_code == 2 and "inside a .git folder" in result.stderr
+    assert list((tmp_path / "repo" / ".git").iterdir()) == []
+
+
+def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (vault / MARKER).write_text(output.MARKER_TEXT)
+    before = snapshot(vault)
+    result = run_cli("--vault", vault, "build", "--out", vault)
+    assert result.exit_code == 2 and "holds the vault" in result.stderr
+    assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("out", ["_site", "site", "public/dashboard", "contacts-site"])
+def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Path, run_cli, out: str) -> None:  # type: ignore[no-untyped-def]
+    """A theme may ship Markdown among its static files: the site's own static/ is not notes."""
+    (vault / "theme/static").mkdir(parents=True)
+    (vault / "theme/static/README.md").write_text("# my theme\n")
+    for _ in range(2):
+        result = run_cli("--vault", vault, "build", "--out", vault / out, "--today", "2026-11-25")
+        assert result.exit_code == 0, result.output
+    assert (vault / out / "static/README.md").is_file() and (vault / out / MARKER).is_file()
+
+
+# -- Issue 8, item 2: a failing write is an `Error:` line and exit 2, never a traceback, and
+# the previous site stays whole. Everything runs as root here, so permission bits stop nothing:
+# the failures are raised from the call that would fail.
+
+
+def _fail(err: OSError):  # type: ignore[no-untyped-def]
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise err
+    return failing
+
+
+def _build_cli(run_cli, vault: Path, *args: str | Path):  # type: ignore[no-untyped-def]
+    return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
+
+
+def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(vault: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build_cli(run_cli, vault).exit_code == 0
+    old = tree(vault / "_site")
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    real_write = output.Staging.write
+
+    def disk_fills_up(self: output.Staging, relpath: str, data: str | bytes) -> None:
+        if relpath.startswith("contacts/"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.folder / relpath))
+        real_write(self, relpath, data)
+
+    monkeypatch.setattr(output.Staging, "write", disk_fills_up)
+    result = _build_cli(run_cli, vault)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot write the site to '{vault / '_site'}': No space left on device (")
+    assert "the previous site is left as it was" in result.stderr and "Traceback" not in result.output
+    assert tree(vault / "_site") == old
+    assert list((vault / ".netnotes" / "build").iterdir()) == []  # the half-written staging is gone
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two-renames"])
+@pytest.mark.parametrize("err", [PermissionError(errno.EACCES, "Permission denied"),
+                                 OSError(errno.EROFS, "Read-only file system")], ids=["denied", "read-only"])
+def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(vault: Path, run_cli, swap: str,  # type: ignore[no-untyped-def]
+                                                                err: OSError, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build_cli(run_cli, vault).exit_code == 0
+    site = vault / "_site"
+    old = tree(site)
+    err.filename = str(site)
+    if swap == "exchange":
+        monkeypatch.setattr(output, "_exchange", _fail(err))
+    else:  # a system without renameat2: the first of the two renames fails
+        monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+        real_rename = Path.rename
+        monkeypatch.setattr(Path, "rename", lambda self, target: (_fail(err)() if self == site
+                                                                    else real_rename(self, target)))
+    result = _build_cli(run_cli, vault)
+    assert result.exit_code == 2, result.output
+    assert f"Error: cannot write the site to '{site}': {err.strerror} ('{site}')" in result.stderr
+    assert tree(site) == old
+
+
+def test_an_unwritable_parent_of_out_is_an_error_line(vault: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public" / "site"
+    assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
+    old = tree(out)
+    denied = PermissionError(errno.EACCES, "Permission denied", str(out.parent))
+    monkeypatch.setattr(output.tempfile, "mkdtemp", _fail(denied))
+    result = _build_cli(run_cli, vault, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot write the site to '{out}': Permission denied ('{out.parent}')")
+    assert tree(out) == old and sorted(p.name for p in out.parent.iterdir()) == ["site"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through permission bits")
+def test_a_really_read_only_parent_of_out(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "public" / "site"
+    assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
+    old = tree(out)
+    out.parent.chmod(0o555)
+    try:
+        result = _build_cli(run_cli, vault, "--out", out)
+    finally:
+        out.parent.chmod(0o755)
+    assert result.exit_code == 2 and "Error: cannot write the site to" in result.stderr
+    assert tree(out) == old
+
+
+def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed(  # type: ignore[no-untyped-def]
+        vault: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _build_cli(run_cli, vault).exit_code == 0
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
+    real_rmtree = shutil.rmtree
+
+    def busy(path, ignore_errors=False, **kwargs):  # type: ignore[no-untyped-def]
+        if not ignore_errors:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+    monkeypatch.setattr(output.shutil, "rmtree", busy)
+    result = _build_cli(run_cli, vault)
+    monkeypatch.setattr(output.shutil, "rmtree", real_rmtree)
+    assert result.exit_code == 0, result.output
+    assert (vault / "_site/contacts/new-person.html").is_file()

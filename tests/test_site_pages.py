@@ -249,3 +249,13 @@ def test_long_dashboard_lists_are_cut_and_link_to_the_rest(make_vault, tmp_path:
     more = [(a.attrs["href"], a.text) for a in dash.find("a") if "more" in a.text]
     assert ("contacts.html#status=today", "3 more today: see the contacts list") in more
     assert ("asks.html", "1 more on the asks board") in more
+
+
+def test_the_dashboard_title_names_the_vault_once_and_other_pages_add_theirs(site: Path) -> None:
+    """Issue 8, item 11: the dashboard's <title> was "Sam's network · Sam's network"."""
+    def head_title(name: str) -> str:
+        return page(site, name).find("title")[0].text  # the first: charts have SVG <title>s too
+
+    assert head_title("index.html") == "Sam's network"
+    assert head_title("asks.html") == "Asks · Sam's network"
+    assert head_title("contacts/zoe-muller.html") == "Zoë Müller · Sam's network"

@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from markupsafe import Markup
 
@@ -59,24 +59,34 @@ def wikilink_table(vault: Vault, links: Links) -> WikilinkTable:
     return table
 
 
-def render_bodies(vault: Vault, links: Links, jobs: int | None = None,
-                  cache_dir: Path | None = None) -> dict[str, Markup]:
-    """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated."""
+def _unheard(message: str) -> None:
+    pass
+
+
+def render_bodies(vault: Vault, links: Links, jobs: int | None = None, cache_dir: Path | None = None,
+                  warn: Callable[[str], None] = _unheard) -> dict[str, Markup]:
+    """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated.
+
+    A cache that cannot be read, made or saved, or that is corrupt, never fails the render: the
+    notes are rendered afresh and ``warn`` is told why, in one line.
+    """
     work: list[Job] = [(c.path, c.body, links.contact_anchor(c.id)) for c in vault.contacts if c.body.strip()]
     work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
     work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
     table = wikilink_table(vault, links)
-    secret = _secret() if cache_dir is not None else None
+    secret = _secret(warn) if cache_dir is not None else None
     if secret is None:
         cache_dir = None
     salt = _salt()
     keys = [_cache_key(secret or b"", salt, job, table) for job in work]
-    cached = _read_cache(cache_dir) if cache_dir is not None else {}
+    cached = _read_cache(cache_dir, warn) if cache_dir is not None else {}
+    if cached is None:  # unreadable: leave it alone this time
+        cache_dir, cached = None, {}
     todo = [(job, k) for job, k in zip(work, keys) if k not in cached]
     fresh = _render_all(table, [job for job, _ in todo], jobs)
     html = {**cached, **{k: h for (_, k), h in zip(todo, fresh)}}
     if cache_dir is not None and (todo or len(cached) != len(set(keys))):
-        _write_cache(cache_dir, {k: html[k] for k in keys})  # only what this vault uses: no growth
+        _write_cache(cache_dir, {k: html[k] for k in keys}, warn)  # only what this vault uses: no growth
     return {path: Markup(html[k]) for (path, _, _), k in zip(work, keys)}
 
 
@@ -122,7 +132,7 @@ def _salt() -> str:
     return "\n".join(parts)
 
 
-def _secret() -> bytes | None:
+def _secret(warn: Callable[[str], None]) -> bytes | None:
     """This user's key for the render cache, made once in their own cache folder.
 
     The cache holds HTML that goes into pages as it is, and it lives in the vault, which may
@@ -136,7 +146,8 @@ def _secret() -> bytes | None:
         data = path.read_bytes()
     except FileNotFoundError:
         data = b""
-    except OSError:
+    except OSError as err:
+        warn(f"cannot read the render cache key {path}: {_cause(err)}; building without the cache")
         return None
     if len(data) >= 32:
         return data
@@ -146,8 +157,13 @@ def _secret() -> bytes | None:
         with os.fdopen(fd, "wb") as f:
             f.write(os.urandom(32))
         return path.read_bytes()
-    except OSError:
+    except OSError as err:
+        warn(f"cannot make the render cache key {path}: {_cause(err)}; building without the cache")
         return None
+
+
+def _cause(err: OSError) -> str:
+    return err.strerror or str(err) or type(err).__name__
 
 
 def _cache_key(secret: bytes, salt: str, job: Job, table: WikilinkTable) -> str:
@@ -160,17 +176,34 @@ def _cache_key(secret: bytes, salt: str, job: Job, table: WikilinkTable) -> str:
     return digest.hexdigest()
 
 
-def _read_cache(folder: Path) -> dict[str, str]:
+def _read_cache(folder: Path, warn: Callable[[str], None]) -> dict[str, str] | None:
+    """The cached HTML by key: empty when there is none yet or it is corrupt (said), None when
+    it cannot be read at all (said; then it is not written either)."""
+    path = folder / CACHE_FILE
     try:
-        data = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
+    except OSError as err:
+        warn(f"cannot read the render cache {path}: {_cause(err)}; building without the cache")
+        return None
+    except ValueError:  # not UTF-8
+        text = ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
     if not isinstance(data, dict):
+        warn(f"ignored the render cache {path}: it is corrupt; every note is rendered afresh")
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    entries = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    if len(entries) != len(data):
+        bad = len(data) - len(entries)
+        warn(f"ignored {bad} corrupt entr{'y' if bad == 1 else 'ies'} of the render cache {path}")
+    return entries
 
 
-def _write_cache(folder: Path, entries: dict[str, str]) -> None:
+def _write_cache(folder: Path, entries: dict[str, str], warn: Callable[[str], None]) -> None:
     """Atomically, and never failing the build: a read-only vault just goes without a cache."""
     tmp: str | None = None
     try:
@@ -179,7 +212,9 @@ def _write_cache(folder: Path, entries: dict[str, str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(entries, f, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, folder / CACHE_FILE)
-    except OSError:
+    except OSError as err:
+        warn(f"cannot save the render cache {folder / CACHE_FILE}: {_cause(err)}; "
+             "the next build renders every note again")
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

@@ -25,7 +25,7 @@ from .. import __version__
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from .bodies import render_bodies
-from .output import CACHE_DIR, Staging, staged_output
+from .output import CACHE_DIR, Staging, check_output, staged_output
 from .pages import Links, Page, SiteModel, pages
 from .search import index_script, search_entries
 from .theme import Theme, load_theme
@@ -98,6 +98,7 @@ class BuildReport:
     asks: int
     errors: int
     warnings: int
+    cache_warnings: tuple[str, ...] = ()  # the render cache could not be used or saved: no failure
 
     def summary(self) -> str:
         problems = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
@@ -162,6 +163,13 @@ def _render_share(index: int) -> tuple[int, int]:
     return stage.files, stage.bytes
 
 
+def _read_static(theme: Theme) -> dict[str, bytes]:
+    try:
+        return {relpath: source.read_bytes() for relpath, source in theme.static.items()}
+    except OSError as err:
+        raise ThemeError(f"theme file {err.filename}: cannot read it: {err.strerror or err}") from None
+
+
 def content_security_policy(options: BuildOptions) -> str:
     parts = list(CSP)
     if options.connect_src:
@@ -173,15 +181,17 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
                options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the dashboard of ``result`` (loaded from ``vault_root``) into ``out_dir``.
 
-    Raises ``output.OutputRefused`` before writing anything when ``out_dir`` is a non-empty
-    folder netnotes did not make. On any error the previous site stays as it was.
+    Raises ``output.OutputRefused`` before writing anything when ``out_dir`` cannot be used
+    (``output.check_output``). On any error the previous site stays as it was.
     """
     started = time.perf_counter()
+    check_output(out_dir, vault_root)  # before the render cache is written, or anything else
     vault = result.vault
     theme = load_theme(vault_root, today)
     model = SiteModel(vault, today, result.problems)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
-    bodies = render_bodies(vault, model.links, options.jobs, cache)
+    cache_warnings: list[str] = []
+    bodies = render_bodies(vault, model.links, options.jobs, cache, cache_warnings.append)
     errors = sum(p.is_error for p in result.problems)
     site = SiteInfo(
         title=vault.config.title, owner=vault.config.owner, today=today,
@@ -189,9 +199,10 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
         errors=errors, warnings=len(result.problems) - errors, version=__version__,
         calendar=CALENDAR, csp=content_security_policy(options), extra_scripts=options.extra_scripts,
     )
+    static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
     with staged_output(out_dir, vault_root) as stage:
-        for relpath, source in theme.static.items():
-            stage.write(f"static/{relpath}", source.read_bytes())
+        for relpath, data in static.items():
+            stage.write(f"static/{relpath}", data)
         stage.write(SEARCH_INDEX, index_script(search_entries(model)))
         count = _write_pages(stage, theme, site, model, bodies, options.jobs)
         stage.write(CALENDAR, build_calendar(vault, today))
@@ -200,4 +211,4 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
         files, size = stage.files, stage.bytes
     return BuildReport(Path(out_dir), count, files, size, time.perf_counter() - started,
                        len(vault.contacts), len(vault.interactions), len(vault.asks),
-                       errors, len(result.problems) - errors)
+                       errors, len(result.problems) - errors, tuple(cache_warnings))

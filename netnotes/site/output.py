@@ -6,9 +6,10 @@ in two renames that the next build can undo if it was cut between them. So a cra
 SIGKILL at any moment leaves the previous site whole.
 
 Folders the tool made carry a marker file. An existing non-empty folder without it is refused,
-and only marked folders and the tool's own staging folders are ever deleted. When the output
-is inside the vault, staging folders live in the vault's ``.netnotes/`` (git-ignored), so a
-build writes nothing else in the vault.
+and only marked folders and the tool's own staging folders are ever deleted. A folder of the
+vault's own (notes, theme, git) or one holding notes is refused even when empty or marked: the
+next build would replace it whole. When the output is inside the vault, staging folders live in
+the vault's ``.netnotes/`` (git-ignored), so a build writes nothing else in the vault.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from ..discover import CONFIG_FILE, KINDS
+from .theme import THEME_DIR
+
 MARKER = ".netnotes-site"
 MARKER_TEXT = ("This folder was made by `netnotes build`. Every build replaces it whole;\n"
                "do not keep your own files here.\n")
@@ -33,11 +37,26 @@ STAGING_MARKER = ".netnotes-staging"
 CACHE_DIR = ".netnotes"  # in the vault
 BUILD_DIR = "build"  # under CACHE_DIR: staging folders of outputs inside the vault
 
+VAULT_FOLDERS = (*KINDS, THEME_DIR, ".git")  # never an output, nor anything inside them
+SITE_STATIC = "static"  # the theme's files, which may include Markdown: not notes
+
 _SAFE_PART_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 
 class OutputRefused(Exception):
     """The output folder cannot be used; the message says why and what to do (exit 2)."""
+
+
+class SiteWriteError(OSError):
+    """Writing the site failed (permissions, a full disk, a read-only folder); the message names
+    the output folder, the cause and the path, and the previous site is still in place (exit 2)."""
+
+
+def _write_failure(out: Path, err: OSError) -> SiteWriteError:
+    cause = err.strerror or str(err) or type(err).__name__
+    where = f" ('{os.fsdecode(err.filename)}')" if err.filename is not None else ""
+    return SiteWriteError(f"cannot write the site to '{out}': {cause}{where}; "
+                          "the previous site is left as it was")
 
 
 class Staging:
@@ -64,15 +83,25 @@ class Staging:
 
 
 def check_output(out: Path, vault_root: Path) -> None:
-    """Raise ``OutputRefused`` unless ``out`` is missing, empty, or a folder netnotes made."""
+    """Raise ``OutputRefused`` unless ``out`` is missing, empty, or a folder netnotes made, and
+    is none of the vault's own folders (nor inside one) and holds no note."""
     out = Path(os.path.abspath(out))
     real_out = Path(os.path.realpath(out))
-    if Path(os.path.realpath(vault_root)).is_relative_to(real_out):
+    real_vault = Path(os.path.realpath(vault_root))
+    if real_vault.is_relative_to(real_out):
         raise OutputRefused(f"refusing to build into '{out}': it holds the vault itself; "
                             "choose an output folder such as _site")
     if Path(os.path.realpath(staging_parent(out, vault_root))).is_relative_to(real_out):
         raise OutputRefused(f"refusing to build into '{out}': it holds the folder netnotes builds in "
                             f"({CACHE_DIR}/{BUILD_DIR}); choose an output folder such as _site")
+    folder = _vault_folder(real_out, real_vault)
+    if folder is not None:
+        where = "is" if real_out == real_vault / folder else "lies inside"
+        raise OutputRefused(f"refusing to build into '{out}': it {where} the vault's {folder}/ folder, "
+                            "which a build would replace; choose an output folder such as _site")
+    if ".git" in real_out.parts:
+        raise OutputRefused(f"refusing to build into '{out}': it lies inside a .git folder; "
+                            "choose an output folder such as _site")
     if out.is_symlink():
         raise OutputRefused(f"refusing to build into '{out}': it is a symbolic link; "
                             "give the folder it points to with --out")
@@ -82,11 +111,47 @@ def check_output(out: Path, vault_root: Path) -> None:
         raise OutputRefused(f"refusing to build into '{out}': it is a file, not a folder")
     marker = out / MARKER
     if marker.is_file() and not marker.is_symlink():
+        held = _held_note(out)
+        if held is not None:
+            raise OutputRefused(f"refusing to build into '{out}': it holds '{held}', which a build "
+                                "would delete; move it out or choose another --out")
         return
     if any(out.iterdir()):
         raise OutputRefused(
             f"refusing to build into '{out}': the folder is not empty and was not made by "
             f"netnotes (it has no {MARKER} file); choose another --out or empty it yourself")
+
+
+def _vault_folder(real_out: Path, real_vault: Path) -> str | None:
+    """Which of the vault's own folders ``real_out`` is or lies in (both resolved), if any.
+
+    Compared by name, and by identity where the folder exists, so ``Contacts`` on a file system
+    that ignores case is the vault's ``contacts`` too.
+    """
+    if not real_out.is_relative_to(real_vault) or real_out == real_vault:
+        return None
+    top = real_out.relative_to(real_vault).parts[0]
+    for name in VAULT_FOLDERS:
+        if top == name:
+            return name
+        with contextlib.suppress(OSError):
+            if os.path.samefile(real_vault / top, real_vault / name):
+                return name
+    return None
+
+
+def _held_note(folder: Path) -> str | None:
+    """The first note-like file under a marked output folder ('/'-separated), if any: a
+    ``*.md`` (the site has none outside the theme's ``static/``) or a ``netnotes.yaml``."""
+    for parent, dirs, files in os.walk(folder):
+        rel = Path(parent).relative_to(folder)
+        if rel == Path("."):
+            dirs[:] = [d for d in dirs if d != SITE_STATIC]
+        dirs.sort()
+        for name in sorted(files):
+            if name == CONFIG_FILE or name.lower().endswith(".md"):
+                return (rel / name).as_posix()
+    return None
 
 
 def staging_parent(out: Path, vault_root: Path) -> Path:
@@ -99,26 +164,35 @@ def staging_parent(out: Path, vault_root: Path) -> Path:
 
 @contextlib.contextmanager
 def staged_output(out: Path, vault_root: Path) -> Iterator[Staging]:
-    """Yield a ``Staging``; when the block ends without error, it becomes ``out`` whole."""
+    """Yield a ``Staging``; when the block ends without error, it becomes ``out`` whole.
+
+    A failing write (here or in the block) raises ``SiteWriteError``; the caller's other
+    errors pass through as they are.
+    """
     out = Path(os.path.abspath(out))
     check_output(out, vault_root)
-    parent = staging_parent(out, vault_root)
-    parent.mkdir(parents=True, exist_ok=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tag = _tag(out)
-    _recover(out, parent, tag)
-    check_output(out, vault_root)  # again: recovery may have put an old site back
-    folder = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
-    (folder / STAGING_MARKER).write_text(str(out) + "\n", encoding="utf-8")
+    folder: Path | None = None
     try:
+        parent = staging_parent(out, vault_root)
+        parent.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tag = _tag(out)
+        _recover(out, parent, tag)
+        check_output(out, vault_root)  # again: recovery may have put an old site back
+        folder = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
+        (folder / STAGING_MARKER).write_text(str(out) + "\n", encoding="utf-8")
         staging = Staging(folder)
         yield staging
         (folder / STAGING_MARKER).unlink()
         (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         with _signals_deferred():
             _swap_in(folder, out, parent / f".{tag}.old")
+    except SiteWriteError:
+        raise
+    except OSError as err:
+        raise _write_failure(out, err) from err
     finally:
-        if folder.exists():
+        if folder is not None and folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -180,13 +254,13 @@ def _swap_in(new: Path, out: Path, old: Path) -> None:
         new.rename(out)
         return
     if _exchange(new, out):
-        shutil.rmtree(new)  # now holds the previous site, which carries the marker
+        shutil.rmtree(new, ignore_errors=True)  # the previous site; the new one is in place
         return
     if old.exists():
         shutil.rmtree(old)
     out.rename(old)
     new.rename(out)  # a crash just before this line is undone by the next build's _recover
-    shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)  # the new site is in place: what is left is no failure
 
 
 _RENAME_EXCHANGE = 2
