@@ -107,8 +107,9 @@ def new_contact_command(ctx: Context, name: str, company: str | None, role: str 
     namesakes = RefIndex(vault.contacts).names.get(key(name), [])
     if namesakes:
         others = ", ".join(vault.contacts_by_id[i].path for i in namesakes)
-        click.echo(f"note: {others} has the same name; refer to these people by id "
-                   f"('{path.stem}'), a name that matches both is ambiguous", err=True)
+        verb, all_ = ("has", "both") if len(namesakes) == 1 else ("have", "all of them")
+        click.echo(f"note: {others} {verb} the same name; refer to these people by id "
+                   f"('{path.stem}'), a name that matches {all_} is ambiguous", err=True)
     finish(ctx, root, path, edit)
 
 
