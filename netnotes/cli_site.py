@@ -46,11 +46,11 @@ def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) ->
     from .site.output import OutputRefused
 
     root = ctx.root
-    result = ctx.load()
+    result = ctx.load(today)
     target = output_folder(root, out, result.vault.config.output)
     if clean:
         clean_cache(root, target)
-    report_problems(result)
+    report_problems(result, "the dashboard is incomplete")
     try:
         report = build_site(root, result, target, today_or(today))
     except (OutputRefused, ThemeError) as err:

@@ -257,7 +257,6 @@ def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
     carries the reload script and a CSP that lets it ask this server for the generation.
     """
     from .loader import load_vault
-    from .problems import format_text
     from .site.build import BuildOptions, build_site
 
     output = root / ".netnotes" / "serve"
@@ -268,10 +267,11 @@ def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
     )
 
     def build() -> None:
-        result = load_vault(root)
-        if result.problems:
-            log(format_text(result.problems).rstrip("\n"))
-        report = build_site(root, result, output, today(), options)
+        day = today()
+        result = load_vault(root, today=day)
+        for line in result.notices("the dashboard is incomplete"):
+            log(line)
+        report = build_site(root, result, output, day, options)
         log(report.summary())
 
     build()

@@ -291,7 +291,7 @@ def contact_draft(
     if clean_name is None:
         raise WriteError("a contact needs a name")
     circle = one_line("circle", circle)
-    if circle is not None and config is not None:
+    if circle is not None and config is not None and config.circles_known:  # else the CLI says why not
         circles = config.circle_cadences
         if circle not in circles:
             known = ", ".join(circles) if circles else "none defined in netnotes.yaml"
@@ -395,7 +395,7 @@ def interaction_draft(
     day = date or dt.date.today()
     kind = one_line("kind", kind) or "other"
     kinds = vault.config.interaction_kinds
-    if kind not in kinds:
+    if kind not in kinds and vault.config.kinds_known:
         raise WriteError(f"unknown interaction kind '{kind}' (kinds: {', '.join(kinds)};"
                          " add more under 'kinds:' in netnotes.yaml)")
     follow: str | dt.date | None = None
@@ -409,13 +409,19 @@ def interaction_draft(
             except DateError as err:
                 raise WriteError(f"follow-up: {err}") from None
             follow = parsed if isinstance(parsed, dt.date) else text
+    next_step = one_line("next", next)
+    # What check would warn about (NN211, NN210) is refused here: the step would never be due.
+    if next_step is not None and follow is None:
+        raise WriteError("a next step needs a follow-up (a date, or a duration like 2w): without one it is never due")
+    if isinstance(follow, dt.date) and follow < day:
+        raise WriteError(f"the follow-up {follow} is before the interaction's date {day}")
     fields: dict[str, Any] = {
         "date": day,
         "with": ids[0] if len(ids) == 1 else ids,
         "kind": kind,
         "title": one_line("title", title),
         "follow_up": follow,
-        "next": one_line("next", next),
+        "next": next_step,
     }
     return Draft("interactions", f"interactions/{day.year:04d}", _dated_stem(day, kind, ids[0]),
                  render_note(fields, message or ""))
