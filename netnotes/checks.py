@@ -26,8 +26,8 @@ def check_duplicate_ids(
         for file, note in items:
             if file.id in first:
                 problems.append(problem(file.path, 1, 1, "NN114",
-                                        f"duplicate id '{file.id}': {first[file.id]} has the same file name;"
-                                        " rename one of them"))
+                                        f"duplicate id '{file.id}': this file and {first[file.id]}"
+                                        " have the same file name; rename one of them"))
                 continue
             first[file.id] = file.path
             kept.append((file, note))

@@ -39,9 +39,9 @@ class Context:
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
 
-    def load(self) -> LoadResult:
+    def load(self, today: dt.date | None = None) -> LoadResult:
         try:
-            return load_vault(self.root)
+            return load_vault(self.root, today=today)
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
 
@@ -64,10 +64,12 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 
-def report_problems(result: LoadResult) -> None:
-    """Problems of a command that is not `check`: on stderr, so stdout stays its output."""
-    if result.problems:
-        click.echo(format_text(result.problems), nl=False, err=True)
+def report_problems(result: LoadResult, incomplete: str | None) -> None:
+    """The vault's problems for a command that is not `check`: one summary line on stderr (so
+    stdout stays its output), plus a line saying that ``incomplete`` when netnotes.yaml cannot
+    be read (None: the command's result does not depend on it)."""
+    for line in result.notices(incomplete):
+        click.echo(line, err=True)
 
 
 class _NetnotesGroup(click.Group):
@@ -159,8 +161,8 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
     from .report import format_due_json, format_due_text
 
     horizon = parse_within(within)
-    result = ctx.load()
-    report_problems(result)
+    result = ctx.load(today)
+    report_problems(result, "this list is incomplete")
     items = due_items(result.vault, today_or(today), horizon, include_later=show_all)
     if fmt == "json":
         click.echo(format_due_json(items), nl=False)

@@ -22,6 +22,7 @@ from .writer import WriteError, WriteFailed
 
 if TYPE_CHECKING:
     from .importers import ImportSummary
+    from .model import Vault
 
 
 class CannotWrite(click.ClickException):
@@ -49,6 +50,13 @@ def message_body(messages: tuple[str, ...]) -> str:
     """``-m`` texts as the note's body: one paragraph each (like ``git commit -m``), ending in a newline."""
     text = "\n\n".join(messages)
     return text if not text or text.endswith("\n") else text + "\n"
+
+
+def load_for_writing(ctx: Context) -> Vault:
+    """The vault a new note is checked against, its problems summed up on stderr."""
+    result = ctx.load()
+    report_problems(result, "circles and kinds given here are not checked")
+    return result.vault
 
 
 def finish(ctx: Context, root: Path, path: Path, edit: bool) -> None:
@@ -116,7 +124,7 @@ def new_contact_command(ctx: Context, name: str, company: str | None, role: str 
     from .writer import new_contact
 
     root = ctx.root
-    vault = ctx.load().vault
+    vault = load_for_writing(ctx)
     try:
         path = new_contact(
             root, name, config=vault.config, aliases=alias, company=company, role=role, location=location,
@@ -128,8 +136,9 @@ def new_contact_command(ctx: Context, name: str, company: str | None, role: str 
     namesakes = RefIndex(vault.contacts).names.get(key(name), [])
     if namesakes:
         others = ", ".join(vault.contacts_by_id[i].path for i in namesakes)
-        click.echo(f"note: {others} has the same name; refer to these people by id "
-                   f"('{path.stem}'), a name that matches both is ambiguous", err=True)
+        verb, all_ = ("has", "both") if len(namesakes) == 1 else ("have", "all of them")
+        click.echo(f"note: {others} {verb} the same name; refer to these people by id "
+                   f"('{path.stem}'), a name that matches {all_} is ambiguous", err=True)
     finish(ctx, root, path, edit)
 
 
@@ -151,7 +160,7 @@ def log_command(ctx: Context, refs: tuple[str, ...], kind: str, day: dt.date | N
     from .writer import log_interaction
 
     root = ctx.root
-    vault = ctx.load().vault
+    vault = load_for_writing(ctx)
     try:
         path = log_interaction(root, vault, refs, kind=kind, date=day, follow_up=follow_up,
                                next=next_step, message=message_body(message), title=title)
@@ -179,7 +188,7 @@ def ask_command(ctx: Context, ref: str, direction: str, kind: str, due: dt.date 
     from .writer import record_ask
 
     root = ctx.root
-    vault = ctx.load().vault
+    vault = load_for_writing(ctx)
     try:
         path = record_ask(root, vault, ref, direction, kind, due=due, message=message_body(message),
                           intro_to=intro_to, date=day)
@@ -217,7 +226,9 @@ def _run_import(ctx: Context, which: str, file: Path, dry_run: bool) -> None:
     from .importers import import_linkedin, import_vcard
 
     root = ctx.root
-    vault = ctx.load().vault
+    result = ctx.load()
+    report_problems(result, None)
+    vault = result.vault
     run = import_linkedin if which == "linkedin" else import_vcard
     try:
         summary = run(root, vault, file, dry_run=dry_run)
@@ -266,8 +277,8 @@ def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date |
 
     if output is not None and is_vault_file(ctx.root, output):
         raise CannotWrite(f"refusing to export to {output}: it is a file the vault reads (a note or its settings)")
-    result = ctx.load()
-    report_problems(result)
+    result = ctx.load(today)
+    report_problems(result, "the export is incomplete")
     day = today_or(today)
     if fmt == "ics":
         data = export_ics(result.vault, day)

@@ -54,12 +54,12 @@ def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) ->
     from .site.output import OutputRefused, SiteWriteError, check_output
 
     root = ctx.root
-    result = ctx.load()
+    result = ctx.load(today)
     target = output_folder(root, out, result.vault.config.output)
     try:
         check_output(target, root)  # before --clean deletes anything
         warnings = clean_cache(root, target) if clean else []
-        report_problems(result)
+        report_problems(result, "the dashboard is incomplete")
         report = build_site(root, result, target, today_or(today))
     except (OutputRefused, ThemeError, SiteWriteError) as err:
         raise VaultUnusable(str(err)) from None

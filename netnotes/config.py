@@ -13,7 +13,7 @@ from .dates import Duration
 from .discover import CONFIG_FILE, is_inside
 from .fields import FieldReader, as_text, describe, near_miss
 from .model import Config
-from .notes import MAX_NOTE_BYTES, Field, decode, parse_fields
+from .notes import MAX_NOTE_BYTES, Field, decode, merge_conflict_problem, merge_conflicts, parse_fields
 from .problems import Problem, problem
 
 KNOWN_KEYS = ("title", "owner", "horizon", "default_cadence", "circles", "kinds", "output")
@@ -33,24 +33,32 @@ output: _site              # where `netnotes build` writes the dashboard
 """
 
 
+# The file exists but none of it could be used: every setting is a default, and circles and
+# kinds are unknown. A bad single value leaves the rest read.
+UNREAD = Config(readable=False, circles_known=False, kinds_known=False)
+
+
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return Config(), []
     real = os.path.realpath(path)
     if not is_inside(os.path.realpath(root), real):
-        return Config(), [problem(CONFIG_FILE, 1, 1, "NN206",
-                                  f"{CONFIG_FILE} links outside the vault (to {real}); it was not read")]
+        return UNREAD, [problem(CONFIG_FILE, 1, 1, "NN206",
+                                f"{CONFIG_FILE} links outside the vault (to {real}); it was not read")]
     try:
         data = path.read_bytes()[: MAX_NOTE_BYTES + 1]
     except OSError as err:
-        return Config(), [problem(CONFIG_FILE, 1, 1, "NN100", f"cannot read file: {err.strerror or err}")]
+        return UNREAD, [problem(CONFIG_FILE, 1, 1, "NN100", f"cannot read file: {err.strerror or err}")]
     text = decode(data, CONFIG_FILE)
     if isinstance(text, Problem):
-        return Config(), [text]
+        return UNREAD, [text]
+    conflicts = merge_conflicts(text)
+    if conflicts:
+        return UNREAD, [merge_conflict_problem(CONFIG_FILE, conflicts[0], CONFIG_FILE, "its settings are")]
     fields, problems = parse_fields(text, CONFIG_FILE, line_offset=0)
     if fields is None:
-        return Config(), problems
+        return UNREAD, problems
     read = FieldReader(CONFIG_FILE, fields, problems)
     defaults = Config()
     for key, f in fields.items():
@@ -73,12 +81,20 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         title=read.text("title") or defaults.title,
         owner=read.text("owner"),
         horizon=horizon,
-        default_cadence=read.duration("default_cadence") or defaults.default_cadence,
+        default_cadence=read.cadence("default_cadence") or defaults.default_cadence,
         circles=_circles(read),
         kinds=_kinds(read),
         output=output,
+        circles_known=_readable(read, "circles", dict),
+        kinds_known=_readable(read, "kinds", list),
     )
     return config, problems
+
+
+def _readable(read: FieldReader, key: str, kind: type) -> bool:
+    """Whether ``key`` is absent or of the right shape, so that names missing from it are wrong."""
+    f = read.get(key)
+    return f is None or isinstance(f.value, kind)
 
 
 def _circles(read: FieldReader) -> tuple[tuple[str, Duration], ...]:
@@ -92,7 +108,7 @@ def _circles(read: FieldReader) -> tuple[tuple[str, Duration], ...]:
     for name, value in f.value.items():
         line, column = (f.entries or {}).get(name, (f.line, f.column))
         sub = FieldReader(read.path, {name: Field(name, value, line, column, line, column)}, read.problems)
-        cadence = sub.duration(name)
+        cadence = sub.cadence(name, f"circle '{name}'")
         if cadence is not None:
             circles.append((name, cadence))
     return tuple(circles)

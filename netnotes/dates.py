@@ -52,6 +52,11 @@ class Duration:
 NEVER = Duration(0, "never")
 
 
+def local_today() -> dt.date:
+    """Today's local date; one place, so that tests can pretend another day."""
+    return dt.date.today()
+
+
 class DateError(ValueError):
     """A value that is not a valid date or duration; its message tells the user how to fix it."""
 

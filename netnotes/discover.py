@@ -8,6 +8,7 @@ nor read, so a vault cannot be made to leak files from elsewhere into its dashbo
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,59 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
+# Copies that sync tools leave beside a file both sides changed; the groups rebuild its name.
+# Syncthing: jane-doe.sync-conflict-20261120-101530-ABCDEFG.md (older versions: no device id).
+# Dropbox: jane-doe (Sam's conflicted copy 2026-11-20).md, a second one "... 2026-11-20 (1))".
+# Nextcloud and ownCloud's desktop client: jane-doe (conflicted copy 2026-11-20 101530).md.
+_CONFLICT_COPY_RES = (
+    re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}(?:-[0-9A-Za-z]+)?(?P<ext>\.[^.]*)?$"),
+    re.compile(r"^(?P<stem>.+?) \([^()]*conflicted copy[^()]*(?:\(\d+\)[^()]*)?\)(?P<ext>\.[^.]*)?$",
+               re.IGNORECASE),
+)
+# Markdown files under another extension: a user may expect them read; they are not (`*.md` only).
+_OTHER_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn")
+
+
+def conflict_copy_of(name: str) -> str | None:
+    """The file name a sync tool's conflict copy ``name`` stands beside, or None."""
+    if "conflict" not in name.lower():  # nearly every name: no pattern to try
+        return None
+    for pattern in _CONFLICT_COPY_RES:
+        match = pattern.match(name)
+        if match:
+            return match["stem"] + (match["ext"] or "")
+    return None
+
+
+def _is_note_name(name: str) -> bool:
+    return name.lower().endswith(".md")
+
+
+def _is_other_markdown(name: str) -> bool:
+    return name.lower().endswith(_OTHER_MARKDOWN)
+
+
+def _skipped(entry_rel: str, name: str, entries: list[os.DirEntry[str]]) -> Problem | None:
+    """Why a regular file in a note folder is not read, when its user might expect it to be."""
+    if _is_other_markdown(name):
+        stem = name[: name.rfind(".")]
+        return problem(entry_rel, 1, 1, "NN214",
+                       f"'{name}' is not read: notes are .md files; rename it to {stem}.md")
+    if not _is_note_name(name):
+        return None
+    original = conflict_copy_of(name)
+    if original is None:
+        return None
+    folder = entry_rel.rsplit("/", 1)[0]
+    present = next((e.name for e in entries if e.name.casefold() == original.casefold()), None)
+    if present is None:
+        return problem(entry_rel, 1, 1, "NN208",
+                       f"conflict copy of {folder}/{original} left by a sync tool, and that note is missing:"
+                       f" rename this file to {original}")
+    return problem(entry_rel, 1, 1, "NN208",
+                   f"conflict copy of {folder}/{present} left by a sync tool; merge it by hand and delete it")
+
+
 def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
           problems: list[Problem], seen: set[str]) -> None:
     folder = os.path.join(root, rel)
@@ -112,6 +166,7 @@ def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
         if entry.name.startswith("."):
             continue
         entry_rel = f"{rel}/{entry.name}"
+        is_link = False
         try:
             is_link = entry.is_symlink()
             if is_link:
@@ -121,17 +176,38 @@ def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
                                             f"symlink points outside the vault (to {target}); it was not read"))
                     continue
             mode = os.stat(entry.path).st_mode
-        except OSError:
-            continue  # a dangling symlink or a file removed meanwhile
+        except OSError as err:
+            if is_link:  # else a file removed meanwhile: nothing to say
+                problems.append(_dangling(real_root, entry_rel, entry.path, err))
+            continue
         is_dir = stat.S_ISDIR(mode)
-        if (is_dir or entry.name.lower().endswith(".md")) and not _is_utf8(entry.name):
+        if (is_dir or _is_note_name(entry.name) or _is_other_markdown(entry.name)) and not _is_utf8(entry.name):
             # Undecodable bytes come back from the OS as lone surrogates, which no page, export
             # or terminal can show; the problem names the file with U+FFFD in their place.
-            shown = entry_rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             what = "folder" if is_dir else "file"
-            problems.append(problem(shown, 1, 1, "NN100", f"{what} name is not valid UTF-8; rename it"))
+            problems.append(problem(_printable(entry_rel), 1, 1, "NN100", f"{what} name is not valid UTF-8; rename it"))
             continue
         if is_dir:
             _walk(real_root, root, kind, entry_rel, files, problems, seen)
-        elif stat.S_ISREG(mode) and entry.name.lower().endswith(".md"):
-            files.append(NoteFile(kind, entry_rel, entry.path))
+        elif stat.S_ISREG(mode):
+            skipped = _skipped(entry_rel, entry.name, entries)
+            if skipped is not None:
+                problems.append(skipped)
+            elif _is_note_name(entry.name):
+                files.append(NoteFile(kind, entry_rel, entry.path))
+
+
+def _printable(path: str) -> str:
+    """``path`` with U+FFFD for bytes of its name that are not UTF-8 (lone surrogates from the OS)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _dangling(real_root: str, entry_rel: str, path: str, err: OSError) -> Problem:
+    """A symlink that cannot be followed: its target is missing, or links go round in a loop."""
+    entry_rel = _printable(entry_rel)
+    shown = _printable(os.path.relpath(os.path.realpath(path), real_root).replace(os.sep, "/"))
+    if isinstance(err, FileNotFoundError):
+        why = f"points to {shown}, which does not exist"
+    else:
+        why = f"cannot be followed ({err.strerror or err})"
+    return problem(entry_rel, 1, 1, "NN215", f"symlink {why}; it was not read")

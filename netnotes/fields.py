@@ -153,6 +153,16 @@ class FieldReader:
             self.report(f, "NN111", f"'{key}': {err}")
             return None
 
+    def cadence(self, key: str, label: str | None = None) -> Duration | None:
+        """A keep-in-touch cadence: a duration, where zero is kept but warned about (NN213)."""
+        value = self.duration(key)
+        if value is not None and value.count == 0 and not value.is_never:
+            what = label or f"'{key}'"
+            self.report(self.fields[key], "NN213",
+                        f"{what} is {value}: a cadence of zero makes a contact due again the moment"
+                        " a touch is logged; use a duration like 3w, or never")
+        return value
+
     def date_or_duration(self, key: str) -> dt.date | Duration | None:
         f = self.get(key)
         if f is None:

@@ -7,20 +7,22 @@ is dropped. Reading and YAML parsing are spread over the machine's cores for lar
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import dates
 from .checks import check_duplicate_ids, check_wikilinks
 from .config import load_config
 from .dates import Duration, add_duration
-from .discover import NoteFile, VaultError, discover
+from .discover import CONFIG_FILE, NoteFile, VaultError, discover
 from .fields import FieldReader, describe, near_miss
 from .model import ASK_DIRECTIONS, ASK_KINDS, ASK_STATUSES, Ask, Config, Contact, Interaction, Vault
 from .notes import Note, read_note
-from .problems import Problem, problem, sort_problems
+from .problems import Problem, problem, sort_problems, summary
 from .refs import RefIndex
 
 CONTACT_KEYS = (
@@ -30,6 +32,7 @@ CONTACT_KEYS = (
 INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done")
 ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to")
 
+A_YEAR = Duration(1, "y")
 PARALLEL_THRESHOLD = 4000  # below this, starting worker processes costs more than it saves
 
 
@@ -43,8 +46,18 @@ class LoadResult:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
+    def notices(self, incomplete: str | None) -> list[str]:
+        """What a command other than `check` says of the vault's problems: one summary line,
+        and, when netnotes.yaml cannot be read, that ``incomplete`` (its result) follows."""
+        lines = [summary(self.problems)] if self.problems else []
+        if incomplete and not self.vault.config.readable:
+            lines.append(f"{CONFIG_FILE} cannot be read: circles, kinds and settings are unknown, so {incomplete}")
+        return lines
 
-def load_vault(root: Path, jobs: int | None = None) -> LoadResult:
+
+def load_vault(root: Path, jobs: int | None = None, today: dt.date | None = None) -> LoadResult:
+    """The vault at ``root`` and every problem in it; ``today`` (default: the local date) is
+    what a date far in the future is measured from."""
     if not root.is_dir():
         raise VaultError(f"vault folder '{root}' does not exist")
     # Loading allocates millions of small objects and frees almost none of them; the cyclic
@@ -53,13 +66,13 @@ def load_vault(root: Path, jobs: int | None = None) -> LoadResult:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, jobs)
+        return _load(root, jobs, today or dates.local_today())
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _load(root: Path, jobs: int | None) -> LoadResult:
+def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
     config, problems = load_config(root)
     files, found = discover(root)
     problems += found
@@ -75,8 +88,8 @@ def _load(root: Path, jobs: int | None) -> LoadResult:
     contacts, met_through = _contacts(unique["contacts"], config, problems)
     index = RefIndex(contacts)
     contacts = _resolve_met_through(contacts, met_through, index, problems)
-    interactions = _interactions(unique["interactions"], config, index, problems)
-    asks = _asks(unique["asks"], index, problems)
+    interactions = _interactions(unique["interactions"], config, index, problems, today)
+    asks = _asks(unique["asks"], index, problems, today)
 
     contacts.sort(key=lambda c: c.id)
     interactions.sort(key=lambda i: (i.date, i.path))
@@ -87,7 +100,7 @@ def _load(root: Path, jobs: int | None) -> LoadResult:
         root=str(root), config=config, contacts=tuple(contacts), interactions=tuple(interactions),
         asks=tuple(asks), contacts_by_id={c.id: c for c in contacts},
     )
-    return LoadResult(vault, sort_problems(problems), {n.path: n for n in notes})
+    return LoadResult(vault, sort_problems(problems, first=CONFIG_FILE), {n.path: n for n in notes})
 
 
 def read_notes(files: list[NoteFile], jobs: int | None = None) -> list[Note]:
@@ -117,7 +130,7 @@ def _contacts(items: list[tuple[NoteFile, Note]], config: Config,
         name = read.text("name", required=True)
         custom = read.custom(CONTACT_KEYS)
         circle = read.text("circle")
-        if circle is not None and circle not in circles:
+        if circle is not None and config.circles_known and circle not in circles:
             read.report(note.fields["circle"], "NN104", _unknown_circle(circle, circles))
             circle = None
         ref = read.text("met_through")
@@ -127,7 +140,7 @@ def _contacts(items: list[tuple[NoteFile, Note]], config: Config,
             company=read.text("company"), role=read.text("role"), location=read.text("location"),
             emails=read.texts("email"), phones=read.texts("phone"),
             linkedin=read.text("linkedin"), website=read.text("website"),
-            tags=read.texts("tags"), circle=circle, cadence=read.duration("cadence"),
+            tags=read.texts("tags"), circle=circle, cadence=read.cadence("cadence"),
             since=read.date("since"), met_at=read.text("met_at"), birthday=read.birthday("birthday"),
             snooze_until=read.date("snooze_until"), archived=read.boolean("archived"),
             custom=custom, body=note.body, body_line=note.body_line,
@@ -176,7 +189,7 @@ def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex,
 
 
 def _interactions(items: list[tuple[NoteFile, Note]], config: Config, index: RefIndex,
-                  problems: list[Problem]) -> list[Interaction]:
+                  problems: list[Problem], today: dt.date) -> list[Interaction]:
     kinds = config.interaction_kinds
     out: list[Interaction] = []
     for file, note in items:
@@ -186,10 +199,19 @@ def _interactions(items: list[tuple[NoteFile, Note]], config: Config, index: Ref
         day = read.date("date", required=True)
         refs = _refs(read, "with", index, problems)
         custom = read.custom(INTERACTION_KEYS)
-        kind = read.choice("kind", kinds, "NN202")
+        kind = read.choice("kind", kinds, "NN202") if config.kinds_known else read.text("kind")
         follow_up = read.date_or_duration("follow_up")
         title, next_step, done = read.text("title"), read.text("next"), read.boolean("done")
-        if day is None or refs is None:
+        if next_step is not None and not done and read.get("follow_up") is None:
+            read.report(note.fields["next"], "NN211", "'next' has no 'follow_up', so it will never be due;"
+                                                      " add follow_up: a date or a duration like 2w")
+        if day is None:
+            continue
+        _far_future(read, day, today, "a later date makes this a planned interaction")
+        if isinstance(follow_up, dt.date) and follow_up < day:
+            read.report(note.fields["follow_up"], "NN210", f"'follow_up' {follow_up} is before this interaction's"
+                                                           f" date {day}; a typo in the year or month?")
+        if refs is None:
             continue
         if isinstance(follow_up, Duration):
             follow_up = add_duration(day, follow_up)
@@ -226,7 +248,15 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
     return tuple(ids)
 
 
-def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Problem]) -> list[Ask]:
+def _far_future(read: FieldReader, day: dt.date, today: dt.date, meaning: str) -> None:
+    """A ``date`` more than a year after today is most likely a typo in its year (NN212)."""
+    if day > add_duration(today, A_YEAR):
+        read.report(read.fields["date"], "NN212",
+                    f"'date' {day} is more than a year from today; a typo in the year? ({meaning})")
+
+
+def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Problem],
+          today: dt.date) -> list[Ask]:
     out: list[Ask] = []
     for file, note in items:
         if note.fields is None:
@@ -245,6 +275,8 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
         due, closed = read.date("due"), read.date("closed")
         intro_to = read.text("intro_to")
         custom = read.custom(ASK_KEYS)
+        if day is not None:
+            _far_future(read, day, today, "an ask's date is when it was made")
         if day is None or refs is None or direction is None:
             continue
         intro_contact = index.find(intro_to) if intro_to else None

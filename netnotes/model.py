@@ -33,6 +33,11 @@ class Config:
     circles: tuple[tuple[str, Duration], ...] = ()
     kinds: tuple[str, ...] = ()
     output: str = "_site"
+    # While netnotes.yaml, or its `circles` or `kinds`, cannot be read, a contact's circle or an
+    # interaction's kind is unknown rather than wrong: one problem for the file, not one a note.
+    readable: bool = True
+    circles_known: bool = True
+    kinds_known: bool = True
 
     @property
     def circle_cadences(self) -> dict[str, Duration]:

@@ -109,11 +109,16 @@ def parse_note(data: bytes, relpath: str) -> Note:
         return Note(relpath, None, problems=(text,))
     if not text.strip():
         return _broken(relpath, 1, 1, "NN101", "file is empty; a note starts with '---', its fields, and '---'")
+    conflicts = merge_conflicts(text)
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
     if first.rstrip() != "---":
-        return _broken(relpath, 1, 1, "NN102",
-                       "no front matter: the first line must be '---', followed by the fields and a closing '---'")
+        if conflicts and conflicts[0] == 1:
+            return _conflicted(relpath, conflicts, 1)
+        return Note(relpath, None, problems=(
+            problem(relpath, 1, 1, "NN102",
+                    "no front matter: the first line must be '---', followed by the fields and a closing '---'"),
+            *_conflicted(relpath, conflicts, 1).problems))
     start = first_end + 1
     pos = start
     closing = -1
@@ -129,16 +134,63 @@ def parse_note(data: bytes, relpath: str) -> Note:
         pos = end + 1
         line_no += 1
     if closing < 0:
+        if conflicts:  # the closing '---' may well be on one side of the conflict
+            return _conflicted(relpath, conflicts, line_no)
         return _broken(relpath, 1, 1, "NN103", "front matter is not closed: add a line '---' after the last field")
+    if conflicts and conflicts[0] <= line_no:
+        return _conflicted(relpath, conflicts, line_no)
     yaml_text = text[start:closing]
     end = text.find("\n", closing)
     body = "" if end < 0 else text[end + 1:]
     body_line = line_no + 1
     fields, problems = parse_fields(yaml_text, relpath, line_offset=1)
+    in_body = _conflicted(relpath, conflicts, line_no).problems if conflicts else ()
     if fields == {} and not problems:  # nothing, or only comments, between the '---' lines
-        return Note(relpath, None, body, body_line,
-                    (problem(relpath, 1, 1, "NN106", "front matter is empty; add the note's fields between the '---' lines"),))
-    return Note(relpath, fields, body, body_line, tuple(problems))
+        empty = problem(relpath, 1, 1, "NN106", "front matter is empty; add the note's fields between the '---' lines")
+        return Note(relpath, None, body, body_line, (empty, *in_body))
+    return Note(relpath, fields, body, body_line, (*problems, *in_body))
+
+
+_CONFLICT_START, _CONFLICT_MIDDLE, _CONFLICT_END = "<<<<<<< ", "=======", ">>>>>>> "
+_FIX_CONFLICT = "keep the lines you want, delete the <<<<<<<, ======= and >>>>>>> lines"
+
+
+def merge_conflicts(text: str) -> list[int]:
+    """The 1-based lines where an unresolved git merge starts: a line starting '<<<<<<< ', later a
+    line '=======', later a line starting '>>>>>>> '. (A lone '=======' underlines a heading.)"""
+    if _CONFLICT_START not in text:  # nearly every note: one scan, no splitting
+        return []
+    starts: list[int] = []
+    start = 0
+    middle = False
+    for number, line in enumerate(text.split("\n"), 1):
+        if not start:
+            if line.startswith(_CONFLICT_START):
+                start = number
+        elif not middle:
+            middle = line.rstrip("\r") == _CONFLICT_MIDDLE
+        elif line.startswith(_CONFLICT_END):
+            starts.append(start)
+            start, middle = 0, False
+    return starts
+
+
+def merge_conflict_problem(relpath: str, line: int, where: str, unread: str) -> Problem:
+    """NN119: a merge conflict in ``where`` (the front matter, netnotes.yaml) that leaves
+    ``unread`` (the note, its settings) unread."""
+    return problem(relpath, line, 1, "NN119",
+                   f"unresolved git merge conflict in {where}: {_FIX_CONFLICT}; {unread} not read until then")
+
+
+def _conflicted(relpath: str, conflicts: list[int], front_matter_end: int) -> Note:
+    """A note with merge conflicts: those starting by line ``front_matter_end`` leave the note
+    unread (one error, rather than whatever YAML makes of the markers); the rest are warnings."""
+    problems = [problem(relpath, line, 1, "NN209", f"unresolved git merge conflict in the body: {_FIX_CONFLICT}")
+                for line in conflicts if line > front_matter_end]
+    in_front = [line for line in conflicts if line <= front_matter_end]
+    if in_front:
+        problems.insert(0, merge_conflict_problem(relpath, in_front[0], "the front matter", "the note is"))
+    return Note(relpath, None, problems=tuple(problems))
 
 
 def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[str, Field] | None, list[Problem]]:
@@ -164,6 +216,10 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         mark = err.problem_mark or err.context_mark
         line, column = at(mark) if mark else (1 + line_offset, 1)
         what = err.problem or err.context or "invalid YAML"
+        about_tabs = "tab" in what or "cannot start any token" in what
+        tab = _indenting_tab(yaml_text, line - line_offset) if mark and about_tabs else None
+        if tab is not None:
+            line, column, what = line, tab, "tabs cannot indent YAML; use spaces"
         return None, [problem(relpath, line, column, "NN105", f"YAML syntax error: {what}")]
     except (yaml.YAMLError, RecursionError, MemoryError) as err:
         return None, [problem(relpath, 1 + line_offset, 1, "NN105", f"YAML syntax error: {err}")]
@@ -203,6 +259,17 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         line, column = at(value_node.start_mark)
         fields[key] = Field(key, value, line, column, key_line, key_column, items, entries)
     return fields, problems
+
+
+def _indenting_tab(yaml_text: str, line: int) -> int | None:
+    """The 1-based column of a tab in the indentation of line ``line`` of ``yaml_text``, if any:
+    YAML reports it as a token that cannot start or an indentation it cannot follow."""
+    lines = yaml_text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    text = lines[line - 1]
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    return indent.index("\t") + 1 if "\t" in indent else None
 
 
 def _yaml_lines_agree(text: str) -> bool:

@@ -53,6 +53,7 @@ CODES: dict[str, Code] = _table(
     Code("NN116", "contact ref matches several contacts"),
     Code("NN117", "note is too large or too complex to read"),
     Code("NN118", "invalid value"),
+    Code("NN119", "unresolved git merge conflict in front matter"),
     # Warnings.
     Code("NN201", "unknown key looks like a misspelt known key"),
     Code("NN202", "unknown interaction kind"),
@@ -61,6 +62,14 @@ CODES: dict[str, Code] = _table(
     Code("NN205", "unknown key in netnotes.yaml"),
     Code("NN206", "symlink pointing outside the vault was skipped"),
     Code("NN207", "a contact is introduced by themselves"),
+    Code("NN208", "conflict copy left by a sync tool is not read"),
+    Code("NN209", "unresolved git merge conflict in a note's body"),
+    Code("NN210", "follow-up date before the interaction's date"),
+    Code("NN211", "next step without a follow-up date"),
+    Code("NN212", "date more than a year after today"),
+    Code("NN213", "cadence of zero"),
+    Code("NN214", "Markdown file not named .md is not read"),
+    Code("NN215", "symlink to nothing was skipped"),
 )
 
 
@@ -115,9 +124,10 @@ def one_line(text: str) -> str:
                    for c in text)
 
 
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Problems in file order, so the output is the same on every run."""
-    return sorted(set(problems))
+def sort_problems(problems: list[Problem], first: str | None = None) -> list[Problem]:
+    """Problems in file order, so the output is the same on every run; those of the file
+    ``first`` (netnotes.yaml, whose mistakes explain others) come before all the rest."""
+    return sorted(set(problems), key=lambda p: (p.path != first, p))
 
 
 def format_text(problems: list[Problem]) -> str:
@@ -126,6 +136,13 @@ def format_text(problems: list[Problem]) -> str:
 
 def format_json(problems: list[Problem]) -> str:
     return json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False) + "\n"
+
+
+def summary(problems: list[Problem]) -> str:
+    """One line counting ``problems`` for commands other than `check`, which lists them."""
+    errors = sum(p.is_error for p in problems)
+    return (f"{len(problems)} problem{'s' * (len(problems) != 1)} ({errors} error{'s' * (errors != 1)})"
+            " in the vault: run netnotes check")
 
 
 def has_errors(problems: list[Problem], strict: bool = False) -> bool:

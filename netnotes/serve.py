@@ -318,7 +318,6 @@ def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
     first build's errors (``OutputRefused``, ``SiteWriteError``, ``ThemeError``) as they are.
     """
     from .loader import load_vault
-    from .problems import format_text
     from .site.build import BuildOptions, build_site
 
     output = root / ".netnotes" / "serve"
@@ -329,10 +328,11 @@ def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
     )
 
     def build() -> None:
-        result = load_vault(root)
-        if result.problems:
-            log(format_text(result.problems).rstrip("\n"))
-        report = build_site(root, result, output, today(), options)
+        day = today()
+        result = load_vault(root, today=day)
+        for line in result.notices("the dashboard is incomplete"):
+            log(line)
+        report = build_site(root, result, output, day, options)
         for warning in report.cache_warnings:
             log(f"Warning: {warning}")
         log(report.summary())

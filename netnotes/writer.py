@@ -368,7 +368,7 @@ def contact_draft(
     if clean_name is None:
         raise WriteError("a contact needs a name")
     circle = one_line("circle", circle)
-    if circle is not None and config is not None:
+    if circle is not None and config is not None and config.circles_known:  # else the CLI says why not
         circles = config.circle_cadences
         if circle not in circles:
             known = ", ".join(circles) if circles else "none defined in netnotes.yaml"
@@ -494,7 +494,7 @@ def interaction_draft(
     day = date or dt.date.today()
     kind = one_line("kind", kind) or "other"
     kinds = vault.config.interaction_kinds
-    if kind not in kinds:
+    if kind not in kinds and vault.config.kinds_known:
         raise WriteError(f"unknown interaction kind '{kind}' (kinds: {', '.join(kinds)};"
                          " add more under 'kinds:' in netnotes.yaml)")
     follow: str | dt.date | None = None
@@ -508,13 +508,18 @@ def interaction_draft(
             except DateError as err:
                 raise WriteError(f"follow-up: {err}") from None
             follow = parsed if isinstance(parsed, dt.date) else text
+    next_step = one_line("next", next)
+    # A follow-up before the interaction (NN210) is a typo: refused. A next step without a
+    # follow-up (NN211) is written as asked; the command prints a hint that due never lists it.
+    if isinstance(follow, dt.date) and follow < day:
+        raise WriteError(f"the follow-up {follow} is before the interaction's date {day}")
     fields: dict[str, Any] = {
         "date": day,
         "with": ids[0] if len(ids) == 1 else ids,
         "kind": kind,
         "title": one_line("title", title),
         "follow_up": follow,
-        "next": one_line("next", next),
+        "next": next_step,
     }
     return Draft("interactions", f"interactions/{day.year:04d}", _dated_stem(day, kind, ids[0]),
                  render_note(fields, message or ""))

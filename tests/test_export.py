@@ -232,7 +232,8 @@ def test_export_still_writes_when_the_vault_has_errors_and_exits_1(tmp_path: Pat
     result = run(root, "export", "vcard")
     assert result.exit_code == 1
     assert "FN:Okay" in result.stdout and "FN:Bad" in result.stdout
-    assert "unknown circle 'nope'" in result.stderr
+    # Commands other than check sum the vault's problems up in one line (contract section 6).
+    assert result.stderr == "1 problem (1 error) in the vault: run netnotes check\n"
 
 
 def test_export_refuses_an_unknown_format(tmp_path: Path) -> None:

@@ -438,7 +438,8 @@ LOG_OPTIONS = {
 @pytest.mark.parametrize("value", HOSTILE, ids=HOSTILE_IDS)
 def test_hostile_values_survive_every_log_option(tmp_path: Path, option: str, value: str) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
-    made = run(root, "log", "jane-doe", "--date", "2026-01-02", option, value)
+    follow_up = ("--follow-up", "2w") if option == "--next" else ()  # a next step needs a date (NN211)
+    made = run(root, "log", "jane-doe", "--date", "2026-01-02", *follow_up, option, value)
     assert made.exit_code == 0, made.output
     assert LOG_OPTIONS[option](clean_load(root).vault.interactions[0]) == value
 
