@@ -21,6 +21,7 @@ Exit code 1 from a command (the vault has problems) is reported, not a failure. 
 of 2 or more, death by a signal, a timeout or a traceback on stderr is a failure: its stderr
 tail is printed and bench.py itself exits 1 at the end (after printing the whole table).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,9 +62,9 @@ class Size:
 class Result:
     size: str
     command: str
-    seconds: float | None = None          # best wall time over the repeats
+    seconds: float | None = None  # best wall time over the repeats
     median_seconds: float | None = None
-    peak_mib: float | None = None         # highest peak RSS over the repeats
+    peak_mib: float | None = None  # highest peak RSS over the repeats
     exit_code: int | None = None
     failed: bool = False
     note: str = ""
@@ -113,15 +114,33 @@ def ensure_vault(cache: Path, size: Size, seed: int, python: str) -> Path:
     tmp = cache / f".{size.label}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
-    print(f"[{size.label}] generating {size.contacts} contacts, {size.interactions} interactions, "
-          f"{size.asks} asks into {vault} ...", file=sys.stderr, flush=True)
+    print(
+        f"[{size.label}] generating {size.contacts} contacts, {size.interactions} interactions, "
+        f"{size.asks} asks into {vault} ...",
+        file=sys.stderr,
+        flush=True,
+    )
     t0 = time.perf_counter()
     try:
         # In a child process, not in this one: on Linux a child's ru_maxrss starts from the
         # RSS of the parent it was forked from, so this process must stay small.
-        subprocess.run([python, str(HERE / "generate.py"), str(tmp), "--contacts", str(size.contacts),
-                        "--interactions", str(size.interactions), "--asks", str(size.asks),
-                        "--seed", str(seed)], check=True, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                python,
+                str(HERE / "generate.py"),
+                str(tmp),
+                "--contacts",
+                str(size.contacts),
+                "--interactions",
+                str(size.interactions),
+                "--asks",
+                str(size.asks),
+                "--seed",
+                str(seed),
+            ],
+            check=True,
+            stdin=subprocess.DEVNULL,
+        )
         (tmp / STAMP).write_text(json.dumps(want, indent=2) + "\n", encoding="utf-8")
         if vault.exists():
             shutil.rmtree(vault)
@@ -159,8 +178,7 @@ def run_once(python: str, vault: Path, words: list[str], timeout: float, env: di
             lock = threading.Lock()
             state = {"reaped": False, "timed_out": False}
             t0 = time.perf_counter()
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                    cwd=work, env=env)
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=work, env=env)
 
             def kill() -> None:
                 with lock:
@@ -191,8 +209,9 @@ def run_once(python: str, vault: Path, words: list[str], timeout: float, env: di
         return seconds, peak_mib, code, stdout, stderr, state["timed_out"], info
 
 
-def bench_command(python: str, size: Size, vault: Path, command: str, repeat: int,
-                  timeout: float, warm: bool, env: dict[str, str]) -> Result:
+def bench_command(
+    python: str, size: Size, vault: Path, command: str, repeat: int, timeout: float, warm: bool, env: dict[str, str]
+) -> Result:
     words = shlex.split(command)
     res = Result(size=size.label, command=command)
     peaks = []
@@ -208,13 +227,20 @@ def bench_command(python: str, size: Size, vault: Path, command: str, repeat: in
         no_module = any(m in stderr for m in NO_MODULE)
         if timed_out or code >= 2 or code < 0 or traceback or no_module:
             res.failed = True
-            why = ("timed out" if timed_out else f"killed by signal {-code}" if code < 0
-                   else "traceback" if traceback else "cannot run -m netnotes" if no_module
-                   else f"exit {code}")
+            why = (
+                "timed out"
+                if timed_out
+                else f"killed by signal {-code}"
+                if code < 0
+                else "traceback"
+                if traceback
+                else "cannot run -m netnotes"
+                if no_module
+                else f"exit {code}"
+            )
             last = tail(stderr, 1) or tail(stdout, 1)
             res.note = (f"FAIL ({why}): {last}" if last else f"FAIL ({why})")[:120]
-            print(f"\n[{size.label}] {command}: FAILED ({why}) after {seconds:.2f}s; stderr tail:",
-                  file=sys.stderr)
+            print(f"\n[{size.label}] {command}: FAILED ({why}) after {seconds:.2f}s; stderr tail:", file=sys.stderr)
             print(tail(stderr, 20) or "(stderr empty)", file=sys.stderr)
             print(file=sys.stderr, flush=True)
             break
@@ -223,14 +249,11 @@ def bench_command(python: str, size: Size, vault: Path, command: str, repeat: in
         if code == 1:
             res.note = f"vault problems reported ({nproblems} lines)"
             if i == 0:
-                print(f"[{size.label}] {command}: exit 1 (vault has problems); first lines:",
-                      file=sys.stderr)
-                print(tail("\n".join((problems or stdout).splitlines()[:5]), 5) or "(no output)",
-                      file=sys.stderr)
+                print(f"[{size.label}] {command}: exit 1 (vault has problems); first lines:", file=sys.stderr)
+                print(tail("\n".join((problems or stdout).splitlines()[:5]), 5) or "(no output)", file=sys.stderr)
         else:
             res.note = info or (f"{nproblems} warnings" if nproblems else "ok")
-        print(f"[{size.label}] {command}: {seconds:.2f}s, {peak:.0f} MiB, exit {code}",
-              file=sys.stderr, flush=True)
+        print(f"[{size.label}] {command}: {seconds:.2f}s, {peak:.0f} MiB, exit {code}", file=sys.stderr, flush=True)
     res.seconds = min(res.all_seconds)
     res.median_seconds = statistics.median(res.all_seconds)
     res.peak_mib = max(peaks)
@@ -250,8 +273,7 @@ def print_table(results: list[Result], repeat: int) -> None:
     right = {"seconds", "median", "peak MiB", "exit"}
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if h in right else c.ljust(w)
-                         for c, w, h in zip(cells, widths, head)).rstrip()
+        return "  ".join(c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, head)).rstrip()
 
     print(fmt(head))
     print("  ".join("-" * w for w in widths))
@@ -261,21 +283,42 @@ def print_table(results: list[Result], repeat: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Benchmark netnotes commands on generated vaults (wall time, peak RSS).")
-    parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes(DEFAULT_SIZES),
-                        help=f"comma-separated NxM[xK] (contacts x interactions [x asks]); default {DEFAULT_SIZES}")
-    parser.add_argument("--commands", default=DEFAULT_COMMANDS,
-                        help=f"comma-separated commands, each may carry its own args (e.g. 'due --all'); "
-                             f"default {DEFAULT_COMMANDS}")
-    parser.add_argument("--keep", type=Path, default=HERE / ".vaults", metavar="DIR",
-                        help="folder that keeps the generated vaults between runs (default benchmarks/.vaults)")
+        description="Benchmark netnotes commands on generated vaults (wall time, peak RSS)."
+    )
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        default=parse_sizes(DEFAULT_SIZES),
+        help=f"comma-separated NxM[xK] (contacts x interactions [x asks]); default {DEFAULT_SIZES}",
+    )
+    parser.add_argument(
+        "--commands",
+        default=DEFAULT_COMMANDS,
+        help=f"comma-separated commands, each may carry its own args (e.g. 'due --all'); default {DEFAULT_COMMANDS}",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=HERE / ".vaults",
+        metavar="DIR",
+        help="folder that keeps the generated vaults between runs (default benchmarks/.vaults)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--repeat", type=int, default=1, metavar="R",
-                        help="runs per command; the table shows the best time and the highest peak RSS")
-    parser.add_argument("--timeout", type=float, default=900, metavar="SECONDS",
-                        help="kill a command after this long (default 900)")
-    parser.add_argument("--warm-cache", action="store_true",
-                        help="keep VAULT/.netnotes/ between runs (default: delete it before each run)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="R",
+        help="runs per command; the table shows the best time and the highest peak RSS",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=900, metavar="SECONDS", help="kill a command after this long (default 900)"
+    )
+    parser.add_argument(
+        "--warm-cache",
+        action="store_true",
+        help="keep VAULT/.netnotes/ between runs (default: delete it before each run)",
+    )
     parser.add_argument("--python", default=sys.executable, help="interpreter for the child (default: this one)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
@@ -287,15 +330,19 @@ def main(argv: list[str] | None = None) -> int:
 
     env = os.environ.copy()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    print(f"python {platform.python_version()} ({args.python}), {platform.system()} {platform.machine()}, "
-          f"{os.cpu_count()} CPUs; package from {REPO}", file=sys.stderr)
+    print(
+        f"python {platform.python_version()} ({args.python}), {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs; package from {REPO}",
+        file=sys.stderr,
+    )
 
     results: list[Result] = []
     for size in args.sizes:
         vault = ensure_vault(args.keep.resolve(), size, args.seed, args.python)
         for command in commands:
-            results.append(bench_command(args.python, size, vault, command, args.repeat,
-                                         args.timeout, args.warm_cache, env))
+            results.append(
+                bench_command(args.python, size, vault, command, args.repeat, args.timeout, args.warm_cache, env)
+            )
     print()
     print_table(results, args.repeat)
     if args.json:

@@ -23,6 +23,7 @@ see the variety a real vault has.
 Only the standard library is needed; front matter is written by hand (PyYAML's emitter is
 far too slow for 100,000 notes) with a conservative quoting rule.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,15 +47,25 @@ PLANNED_SHARE = 0.01  # share of interactions dated after TODAY (planned)
 CIRCLES = {"inner": "3w", "active": "2m", "wider": "6m"}
 
 INTERACTION_KINDS = [
-    "coffee", "lunch", "call", "email", "text", "meeting", "event", "linkedin",
-    "thank-you", "invitation", "intro", "other",
+    "coffee",
+    "lunch",
+    "call",
+    "email",
+    "text",
+    "meeting",
+    "event",
+    "linkedin",
+    "thank-you",
+    "invitation",
+    "intro",
+    "other",
 ]
 INTERACTION_KIND_WEIGHTS = [14, 8, 14, 18, 10, 10, 6, 8, 4, 3, 3, 2]
 ASK_KINDS = ["reference", "introduction", "linkedin-intro", "job-lead", "info", "advice", "other"]
 ASK_KIND_WEIGHTS = [10, 20, 12, 14, 18, 20, 6]
 ASK_STATUSES = ["open", "done", "declined", "dropped"]
-ASK_STATUS_WEIGHTS = [55, 30, 5, 10]       # asks from the last 120 days
-ASK_STATUS_WEIGHTS_OLD = [6, 64, 12, 18]   # older asks
+ASK_STATUS_WEIGHTS = [55, 30, 5, 10]  # asks from the last 120 days
+ASK_STATUS_WEIGHTS_OLD = [6, 64, 12, 18]  # older asks
 
 FIRST_NAMES = """
 Aaron Abigail Adam Adrian Aisha Alan Alejandro Alex Alexandra Ali Alice Alicia Amanda Amara
@@ -94,16 +105,50 @@ Zhou O'Brien O'Connor Müller Núñez García-López Smith-Jones Van-Dijk Łukas
 """.split()
 
 NICKNAMES = {
-    "Abigail": "Abby", "Alexander": "Alex", "Alexandra": "Sasha", "Andrew": "Andy",
-    "Anthony": "Tony", "Benjamin": "Ben", "Catherine": "Cathy", "Christopher": "Chris",
-    "Christina": "Tina", "Daniel": "Dan", "Elizabeth": "Liz", "Jennifer": "Jen",
-    "Jessica": "Jess", "Jonathan": "Jon", "Joseph": "Joe", "Joshua": "Josh", "Katherine": "Kate",
-    "Matthew": "Matt", "Michael": "Mike", "Nicholas": "Nick", "Patricia": "Trish",
-    "Patrick": "Pat", "Rebecca": "Becky", "Robert": "Bob", "Samantha": "Sam", "Samuel": "Sam",
-    "Sebastian": "Seb", "Stephen": "Steve", "Steven": "Steve", "Thomas": "Tom", "William": "Bill",
-    "Valentina": "Vale", "Francesca": "Fran", "Gabriel": "Gabe", "Isabel": "Izzy",
-    "Nathan": "Nate", "Oliver": "Ollie", "Olivia": "Liv", "Timothy": "Tim", "Victor": "Vic",
-    "Mohammed": "Mo", "Sergei": "Seryozha", "Dmitri": "Dima", "Alejandro": "Alejo",
+    "Abigail": "Abby",
+    "Alexander": "Alex",
+    "Alexandra": "Sasha",
+    "Andrew": "Andy",
+    "Anthony": "Tony",
+    "Benjamin": "Ben",
+    "Catherine": "Cathy",
+    "Christopher": "Chris",
+    "Christina": "Tina",
+    "Daniel": "Dan",
+    "Elizabeth": "Liz",
+    "Jennifer": "Jen",
+    "Jessica": "Jess",
+    "Jonathan": "Jon",
+    "Joseph": "Joe",
+    "Joshua": "Josh",
+    "Katherine": "Kate",
+    "Matthew": "Matt",
+    "Michael": "Mike",
+    "Nicholas": "Nick",
+    "Patricia": "Trish",
+    "Patrick": "Pat",
+    "Rebecca": "Becky",
+    "Robert": "Bob",
+    "Samantha": "Sam",
+    "Samuel": "Sam",
+    "Sebastian": "Seb",
+    "Stephen": "Steve",
+    "Steven": "Steve",
+    "Thomas": "Tom",
+    "William": "Bill",
+    "Valentina": "Vale",
+    "Francesca": "Fran",
+    "Gabriel": "Gabe",
+    "Isabel": "Izzy",
+    "Nathan": "Nate",
+    "Oliver": "Ollie",
+    "Olivia": "Liv",
+    "Timothy": "Tim",
+    "Victor": "Vic",
+    "Mohammed": "Mo",
+    "Sergei": "Seryozha",
+    "Dmitri": "Dima",
+    "Alejandro": "Alejo",
 }
 
 COMPANIES = """
@@ -125,76 +170,274 @@ Tandem Finance|Umbra Security|Vireo Health|Willow Energy|Xylo Audio|Yellowtail A
 """.replace("\n", "").split("|")
 
 ROLES = [
-    "Software Engineer", "Senior Software Engineer", "Staff Engineer", "Principal Engineer",
-    "Engineering Manager", "Director of Engineering", "VP Engineering", "CTO", "CEO", "Founder",
-    "Co-founder", "Product Manager", "Senior Product Manager", "Head of Product", "Designer",
-    "UX Researcher", "Data Scientist", "Data Engineer", "ML Engineer", "Recruiter",
-    "Technical Recruiter", "Talent Partner", "Sales Director", "Account Executive",
-    "Marketing Lead", "Developer Advocate", "Consultant", "Partner", "Investor", "Analyst",
-    "Professor", "PhD Student", "Journalist", "Operations Manager", "HR Business Partner",
-    "Security Engineer", "SRE", "Solutions Architect", "Chief of Staff", "Customer Success Lead",
+    "Software Engineer",
+    "Senior Software Engineer",
+    "Staff Engineer",
+    "Principal Engineer",
+    "Engineering Manager",
+    "Director of Engineering",
+    "VP Engineering",
+    "CTO",
+    "CEO",
+    "Founder",
+    "Co-founder",
+    "Product Manager",
+    "Senior Product Manager",
+    "Head of Product",
+    "Designer",
+    "UX Researcher",
+    "Data Scientist",
+    "Data Engineer",
+    "ML Engineer",
+    "Recruiter",
+    "Technical Recruiter",
+    "Talent Partner",
+    "Sales Director",
+    "Account Executive",
+    "Marketing Lead",
+    "Developer Advocate",
+    "Consultant",
+    "Partner",
+    "Investor",
+    "Analyst",
+    "Professor",
+    "PhD Student",
+    "Journalist",
+    "Operations Manager",
+    "HR Business Partner",
+    "Security Engineer",
+    "SRE",
+    "Solutions Architect",
+    "Chief of Staff",
+    "Customer Success Lead",
 ]
 
 LOCATIONS = [
-    "San Francisco, CA", "Oakland, CA", "New York, NY", "Brooklyn, NY", "Boston, MA",
-    "Seattle, WA", "Austin, TX", "Chicago, IL", "Denver, CO", "Portland, OR", "Toronto",
-    "Vancouver", "Montreal", "London", "Manchester", "Edinburgh", "Dublin", "Paris", "Lyon",
-    "Berlin", "Munich", "Hamburg", "Amsterdam", "Rotterdam", "Copenhagen", "Stockholm", "Oslo",
-    "Helsinki", "Zürich", "Geneva", "Vienna", "Prague", "Warsaw", "Kraków", "Lisbon", "Porto",
-    "Madrid", "Barcelona", "Milan", "Rome", "Athens", "Tel Aviv", "Dubai", "Bangalore",
-    "Mumbai", "Singapore", "Tokyo", "Seoul", "Sydney", "Melbourne", "Auckland", "São Paulo",
-    "Mexico City", "Buenos Aires", "Lagos", "Nairobi", "Cape Town", "Remote",
+    "San Francisco, CA",
+    "Oakland, CA",
+    "New York, NY",
+    "Brooklyn, NY",
+    "Boston, MA",
+    "Seattle, WA",
+    "Austin, TX",
+    "Chicago, IL",
+    "Denver, CO",
+    "Portland, OR",
+    "Toronto",
+    "Vancouver",
+    "Montreal",
+    "London",
+    "Manchester",
+    "Edinburgh",
+    "Dublin",
+    "Paris",
+    "Lyon",
+    "Berlin",
+    "Munich",
+    "Hamburg",
+    "Amsterdam",
+    "Rotterdam",
+    "Copenhagen",
+    "Stockholm",
+    "Oslo",
+    "Helsinki",
+    "Zürich",
+    "Geneva",
+    "Vienna",
+    "Prague",
+    "Warsaw",
+    "Kraków",
+    "Lisbon",
+    "Porto",
+    "Madrid",
+    "Barcelona",
+    "Milan",
+    "Rome",
+    "Athens",
+    "Tel Aviv",
+    "Dubai",
+    "Bangalore",
+    "Mumbai",
+    "Singapore",
+    "Tokyo",
+    "Seoul",
+    "Sydney",
+    "Melbourne",
+    "Auckland",
+    "São Paulo",
+    "Mexico City",
+    "Buenos Aires",
+    "Lagos",
+    "Nairobi",
+    "Cape Town",
+    "Remote",
 ]
 
 TAGS = [
-    "python", "rust", "golang", "javascript", "data", "ml", "ai", "devops", "security",
-    "design", "product", "mentor", "mentee", "recruiter", "investor", "founder", "alumni",
-    "former-colleague", "conference", "meetup", "open-source", "hiring", "job-search",
-    "speaker", "writer", "podcast", "climate", "fintech", "healthtech", "edtech", "board",
-    "friend", "neighbor", "client", "vendor", "community", "remote-work", "leadership",
+    "python",
+    "rust",
+    "golang",
+    "javascript",
+    "data",
+    "ml",
+    "ai",
+    "devops",
+    "security",
+    "design",
+    "product",
+    "mentor",
+    "mentee",
+    "recruiter",
+    "investor",
+    "founder",
+    "alumni",
+    "former-colleague",
+    "conference",
+    "meetup",
+    "open-source",
+    "hiring",
+    "job-search",
+    "speaker",
+    "writer",
+    "podcast",
+    "climate",
+    "fintech",
+    "healthtech",
+    "edtech",
+    "board",
+    "friend",
+    "neighbor",
+    "client",
+    "vendor",
+    "community",
+    "remote-work",
+    "leadership",
 ]
 
 TOPICS = [
-    "platform migrations", "hiring senior engineers", "data pipelines", "LLM evaluation",
-    "pricing strategy", "the Series B", "remote team rituals", "career ladders",
-    "on-call load", "Postgres performance", "design systems", "developer experience",
-    "a staff-engineer role", "fundraising", "the reorg", "a conference talk", "open-source funding",
-    "climate tech", "security reviews", "moving to Berlin", "product discovery", "burnout",
-    "mentoring juniors", "their new startup", "API design", "observability", "a book idea",
-    "board dynamics", "GDPR questions", "the job market", "negotiating an offer",
+    "platform migrations",
+    "hiring senior engineers",
+    "data pipelines",
+    "LLM evaluation",
+    "pricing strategy",
+    "the Series B",
+    "remote team rituals",
+    "career ladders",
+    "on-call load",
+    "Postgres performance",
+    "design systems",
+    "developer experience",
+    "a staff-engineer role",
+    "fundraising",
+    "the reorg",
+    "a conference talk",
+    "open-source funding",
+    "climate tech",
+    "security reviews",
+    "moving to Berlin",
+    "product discovery",
+    "burnout",
+    "mentoring juniors",
+    "their new startup",
+    "API design",
+    "observability",
+    "a book idea",
+    "board dynamics",
+    "GDPR questions",
+    "the job market",
+    "negotiating an offer",
 ]
 
 CONFERENCES = [
-    "PyCon US", "EuroPython", "KubeCon", "Strange Loop", "NeurIPS", "QCon London",
-    "Web Summit", "SXSW", "RustConf", "GopherCon", "DjangoCon Europe", "re:Invent",
-    "LeadDev", "Monktoberfest", "JSConf", "FOSDEM", "PyData Berlin", "SRECon", "the local meetup",
+    "PyCon US",
+    "EuroPython",
+    "KubeCon",
+    "Strange Loop",
+    "NeurIPS",
+    "QCon London",
+    "Web Summit",
+    "SXSW",
+    "RustConf",
+    "GopherCon",
+    "DjangoCon Europe",
+    "re:Invent",
+    "LeadDev",
+    "Monktoberfest",
+    "JSConf",
+    "FOSDEM",
+    "PyData Berlin",
+    "SRECon",
+    "the local meetup",
 ]
 
 CAFES = [
-    "Blue Bottle", "Sightglass", "the corner cafe", "Ritual", "Monmouth", "Intelligentsia",
-    "Stumptown", "the office kitchen", "Tim Hortons", "Bonanza", "The Barn", "Fuglen",
+    "Blue Bottle",
+    "Sightglass",
+    "the corner cafe",
+    "Ritual",
+    "Monmouth",
+    "Intelligentsia",
+    "Stumptown",
+    "the office kitchen",
+    "Tim Hortons",
+    "Bonanza",
+    "The Barn",
+    "Fuglen",
 ]
 
 HOBBIES = [
-    "climbing", "sourdough", "trail running", "chess", "jazz piano", "cycling", "birdwatching",
-    "board games", "sailing", "woodworking", "photography", "marathons", "gardening", "surfing",
+    "climbing",
+    "sourdough",
+    "trail running",
+    "chess",
+    "jazz piano",
+    "cycling",
+    "birdwatching",
+    "board games",
+    "sailing",
+    "woodworking",
+    "photography",
+    "marathons",
+    "gardening",
+    "surfing",
 ]
 
 MET_AT = [
-    "PyCon US 2019", "a hackathon", "university", "previous job", "a friend's wedding",
-    "the local meetup", "Twitter", "LinkedIn", "a conference dinner", "an offsite",
-    "the climbing gym", "a podcast recording", "grad school", "a customer visit",
+    "PyCon US 2019",
+    "a hackathon",
+    "university",
+    "previous job",
+    "a friend's wedding",
+    "the local meetup",
+    "Twitter",
+    "LinkedIn",
+    "a conference dinner",
+    "an offsite",
+    "the climbing gym",
+    "a podcast recording",
+    "grad school",
+    "a customer visit",
 ]
 
 FOLLOW_UP_DURATIONS = ["3d", "1w", "10d", "2w", "3w", "1m", "6w", "2m", "3m"]
 CADENCE_OVERRIDES = ["weekly", "biweekly", "monthly", "quarterly", "6w", "4m", "1y", "never", "yearly"]
 
 NEXT_STEPS = [
-    "send the article we discussed", "share my notes on {topic}", "intro to [[{other}]]",
-    "follow up about {topic}", "send a thank-you note", "ask how the interview went",
-    "check in after their launch", "send the job description", "book the next coffee",
-    "share the conference CFP", "review their resume", "send the deck", "reply with dates",
-    "congratulate them on the new role", "ask for feedback on the draft",
+    "send the article we discussed",
+    "share my notes on {topic}",
+    "intro to [[{other}]]",
+    "follow up about {topic}",
+    "send a thank-you note",
+    "ask how the interview went",
+    "check in after their launch",
+    "send the job description",
+    "book the next coffee",
+    "share the conference CFP",
+    "review their resume",
+    "send the deck",
+    "reply with dates",
+    "congratulate them on the new role",
+    "ask for feedback on the draft",
 ]
 
 YAML_SPECIAL = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"}
@@ -205,12 +448,7 @@ _SLUG_MAP = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss
 
 def q(text: str) -> str:
     """A YAML scalar for text: plain when unambiguous, else a JSON (= YAML) double-quoted one."""
-    if (
-        _PLAIN_OK.fullmatch(text)
-        and text.lower() not in YAML_SPECIAL
-        and ": " not in text
-        and " #" not in text
-    ):
+    if _PLAIN_OK.fullmatch(text) and text.lower() not in YAML_SPECIAL and ": " not in text and " #" not in text:
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -329,9 +567,7 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
         "owner: Sam Example\n"
         "horizon: 14d\n"
         "default_cadence: never\n"
-        "circles:\n"
-        + "".join(f"  {k}: {v}\n" for k, v in CIRCLES.items())
-        + "output: _site\n",
+        "circles:\n" + "".join(f"  {k}: {v}\n" for k, v in CIRCLES.items()) + "output: _site\n",
         encoding="utf-8",
     )
 
@@ -484,12 +720,16 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
         if rng.random() < 0.3:
             o = other_than(c)
             if o is not None:
-                paragraphs.append(rng.choice((
-                    f"Introduced me to {body_link(o)}.",
-                    f"Works closely with {body_link(o)}; worth mentioning when we talk.",
-                    f"Went to school with {body_link(o)}.",
-                    f"See also {body_link(o)}, who knows them well.",
-                )))
+                paragraphs.append(
+                    rng.choice(
+                        (
+                            f"Introduced me to {body_link(o)}.",
+                            f"Works closely with {body_link(o)}; worth mentioning when we talk.",
+                            f"Went to school with {body_link(o)}.",
+                            f"See also {body_link(o)}, who knows them well.",
+                        )
+                    )
+                )
         writer.write(f"contacts/{c.cid}.md", fm, "\n" + "\n\n".join(paragraphs) + "\n")
 
     # ---- interactions ---------------------------------------------------------------------
@@ -541,8 +781,9 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
             "text": f"Texted {first}",
             "meeting": f"Meeting with {first}: {topic}",
             "event": f"Saw {first} at {rng.choice(CONFERENCES)}",
-            "linkedin": rng.choice((f"Commented on {first}'s post about {topic}",
-                                    f"Congratulated {first} on the new role")),
+            "linkedin": rng.choice(
+                (f"Commented on {first}'s post about {topic}", f"Congratulated {first} on the new role")
+            ),
             "thank-you": f"Thank-you note to {first}",
             "invitation": f"Accepted {first}'s invitation",
             "intro": f"Intro for {first}",
@@ -583,15 +824,18 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
             r = rng.random()
             if r < 0.3 and not listed:
                 listed = True
-                items = rng.sample((
-                    f"Working on {rng.choice(TOPICS)}",
-                    f"Team is {rng.choice(('growing', 'shrinking', 'stable', 'reorganising'))}",
-                    f"Recommended reading on {rng.choice(TOPICS)}",
-                    f"Might move to {rng.choice(LOCATIONS)}",
-                    f"Asked about {rng.choice(TOPICS)}",
-                    f"Their kid started {rng.choice(('school', 'university', 'a band'))}",
-                    f"Looking at {rng.choice(COMPANIES)}",
-                ), rng.randint(2, 4))
+                items = rng.sample(
+                    (
+                        f"Working on {rng.choice(TOPICS)}",
+                        f"Team is {rng.choice(('growing', 'shrinking', 'stable', 'reorganising'))}",
+                        f"Recommended reading on {rng.choice(TOPICS)}",
+                        f"Might move to {rng.choice(LOCATIONS)}",
+                        f"Asked about {rng.choice(TOPICS)}",
+                        f"Their kid started {rng.choice(('school', 'university', 'a band'))}",
+                        f"Looking at {rng.choice(COMPANIES)}",
+                    ),
+                    rng.randint(2, 4),
+                )
                 blocks.append("\n".join(f"- {it}" for it in items))
             elif r < 0.4 and contacts > 1:
                 o = other_than(*group)
@@ -655,13 +899,17 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
             text += f" Target: {body_link(target)}."
         blocks = [text]
         if rng.random() < 0.5:
-            blocks.append(rng.choice((
-                "Sent the details by email the same day.",
-                "They said it might take a couple of weeks.",
-                f"Context: {rng.choice(TOPICS)}.",
-                "- CV attached\n- deadline is flexible",
-                "Will need to remind them gently.",
-            )))
+            blocks.append(
+                rng.choice(
+                    (
+                        "Sent the details by email the same day.",
+                        "They said it might take a couple of weeks.",
+                        f"Context: {rng.choice(TOPICS)}.",
+                        "- CV attached\n- deadline is flexible",
+                        "Will need to remind them gently.",
+                    )
+                )
+            )
         writer.write(rel, fm, "\n" + "\n\n".join(blocks) + "\n")
 
 
@@ -672,8 +920,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interactions", type=int, required=True, metavar="M")
     parser.add_argument("--asks", type=int, default=None, metavar="K", help="default: M // 20")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--force", action="store_true",
-                        help="replace netnotes.yaml, contacts/, interactions/ and asks/ if OUT_DIR has them")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace netnotes.yaml, contacts/, interactions/ and asks/ if OUT_DIR has them",
+    )
     args = parser.parse_args(argv)
     out: Path = args.out_dir
     parts = [out / "netnotes.yaml", out / "contacts", out / "interactions", out / "asks"]
@@ -689,8 +940,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     asks = args.interactions // 20 if args.asks is None else args.asks
-    print(f"wrote {out}: {args.contacts} contacts, {args.interactions} interactions, "
-          f"{asks} asks in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    print(
+        f"wrote {out}: {args.contacts} contacts, {args.interactions} interactions, "
+        f"{asks} asks in {time.perf_counter() - t0:.1f}s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -29,7 +29,7 @@ def build_calendar(vault: Vault, today: dt.date) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{vault.config.title}: follow-ups")
-    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
 
     def event(uid: str, day: dt.date, summary: str, description: str | None, category: str) -> icalendar.Event:
         ev = icalendar.Event()
@@ -48,11 +48,13 @@ def build_calendar(vault: Vault, today: dt.date) -> bytes:
     asks_by_path = {a.path: a for a in vault.asks}
     for item in due_items(vault, today, include_later=True):
         if item.reason == "follow-up":
-            cal.add_component(event(_uid("follow-up", item.source), item.due,
-                                    f"Follow up: {item.name}", item.detail, "follow-up"))
+            cal.add_component(
+                event(_uid("follow-up", item.source), item.due, f"Follow up: {item.name}", item.detail, "follow-up")
+            )
         elif item.reason == "ask" and asks_by_path[item.source].due is not None:
-            cal.add_component(event(_uid("ask", item.source), item.due,
-                                    f"Ask: {item.name} ({item.detail})", item.detail, "ask"))
+            cal.add_component(
+                event(_uid("ask", item.source), item.due, f"Ask: {item.name} ({item.detail})", item.detail, "ask")
+            )
     for contact in vault.contacts:
         bday = contact.birthday
         if bday is None or contact.archived:

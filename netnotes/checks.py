@@ -6,7 +6,7 @@ these need the whole vault. Each returns problems as values.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .discover import NoteFile
 from .notes import Note
@@ -25,9 +25,16 @@ def check_duplicate_ids(
         kept = []
         for file, note in items:
             if file.id in first:
-                problems.append(problem(file.path, 1, 1, "NN114",
-                                        f"duplicate id '{file.id}': this file and {first[file.id]}"
-                                        " have the same file name; rename one of them"))
+                problems.append(
+                    problem(
+                        file.path,
+                        1,
+                        1,
+                        "NN114",
+                        f"duplicate id '{file.id}': this file and {first[file.id]}"
+                        " have the same file name; rename one of them",
+                    )
+                )
                 continue
             first[file.id] = file.path
             kept.append((file, note))
@@ -51,7 +58,10 @@ def check_wikilinks(notes: Iterable[Note], index: RefIndex, note_ids: set[str]) 
             line = note.body_line + body.count("\n", 0, match.start())
             column = match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1
             several = index.names.get(key(target), [])
-            what = (f"matches several contacts: {', '.join(sorted(several))}; link to the id"
-                    if len(several) > 1 else "matches no contact")
+            what = (
+                f"matches several contacts: {', '.join(sorted(several))}; link to the id"
+                if len(several) > 1
+                else "matches no contact"
+            )
             problems.append(problem(note.path, line, column, "NN204", f"wikilink [[{target}]] {what}"))
     return problems

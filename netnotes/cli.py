@@ -90,9 +90,13 @@ class _NetnotesGroup(click.Group):
 
 @click.group(cls=_NetnotesGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="netnotes")
-@click.option("--vault", metavar="DIR", envvar="NETNOTES_VAULT",
-              help="The vault folder. Default: the nearest folder upward with netnotes.yaml, else the current "
-                   "folder if it has contacts/, interactions/ or asks/.")
+@click.option(
+    "--vault",
+    metavar="DIR",
+    envvar="NETNOTES_VAULT",
+    help="The vault folder. Default: the nearest folder upward with netnotes.yaml, else the current "
+    "folder if it has contacts/, interactions/ or asks/.",
+)
 @click.pass_context
 def main(ctx: click.Context, vault: str | None) -> None:
     """netnotes: a plain-text personal CRM for professional networking.
@@ -131,8 +135,11 @@ def check(ctx: Context, strict: bool, fmt: str) -> None:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     v = result.vault
-    click.echo(f"{len(v.contacts)} contacts, {len(v.interactions)} interactions, {len(v.asks)} asks: "
-               f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True)
+    click.echo(
+        f"{len(v.contacts)} contacts, {len(v.interactions)} interactions, {len(v.asks)} asks: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
+        err=True,
+    )
     sys.exit(EXIT_PROBLEMS if has_errors(problems, strict) else EXIT_OK)
 
 
@@ -172,10 +179,13 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
     sys.exit(EXIT_PROBLEMS if has_errors(result.problems) else EXIT_OK)
 
 
-
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local: the site is private).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local: the site is private)."
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one."
+)
 @click.option("--today", type=DATE, help="Pretend today is this date (default: the local date, read at each rebuild).")
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, today: dt.date | None) -> None:
@@ -195,8 +205,11 @@ def serve(ctx: Context, host: str, port: int, today: dt.date | None) -> None:
     except (ListenError, OutputRefused, SiteWriteError, ThemeError) as err:
         raise VaultUnusable(str(err)) from None
 
+
 from .cli_notes import register as _register_notes  # noqa: E402
+
 _register_notes(main)
 
 from .cli_site import register as _register_site  # noqa: E402
+
 _register_site(main)

@@ -115,11 +115,26 @@ def new_group() -> None:
 @click.option("-m", "--message", multiple=True, help="Notes for the body (repeat for paragraphs).")
 @click.option("--edit", is_flag=True, help="Open the new note in $VISUAL/$EDITOR.")
 @pass_ctx
-def new_contact_command(ctx: Context, name: str, company: str | None, role: str | None, location: str | None,
-                        email: tuple[str, ...], phone: tuple[str, ...], alias: tuple[str, ...],
-                        linkedin: str | None, website: str | None, circle: str | None, cadence: str | None,
-                        tag: tuple[str, ...], since: dt.date | None, birthday: str | None, met_at: str | None,
-                        message: tuple[str, ...], edit: bool) -> None:
+def new_contact_command(
+    ctx: Context,
+    name: str,
+    company: str | None,
+    role: str | None,
+    location: str | None,
+    email: tuple[str, ...],
+    phone: tuple[str, ...],
+    alias: tuple[str, ...],
+    linkedin: str | None,
+    website: str | None,
+    circle: str | None,
+    cadence: str | None,
+    tag: tuple[str, ...],
+    since: dt.date | None,
+    birthday: str | None,
+    met_at: str | None,
+    message: tuple[str, ...],
+    edit: bool,
+) -> None:
     """Write contacts/<name>.md for a new person NAME."""
     from .writer import new_contact
 
@@ -127,9 +142,24 @@ def new_contact_command(ctx: Context, name: str, company: str | None, role: str 
     vault = load_for_writing(ctx)
     try:
         path = new_contact(
-            root, name, config=vault.config, aliases=alias, company=company, role=role, location=location,
-            email=email, phone=phone, linkedin=linkedin, website=website, tags=tag, circle=circle,
-            cadence=cadence, since=since, birthday=birthday, met_at=met_at, body=message_body(message),
+            root,
+            name,
+            config=vault.config,
+            aliases=alias,
+            company=company,
+            role=role,
+            location=location,
+            email=email,
+            phone=phone,
+            linkedin=linkedin,
+            website=website,
+            tags=tag,
+            circle=circle,
+            cadence=cadence,
+            since=since,
+            birthday=birthday,
+            met_at=met_at,
+            body=message_body(message),
         )
     except WriteError as err:
         raise cannot_write(err) from None
@@ -137,16 +167,23 @@ def new_contact_command(ctx: Context, name: str, company: str | None, role: str 
     if namesakes:
         others = ", ".join(vault.contacts_by_id[i].path for i in namesakes)
         verb, all_ = ("has", "both") if len(namesakes) == 1 else ("have", "all of them")
-        click.echo(f"note: {others} {verb} the same name; refer to these people by id "
-                   f"('{path.stem}'), a name that matches {all_} is ambiguous", err=True)
+        click.echo(
+            f"note: {others} {verb} the same name; refer to these people by id "
+            f"('{path.stem}'), a name that matches {all_} is ambiguous",
+            err=True,
+        )
     finish(ctx, root, path, edit)
 
 
 @click.command("log")
 @click.argument("refs", nargs=-1, required=True, metavar="REF...")
-@click.option("--kind", default="other", show_default=True,
-              help="coffee, lunch, call, email, text, meeting, event, linkedin, thank-you, invitation, intro, "
-                   "other, or a kind from netnotes.yaml.")
+@click.option(
+    "--kind",
+    default="other",
+    show_default=True,
+    help="coffee, lunch, call, email, text, meeting, event, linkedin, thank-you, invitation, intro, "
+    "other, or a kind from netnotes.yaml.",
+)
 @click.option("--date", "day", type=DATE, help="When it happened (default: today); a later date is a plan.")
 @click.option("--follow-up", metavar="DATE|DUR", help="A next step's date, or a duration from --date (2w).")
 @click.option("--next", "next_step", metavar="TEXT", help="What the next step is.")
@@ -154,16 +191,34 @@ def new_contact_command(ctx: Context, name: str, company: str | None, role: str 
 @click.option("-m", "--message", multiple=True, help="Notes for the body (repeat for paragraphs).")
 @click.option("--edit", is_flag=True, help="Open the new note in $VISUAL/$EDITOR.")
 @pass_ctx
-def log_command(ctx: Context, refs: tuple[str, ...], kind: str, day: dt.date | None, follow_up: str | None,
-                next_step: str | None, title: str | None, message: tuple[str, ...], edit: bool) -> None:
+def log_command(
+    ctx: Context,
+    refs: tuple[str, ...],
+    kind: str,
+    day: dt.date | None,
+    follow_up: str | None,
+    next_step: str | None,
+    title: str | None,
+    message: tuple[str, ...],
+    edit: bool,
+) -> None:
     """Write a new interaction with the contacts REF... (ids, names, aliases or [[wikilinks]])."""
     from .writer import log_interaction
 
     root = ctx.root
     vault = load_for_writing(ctx)
     try:
-        path = log_interaction(root, vault, refs, kind=kind, date=day, follow_up=follow_up,
-                               next=next_step, message=message_body(message), title=title)
+        path = log_interaction(
+            root,
+            vault,
+            refs,
+            kind=kind,
+            date=day,
+            follow_up=follow_up,
+            next=next_step,
+            message=message_body(message),
+            title=title,
+        )
     except WriteError as err:
         raise cannot_write(err) from None
     if next_step and next_step.strip() and follow_up is None:
@@ -173,8 +228,9 @@ def log_command(ctx: Context, refs: tuple[str, ...], kind: str, day: dt.date | N
 
 @click.command("ask")
 @click.argument("ref")
-@click.option("--direction", type=click.Choice(["out", "in"]), required=True,
-              help="out: I asked them; in: they asked me.")
+@click.option(
+    "--direction", type=click.Choice(["out", "in"]), required=True, help="out: I asked them; in: they asked me."
+)
 @click.option("--kind", type=click.Choice(ASK_KINDS), required=True, help="What is asked.")
 @click.option("--due", type=DATE, help="Needed by this date.")
 @click.option("--intro-to", metavar="REF|TEXT", help="For introductions: to whom (a contact) or to which company.")
@@ -182,16 +238,26 @@ def log_command(ctx: Context, refs: tuple[str, ...], kind: str, day: dt.date | N
 @click.option("-m", "--message", multiple=True, help="Notes for the body (repeat for paragraphs).")
 @click.option("--edit", is_flag=True, help="Open the new note in $VISUAL/$EDITOR.")
 @pass_ctx
-def ask_command(ctx: Context, ref: str, direction: str, kind: str, due: dt.date | None, intro_to: str | None,
-                day: dt.date | None, message: tuple[str, ...], edit: bool) -> None:
+def ask_command(
+    ctx: Context,
+    ref: str,
+    direction: str,
+    kind: str,
+    due: dt.date | None,
+    intro_to: str | None,
+    day: dt.date | None,
+    message: tuple[str, ...],
+    edit: bool,
+) -> None:
     """Write a new open ask with the contact REF."""
     from .writer import record_ask
 
     root = ctx.root
     vault = load_for_writing(ctx)
     try:
-        path = record_ask(root, vault, ref, direction, kind, due=due, message=message_body(message),
-                          intro_to=intro_to, date=day)
+        path = record_ask(
+            root, vault, ref, direction, kind, due=due, message=message_body(message), intro_to=intro_to, date=day
+        )
     except WriteError as err:
         raise cannot_write(err) from None
     finish(ctx, root, path, edit)
@@ -209,8 +275,12 @@ def import_group() -> None:
 def _report_import(summary: ImportSummary) -> None:
     for path in summary.created:
         click.echo(shown(path))
-    for label, rows in (("skipped", summary.skipped), ("invalid", summary.invalid), ("warning", summary.warnings),
-                        ("namesake", summary.namesakes)):
+    for label, rows in (
+        ("skipped", summary.skipped),
+        ("invalid", summary.invalid),
+        ("warning", summary.warnings),
+        ("namesake", summary.namesakes),
+    ):
         for row in rows:
             who = f" ({row.name})" if row.name else ""
             click.echo(f"{label}: {row.where}{who}: {row.reason}", err=True)
@@ -218,8 +288,10 @@ def _report_import(summary: ImportSummary) -> None:
     namesakes = len(summary.namesakes)
     among = f" ({namesakes} namesake{'s' if namesakes > 1 else ''})" if namesakes else ""
     tail = "; dry run, nothing written" if summary.dry_run else ""
-    click.echo(f"{verb} {len(summary.created)}{among}, skipped {len(summary.skipped)}, "
-               f"invalid {len(summary.invalid)}{tail}", err=True)
+    click.echo(
+        f"{verb} {len(summary.created)}{among}, skipped {len(summary.skipped)}, invalid {len(summary.invalid)}{tail}",
+        err=True,
+    )
 
 
 def _run_import(ctx: Context, which: str, file: Path, dry_run: bool) -> None:
@@ -237,8 +309,10 @@ def _run_import(ctx: Context, which: str, file: Path, dry_run: bool) -> None:
     _report_import(summary)
     if summary.failure is not None:
         written = len(summary.created)
-        raise CannotWrite(f"{cannot_write(summary.failure).message}; {written} contact{'s' * (written != 1)} "
-                          f"{'were' if written != 1 else 'was'} written before the failure (importing again adds the rest)")
+        raise CannotWrite(
+            f"{cannot_write(summary.failure).message}; {written} contact{'s' * (written != 1)} "
+            f"{'were' if written != 1 else 'was'} written before the failure (importing again adds the rest)"
+        )
 
 
 @import_group.command("linkedin")
@@ -265,8 +339,12 @@ def import_vcard_command(ctx: Context, file: Path, dry_run: bool) -> None:
 
 @click.command("export")
 @click.argument("fmt", metavar="ics|vcard|json", type=click.Choice(["ics", "vcard", "json"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (replaced atomically) instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (replaced atomically) instead of standard output.",
+)
 @click.option("--today", type=DATE, help="Pretend today is this date (ics and json; default: the local date).")
 @pass_ctx
 def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date | None) -> None:

@@ -12,6 +12,7 @@ import click
 from .cli import DATE, EXIT_OK, EXIT_PROBLEMS, Context, VaultUnusable, pass_ctx, report_problems, today_or
 from .problems import has_errors
 
+
 def output_folder(root: Path, out: Path | None, configured: str) -> Path:
     """``--out`` as given (relative to the current folder), else ``output`` from netnotes.yaml
     relative to the vault."""
@@ -38,11 +39,15 @@ def clean_cache(root: Path, out: Path) -> list[str]:
 
 
 @click.command()
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
-              help="Output folder (default: 'output' in netnotes.yaml, _site, inside the vault).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: 'output' in netnotes.yaml, _site, inside the vault).",
+)
 @click.option("--today", type=DATE, help="Pretend today is this date (default: the local date).")
-@click.option("--clean", is_flag=True,
-              help="Drop cached data under the vault's .netnotes/ first (a full rebuild from the notes).")
+@click.option(
+    "--clean", is_flag=True, help="Drop cached data under the vault's .netnotes/ first (a full rebuild from the notes)."
+)
 @pass_ctx
 def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) -> None:
     """Render the private dashboard site: open OUT/index.html in a browser.

@@ -44,8 +44,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         return Config(), []
     real = os.path.realpath(path)
     if not is_inside(os.path.realpath(root), real):
-        return UNREAD, [problem(CONFIG_FILE, 1, 1, "NN206",
-                                f"{CONFIG_FILE} links outside the vault (to {real}); it was not read")]
+        return UNREAD, [
+            problem(CONFIG_FILE, 1, 1, "NN206", f"{CONFIG_FILE} links outside the vault (to {real}); it was not read")
+        ]
     try:
         data = path.read_bytes()[: MAX_NOTE_BYTES + 1]
     except OSError as err:
@@ -74,8 +75,11 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     # A vault may come from someone else: its settings may not send the build outside it
     # (`--out` is for that). Folders that the vault reads are refused by the build itself.
     if os.path.isabs(output) or ".." in PurePosixPath(output.replace("\\", "/")).parts:
-        read.report(fields["output"], "NN118",
-                    "'output' must be a folder inside the vault, like _site; use --out to build elsewhere")
+        read.report(
+            fields["output"],
+            "NN118",
+            "'output' must be a folder inside the vault, like _site; use --out to build elsewhere",
+        )
         output = defaults.output
     config = Config(
         title=read.text("title") or defaults.title,

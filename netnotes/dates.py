@@ -81,8 +81,7 @@ def parse_duration(value: object, *, allow_never: bool = True) -> Duration:
     if not match:
         words = "weekly, biweekly, monthly, quarterly, yearly" + (", never" if allow_never else "")
         raise DateError(
-            f"invalid duration {_show(value)}: use <N>d, <N>w, <N>m or <N>y (like 10d, 2w, 3m, 1y),"
-            f" or {words}"
+            f"invalid duration {_show(value)}: use <N>d, <N>w, <N>m or <N>y (like 10d, 2w, 3m, 1y), or {words}"
         )
     return Duration(int(match.group(1)), match.group(2).lower())
 

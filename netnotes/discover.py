@@ -97,8 +97,7 @@ def _is_utf8(name: str) -> bool:
 # Nextcloud and ownCloud's desktop client: jane-doe (conflicted copy 2026-11-20 101530).md.
 _CONFLICT_COPY_RES = (
     re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}(?:-[0-9A-Za-z]+)?(?P<ext>\.[^.]*)?$"),
-    re.compile(r"^(?P<stem>.+?) \([^()]*conflicted copy[^()]*(?:\(\d+\)[^()]*)?\)(?P<ext>\.[^.]*)?$",
-               re.IGNORECASE),
+    re.compile(r"^(?P<stem>.+?) \([^()]*conflicted copy[^()]*(?:\(\d+\)[^()]*)?\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),
 )
 # Markdown files under another extension: a user may expect them read; they are not (`*.md` only).
 _OTHER_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn")
@@ -127,8 +126,7 @@ def _skipped(entry_rel: str, name: str, entries: list[os.DirEntry[str]]) -> Prob
     """Why a regular file in a note folder is not read, when its user might expect it to be."""
     if _is_other_markdown(name):
         stem = name[: name.rfind(".")]
-        return problem(entry_rel, 1, 1, "NN214",
-                       f"'{name}' is not read: notes are .md files; rename it to {stem}.md")
+        return problem(entry_rel, 1, 1, "NN214", f"'{name}' is not read: notes are .md files; rename it to {stem}.md")
     if not _is_note_name(name):
         return None
     original = conflict_copy_of(name)
@@ -137,20 +135,30 @@ def _skipped(entry_rel: str, name: str, entries: list[os.DirEntry[str]]) -> Prob
     folder = entry_rel.rsplit("/", 1)[0]
     present = next((e.name for e in entries if e.name.casefold() == original.casefold()), None)
     if present is None:
-        return problem(entry_rel, 1, 1, "NN208",
-                       f"conflict copy of {folder}/{original} left by a sync tool, and that note is missing:"
-                       f" rename this file to {original}")
-    return problem(entry_rel, 1, 1, "NN208",
-                   f"conflict copy of {folder}/{present} left by a sync tool; merge it by hand and delete it")
+        return problem(
+            entry_rel,
+            1,
+            1,
+            "NN208",
+            f"conflict copy of {folder}/{original} left by a sync tool, and that note is missing:"
+            f" rename this file to {original}",
+        )
+    return problem(
+        entry_rel,
+        1,
+        1,
+        "NN208",
+        f"conflict copy of {folder}/{present} left by a sync tool; merge it by hand and delete it",
+    )
 
 
-def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
-          problems: list[Problem], seen: set[str]) -> None:
+def _walk(
+    real_root: str, root: str, kind: str, rel: str, files: list[NoteFile], problems: list[Problem], seen: set[str]
+) -> None:
     folder = os.path.join(root, rel)
     real = os.path.realpath(folder)
     if not is_inside(real_root, real):
-        problems.append(problem(rel, 1, 1, "NN206",
-                                f"'{rel}' links outside the vault (to {real}); it was not read"))
+        problems.append(problem(rel, 1, 1, "NN206", f"'{rel}' links outside the vault (to {real}); it was not read"))
         return
     if real in seen:  # a symlink loop inside the vault
         return
@@ -172,8 +180,11 @@ def _walk(real_root: str, root: str, kind: str, rel: str, files: list[NoteFile],
             if is_link:
                 target = os.path.realpath(entry.path)
                 if not is_inside(real_root, target):
-                    problems.append(problem(entry_rel, 1, 1, "NN206",
-                                            f"symlink points outside the vault (to {target}); it was not read"))
+                    problems.append(
+                        problem(
+                            entry_rel, 1, 1, "NN206", f"symlink points outside the vault (to {target}); it was not read"
+                        )
+                    )
                     continue
             mode = os.stat(entry.path).st_mode
         except OSError as err:

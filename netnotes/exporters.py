@@ -120,32 +120,62 @@ def config_json(config: Config) -> dict[str, Any]:
 
 def contact_json(c: Contact) -> dict[str, Any]:
     return {
-        "id": c.id, "path": c.path, "name": c.name, "aliases": list(c.aliases),
-        "company": c.company, "role": c.role, "location": c.location,
-        "emails": list(c.emails), "phones": list(c.phones),
-        "linkedin": c.linkedin, "website": c.website, "tags": list(c.tags),
-        "circle": c.circle, "cadence": str(c.cadence) if c.cadence is not None else None,
-        "since": _iso(c.since), "met_through": c.met_through, "met_at": c.met_at,
+        "id": c.id,
+        "path": c.path,
+        "name": c.name,
+        "aliases": list(c.aliases),
+        "company": c.company,
+        "role": c.role,
+        "location": c.location,
+        "emails": list(c.emails),
+        "phones": list(c.phones),
+        "linkedin": c.linkedin,
+        "website": c.website,
+        "tags": list(c.tags),
+        "circle": c.circle,
+        "cadence": str(c.cadence) if c.cadence is not None else None,
+        "since": _iso(c.since),
+        "met_through": c.met_through,
+        "met_at": c.met_at,
         "birthday": str(c.birthday) if c.birthday is not None else None,
-        "snooze_until": _iso(c.snooze_until), "archived": c.archived,
-        "custom": _custom(c.custom), "body": c.body,
+        "snooze_until": _iso(c.snooze_until),
+        "archived": c.archived,
+        "custom": _custom(c.custom),
+        "body": c.body,
     }
 
 
 def interaction_json(i: Interaction) -> dict[str, Any]:
     return {
-        "id": i.id, "path": i.path, "date": i.date.isoformat(), "with": list(i.with_),
-        "kind": i.kind, "title": i.title, "follow_up": _iso(i.follow_up), "next": i.next,
-        "done": i.done, "custom": _custom(i.custom), "body": i.body,
+        "id": i.id,
+        "path": i.path,
+        "date": i.date.isoformat(),
+        "with": list(i.with_),
+        "kind": i.kind,
+        "title": i.title,
+        "follow_up": _iso(i.follow_up),
+        "next": i.next,
+        "done": i.done,
+        "custom": _custom(i.custom),
+        "body": i.body,
     }
 
 
 def ask_json(a: Ask) -> dict[str, Any]:
     return {
-        "id": a.id, "path": a.path, "date": a.date.isoformat(), "with": a.with_,
-        "direction": a.direction, "kind": a.kind, "status": a.status, "due": _iso(a.due),
-        "closed": _iso(a.closed), "intro_to": a.intro_to, "intro_to_contact": a.intro_to_contact,
-        "custom": _custom(a.custom), "body": a.body,
+        "id": a.id,
+        "path": a.path,
+        "date": a.date.isoformat(),
+        "with": a.with_,
+        "direction": a.direction,
+        "kind": a.kind,
+        "status": a.status,
+        "due": _iso(a.due),
+        "closed": _iso(a.closed),
+        "intro_to": a.intro_to,
+        "intro_to_contact": a.intro_to_contact,
+        "custom": _custom(a.custom),
+        "body": a.body,
     }
 
 

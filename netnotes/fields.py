@@ -7,7 +7,8 @@ field is absent or its value is bad, in which case a problem pointing at the val
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .dates import Birthday, DateError, Duration, parse_birthday, parse_date, parse_date_or_duration, parse_duration
 from .notes import Field
@@ -158,9 +159,12 @@ class FieldReader:
         value = self.duration(key)
         if value is not None and value.count == 0 and not value.is_never:
             what = label or f"'{key}'"
-            self.report(self.fields[key], "NN213",
-                        f"{what} is {value}: a cadence of zero makes a contact due again the moment"
-                        " a touch is logged; use a duration like 3w, or never")
+            self.report(
+                self.fields[key],
+                "NN213",
+                f"{what} is {value}: a cadence of zero makes a contact due again the moment"
+                " a touch is logged; use a duration like 3w, or never",
+            )
         return value
 
     def date_or_duration(self, key: str) -> dt.date | Duration | None:
@@ -213,7 +217,10 @@ class FieldReader:
                 continue
             hint = near_miss(key, known)
             if hint:
-                self.report((f.key_line, f.key_column), "NN201",
-                            f"unknown key '{key}' (did you mean '{hint}'?); kept as a custom field")
+                self.report(
+                    (f.key_line, f.key_column),
+                    "NN201",
+                    f"unknown key '{key}' (did you mean '{hint}'?); kept as a custom field",
+                )
             out.append((key, f.value))
         return tuple(out)

@@ -9,8 +9,8 @@ after I.date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .dates import Duration, add_duration
 from .model import Ask, Config, Contact, Interaction, Vault
@@ -34,9 +34,14 @@ class DueItem:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "contact": self.contact, "name": self.name, "reason": self.reason,
-            "due": self.due.isoformat(), "status": self.status, "days": self.days,
-            "detail": self.detail, "source": self.source,
+            "contact": self.contact,
+            "name": self.name,
+            "reason": self.reason,
+            "due": self.due.isoformat(),
+            "status": self.status,
+            "days": self.days,
+            "detail": self.detail,
+            "source": self.source,
         }
 
     def sort_key(self) -> tuple[dt.date, int, str, str, str]:
@@ -129,8 +134,9 @@ def ask_detail(ask: Ask, names: dict[str, str]) -> str:
     return f"{side}: {what}"
 
 
-def due_items(vault: Vault, today: dt.date, horizon: Duration | None = None,
-              include_later: bool = False) -> list[DueItem]:
+def due_items(
+    vault: Vault, today: dt.date, horizon: Duration | None = None, include_later: bool = False
+) -> list[DueItem]:
     """The follow-up list: every rule of section 5, in the order of rule 8."""
     config = vault.config
     horizon_end = add_duration(today, horizon or config.horizon)
@@ -139,10 +145,22 @@ def due_items(vault: Vault, today: dt.date, horizon: Duration | None = None,
     names = {c.id: c.name for c in vault.contacts}
     items: list[DueItem] = []
 
-    def add(contact: Contact, reason: str, due: dt.date, detail: str | None, source: str,
-            direction: str | None = None) -> None:
-        items.append(DueItem(contact.id, contact.name, reason, due, status_of(due, today, horizon_end),
-                             (due - today).days, detail, source, direction))
+    def add(
+        contact: Contact, reason: str, due: dt.date, detail: str | None, source: str, direction: str | None = None
+    ) -> None:
+        items.append(
+            DueItem(
+                contact.id,
+                contact.name,
+                reason,
+                due,
+                status_of(due, today, horizon_end),
+                (due - today).days,
+                detail,
+                source,
+                direction,
+            )
+        )
 
     for contact in vault.contacts:
         touch = touches.get(contact.id)
@@ -159,8 +177,13 @@ def due_items(vault: Vault, today: dt.date, horizon: Duration | None = None,
     for interaction in vault.interactions:
         if interaction.with_ and is_follow_up_open(interaction, touches):
             assert interaction.follow_up is not None
-            add(contacts[interaction.with_[0]], "follow-up", interaction.follow_up,
-                interaction.next or interaction.title, interaction.path)
+            add(
+                contacts[interaction.with_[0]],
+                "follow-up",
+                interaction.follow_up,
+                interaction.next or interaction.title,
+                interaction.path,
+            )
 
     for ask in vault.asks:
         if ask.status == "open" and ask.with_ is not None:
@@ -200,5 +223,4 @@ def reciprocity(vault: Vault) -> dict[str, Reciprocity]:
             continue
         bucket = given if ask.direction == "in" else received
         bucket[ask.with_] = bucket.get(ask.with_, 0) + 1
-    return {cid: Reciprocity(given.get(cid, 0), received.get(cid, 0))
-            for cid in sorted(set(given) | set(received))}
+    return {cid: Reciprocity(given.get(cid, 0), received.get(cid, 0)) for cid in sorted(set(given) | set(received))}

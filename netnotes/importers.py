@@ -17,20 +17,22 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from vobject.base import VObjectError, getLogicalLines, textLineToContentLine
 
 from .dates import Birthday
 from .model import Vault
-from .refs import folded_key, key as name_key
+from .refs import folded_key
+from .refs import key as name_key
 from .writer import WriteError, WriteFailed, contact_draft, taken_ids, write_draft
 
-MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 LINKEDIN_HEADER = ("first name", "last name")
 
 
@@ -102,8 +104,23 @@ def is_linkedin(url: str) -> bool:
 
 # Legal forms dropped from the end of a company name when telling namesakes apart: the rule of
 # the contract's company key (section 8), so "Helix Robotics, GmbH" and "helix robotics" agree.
-_LEGAL_FORMS = {"inc", "llc", "ltd", "limited", "gmbh", "ag", "sa", "sas", "bv", "nv", "plc", "corp",
-                "corporation", "co", "company"}
+_LEGAL_FORMS = {
+    "inc",
+    "llc",
+    "ltd",
+    "limited",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "bv",
+    "nv",
+    "plc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+}
 
 
 def _company(name: str) -> str:
@@ -124,15 +141,20 @@ class Identity:
 
     @classmethod
     def of(cls, label: str, emails: Iterable[str], linkedin: str | None, company: str | None) -> Identity:
-        return cls(label, {normalize_linkedin(linkedin)} if linkedin else set(),
-                   {e.strip().casefold() for e in emails if e.strip()},
-                   {_company(company)} - {""} if company else set())
+        return cls(
+            label,
+            {normalize_linkedin(linkedin)} if linkedin else set(),
+            {e.strip().casefold() for e in emails if e.strip()},
+            {_company(company)} - {""} if company else set(),
+        )
 
     def difference(self, other: Identity) -> str | None:
         """What tells ``other`` apart from this person: a value both have, with nothing in common."""
-        for what, mine, theirs in (("LinkedIn URL", self.linkedin, other.linkedin),
-                                   ("email", self.emails, other.emails),
-                                   ("company", self.companies, other.companies)):
+        for what, mine, theirs in (
+            ("LinkedIn URL", self.linkedin, other.linkedin),
+            ("email", self.emails, other.emails),
+            ("company", self.companies, other.companies),
+        ):
             if mine and theirs and not mine & theirs:
                 return what
         return None
@@ -191,8 +213,9 @@ class Known:
 _KEY_WORDS = {"linkedin": "LinkedIn URL", "email": "email", "name": "name"}
 
 
-def _keys(name: str | None, aliases: Iterable[str], emails: Iterable[str],
-          linkedin: str | None) -> list[tuple[str, str]]:
+def _keys(
+    name: str | None, aliases: Iterable[str], emails: Iterable[str], linkedin: str | None
+) -> list[tuple[str, str]]:
     keys: list[tuple[str, str]] = []
     if linkedin:
         keys.append(("linkedin", normalize_linkedin(linkedin)))
@@ -221,8 +244,9 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
         person = Identity.of(item.where, item.emails, item.linkedin, item.company)
         found = known.match(person_keys, person)
         if found:
-            summary.skipped.append(Row(item.where, item.name,
-                                       f"already in the vault as {found[0].label} (same {found[1]})"))
+            summary.skipped.append(
+                Row(item.where, item.name, f"already in the vault as {found[0].label} (same {found[1]})")
+            )
             found[0].absorb(person)
             known.add(person_keys, found[0])  # the same person again later in the file is that contact too
             continue
@@ -235,9 +259,19 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
         custom = {"credentials": item.credentials} if item.credentials else None
         try:
             draft = contact_draft(
-                item.name, aliases=item.aliases, company=item.company, role=item.role,
-                email=item.emails, phone=item.phones, linkedin=item.linkedin, website=item.website,
-                tags=item.tags, since=item.since, birthday=item.birthday, custom=custom, body=item.body,
+                item.name,
+                aliases=item.aliases,
+                company=item.company,
+                role=item.role,
+                email=item.emails,
+                phone=item.phones,
+                linkedin=item.linkedin,
+                website=item.website,
+                tags=item.tags,
+                since=item.since,
+                birthday=item.birthday,
+                custom=custom,
+                body=item.body,
             )
         except WriteError as err:
             summary.invalid.append(Row(item.where, item.name, str(err)))
@@ -256,8 +290,9 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
         others = known.namesakes(person_keys, person) + seen.namesakes(person_keys, person)
         if others:
             rel = path.relative_to(root).as_posix()
-            summary.namesakes.append(Row(item.where, item.name, f"{rel} is a new contact, not the same person as "
-                                         f"{', '.join(others)}"))
+            summary.namesakes.append(
+                Row(item.where, item.name, f"{rel} is a new contact, not the same person as {', '.join(others)}")
+            )
         seen.add(person_keys, person)
     return summary
 
@@ -319,16 +354,23 @@ def text_from_zip(path: Path, member: str) -> str:
     """The text of ``member`` (a file name, found at any depth, case-insensitively) in the zip ``path``."""
     try:
         with zipfile.ZipFile(path) as archive:
-            found = [info for info in archive.infolist()
-                     if not info.is_dir() and PurePosixPath(info.filename).name.casefold() == member.casefold()]
+            found = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and PurePosixPath(info.filename).name.casefold() == member.casefold()
+            ]
             if not found:
                 raise ImportFileError(f"{path.name} has no {member}")
             info = min(found, key=lambda i: (i.filename.count("/"), i.filename))  # the shallowest
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise ImportFileError(f"{info.filename} in {path.name} is compressed in a way netnotes does not "
-                                      "read; extract it and import the file")
-            too_big = ImportFileError(f"{info.filename} in {path.name} is larger than "
-                                      f"{ZIP_READ_LIMIT // (1024 * 1024)} MiB uncompressed; refusing to read it")
+                raise ImportFileError(
+                    f"{info.filename} in {path.name} is compressed in a way netnotes does not "
+                    "read; extract it and import the file"
+                )
+            too_big = ImportFileError(
+                f"{info.filename} in {path.name} is larger than "
+                f"{ZIP_READ_LIMIT // (1024 * 1024)} MiB uncompressed; refusing to read it"
+            )
             if info.file_size > ZIP_READ_LIMIT:
                 raise too_big
             with archive.open(info) as fh:
@@ -371,13 +413,79 @@ def parse_linkedin_date(text: str) -> dt.date:
 
 # Post-nominal letters people add to their LinkedIn name; compared without dots, as written or in
 # capitals ("Ph.D." and "PHD" are PhD; "Ma" and "Do" are surnames, not MA and DO).
-POST_NOMINALS = frozenset({
-    "PhD", "DPhil", "EdD", "DBA", "MD", "DO", "DDS", "DMD", "DVM", "PharmD", "PsyD", "JD", "LLM", "LLB", "Esq",
-    "MBA", "EMBA", "MPH", "MPA", "MPP", "MFA", "MEng", "MSc", "MS", "MA", "MRes", "BSc", "BS", "BA", "BEng",
-    "CPA", "CFA", "CFP", "CMA", "CIA", "ACCA", "ACA", "FCA", "CAIA", "FRM", "PE", "PEng", "CEng", "PMP", "PgMP",
-    "CSM", "CSPO", "CISSP", "CISM", "CISA", "CCNA", "CCNP", "RN", "NP", "PA-C", "SHRM-CP", "SHRM-SCP", "PHR",
-    "SPHR", "CHRP", "MRICS", "FRICS", "RA", "AIA", "OBE", "MBE", "CBE", "FRSA", "FRS",
-})
+POST_NOMINALS = frozenset(
+    {
+        "PhD",
+        "DPhil",
+        "EdD",
+        "DBA",
+        "MD",
+        "DO",
+        "DDS",
+        "DMD",
+        "DVM",
+        "PharmD",
+        "PsyD",
+        "JD",
+        "LLM",
+        "LLB",
+        "Esq",
+        "MBA",
+        "EMBA",
+        "MPH",
+        "MPA",
+        "MPP",
+        "MFA",
+        "MEng",
+        "MSc",
+        "MS",
+        "MA",
+        "MRes",
+        "BSc",
+        "BS",
+        "BA",
+        "BEng",
+        "CPA",
+        "CFA",
+        "CFP",
+        "CMA",
+        "CIA",
+        "ACCA",
+        "ACA",
+        "FCA",
+        "CAIA",
+        "FRM",
+        "PE",
+        "PEng",
+        "CEng",
+        "PMP",
+        "PgMP",
+        "CSM",
+        "CSPO",
+        "CISSP",
+        "CISM",
+        "CISA",
+        "CCNA",
+        "CCNP",
+        "RN",
+        "NP",
+        "PA-C",
+        "SHRM-CP",
+        "SHRM-SCP",
+        "PHR",
+        "SPHR",
+        "CHRP",
+        "MRICS",
+        "FRICS",
+        "RA",
+        "AIA",
+        "OBE",
+        "MBE",
+        "CBE",
+        "FRSA",
+        "FRS",
+    }
+)
 HONORIFICS = frozenset({"Dr", "Prof", "Professor", "Mr", "Mrs", "Ms", "Mx"})
 _POST_NOMINALS = POST_NOMINALS | {p.upper() for p in POST_NOMINALS}
 
@@ -406,7 +514,7 @@ def split_credentials(first: str, last: str) -> tuple[str, list[str]]:
         # cut the text itself, so the name keeps its own spacing and inner commas ("Ng, Jr")
         cut = tail
         for word in reversed(suffixes):
-            cut = cut[:cut.rstrip(" ,").rfind(word)]
+            cut = cut[: cut.rstrip(" ,").rfind(word)]
         tail = cut.rstrip(" ,")
     name = " ".join(p for p in ((" ".join(first_words), tail) if last.strip() else (tail,)) if p)
     return name, prefixes + suffixes
@@ -448,8 +556,10 @@ def _no_header_hint(text: str) -> str:
             continue
     shown = ", ".join(f"'{c[:40]}'" for c in widest[:10]) + (", ..." if len(widest) > 10 else "")
     found = f"found {shown}" if widest else "found no columns (the file is empty)"
-    return (f"not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name' "
-            f"(expected the columns {', '.join(LINKEDIN_COLUMNS)}, separated by ',' ';' or a tab; {found})")
+    return (
+        f"not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name' "
+        f"(expected the columns {', '.join(LINKEDIN_COLUMNS)}, separated by ',' ';' or a tab; {found})"
+    )
 
 
 def read_linkedin(text: str) -> Iterator[Person | Row]:
@@ -488,8 +598,15 @@ def read_linkedin(text: str) -> Iterator[Person | Row]:
         if not name:
             yield Row(where, None, "no first or last name")
             continue
-        person = Person(where, name, company=cell("company"), role=cell("position"),
-                        linkedin=cell("url"), tags=["linkedin"], credentials=credentials)
+        person = Person(
+            where,
+            name,
+            company=cell("company"),
+            role=cell("position"),
+            linkedin=cell("url"),
+            tags=["linkedin"],
+            credentials=credentials,
+        )
         email = cell("email address")
         if email:
             person.emails.append(email)
@@ -525,7 +642,7 @@ def _split(value: str, sep: str) -> list[str]:
     while i < len(value):
         ch = value[i]
         if ch == "\\" and i + 1 < len(value):
-            current.append(value[i:i + 2])
+            current.append(value[i : i + 2])
             i += 2
             continue
         if ch == sep:

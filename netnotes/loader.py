@@ -26,8 +26,24 @@ from .problems import Problem, problem, sort_problems, summary
 from .refs import RefIndex
 
 CONTACT_KEYS = (
-    "name", "aliases", "company", "role", "location", "email", "phone", "linkedin", "website",
-    "tags", "circle", "cadence", "since", "met_through", "met_at", "birthday", "snooze_until", "archived",
+    "name",
+    "aliases",
+    "company",
+    "role",
+    "location",
+    "email",
+    "phone",
+    "linkedin",
+    "website",
+    "tags",
+    "circle",
+    "cadence",
+    "since",
+    "met_through",
+    "met_at",
+    "birthday",
+    "snooze_until",
+    "archived",
 )
 INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done")
 ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to")
@@ -97,8 +113,12 @@ def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
     all_ids = {f.id for f, _ in unique["interactions"]} | {f.id for f, _ in unique["asks"]}
     problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids)
     vault = Vault(
-        root=str(root), config=config, contacts=tuple(contacts), interactions=tuple(interactions),
-        asks=tuple(asks), contacts_by_id={c.id: c for c in contacts},
+        root=str(root),
+        config=config,
+        contacts=tuple(contacts),
+        interactions=tuple(interactions),
+        asks=tuple(asks),
+        contacts_by_id={c.id: c for c in contacts},
     )
     return LoadResult(vault, sort_problems(problems, first=CONFIG_FILE), {n.path: n for n in notes})
 
@@ -109,7 +129,7 @@ def read_notes(files: list[NoteFile], jobs: int | None = None) -> list[Note]:
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         return [read_note(f.abspath, f.path) for f in files]
     chunk = max(200, len(files) // (jobs * 8))
-    batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+    batches = [files[i : i + chunk] for i in range(0, len(files), chunk)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return [note for batch in pool.map(_read_batch, batches) for note in batch]
 
@@ -118,8 +138,9 @@ def _read_batch(files: list[NoteFile]) -> list[Note]:
     return [read_note(f.abspath, f.path) for f in files]
 
 
-def _contacts(items: list[tuple[NoteFile, Note]], config: Config,
-              problems: list[Problem]) -> tuple[list[Contact], dict[str, tuple[str, int, int]]]:
+def _contacts(
+    items: list[tuple[NoteFile, Note]], config: Config, problems: list[Problem]
+) -> tuple[list[Contact], dict[str, tuple[str, int, int]]]:
     circles = config.circle_cadences
     contacts: list[Contact] = []
     met_through: dict[str, tuple[str, int, int]] = {}
@@ -136,14 +157,28 @@ def _contacts(items: list[tuple[NoteFile, Note]], config: Config,
         ref = read.text("met_through")
         # Every field is read before a nameless contact is left out, so all its problems show at once.
         contact = Contact(
-            id=file.id, path=note.path, name=name or "", aliases=read.texts("aliases"),
-            company=read.text("company"), role=read.text("role"), location=read.text("location"),
-            emails=read.texts("email"), phones=read.texts("phone"),
-            linkedin=read.text("linkedin"), website=read.text("website"),
-            tags=read.texts("tags"), circle=circle, cadence=read.cadence("cadence"),
-            since=read.date("since"), met_at=read.text("met_at"), birthday=read.birthday("birthday"),
-            snooze_until=read.date("snooze_until"), archived=read.boolean("archived"),
-            custom=custom, body=note.body, body_line=note.body_line,
+            id=file.id,
+            path=note.path,
+            name=name or "",
+            aliases=read.texts("aliases"),
+            company=read.text("company"),
+            role=read.text("role"),
+            location=read.text("location"),
+            emails=read.texts("email"),
+            phones=read.texts("phone"),
+            linkedin=read.text("linkedin"),
+            website=read.text("website"),
+            tags=read.texts("tags"),
+            circle=circle,
+            cadence=read.cadence("cadence"),
+            since=read.date("since"),
+            met_at=read.text("met_at"),
+            birthday=read.birthday("birthday"),
+            snooze_until=read.date("snooze_until"),
+            archived=read.boolean("archived"),
+            custom=custom,
+            body=note.body,
+            body_line=note.body_line,
         )
         if name is None:
             continue
@@ -163,16 +198,24 @@ def _unknown_circle(circle: str, circles: dict[str, Duration]) -> str:
     return f"unknown circle '{circle}'; define it under 'circles:' in netnotes.yaml"
 
 
-def _resolve_met_through(contacts: list[Contact], refs: dict[str, tuple[str, int, int]],
-                         index: RefIndex, problems: list[Problem]) -> list[Contact]:
+def _resolve_met_through(
+    contacts: list[Contact], refs: dict[str, tuple[str, int, int]], index: RefIndex, problems: list[Problem]
+) -> list[Contact]:
     out = []
     for c in contacts:
         if c.id in refs:
             ref, line, column = refs[c.id]
             introducer = _resolve(ref, c.path, line, column, index, problems)
             if introducer == c.id:
-                problems.append(problem(c.path, line, column, "NN207",
-                                        f"'met_through' names {c.name} themselves; name who introduced them"))
+                problems.append(
+                    problem(
+                        c.path,
+                        line,
+                        column,
+                        "NN207",
+                        f"'met_through' names {c.name} themselves; name who introduced them",
+                    )
+                )
                 introducer = None
             out.append(replace(c, met_through=introducer))
         else:
@@ -180,16 +223,16 @@ def _resolve_met_through(contacts: list[Contact], refs: dict[str, tuple[str, int
     return out
 
 
-def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex,
-             problems: list[Problem]) -> str | None:
+def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex, problems: list[Problem]) -> str | None:
     found = index.resolve(ref)
     if found.contact_id is None:
         problems.append(problem(path, line, column, found.code or "NN115", found.error or "bad ref"))
     return found.contact_id
 
 
-def _interactions(items: list[tuple[NoteFile, Note]], config: Config, index: RefIndex,
-                  problems: list[Problem], today: dt.date) -> list[Interaction]:
+def _interactions(
+    items: list[tuple[NoteFile, Note]], config: Config, index: RefIndex, problems: list[Problem], today: dt.date
+) -> list[Interaction]:
     kinds = config.interaction_kinds
     out: list[Interaction] = []
     for file, note in items:
@@ -203,23 +246,40 @@ def _interactions(items: list[tuple[NoteFile, Note]], config: Config, index: Ref
         follow_up = read.date_or_duration("follow_up")
         title, next_step, done = read.text("title"), read.text("next"), read.boolean("done")
         if next_step is not None and not done and read.get("follow_up") is None:
-            read.report(note.fields["next"], "NN211", "'next' has no 'follow_up', so it will never be due;"
-                                                      " add follow_up: a date or a duration like 2w")
+            read.report(
+                note.fields["next"],
+                "NN211",
+                "'next' has no 'follow_up', so it will never be due; add follow_up: a date or a duration like 2w",
+            )
         if day is None:
             continue
         _far_future(read, day, today, "a later date makes this a planned interaction")
         if isinstance(follow_up, dt.date) and follow_up < day:
-            read.report(note.fields["follow_up"], "NN210", f"'follow_up' {follow_up} is before this interaction's"
-                                                           f" date {day}; a typo in the year or month?")
+            read.report(
+                note.fields["follow_up"],
+                "NN210",
+                f"'follow_up' {follow_up} is before this interaction's date {day}; a typo in the year or month?",
+            )
         if refs is None:
             continue
         if isinstance(follow_up, Duration):
             follow_up = add_duration(day, follow_up)
-        out.append(Interaction(
-            id=file.id, path=note.path, date=day, with_=refs, kind=kind, title=title,
-            follow_up=follow_up, next=next_step, done=done, custom=custom,
-            body=note.body, body_line=note.body_line,
-        ))
+        out.append(
+            Interaction(
+                id=file.id,
+                path=note.path,
+                date=day,
+                with_=refs,
+                kind=kind,
+                title=title,
+                follow_up=follow_up,
+                next=next_step,
+                done=done,
+                custom=custom,
+                body=note.body,
+                body_line=note.body_line,
+            )
+        )
     return out
 
 
@@ -239,8 +299,9 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
             if isinstance(item, str):
                 item = f"[[{item}]]"  # so that '|label' and '#heading' are cut as in a wikilink
         if not isinstance(item, str):
-            read.report((line, column), "NN109",
-                        f"'{key}' should be a contact ref or a list of refs, got {describe(item)}")
+            read.report(
+                (line, column), "NN109", f"'{key}' should be a contact ref or a list of refs, got {describe(item)}"
+            )
             continue
         contact_id = _resolve(item, read.path, line, column, index, problems)
         if contact_id is not None and contact_id not in ids:
@@ -251,12 +312,14 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
 def _far_future(read: FieldReader, day: dt.date, today: dt.date, meaning: str) -> None:
     """A ``date`` more than a year after today is most likely a typo in its year (NN212)."""
     if day > add_duration(today, A_YEAR):
-        read.report(read.fields["date"], "NN212",
-                    f"'date' {day} is more than a year from today; a typo in the year? ({meaning})")
+        read.report(
+            read.fields["date"],
+            "NN212",
+            f"'date' {day} is more than a year from today; a typo in the year? ({meaning})",
+        )
 
 
-def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Problem],
-          today: dt.date) -> list[Ask]:
+def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Problem], today: dt.date) -> list[Ask]:
     out: list[Ask] = []
     for file, note in items:
         if note.fields is None:
@@ -280,9 +343,22 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
         if day is None or refs is None or direction is None:
             continue
         intro_contact = index.find(intro_to) if intro_to else None
-        out.append(Ask(
-            id=file.id, path=note.path, date=day, with_=refs[0] if refs else None, direction=direction,
-            kind=kind, status=status or "open", due=due, closed=closed, intro_to=intro_to,
-            intro_to_contact=intro_contact, custom=custom, body=note.body, body_line=note.body_line,
-        ))
+        out.append(
+            Ask(
+                id=file.id,
+                path=note.path,
+                date=day,
+                with_=refs[0] if refs else None,
+                direction=direction,
+                kind=kind,
+                status=status or "open",
+                due=due,
+                closed=closed,
+                intro_to=intro_to,
+                intro_to_contact=intro_contact,
+                custom=custom,
+                body=note.body,
+                body_line=note.body_line,
+            )
+        )
     return out

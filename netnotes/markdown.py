@@ -9,7 +9,7 @@ possibly from the network), and ``[[wikilinks]]`` become links to contact pages.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -103,8 +103,13 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
 
 def _wikilink_renderer(link_for: LinkFor):  # type: ignore[no-untyped-def]
     # markdown-it binds render rules to its renderer, so the resolver comes in by closure.
-    def render(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
-               env: EnvType) -> str:
+    def render(
+        self,
+        tokens: Sequence[Token],
+        idx: int,
+        options: OptionsDict,  # type: ignore[no-untyped-def]
+        env: EnvType,
+    ) -> str:
         token = tokens[idx]
         target, label = token.meta["target"], token.meta["label"]
         link = link_for(target) if target else None
@@ -116,29 +121,43 @@ def _wikilink_renderer(link_for: LinkFor):  # type: ignore[no-untyped-def]
     return render
 
 
-def _render_image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
-                  env: EnvType) -> str:
+def _render_image(
+    self,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,  # type: ignore[no-untyped-def]
+    env: EnvType,
+) -> str:
     """An image is shown as a link to it: the dashboard never loads a picture from a note."""
     token = tokens[idx]
     src = token.attrGet("src") or ""
     alt = self.renderInlineAsText(token.children or [], options, env) or src
-    return (f'<a class="image-link" href="{escapeHtml(str(src))}" rel="noopener noreferrer">'
-            f'image: {escapeHtml(alt)}</a>')
+    return f'<a class="image-link" href="{escapeHtml(str(src))}" rel="noopener noreferrer">image: {escapeHtml(alt)}</a>'
 
 
 HEADING_SHIFT = 2  # a note is shown under the page's h1 and a section's h2: its "# x" is an h3
 
 
-def _render_heading(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
-                    env: EnvType) -> str:
+def _render_heading(
+    self,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,  # type: ignore[no-untyped-def]
+    env: EnvType,
+) -> str:
     token = tokens[idx]
     level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
     token.tag = f"h{level}"
     return self.renderToken(tokens, idx, options, env)
 
 
-def _render_link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[no-untyped-def]
-                      env: EnvType) -> str:
+def _render_link_open(
+    self,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,  # type: ignore[no-untyped-def]
+    env: EnvType,
+) -> str:
     token = tokens[idx]
     if is_web_url(str(token.attrGet("href") or "")):
         token.attrSet("rel", "noopener noreferrer")

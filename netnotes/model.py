@@ -11,11 +11,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import Birthday, Duration, NEVER
+from .dates import NEVER, Birthday, Duration
 
 INTERACTION_KINDS = (
-    "coffee", "lunch", "call", "email", "text", "meeting", "event",
-    "linkedin", "thank-you", "invitation", "intro", "other",
+    "coffee",
+    "lunch",
+    "call",
+    "email",
+    "text",
+    "meeting",
+    "event",
+    "linkedin",
+    "thank-you",
+    "invitation",
+    "intro",
+    "other",
 )
 ASK_KINDS = ("reference", "introduction", "linkedin-intro", "job-lead", "info", "advice", "other")
 ASK_DIRECTIONS = ("out", "in")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -21,9 +22,11 @@ from .problems import Problem, problem
 
 try:  # libyaml is what makes 100,000 notes cheap; pure Python is a fallback only
     from yaml import CSafeLoader as _Loader
+
     _LIBYAML = True
 except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
     _LIBYAML = False
 
 MAX_NOTE_BYTES = 4 * 1024 * 1024
@@ -57,8 +60,10 @@ class Field:
     def __reduce__(self) -> tuple[type[Field], tuple[Any, ...]]:
         # Notes travel back from the reading processes by pickle; a plain constructor call
         # unpickles in a third less time than the generic path for slotted dataclasses.
-        return (Field, (self.key, self.value, self.line, self.column, self.key_line,
-                        self.key_column, self.items, self.entries))
+        return (
+            Field,
+            (self.key, self.value, self.line, self.column, self.key_line, self.key_column, self.items, self.entries),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +87,13 @@ def read_note(abspath: str, relpath: str) -> Note:
     try:
         size = os.path.getsize(abspath)
         if size > MAX_NOTE_BYTES:
-            return _broken(relpath, 1, 1, "NN117",
-                           f"note is {size // 1024} KiB; notes larger than {MAX_NOTE_BYTES // 1024 // 1024} MiB are not read")
+            return _broken(
+                relpath,
+                1,
+                1,
+                "NN117",
+                f"note is {size // 1024} KiB; notes larger than {MAX_NOTE_BYTES // 1024 // 1024} MiB are not read",
+            )
         with open(abspath, "rb") as fh:
             data = fh.read(MAX_NOTE_BYTES + 1)
     except OSError as err:
@@ -98,8 +108,9 @@ def decode(data: bytes, relpath: str) -> str | Problem:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return problem(relpath, line, column, "NN100",
-                       f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8")
+        return problem(
+            relpath, line, column, "NN100", f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8"
+        )
     return text.removeprefix(BOM)
 
 
@@ -115,10 +126,20 @@ def parse_note(data: bytes, relpath: str) -> Note:
     if first.rstrip() != "---":
         if conflicts and conflicts[0] == 1:
             return _conflicted(relpath, conflicts, 1)
-        return Note(relpath, None, problems=(
-            problem(relpath, 1, 1, "NN102",
-                    "no front matter: the first line must be '---', followed by the fields and a closing '---'"),
-            *_conflicted(relpath, conflicts, 1).problems))
+        return Note(
+            relpath,
+            None,
+            problems=(
+                problem(
+                    relpath,
+                    1,
+                    1,
+                    "NN102",
+                    "no front matter: the first line must be '---', followed by the fields and a closing '---'",
+                ),
+                *_conflicted(relpath, conflicts, 1).problems,
+            ),
+        )
     start = first_end + 1
     pos = start
     closing = -1
@@ -141,7 +162,7 @@ def parse_note(data: bytes, relpath: str) -> Note:
         return _conflicted(relpath, conflicts, line_no)
     yaml_text = text[start:closing]
     end = text.find("\n", closing)
-    body = "" if end < 0 else text[end + 1:]
+    body = "" if end < 0 else text[end + 1 :]
     body_line = line_no + 1
     fields, problems = parse_fields(yaml_text, relpath, line_offset=1)
     in_body = _conflicted(relpath, conflicts, line_no).problems if conflicts else ()
@@ -178,15 +199,23 @@ def merge_conflicts(text: str) -> list[int]:
 def merge_conflict_problem(relpath: str, line: int, where: str, unread: str) -> Problem:
     """NN119: a merge conflict in ``where`` (the front matter, netnotes.yaml) that leaves
     ``unread`` (the note, its settings) unread."""
-    return problem(relpath, line, 1, "NN119",
-                   f"unresolved git merge conflict in {where}: {_FIX_CONFLICT}; {unread} not read until then")
+    return problem(
+        relpath,
+        line,
+        1,
+        "NN119",
+        f"unresolved git merge conflict in {where}: {_FIX_CONFLICT}; {unread} not read until then",
+    )
 
 
 def _conflicted(relpath: str, conflicts: list[int], front_matter_end: int) -> Note:
     """A note with merge conflicts: those starting by line ``front_matter_end`` leave the note
     unread (one error, rather than whatever YAML makes of the markers); the rest are warnings."""
-    problems = [problem(relpath, line, 1, "NN209", f"unresolved git merge conflict in the body: {_FIX_CONFLICT}")
-                for line in conflicts if line > front_matter_end]
+    problems = [
+        problem(relpath, line, 1, "NN209", f"unresolved git merge conflict in the body: {_FIX_CONFLICT}")
+        for line in conflicts
+        if line > front_matter_end
+    ]
     in_front = [line for line in conflicts if line <= front_matter_end]
     if in_front:
         problems.insert(0, merge_conflict_problem(relpath, in_front[0], "the front matter", "the note is"))
@@ -227,8 +256,11 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         return {}, []
     if not isinstance(root, yaml.MappingNode):
         line, column = at(root.start_mark)
-        return None, [problem(relpath, line, column, "NN106",
-                              "front matter must be 'key: value' lines, not a single value or a list")]
+        return None, [
+            problem(
+                relpath, line, column, "NN106", "front matter must be 'key: value' lines, not a single value or a list"
+            )
+        ]
     fields: dict[str, Field] = {}
     budget = [MAX_VALUES]
     for key_node, value_node in root.value:
@@ -239,8 +271,15 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         key = key_node.value
         if key in fields:
             first = fields[key]
-            problems.append(problem(relpath, key_line, key_column, "NN107",
-                                    f"duplicate key '{key}' (first at line {first.key_line}); remove one of them"))
+            problems.append(
+                problem(
+                    relpath,
+                    key_line,
+                    key_column,
+                    "NN107",
+                    f"duplicate key '{key}' (first at line {first.key_line}); remove one of them",
+                )
+            )
             continue
         try:
             value = _build(value_node, budget, 0, relpath, problems, at)
@@ -254,8 +293,9 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         if isinstance(value_node, yaml.SequenceNode):
             items = tuple(at(n.start_mark) for n in value_node.value)
         elif isinstance(value_node, yaml.MappingNode):
-            entries = {k.value: at(v.start_mark) for k, v in reversed(value_node.value)
-                       if isinstance(k, yaml.ScalarNode)}
+            entries = {
+                k.value: at(v.start_mark) for k, v in reversed(value_node.value) if isinstance(k, yaml.ScalarNode)
+            }
         line, column = at(value_node.start_mark)
         fields[key] = Field(key, value, line, column, key_line, key_column, items, entries)
     return fields, problems
@@ -277,7 +317,8 @@ def _yaml_lines_agree(text: str) -> bool:
     CR, NEL, LS or PS, where the lines netnotes reports end at LF only; and without a final line
     break, libyaml puts the end of the text on a line after the last."""
     return text.endswith("\n") and not (
-        "\x85" in text or "\u2028" in text or "\u2029" in text or ("\r" in text and _LONE_CR.search(text)))
+        "\x85" in text or "\u2028" in text or "\u2029" in text or ("\r" in text and _LONE_CR.search(text))
+    )
 
 
 def _lf_positions(text: str, line_offset: int) -> Callable[[int], tuple[int, int]]:
@@ -291,12 +332,10 @@ def _lf_positions(text: str, line_offset: int) -> Callable[[int], tuple[int, int
     return position
 
 
-def _build(node: yaml.Node, budget: list[int], depth: int, relpath: str,
-           problems: list[Problem], at: Any) -> Any:
+def _build(node: yaml.Node, budget: list[int], depth: int, relpath: str, problems: list[Problem], at: Any) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooComplex(f"front matter expands to more than {MAX_VALUES} values"
-                          " (YAML aliases?); simplify it")
+        raise _TooComplex(f"front matter expands to more than {MAX_VALUES} values (YAML aliases?); simplify it")
     if depth > MAX_DEPTH:
         raise _TooComplex(f"front matter is nested more than {MAX_DEPTH} levels deep")
     if isinstance(node, yaml.ScalarNode):
@@ -305,8 +344,11 @@ def _build(node: yaml.Node, budget: list[int], depth: int, relpath: str,
         return [_build(n, budget, depth + 1, relpath, problems, at) for n in node.value]
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(
-            _build(key_node, budget, depth + 1, relpath, problems, at))
+        key = (
+            key_node.value
+            if isinstance(key_node, yaml.ScalarNode)
+            else str(_build(key_node, budget, depth + 1, relpath, problems, at))
+        )
         if key in mapping:
             line, column = at(key_node.start_mark)
             problems.append(problem(relpath, line, column, "NN107", f"duplicate key '{key}'; remove one of them"))

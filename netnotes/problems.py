@@ -120,8 +120,9 @@ def one_line(text: str) -> str:
     (in a quoted key, a kind with a tab, a terminal escape) are shown escaped, as ``\\n``."""
     if text.isprintable():
         return text
-    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _ESCAPED else c
-                   for c in text)
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _ESCAPED else c for c in text
+    )
 
 
 def sort_problems(problems: list[Problem], first: str | None = None) -> list[Problem]:
@@ -141,8 +142,10 @@ def format_json(problems: list[Problem]) -> str:
 def summary(problems: list[Problem]) -> str:
     """One line counting ``problems`` for commands other than `check`, which lists them."""
     errors = sum(p.is_error for p in problems)
-    return (f"{len(problems)} problem{'s' * (len(problems) != 1)} ({errors} error{'s' * (errors != 1)})"
-            " in the vault: run netnotes check")
+    return (
+        f"{len(problems)} problem{'s' * (len(problems) != 1)} ({errors} error{'s' * (errors != 1)})"
+        " in the vault: run netnotes check"
+    )
 
 
 def has_errors(problems: list[Problem], strict: bool = False) -> bool:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from .model import Contact
 
@@ -112,7 +113,7 @@ class RefIndex:
         # A close name or alias suggests its contact's id: 'jane doe' and 'jane-doe' are one person.
         ids: list[str] = []
         for c in close:
-            for contact_id in ([c] if c in self.ids else self.names[c]):
+            for contact_id in [c] if c in self.ids else self.names[c]:
                 if contact_id not in ids:
                     ids.append(contact_id)
         return ", ".join(f"'{c}'" for c in ids[:3])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from typing import Mapping
+from collections.abc import Mapping
 
 import click
 from wcwidth import iter_graphemes, wcswidth
@@ -16,8 +16,12 @@ from .problems import one_line
 from .refs import key
 
 HEADINGS = {"overdue": "Overdue", "today": "Today", "soon": "Soon", "later": "Later"}
-COLOURS = {"overdue": {"fg": "red", "bold": True}, "today": {"fg": "yellow", "bold": True},
-           "soon": {"fg": "cyan"}, "later": {"dim": True}}
+COLOURS = {
+    "overdue": {"fg": "red", "bold": True},
+    "today": {"fg": "yellow", "bold": True},
+    "soon": {"fg": "cyan"},
+    "later": {"dim": True},
+}
 NAME_WIDTH = 24  # display columns for a name, and for what tells namesakes apart
 
 
@@ -104,5 +108,7 @@ def format_due_text(items: list[DueItem], today: dt.date, contacts: Mapping[str,
         lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", **COLOURS[status]))
         for i in group:
             detail = f"  {one_line(i.detail)}" if i.detail else ""
-            lines.append(f"  {i.due.isoformat()}  {when(i.days):>8}  {cells[i.contact]}  {i.reason:<13}{detail}".rstrip())
+            lines.append(
+                f"  {i.due.isoformat()}  {when(i.days):>8}  {cells[i.contact]}  {i.reason:<13}{detail}".rstrip()
+            )
     return "\n".join(lines) + "\n"

@@ -17,8 +17,8 @@ import http.server
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -172,8 +172,10 @@ class Rebuilder:
             except Exception as err:  # keep serving the last good site
                 self.log(f"rebuild failed: {err}")
                 continue
-            self.log(f"rebuilt in {time.monotonic() - started:.2f}s; reloading browsers "
-                     f"(generation {self.generation.bump()})")
+            self.log(
+                f"rebuilt in {time.monotonic() - started:.2f}s; reloading browsers "
+                f"(generation {self.generation.bump()})"
+            )
 
 
 WATCHED_FOLDERS = ("contacts", "interactions", "asks", "theme")
@@ -208,8 +210,13 @@ class NewDayWatch:
     is the local one, read at each build). ``today`` and ``seconds`` are the clock and how
     often to read it."""
 
-    def __init__(self, today: Callable[[], dt.date], first_day: dt.date,
-                 on_new_day: Callable[[dt.date], None], seconds: float = DAY_CHECK_SECONDS) -> None:
+    def __init__(
+        self,
+        today: Callable[[], dt.date],
+        first_day: dt.date,
+        on_new_day: Callable[[dt.date], None],
+        seconds: float = DAY_CHECK_SECONDS,
+    ) -> None:
         self.today = today
         self.day = first_day
         self.on_new_day = on_new_day
@@ -244,11 +251,20 @@ def listen(host: str, port: int, directory: Path, generation: Generation) -> htt
     return server
 
 
-def serve(root: Path, output: Path, build: Callable[[], None], host: str,
-          server: http.server.ThreadingHTTPServer, generation: Generation, log: Callable[[str], None],
-          ready: Callable[[str], None] | None = None, stop_event: threading.Event | None = None,
-          today: Callable[[], dt.date] | None = None, first_day: dt.date | None = None,
-          day_check_seconds: float = DAY_CHECK_SECONDS) -> None:
+def serve(
+    root: Path,
+    output: Path,
+    build: Callable[[], None],
+    host: str,
+    server: http.server.ThreadingHTTPServer,
+    generation: Generation,
+    log: Callable[[str], None],
+    ready: Callable[[str], None] | None = None,
+    stop_event: threading.Event | None = None,
+    today: Callable[[], dt.date] | None = None,
+    first_day: dt.date | None = None,
+    day_check_seconds: float = DAY_CHECK_SECONDS,
+) -> None:
     """Serve ``output`` with ``server`` until Ctrl-C (raised on, after cleaning up) or
     ``stop_event``, rebuilding on vault changes and, given ``today``, when the date changes."""
     rebuilder = Rebuilder(build, generation, log)
@@ -259,6 +275,7 @@ def serve(root: Path, output: Path, build: Callable[[], None], host: str,
     try:
         observer = _watch(root, output, rebuilder.changed)
         if today is not None:
+
             def new_day(day: dt.date) -> None:
                 log(f"the date is now {day.isoformat()}: rebuilding")
                 rebuilder.changed()
@@ -305,10 +322,16 @@ RELOAD_SCRIPT = b"""/* netnotes serve: reload the page when the site has been re
 """
 
 
-def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
-                log: Callable[[str], None], ready: Callable[[str], None] | None = None,
-                stop_event: threading.Event | None = None,
-                day_check_seconds: float = DAY_CHECK_SECONDS) -> None:
+def serve_vault(
+    root: Path,
+    host: str,
+    port: int,
+    today: Callable[[], dt.date],
+    log: Callable[[str], None],
+    ready: Callable[[str], None] | None = None,
+    stop_event: threading.Event | None = None,
+    day_check_seconds: float = DAY_CHECK_SECONDS,
+) -> None:
     """Take ``host``:``port``, build the vault's dashboard into its cache folder and serve it,
     rebuilding on change and when ``today()`` moves on to another date.
 
@@ -345,5 +368,4 @@ def serve_vault(root: Path, host: str, port: int, today: Callable[[], dt.date],
     except BaseException:
         server.server_close()
         raise
-    serve(root, output, build, host, server, generation, log, ready, stop_event, today, first_day,
-          day_check_seconds)
+    serve(root, output, build, host, server, generation, log, ready, stop_event, today, first_day, day_check_seconds)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from anyascii import anyascii
 
@@ -21,9 +21,7 @@ MAX_LENGTH = 60
 # Only this much of a text is transliterated: it is more than a 60-character slug can use, and
 # it bounds the work on a hostile note (a tag of a million characters).
 MAX_INPUT = 1000
-RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
-)
+RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)])
 _NOT_SLUG_RE = re.compile(r"[^a-z0-9]+")
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -44,7 +42,7 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     if len(slug) > max_length:
         cut = slug[:max_length]
         # Cut at a word boundary when one is in the second half, else mid-word.
-        slug = (cut.rsplit("-", 1)[0] if "-" in cut[max_length // 2:] else cut).strip("-")
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut[max_length // 2 :] else cut).strip("-")
     return slug
 
 

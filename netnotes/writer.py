@@ -19,14 +19,15 @@ import re
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import yaml
 
 from .config import load_config
-from .dates import DateError, Birthday, parse_birthday, parse_date_or_duration, parse_duration
+from .dates import Birthday, DateError, parse_birthday, parse_date_or_duration, parse_duration
 from .discover import discover
 from .fields import near_miss
 from .model import ASK_DIRECTIONS, ASK_KINDS, Config, Vault
@@ -120,7 +121,11 @@ def render_note(fields: dict[str, Any], body: str = "") -> str:
     """``---``, the fields in the given order (``None`` left out), ``---``, then the body verbatim."""
     data = {k: v for k, v in fields.items() if v is not None and v != []}
     front = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
         width=1_000_000,  # one field per line: a wrapped value would be harder to read and edit
     )
     return f"---\n{front}---\n{body}"
@@ -161,7 +166,9 @@ def write_draft(root: Path, draft: Draft, taken: set[str] | None = None) -> Path
     try:
         data = draft.text.encode("utf-8")
     except UnicodeEncodeError as err:
-        raise WriteError(f"the note contains text that is not valid Unicode ({err.reason}); nothing was written") from None
+        raise WriteError(
+            f"the note contains text that is not valid Unicode ({err.reason}); nothing was written"
+        ) from None
     intended = draft.first_free(root, taken)  # the name that failing writes are reported under
     made = make_folders(folder, intended)
     try:
@@ -226,7 +233,7 @@ def _write_all(fd: int, data: bytes) -> None:
     """All of ``data`` to ``fd``, then to the disk (a full disk may only say so at fsync)."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     os.fsync(fd)
 
 
@@ -495,8 +502,9 @@ def interaction_draft(
     kind = one_line("kind", kind) or "other"
     kinds = vault.config.interaction_kinds
     if kind not in kinds and vault.config.kinds_known:
-        raise WriteError(f"unknown interaction kind '{kind}' (kinds: {', '.join(kinds)};"
-                         " add more under 'kinds:' in netnotes.yaml)")
+        raise WriteError(
+            f"unknown interaction kind '{kind}' (kinds: {', '.join(kinds)}; add more under 'kinds:' in netnotes.yaml)"
+        )
     follow: str | dt.date | None = None
     if follow_up is not None:
         if isinstance(follow_up, dt.date):
@@ -521,8 +529,12 @@ def interaction_draft(
         "follow_up": follow,
         "next": next_step,
     }
-    return Draft("interactions", f"interactions/{day.year:04d}", _dated_stem(day, kind, ids[0]),
-                 render_note(fields, message or ""))
+    return Draft(
+        "interactions",
+        f"interactions/{day.year:04d}",
+        _dated_stem(day, kind, ids[0]),
+        render_note(fields, message or ""),
+    )
 
 
 def log_interaction(

@@ -7,8 +7,8 @@ beancount and Hugo do), so each test reads like the feature it guards.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 import pytest
 from click.testing import CliRunner, Result

@@ -16,8 +16,9 @@ from netnotes.site.build import BuildOptions, BuildReport, build_site
 
 TODAY = dt.date(2026, 11, 25)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
 
 
 @dataclass
@@ -35,8 +36,11 @@ class Page:
     text: str = ""  # the whole page's text, as a browser shows it (tags gone, entities decoded)
 
     def find(self, tag: str, **attrs: str) -> list[Element]:
-        return [e for e in self.elements if e.tag == tag
-                and all(e.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            e
+            for e in self.elements
+            if e.tag == tag and all(e.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
     def by_id(self, element_id: str) -> Element | None:
         return next((e for e in self.elements if e.attrs.get("id") == element_id), None)
@@ -87,8 +91,9 @@ def html_pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
-def build(vault: Path, out: Path | None = None, today: dt.date = TODAY,
-          options: BuildOptions = BuildOptions(jobs=1)) -> tuple[Path, BuildReport]:
+def build(
+    vault: Path, out: Path | None = None, today: dt.date = TODAY, options: BuildOptions = BuildOptions(jobs=1)
+) -> tuple[Path, BuildReport]:
     out = out if out is not None else vault / "_site"
     report = build_site(vault, load_vault(vault), out, today, options)
     return out, report

@@ -65,29 +65,43 @@ def test_empty_file(load, text):
     assert p.format().startswith("contacts/jane-doe.md:1:1: error NN101 ")
 
 
-@pytest.mark.parametrize("front_matter", ["", "# to do: add her\n", "{}\n"], ids=["nothing", "comment", "empty-mapping"])
+@pytest.mark.parametrize(
+    "front_matter", ["", "# to do: add her\n", "{}\n"], ids=["nothing", "comment", "empty-mapping"]
+)
 def test_empty_front_matter(load, front_matter):
     p = the_problem(load({"contacts/jane-doe.md": f"---\n{front_matter}---\nMet at PyCon.\n"}))
     assert p.format().startswith("contacts/jane-doe.md:1:1: error NN106 front matter is empty")
 
 
 def test_unclosed_front_matter(load):
-    p = the_problem(load({"contacts/jane-doe.md": """
+    p = the_problem(
+        load(
+            {
+                "contacts/jane-doe.md": """
         ---
         name: Jane Doe
         company: Acme
-        """}))
+        """
+            }
+        )
+    )
     assert p.format().startswith("contacts/jane-doe.md:1:1: error NN103 ")
     assert "add a line '---'" in p.message
 
 
 def test_yaml_syntax_error_points_at_its_line(load):
-    p = the_problem(load({"contacts/jane-doe.md": """
+    p = the_problem(
+        load(
+            {
+                "contacts/jane-doe.md": """
         ---
         name: Jane Doe
         role: Head: of Sales
         ---
-        """}))
+        """
+            }
+        )
+    )
     assert p.format().startswith("contacts/jane-doe.md:3:11: error NN105 YAML syntax error: ")
     assert "mapping values are not allowed" in p.message
 
@@ -98,13 +112,17 @@ def test_front_matter_that_is_a_list(load):
 
 
 def test_duplicate_top_level_key(load):
-    result = load({"contacts/jane-doe.md": """
+    result = load(
+        {
+            "contacts/jane-doe.md": """
         ---
         name: Jane Doe
         company: Acme
         name: Janet Doe
         ---
-        """})
+        """
+        }
+    )
     p = the_problem(result)
     assert spots(result) == ["contacts/jane-doe.md:4:1: error NN107"]
     assert "duplicate key 'name' (first at line 2)" in p.message
@@ -112,14 +130,18 @@ def test_duplicate_top_level_key(load):
 
 
 def test_duplicate_nested_key(load):
-    result = load({"contacts/jane-doe.md": """
+    result = load(
+        {
+            "contacts/jane-doe.md": """
         ---
         name: Jane Doe
         links:
           github: jane
           github: jdoe
         ---
-        """})
+        """
+        }
+    )
     assert spots(result) == ["contacts/jane-doe.md:5:3: error NN107"]
     assert "'github'" in result.problems[0].message
 
@@ -149,8 +171,9 @@ def test_a_control_character_is_a_yaml_error_at_its_place(load):
 @pytest.mark.parametrize("odd_break", ["\u2028", "\x85", "\r"], ids=["line-separator", "next-line", "lone-cr"])
 def test_lines_are_counted_by_line_feeds_only(load, odd_break):
     # YAML reads `role` as a key of its own line; the file (and an editor's go-to-line) has it on line 2.
-    result = load({"contacts/jane-doe.md": f"---\nname: Jane Doe{odd_break}role: CTO\ncircle: innr\n---\n"},
-                  config=CONFIG)
+    result = load(
+        {"contacts/jane-doe.md": f"---\nname: Jane Doe{odd_break}role: CTO\ncircle: innr\n---\n"}, config=CONFIG
+    )
     assert spots(result) == ["contacts/jane-doe.md:3:9: error NN104"]
     assert result.vault.contacts[0].role == "CTO"
 
@@ -160,13 +183,17 @@ def test_netnotes_yaml_without_a_final_newline_points_into_the_file(load):
 
 
 def test_a_problem_is_one_line_whatever_the_note_holds(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/coffee.md": '---\ndate: 2026-01-05\nwith: jane-doe\nkind: "sau\\nna"\n---\n',
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/coffee.md": '---\ndate: 2026-01-05\nwith: jane-doe\nkind: "sau\\nna"\n---\n',
+        }
+    )
     p = the_problem(result)
-    assert p.format() == ("interactions/coffee.md:4:7: warning NN202 unknown kind 'sau\\nna'; use one of: coffee,"
-                          " lunch, call, email, text, meeting, event, linkedin, thank-you, invitation, intro, other")
+    assert p.format() == (
+        "interactions/coffee.md:4:7: warning NN202 unknown kind 'sau\\nna'; use one of: coffee,"
+        " lunch, call, email, text, meeting, event, linkedin, thank-you, invitation, intro, other"
+    )
 
 
 # Required fields ------------------------------------------------------------------------------
@@ -175,22 +202,62 @@ def test_a_problem_is_one_line_whatever_the_note_holds(load):
 @pytest.mark.parametrize(
     "path, text, spot, words",
     [
-        pytest.param("contacts/sam.md", "---\ncompany: Acme\n---\n",
-                     "contacts/sam.md:1:1: error NN108", "'name' is missing", id="contact-name"),
-        pytest.param("contacts/sam.md", "---\nname:\ncompany: Acme\n---\n",
-                     "contacts/sam.md:2:1: error NN108", "'name' is empty", id="contact-name-empty"),
-        pytest.param("interactions/coffee.md", "---\nwith: jane-doe\n---\n",
-                     "interactions/coffee.md:1:1: error NN108", "'date' is missing", id="interaction-date"),
-        pytest.param("interactions/coffee.md", "---\ndate: 2026-01-05\n---\n",
-                     "interactions/coffee.md:1:1: error NN108", "'with' is missing", id="interaction-with"),
-        pytest.param("interactions/coffee.md", "---\ndate: 2026-01-05\nwith: []\n---\n",
-                     "interactions/coffee.md:3:1: error NN108", "'with' is empty", id="interaction-with-empty"),
-        pytest.param("asks/ref.md", "---\nwith: jane-doe\ndirection: out\n---\n",
-                     "asks/ref.md:1:1: error NN108", "'date' is missing", id="ask-date"),
-        pytest.param("asks/ref.md", "---\ndate: 2026-01-05\ndirection: out\n---\n",
-                     "asks/ref.md:1:1: error NN108", "'with' is missing", id="ask-with"),
-        pytest.param("asks/ref.md", "---\ndate: 2026-01-05\nwith: jane-doe\n---\n",
-                     "asks/ref.md:1:1: error NN108", "'direction' is missing", id="ask-direction"),
+        pytest.param(
+            "contacts/sam.md",
+            "---\ncompany: Acme\n---\n",
+            "contacts/sam.md:1:1: error NN108",
+            "'name' is missing",
+            id="contact-name",
+        ),
+        pytest.param(
+            "contacts/sam.md",
+            "---\nname:\ncompany: Acme\n---\n",
+            "contacts/sam.md:2:1: error NN108",
+            "'name' is empty",
+            id="contact-name-empty",
+        ),
+        pytest.param(
+            "interactions/coffee.md",
+            "---\nwith: jane-doe\n---\n",
+            "interactions/coffee.md:1:1: error NN108",
+            "'date' is missing",
+            id="interaction-date",
+        ),
+        pytest.param(
+            "interactions/coffee.md",
+            "---\ndate: 2026-01-05\n---\n",
+            "interactions/coffee.md:1:1: error NN108",
+            "'with' is missing",
+            id="interaction-with",
+        ),
+        pytest.param(
+            "interactions/coffee.md",
+            "---\ndate: 2026-01-05\nwith: []\n---\n",
+            "interactions/coffee.md:3:1: error NN108",
+            "'with' is empty",
+            id="interaction-with-empty",
+        ),
+        pytest.param(
+            "asks/ref.md",
+            "---\nwith: jane-doe\ndirection: out\n---\n",
+            "asks/ref.md:1:1: error NN108",
+            "'date' is missing",
+            id="ask-date",
+        ),
+        pytest.param(
+            "asks/ref.md",
+            "---\ndate: 2026-01-05\ndirection: out\n---\n",
+            "asks/ref.md:1:1: error NN108",
+            "'with' is missing",
+            id="ask-with",
+        ),
+        pytest.param(
+            "asks/ref.md",
+            "---\ndate: 2026-01-05\nwith: jane-doe\n---\n",
+            "asks/ref.md:1:1: error NN108",
+            "'direction' is missing",
+            id="ask-direction",
+        ),
     ],
 )
 def test_missing_required_field(load, path, text, spot, words):
@@ -200,24 +267,30 @@ def test_missing_required_field(load, path, text, spot, words):
 
 
 def test_a_note_missing_a_required_field_is_left_out(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "contacts/sam.md": "---\ncompany: Acme\n---\n",
-        "interactions/coffee.md": "---\nwith: jane-doe\n---\n",
-        "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "contacts/sam.md": "---\ncompany: Acme\n---\n",
+            "interactions/coffee.md": "---\nwith: jane-doe\n---\n",
+            "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\n---\n",
+        }
+    )
     assert [c.id for c in result.vault.contacts] == ["jane-doe"]
     assert result.vault.interactions == () and result.vault.asks == ()
 
 
 def test_a_note_left_out_still_has_every_problem_reported(load):
-    result = load({"contacts/sam.md": """
+    result = load(
+        {
+            "contacts/sam.md": """
         ---
         company: Acme
         since: 2026-02-30
         cadance: 2w
         ---
-        """})
+        """
+        }
+    )
     assert spots(result) == [
         "contacts/sam.md:1:1: error NN108",
         "contacts/sam.md:3:8: error NN110",
@@ -241,20 +314,26 @@ def test_archived_as_text(load):
 
 
 def test_email_list_with_a_mapping_points_at_the_item(load):
-    result = load({"contacts/jane-doe.md": """
+    result = load(
+        {
+            "contacts/jane-doe.md": """
         ---
         name: Jane Doe
         email:
           - jane@example.com
           - work: jane@acme.test
         ---
-        """})
+        """
+        }
+    )
     assert spots(result) == ["contacts/jane-doe.md:5:5: error NN109"]
     assert result.vault.contacts[0].emails == ("jane@example.com",)
 
 
 def test_a_bad_field_is_dropped_and_the_rest_of_the_note_kept(load):
-    result = load({"contacts/jane-doe.md": """
+    result = load(
+        {
+            "contacts/jane-doe.md": """
         ---
         name: Jane Doe
         company: Acme
@@ -262,7 +341,9 @@ def test_a_bad_field_is_dropped_and_the_rest_of_the_note_kept(load):
         cadence: 2mo
         since: 2024-05-01
         ---
-        """})
+        """
+        }
+    )
     assert spots(result) == ["contacts/jane-doe.md:4:7: error NN109", "contacts/jane-doe.md:5:10: error NN111"]
     [jane] = result.vault.contacts
     assert (jane.name, jane.company, jane.tags, jane.cadence) == ("Jane Doe", "Acme", (), None)
@@ -288,10 +369,12 @@ def test_impossible_or_invalid_date(load, line, spot, words):
 
 
 def test_impossible_interaction_date_leaves_the_interaction_out(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/coffee.md": '---\ndate: "2026-13-01"\nwith: jane-doe\n---\n',
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/coffee.md": '---\ndate: "2026-13-01"\nwith: jane-doe\n---\n',
+        }
+    )
     assert spots(result) == ["interactions/coffee.md:2:7: error NN110"]
     assert result.vault.interactions == ()
 
@@ -311,17 +394,20 @@ def test_bad_duration_or_birthday(load, line, spot, code):
     assert spots(result) == [f"contacts/jane-doe.md:{spot}: error {code}"]
 
 
-@pytest.mark.parametrize("line", ["cadence: 6w", "cadence: quarterly", "cadence: never",
-                                  "birthday: --02-29", "birthday: 1990-03-03"])
+@pytest.mark.parametrize(
+    "line", ["cadence: 6w", "cadence: quarterly", "cadence: never", "birthday: --02-29", "birthday: 1990-03-03"]
+)
 def test_good_duration_or_birthday(load, line):
     assert_clean(load({"contacts/jane-doe.md": f"---\nname: Jane Doe\n{line}\n---\n"}))
 
 
 def test_follow_up_that_is_neither_date_nor_duration(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/coffee.md": "---\ndate: 2026-01-05\nwith: jane-doe\nfollow_up: soon\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/coffee.md": "---\ndate: 2026-01-05\nwith: jane-doe\nfollow_up: soon\n---\n",
+        }
+    )
     assert spots(result) == ["interactions/coffee.md:4:12: error NN111"]
     assert len(result.vault.interactions) == 1
 
@@ -349,48 +435,60 @@ def test_unknown_circle_without_a_close_match(load, config, words):
 
 
 def test_unknown_interaction_kind_is_a_warning_and_kept(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/sauna.md": "---\ndate: 2026-01-05\nwith: jane-doe\nkind: sauna\n---\n",
-    }, config=CONFIG)
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/sauna.md": "---\ndate: 2026-01-05\nwith: jane-doe\nkind: sauna\n---\n",
+        },
+        config=CONFIG,
+    )
     assert spots(result) == ["interactions/sauna.md:4:7: warning NN202"]
     assert "unknown kind 'sauna'" in result.problems[0].message
     assert result.vault.interactions[0].kind == "sauna"
 
 
 def test_extra_kinds_from_netnotes_yaml_are_accepted(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/episode.md": "---\ndate: 2026-01-05\nwith: jane-doe\nkind: podcast\n---\n",
-    }, config=CONFIG)
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/episode.md": "---\ndate: 2026-01-05\nwith: jane-doe\nkind: podcast\n---\n",
+        },
+        config=CONFIG,
+    )
     assert_clean(result)
     assert result.vault.interactions[0].kind == "podcast"
 
 
 def test_unknown_ask_direction_is_an_error_and_leaves_the_ask_out(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: sideways\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: sideways\n---\n",
+        }
+    )
     assert spots(result) == ["asks/ref.md:4:12: error NN112"]
     assert "use one of: out, in" in result.problems[0].message
     assert result.vault.asks == ()
 
 
 def test_unknown_ask_status_is_an_error_and_the_ask_stays_open(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: out\nstatus: pending\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: out\nstatus: pending\n---\n",
+        }
+    )
     assert spots(result) == ["asks/ref.md:5:9: error NN113"]
     assert result.vault.asks[0].status == "open"
 
 
 def test_unknown_ask_kind_is_a_warning(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: out\nkind: refrence\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: out\nkind: refrence\n---\n",
+        }
+    )
     assert spots(result) == ["asks/ref.md:5:7: warning NN203"]
     assert "did you mean 'reference'?" in result.problems[0].message
     assert result.vault.asks[0].kind == "refrence"
@@ -400,10 +498,12 @@ def test_unknown_ask_kind_is_a_warning(load):
 
 
 def test_duplicate_ids_across_subfolders_are_case_folded(load):
-    result = load({
-        "contacts/work/Jane-Doe.md": JANE,
-        "contacts/friends/jane-doe.md": JANE,
-    })
+    result = load(
+        {
+            "contacts/work/Jane-Doe.md": JANE,
+            "contacts/friends/jane-doe.md": JANE,
+        }
+    )
     p = the_problem(result)
     assert p.format().startswith("contacts/work/Jane-Doe.md:1:1: error NN114 duplicate id 'jane-doe'")
     assert "contacts/friends/jane-doe.md" in p.message
@@ -411,10 +511,14 @@ def test_duplicate_ids_across_subfolders_are_case_folded(load):
 
 
 def test_the_same_id_in_two_kinds_is_fine(load):
-    assert_clean(load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/jane-doe.md": "---\ndate: 2026-01-05\nwith: jane-doe\n---\n",
-    }))
+    assert_clean(
+        load(
+            {
+                "contacts/jane-doe.md": JANE,
+                "interactions/jane-doe.md": "---\ndate: 2026-01-05\nwith: jane-doe\n---\n",
+            }
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -432,19 +536,22 @@ def test_the_same_id_in_two_kinds_is_fine(load):
     ],
 )
 def test_refs_resolve_by_id_name_alias_and_wikilink(load, ref):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/coffee.md": f"---\ndate: 2026-01-05\nwith: {ref}\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/coffee.md": f"---\ndate: 2026-01-05\nwith: {ref}\n---\n",
+        }
+    )
     assert_clean(result)
     assert result.vault.interactions[0].with_ == ("jane-doe",)
 
 
 def test_unquoted_wikilinks_in_a_block_list_resolve(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "contacts/sam-lee.md": "---\nname: Sam Lee\n---\n",
-        "interactions/lunch.md": """
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "contacts/sam-lee.md": "---\nname: Sam Lee\n---\n",
+            "interactions/lunch.md": """
             ---
             date: 2026-01-05
             with:
@@ -453,38 +560,46 @@ def test_unquoted_wikilinks_in_a_block_list_resolve(load):
               - "[[JD]]"
             ---
             """,
-    })
+        }
+    )
     assert_clean(result)
     assert result.vault.interactions[0].with_ == ("jane-doe", "sam-lee")
 
 
 def test_an_exact_id_wins_over_names_and_aliases(load):
-    result = load({
-        "contacts/sam.md": "---\nname: Samuel Okafor\n---\n",
-        "contacts/sam-lee.md": "---\nname: Samantha Lee\naliases: [Sam]\n---\n",
-        "interactions/call.md": "---\ndate: 2026-01-05\nwith: Sam\n---\n",
-    })
+    result = load(
+        {
+            "contacts/sam.md": "---\nname: Samuel Okafor\n---\n",
+            "contacts/sam-lee.md": "---\nname: Samantha Lee\naliases: [Sam]\n---\n",
+            "interactions/call.md": "---\ndate: 2026-01-05\nwith: Sam\n---\n",
+        }
+    )
     assert_clean(result)
     assert result.vault.interactions[0].with_ == ("sam",)
 
 
 def test_unknown_ref_suggests_the_closest_ids(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/coffee.md": "---\ndate: 2026-01-05\nwith: [jane-doe, Jane Do]\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/coffee.md": "---\ndate: 2026-01-05\nwith: [jane-doe, Jane Do]\n---\n",
+        }
+    )
     p = the_problem(result)
-    assert p.format() == ("interactions/coffee.md:3:18: error NN115 "
-                          "contact ref 'Jane Do' matches no contact (did you mean 'jane-doe'?)")
+    assert p.format() == (
+        "interactions/coffee.md:3:18: error NN115 contact ref 'Jane Do' matches no contact (did you mean 'jane-doe'?)"
+    )
     assert result.vault.interactions[0].with_ == ("jane-doe",)
 
 
 def test_ambiguous_ref_lists_every_match(load):
-    result = load({
-        "contacts/alex-kim.md": "---\nname: Alex Kim\naliases: [Alex]\n---\n",
-        "contacts/alex-park.md": "---\nname: Alex Park\naliases: [Alex]\n---\n",
-        "asks/intro.md": "---\ndate: 2026-01-05\nwith: alex\ndirection: in\n---\n",
-    })
+    result = load(
+        {
+            "contacts/alex-kim.md": "---\nname: Alex Kim\naliases: [Alex]\n---\n",
+            "contacts/alex-park.md": "---\nname: Alex Park\naliases: [Alex]\n---\n",
+            "asks/intro.md": "---\ndate: 2026-01-05\nwith: alex\ndirection: in\n---\n",
+        }
+    )
     p = the_problem(result)
     assert p.format().startswith("asks/intro.md:3:7: error NN116 ")
     assert "alex-kim, alex-park" in p.message
@@ -497,9 +612,10 @@ def test_unknown_met_through_is_an_error_at_its_value(load):
 
 
 def test_unresolved_wikilinks_in_a_body_are_warnings_at_their_place(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/coffee.md": """
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/coffee.md": """
             ---
             date: 2026-01-05
             with: jane-doe
@@ -508,7 +624,8 @@ def test_unresolved_wikilinks_in_a_body_are_warnings_at_their_place(load):
             See also [[coffee]] and ![[diagram.png]].
               Then [[nobody#Notes]].
             """,
-    })
+        }
+    )
     assert spots(result) == [
         "interactions/coffee.md:5:42: warning NN204",
         "interactions/coffee.md:7:8: warning NN204",
@@ -517,10 +634,12 @@ def test_unresolved_wikilinks_in_a_body_are_warnings_at_their_place(load):
 
 
 def test_a_wikilink_to_several_contacts_says_so(load):
-    result = load({
-        "contacts/alex-kim.md": "---\nname: Alex Kim\naliases: [Alex]\n---\n",
-        "contacts/alex-park.md": "---\nname: Alex Park\naliases: [Alex]\n---\nAsk [[Alex]].\n",
-    })
+    result = load(
+        {
+            "contacts/alex-kim.md": "---\nname: Alex Kim\naliases: [Alex]\n---\n",
+            "contacts/alex-park.md": "---\nname: Alex Park\naliases: [Alex]\n---\nAsk [[Alex]].\n",
+        }
+    )
     p = the_problem(result)
     assert p.format().startswith("contacts/alex-park.md:5:5: warning NN204 ")
     assert "several contacts: alex-kim, alex-park" in p.message
@@ -530,7 +649,9 @@ def test_a_wikilink_to_several_contacts_says_so(load):
 
 
 def test_misspelt_keys_warn_and_custom_fields_are_silent(load):
-    result = load({"contacts/jane-doe.md": """
+    result = load(
+        {
+            "contacts/jane-doe.md": """
         ---
         name: Jane Doe
         cadance: 2w
@@ -538,7 +659,9 @@ def test_misspelt_keys_warn_and_custom_fields_are_silent(load):
         kids: 2
         timezone: Europe/Berlin
         ---
-        """})
+        """
+        }
+    )
     assert spots(result) == ["contacts/jane-doe.md:3:1: warning NN201", "contacts/jane-doe.md:4:1: warning NN201"]
     assert "did you mean 'cadence'?" in result.problems[0].message
     assert "did you mean 'birthday'?" in result.problems[1].message
@@ -547,11 +670,13 @@ def test_misspelt_keys_warn_and_custom_fields_are_silent(load):
 
 
 def test_misspelt_keys_in_interactions_and_asks(load):
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "interactions/coffee.md": "---\ndate: 2026-01-05\nwith: jane-doe\nfolow_up: 2w\n---\n",
-        "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: out\nstatuss: done\n---\n",
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "interactions/coffee.md": "---\ndate: 2026-01-05\nwith: jane-doe\nfolow_up: 2w\n---\n",
+            "asks/ref.md": "---\ndate: 2026-01-05\nwith: jane-doe\ndirection: out\nstatuss: done\n---\n",
+        }
+    )
     assert spots(result) == ["asks/ref.md:5:1: warning NN201", "interactions/coffee.md:4:1: warning NN201"]
     assert "'follow_up'" in result.problems[1].message
 
@@ -560,7 +685,9 @@ def test_misspelt_keys_in_interactions_and_asks(load):
 
 
 def test_netnotes_yaml_bad_values_and_unknown_keys_have_their_lines(load):
-    result = load({}, config="""
+    result = load(
+        {},
+        config="""
         title: My network
         horizon: soon
         circles:
@@ -570,7 +697,8 @@ def test_netnotes_yaml_bad_values_and_unknown_keys_have_their_lines(load):
         output: /var/www/site
         colour: blue
         titel: Network
-        """)
+        """,
+    )
     assert spots(result) == [
         "netnotes.yaml:2:10: error NN111",
         "netnotes.yaml:5:10: error NN111",
@@ -612,16 +740,18 @@ def test_empty_netnotes_yaml_means_the_defaults(load):
 
 def test_hidden_files_and_folders_and_other_folders_are_not_read(load):
     broken = "this would be NN102 if it were read\n"
-    result = load({
-        "contacts/jane-doe.md": JANE,
-        "contacts/.draft.md": broken,
-        "contacts/.archive/old.md": broken,
-        ".obsidian/contacts/x.md": broken,
-        ".git/contacts/x.md": broken,
-        "notes/ideas.md": broken,
-        "README.md": broken,
-        "contacts/photo.png": broken,
-    })
+    result = load(
+        {
+            "contacts/jane-doe.md": JANE,
+            "contacts/.draft.md": broken,
+            "contacts/.archive/old.md": broken,
+            ".obsidian/contacts/x.md": broken,
+            ".git/contacts/x.md": broken,
+            "notes/ideas.md": broken,
+            "README.md": broken,
+            "contacts/photo.png": broken,
+        }
+    )
     assert_clean(result)
     assert [c.id for c in result.vault.contacts] == ["jane-doe"]
 
@@ -651,7 +781,9 @@ def test_symlinks_out_of_the_vault_are_skipped_and_never_read(make_vault, outsid
     symlink(root / "asks", outside / "people")
     read = []
     real_read_note = loader.read_note
-    monkeypatch.setattr(loader, "read_note", lambda abspath, relpath: read.append(relpath) or real_read_note(abspath, relpath))
+    monkeypatch.setattr(
+        loader, "read_note", lambda abspath, relpath: read.append(relpath) or real_read_note(abspath, relpath)
+    )
 
     result = load_vault(root)
 
@@ -730,8 +862,9 @@ def test_a_fifo_in_contacts_does_not_hang(make_vault):
     root = make_vault({"contacts/jane-doe.md": JANE})
     os.mkfifo(root / "contacts" / "pipe.md")
     # A real process, so a hang is a timeout (and a killed child) rather than a stuck test run.
-    done = subprocess.run([sys.executable, "-m", "netnotes", "--vault", str(root), "check"],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "netnotes", "--vault", str(root), "check"], capture_output=True, text=True, timeout=30
+    )
     assert (done.returncode, done.stdout) == (0, "")
     assert "1 contacts" in done.stderr
 
@@ -750,10 +883,16 @@ def test_check_prints_problem_lines_on_stdout_and_a_summary_on_stderr(make_vault
 def test_check_json_is_one_array_of_problem_objects(make_vault, run_cli):
     root = make_vault({"contacts/jane-doe.md": "---\nname: Jane Doe\ncadance: 2w\n---\n"})
     result = run_cli("--vault", root, "check", "--format", "json")
-    assert json.loads(result.stdout) == [{
-        "path": "contacts/jane-doe.md", "line": 3, "column": 1, "severity": "warning", "code": "NN201",
-        "message": "unknown key 'cadance' (did you mean 'cadence'?); kept as a custom field",
-    }]
+    assert json.loads(result.stdout) == [
+        {
+            "path": "contacts/jane-doe.md",
+            "line": 3,
+            "column": 1,
+            "severity": "warning",
+            "code": "NN201",
+            "message": "unknown key 'cadance' (did you mean 'cadence'?); kept as a custom field",
+        }
+    ]
 
 
 def test_check_json_of_a_clean_vault_is_an_empty_array(make_vault, run_cli):
@@ -797,8 +936,7 @@ def test_the_vault_is_found_upward_from_the_current_folder(make_vault, run_cli, 
 
 
 def tree(folder: Path) -> dict[str, bytes | None]:
-    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))}
 
 
 def test_init_makes_a_vault_that_passes_check(tmp_path, run_cli):
@@ -811,7 +949,10 @@ def test_init_makes_a_vault_that_passes_check(tmp_path, run_cli):
     check = run_cli("--vault", folder, "check", "--strict")
     assert (check.exit_code, check.stdout) == (0, "")
     assert load_vault(folder).vault.config.circle_cadences == {
-        "inner": Duration(3, "w"), "active": Duration(2, "m"), "wider": Duration(6, "m")}
+        "inner": Duration(3, "w"),
+        "active": Duration(2, "m"),
+        "wider": Duration(6, "m"),
+    }
 
 
 def test_init_keeps_an_existing_gitignore_and_adds_what_is_missing(tmp_path, run_cli):
@@ -837,10 +978,12 @@ def test_every_code_is_an_error_or_a_warning_by_its_number():
 
 
 def test_a_plain_ref_may_hold_hash_and_bar_only_wikilinks_are_cut_there(load) -> None:
-    result = load({
-        "contacts/csharp-guild.md": "---\nname: C# Guild\naliases: [A|B team]\n---\n",
-        "interactions/a.md": "---\ndate: 2026-01-05\nwith: [C# Guild, A|B team, '[[csharp-guild|the guild]]']\n---\n",
-    })
+    result = load(
+        {
+            "contacts/csharp-guild.md": "---\nname: C# Guild\naliases: [A|B team]\n---\n",
+            "interactions/a.md": "---\ndate: 2026-01-05\nwith: [C# Guild, A|B team, '[[csharp-guild|the guild]]']\n---\n",
+        }
+    )
     assert result.problems == []
     assert result.vault.interactions[0].with_ == ("csharp-guild",)
 

@@ -25,11 +25,14 @@ def notes(root: Path) -> list[str]:
 # new contact --circle ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("circle", "message"), [
-    ("innr", "unknown circle 'innr' (did you mean 'inner'? circles: inner, active, wider)"),
-    ("Active", "unknown circle 'Active' (did you mean 'active'? circles: inner, active, wider)"),
-    ("colleagues", "unknown circle 'colleagues' (circles: inner, active, wider)"),
-])
+@pytest.mark.parametrize(
+    ("circle", "message"),
+    [
+        ("innr", "unknown circle 'innr' (did you mean 'inner'? circles: inner, active, wider)"),
+        ("Active", "unknown circle 'Active' (did you mean 'active'? circles: inner, active, wider)"),
+        ("colleagues", "unknown circle 'colleagues' (circles: inner, active, wider)"),
+    ],
+)
 def test_an_unknown_circle_is_refused_with_the_closest_one_and_the_list(make_vault, circle: str, message: str) -> None:
     root = make_vault(JANE, config=CIRCLES)
     result = run("--vault", root, "new", "contact", "Ada Lovelace", "--circle", circle)
@@ -58,12 +61,17 @@ def test_a_bad_within_only_suggests_values_within_accepts(make_vault, value: str
 # new interaction / new ask ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("guess", "command"), [
-    ("interaction", "netnotes log REF..."),
-    ("ask", "netnotes ask REF --direction in|out --kind K"),
-])
+@pytest.mark.parametrize(
+    ("guess", "command"),
+    [
+        ("interaction", "netnotes log REF..."),
+        ("ask", "netnotes ask REF --direction in|out --kind K"),
+    ],
+)
 def test_new_interaction_and_new_ask_point_to_the_command_that_writes_them(
-    make_vault, guess: str, command: str,
+    make_vault,
+    guess: str,
+    command: str,
 ) -> None:
     root = make_vault(JANE)
     result = run("--vault", root, "new", guess, "jane-doe")
@@ -93,11 +101,15 @@ def test_next_without_follow_up_is_written_with_a_hint(make_vault) -> None:
     assert "next: send the deck\n" in written.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args", [
-    ("--next", "send the deck", "--follow-up", "1w"),
-    ("--follow-up", "2026-06-20"),
-    (),
-], ids=["next-and-follow-up", "follow-up-only", "neither"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--next", "send the deck", "--follow-up", "1w"),
+        ("--follow-up", "2026-06-20"),
+        (),
+    ],
+    ids=["next-and-follow-up", "follow-up-only", "neither"],
+)
 def test_no_hint_when_the_next_step_is_dated_or_absent(make_vault, args: tuple[str, ...]) -> None:
     result = run("--vault", make_vault(JANE), "log", "jane-doe", "--date", "2026-06-11", *args)
     assert result.exit_code == 0

@@ -5,13 +5,13 @@ contract's case-folded order."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from click.testing import Result
+from site_html import parse
 
 from netnotes.collation import collation_key
-from site_html import parse
 
 READER_ORDER = ["Émile", "Emma", "Lena", "Łukasz", "Maria", "Zoë"]
 TODAY = "2026-03-10"
@@ -52,8 +52,9 @@ def test_a_huge_name_still_sorts() -> None:
     assert sorted(["b", "a" * 200_000 + "z", "a"], key=collation_key) == ["a", "a" * 200_000 + "z", "b"]
 
 
-def test_contact_list_tag_and_company_pages_in_reader_order(make_vault: Callable[..., Path],
-                                                           run_cli: Callable[..., Result]) -> None:
+def test_contact_list_tag_and_company_pages_in_reader_order(
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
     site = built(make_vault, run_cli, PEOPLE)
     assert listed(site, "contacts.html", "contacts/") == READER_ORDER
     assert listed(site, "tags/team.html", "../contacts/") == READER_ORDER
@@ -61,35 +62,47 @@ def test_contact_list_tag_and_company_pages_in_reader_order(make_vault: Callable
 
 
 def test_namesakes_are_ordered_by_id(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
-    site = built(make_vault, run_cli, {
-        "contacts/lena-b.md": person("Lena"), "contacts/lena-a.md": person("Lena"), "contacts/ana.md": person("Ana"),
-    })
+    site = built(
+        make_vault,
+        run_cli,
+        {
+            "contacts/lena-b.md": person("Lena"),
+            "contacts/lena-a.md": person("Lena"),
+            "contacts/ana.md": person("Ana"),
+        },
+    )
     rows = parse(site / "contacts.html").find("a")
     assert [a.attrs["href"] for a in rows if (a.attrs.get("href") or "").startswith("contacts/")] == [
-        "contacts/ana.html", "contacts/lena-a.html", "contacts/lena-b.html"]
+        "contacts/ana.html",
+        "contacts/lena-a.html",
+        "contacts/lena-b.html",
+    ]
 
 
-def test_tag_and_company_lists_in_reader_order(make_vault: Callable[..., Path],
-                                               run_cli: Callable[..., Result]) -> None:
-    site = built(make_vault, run_cli, {
-        "contacts/a.md": "---\nname: A\ntags: [zen, Ärzte, education]\ncompany: Zeta\n---\n",
-        "contacts/b.md": "---\nname: B\ncompany: Élan\n---\n",
-        "contacts/c.md": "---\nname: C\ncompany: Ebay\n---\n",
-    })
+def test_tag_and_company_lists_in_reader_order(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    site = built(
+        make_vault,
+        run_cli,
+        {
+            "contacts/a.md": "---\nname: A\ntags: [zen, Ärzte, education]\ncompany: Zeta\n---\n",
+            "contacts/b.md": "---\nname: B\ncompany: Élan\n---\n",
+            "contacts/c.md": "---\nname: C\ncompany: Ebay\n---\n",
+        },
+    )
     assert listed(site, "tags.html", "tags/") == ["Ärzte", "education", "zen"]
     assert listed(site, "companies.html", "companies/") == ["Ebay", "Élan", "Zeta"]
 
 
-def test_search_lists_contacts_in_reader_order(make_vault: Callable[..., Path],
-                                               run_cli: Callable[..., Result]) -> None:
+def test_search_lists_contacts_in_reader_order(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
     site = built(make_vault, run_cli, PEOPLE)
     text = (site / "static/search-index.js").read_text(encoding="utf-8")
-    rows = json.loads(text[len("window.NETNOTES_SEARCH = "):-2])
+    rows = json.loads(text[len("window.NETNOTES_SEARCH = ") : -2])
     assert [r[1] for r in rows if r[0].startswith("contacts/")] == READER_ORDER
 
 
-def test_due_keeps_the_contracts_case_folded_order(make_vault: Callable[..., Path],
-                                                   run_cli: Callable[..., Result]) -> None:
+def test_due_keeps_the_contracts_case_folded_order(
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
     vault = make_vault({path: text.replace("tags: [team]", "cadence: 1w") for path, text in PEOPLE.items()})
     result = run_cli("--vault", vault, "due", "--today", TODAY, "--format", "json")
     names = [i["name"] for i in json.loads(result.stdout)]

@@ -23,13 +23,22 @@ def _interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
     raise KeyboardInterrupt
 
 
-@pytest.mark.parametrize(("command", "where"), [
-    (["due"], "netnotes.followup.due_items"),
-    (["build"], "netnotes.site.build.build_site"),
-    (["check"], "netnotes.cli.load_vault"),
-], ids=["due", "build", "check"])
-def test_ctrl_c_in_a_command_exits_130_without_aborted(make_vault, run_cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-                                                       command: list[str], where: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "where"),
+    [
+        (["due"], "netnotes.followup.due_items"),
+        (["build"], "netnotes.site.build.build_site"),
+        (["check"], "netnotes.cli.load_vault"),
+    ],
+    ids=["due", "build", "check"],
+)
+def test_ctrl_c_in_a_command_exits_130_without_aborted(
+    make_vault,
+    run_cli,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    command: list[str],
+    where: str,
+) -> None:
     vault = make_vault(VAULT)
     monkeypatch.setattr(where, _interrupt)
     result = run_cli("--vault", vault, *command)
@@ -69,8 +78,12 @@ def _stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
 
 def test_ctrl_c_really_sent_to_serve(make_vault) -> None:  # type: ignore[no-untyped-def]
     vault = make_vault(VAULT)
-    proc = subprocess.Popen([sys.executable, "-m", "netnotes", "--vault", str(vault), "serve", "--port", "0",
-                             "--today", "2026-03-10"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netnotes", "--vault", str(vault), "serve", "--port", "0", "--today", "2026-03-10"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert _line(proc, "stdout").startswith("Serving http://127.0.0.1:")
     out, err = _stop(proc)
     assert proc.returncode == 0, err
@@ -91,8 +104,9 @@ WAITING_DUE = textwrap.dedent("""
 
 def test_ctrl_c_really_sent_to_another_command(make_vault) -> None:  # type: ignore[no-untyped-def]
     vault: Path = make_vault(VAULT)
-    proc = subprocess.Popen([sys.executable, "-c", WAITING_DUE, str(vault)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WAITING_DUE, str(vault)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert _line(proc, "stderr") == "waiting\n"
     out, err = _stop(proc)
     assert proc.returncode == 130

@@ -31,6 +31,7 @@ D = dt.date
 
 # --- parsing durations -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -77,7 +78,8 @@ def test_yaml_false_reads_as_never() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["2mo", "-1d", "0.5m", "", "   ", "m", "3", "3x", "1 month", "10000d", "d3", "2w3d"],
+    "bad",
+    ["2mo", "-1d", "0.5m", "", "   ", "m", "3", "3x", "1 month", "10000d", "d3", "2w3d"],
     ids=repr,
 )
 def test_parse_duration_rejects(bad: str) -> None:
@@ -98,6 +100,7 @@ def test_never_cannot_be_added() -> None:
 
 
 # --- adding durations: month-end clamping --------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("start", "duration", "expected"),
@@ -138,6 +141,7 @@ def test_adding_saturates_at_the_end_of_the_calendar() -> None:
 
 # --- parsing dates -------------------------------------------------------------------------------
 
+
 def test_parse_date_accepts_dates_and_quoted_strings() -> None:
     assert parse_date(D(2026, 11, 2)) == D(2026, 11, 2)
     assert parse_date("2026-11-02") == D(2026, 11, 2)
@@ -163,8 +167,9 @@ def test_impossible_dates_are_errors_not_crashes(bad: str, why: str) -> None:
     assert why in str(err.value)
 
 
-@pytest.mark.parametrize("bad", ["", "tomorrow", "2026/11/02", "02-11-2026", "2026-1-2", 20261102, None, True],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "bad", ["", "tomorrow", "2026/11/02", "02-11-2026", "2026-1-2", 20261102, None, True], ids=repr
+)
 def test_parse_date_rejects_non_dates(bad: object) -> None:
     with pytest.raises(DateError) as err:
         parse_date(bad)
@@ -193,6 +198,7 @@ def test_follow_up_is_a_date_or_a_duration() -> None:
 
 # --- birthdays -----------------------------------------------------------------------------------
 
+
 def test_birthday_with_year() -> None:
     birthday = parse_birthday("1990-05-17")
     assert birthday == Birthday(5, 17, 1990)
@@ -206,8 +212,9 @@ def test_birthday_without_year() -> None:
     assert str(birthday) == "--05-17"
 
 
-@pytest.mark.parametrize("bad", ["--02-30", "--13-01", "--00-10", "--04-31", "2023-02-29", "--5-17", "05-17", "1990"],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "bad", ["--02-30", "--13-01", "--00-10", "--04-31", "2023-02-29", "--5-17", "05-17", "1990"], ids=repr
+)
 def test_impossible_birthdays(bad: str) -> None:
     with pytest.raises(DateError) as err:
         parse_birthday(bad)
@@ -313,10 +320,12 @@ def test_parse_date_of_isoformat_is_identity(day: dt.date) -> None:
     assert parse_date(day.isoformat()) == day
 
 
-@given(month=st.integers(1, 12), day=st.integers(1, 31), year=st.one_of(st.none(), st.integers(1900, 2100)),
-       today=dates)
-def test_next_birthday_is_the_first_occurrence_on_or_after_today(month: int, day: int, year: int | None,
-                                                                 today: dt.date) -> None:
+@given(
+    month=st.integers(1, 12), day=st.integers(1, 31), year=st.one_of(st.none(), st.integers(1900, 2100)), today=dates
+)
+def test_next_birthday_is_the_first_occurrence_on_or_after_today(
+    month: int, day: int, year: int | None, today: dt.date
+) -> None:
     if day > calendar.monthrange(2000, month)[1]:
         with pytest.raises(DateError):
             parse_birthday(f"--{month:02d}-{day:02d}")

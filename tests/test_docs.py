@@ -16,8 +16,9 @@ from netnotes.problems import CODES
 
 DOC = Path(__file__).parent.parent / "docs" / "problems.md"
 SECTION_RE = re.compile(r"^## (NN\d{3}) — (.*)$", re.MULTILINE)
-FILE_RE = re.compile(r"^`(?P<path>[^`]+)`(?P<latin1> \(saved as Latin-1\))?:\n\n```\w*\n(?P<text>.*?)^```$",
-                     re.MULTILINE | re.DOTALL)
+FILE_RE = re.compile(
+    r"^`(?P<path>[^`]+)`(?P<latin1> \(saved as Latin-1\))?:\n\n```\w*\n(?P<text>.*?)^```$", re.MULTILINE | re.DOTALL
+)
 OUTPUT_RE = re.compile(r"^```console\n\$ netnotes check\n(?P<stdout>.*?)^```$", re.MULTILINE | re.DOTALL)
 NOT_RUNNABLE = {"NN206", "NN215"}  # their examples are symlinks, tested in test_check.py and test_check_mistakes.py
 

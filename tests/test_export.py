@@ -50,8 +50,19 @@ def run(root: Path, *args: str | Path) -> Result:
 
 def card_facts(c: Contact) -> tuple[object, ...]:
     """What a vCard carries: the fields that must survive export -> import."""
-    return (c.name, c.aliases, c.emails, c.phones, c.company, c.role, c.birthday, c.linkedin, c.website,
-            c.tags, c.body.strip("\n"))
+    return (
+        c.name,
+        c.aliases,
+        c.emails,
+        c.phones,
+        c.company,
+        c.role,
+        c.birthday,
+        c.linkedin,
+        c.website,
+        c.tags,
+        c.body.strip("\n"),
+    )
 
 
 def reimport(vault: Vault, tmp: Path) -> dict[str, Contact]:
@@ -77,17 +88,22 @@ def test_example_vault_exports_to_vcards_that_import_back_to_the_same_contacts(t
 
 
 HOSTILE_CONTACT = dict(
-    aliases=["Doe, J.", "J;D", "back\\slash"], company="Acme; Inc., Ltd", role="CTO: \"boss\", founder",
-    email=["j@x.example", "J.Doe@Work.example"], phone=["+1 (555) 010-2030", "tel;ext=5"],
-    linkedin="https://www.linkedin.com/in/jane?x=1,2", website="https://jane.example/a;b,c",
-    tags=["a,b", "ml"], birthday="--02-29",
+    aliases=["Doe, J.", "J;D", "back\\slash"],
+    company="Acme; Inc., Ltd",
+    role='CTO: "boss", founder',
+    email=["j@x.example", "J.Doe@Work.example"],
+    phone=["+1 (555) 010-2030", "tel;ext=5"],
+    linkedin="https://www.linkedin.com/in/jane?x=1,2",
+    website="https://jane.example/a;b,c",
+    tags=["a,b", "ml"],
+    birthday="--02-29",
     body="Line one, with a comma; and a semicolon.\n\\n is not a newline\n---\n# heading\n\nEmoji 🚀 and 李小龍\n",
 )
 
 
 def test_hostile_values_survive_vcard_export_and_import(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v")
-    new_contact(root, "Jane \"JD\" Doe, PhD; 🚀", **HOSTILE_CONTACT)
+    new_contact(root, 'Jane "JD" Doe, PhD; 🚀', **HOSTILE_CONTACT)
     new_contact(root, "Ørjan Ødegård", birthday="1979-12-31", company="---")
     vault = clean_vault(root)
     back = reimport(vault, tmp_path)
@@ -126,7 +142,8 @@ def test_a_yearless_birthday_exports_as_dash_dash_month_day(tmp_path: Path) -> N
 
 
 NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30).filter(
-    lambda s: s.strip() != "")
+    lambda s: s.strip() != ""
+)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -154,7 +171,11 @@ def test_json_has_the_whole_model_with_a_version_and_iso_dates() -> None:
     assert [c["id"] for c in doc["contacts"]] == [c.id for c in vault.contacts]
     assert len(doc["interactions"]) == len(vault.interactions) and len(doc["asks"]) == len(vault.asks)
     david = next(c for c in doc["contacts"] if c["id"] == "david-park")
-    assert (david["birthday"], david["since"], david["custom"]) == ("1985-12-02", "2016-09-01", {"children": "Maya and Leo"})
+    assert (david["birthday"], david["since"], david["custom"]) == (
+        "1985-12-02",
+        "2016-09-01",
+        {"children": "Maya and Leo"},
+    )
     lunch = next(i for i in doc["interactions"] if i["id"] == "2026-08-20-lunch-david-partitioning")
     assert lunch["with"] == ["david-park"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", lunch["follow_up"])
     assert doc["due"][0]["status"] == "overdue"
@@ -166,23 +187,39 @@ def test_json_is_deterministic_and_depends_on_today_only_through_due(tmp_path: P
     assert first == second
     later = json.loads(export_json(vault, TODAY + dt.timedelta(days=30)))
     now = json.loads(first)
-    assert {k: v for k, v in now.items() if k not in ("generated_for", "due")} == \
-           {k: v for k, v in later.items() if k not in ("generated_for", "due")}
+    assert {k: v for k, v in now.items() if k not in ("generated_for", "due")} == {
+        k: v for k, v in later.items() if k not in ("generated_for", "due")
+    }
 
 
 def test_json_turns_custom_values_into_json(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/x.md": (
-        "---\nname: X\nmet_on: 2024-01-02\nscore: .nan\nnested: {when: 2024-05-06, list: [1, 2.5, true, null]}\n---\n")})
+    root = make_vault(
+        tmp_path / "v",
+        {
+            "contacts/x.md": (
+                "---\nname: X\nmet_on: 2024-01-02\nscore: .nan\nnested: {when: 2024-05-06, list: [1, 2.5, true, null]}\n---\n"
+            )
+        },
+    )
     (x,) = json.loads(export_json(load_vault(root).vault, TODAY))["contacts"]
-    assert x["custom"] == {"met_on": "2024-01-02", "score": "nan",
-                           "nested": {"when": "2024-05-06", "list": [1, 2.5, True, None]}}
+    assert x["custom"] == {
+        "met_on": "2024-01-02",
+        "score": "nan",
+        "nested": {"when": "2024-05-06", "list": [1, 2.5, True, None]},
+    }
 
 
 def test_every_exported_key_is_documented() -> None:
     doc = json.loads(export_json(load_vault(EXAMPLE).vault, TODAY))
     documented = set(re.findall(r"`([a-z_]+)`", (DOCS / "json-export.md").read_text(encoding="utf-8")))
-    keys = set(doc) | set(doc["config"]) | set(doc["contacts"][0]) | set(doc["interactions"][0]) \
-        | set(doc["asks"][0]) | set(doc["due"][0])
+    keys = (
+        set(doc)
+        | set(doc["config"])
+        | set(doc["contacts"][0])
+        | set(doc["interactions"][0])
+        | set(doc["asks"][0])
+        | set(doc["due"][0])
+    )
     assert keys - documented == set()
 
 
@@ -225,10 +262,13 @@ def test_export_json_from_the_command_parses(tmp_path: Path) -> None:
 
 
 def test_export_still_writes_when_the_vault_has_errors_and_exits_1(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {
-        "contacts/ok.md": "---\nname: Okay\n---\n",
-        "contacts/bad.md": "---\nname: Bad\ncircle: nope\n---\n",
-    })
+    root = make_vault(
+        tmp_path / "v",
+        {
+            "contacts/ok.md": "---\nname: Okay\n---\n",
+            "contacts/bad.md": "---\nname: Bad\ncircle: nope\n---\n",
+        },
+    )
     result = run(root, "export", "vcard")
     assert result.exit_code == 1
     assert "FN:Okay" in result.stdout and "FN:Bad" in result.stdout

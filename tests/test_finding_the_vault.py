@@ -83,7 +83,9 @@ def test_netnotes_yaml_upward_wins_over_note_folders_here(here: Path) -> None:
     assert (here / "contacts/ada.md").is_file()  # the vault is the folder with netnotes.yaml
 
 
-def test_a_note_folder_above_the_current_folder_does_not_make_a_vault(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_note_folder_above_the_current_folder_does_not_make_a_vault(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (here / "contacts").mkdir()
     (here / "elsewhere").mkdir()
     monkeypatch.chdir(here / "elsewhere")
@@ -113,11 +115,23 @@ def test_init_without_a_folder_makes_the_vault_given(here: Path, how: str) -> No
     args, env = (["--vault", "mine"], {}) if how == "option" else ([], {"NETNOTES_VAULT": "mine"})
     result = CliRunner().invoke(main, [*args, "init"], env=env, catch_exceptions=False)
     assert result.exit_code == 0
-    assert listing(here) == ["mine", "mine/.gitignore", "mine/asks", "mine/contacts", "mine/interactions",
-                             "mine/netnotes.yaml"]
+    assert listing(here) == [
+        "mine",
+        "mine/.gitignore",
+        "mine/asks",
+        "mine/contacts",
+        "mine/interactions",
+        "mine/netnotes.yaml",
+    ]
 
 
 def test_init_with_a_folder_uses_that_folder_over_the_vault_given(here: Path) -> None:
     assert run("--vault", "mine", "init", "other").exit_code == 0
-    assert listing(here) == ["other", "other/.gitignore", "other/asks", "other/contacts", "other/interactions",
-                             "other/netnotes.yaml"]
+    assert listing(here) == [
+        "other",
+        "other/.gitignore",
+        "other/asks",
+        "other/contacts",
+        "other/interactions",
+        "other/netnotes.yaml",
+    ]

@@ -101,13 +101,17 @@ def none(items: list[dict[str, Any]], **match: Any) -> None:
 
 # --- rule 1: last touch --------------------------------------------------------------------------
 
+
 def test_last_touch_is_the_latest_interaction_on_or_before_today(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m"),
-        "interactions/a.md": interaction("2026-01-05", "alice"),
-        "interactions/b.md": interaction("2026-02-01", "alice", kind="coffee"),
-        "interactions/c.md": interaction("2026-01-20", "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m"),
+            "interactions/a.md": interaction("2026-01-05", "alice"),
+            "interactions/b.md": interaction("2026-02-01", "alice", kind="coffee"),
+            "interactions/c.md": interaction("2026-01-20", "alice"),
+        },
+    )
     touches = last_touches(load_clean(vault).interactions, T)
     assert touches["alice"].date == dt.date(2026, 2, 1)
     assert touches["alice"].interaction.path == "interactions/b.md"
@@ -117,23 +121,29 @@ def test_last_touch_is_the_latest_interaction_on_or_before_today(tmp_path: Path)
 
 
 def test_an_interaction_today_is_a_touch(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m"),
-        "interactions/a.md": interaction("2026-01-05", "alice"),
-        "interactions/b.md": interaction(TODAY, "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m"),
+            "interactions/a.md": interaction("2026-01-05", "alice"),
+            "interactions/b.md": interaction(TODAY, "alice"),
+        },
+    )
     assert last_touches(load_clean(vault).interactions, T)["alice"].date == T
     assert due_json(vault) == []
     assert only(due_json(vault, "--all"), reason="keep-in-touch")["due"] == "2026-04-10"
 
 
 def test_a_planned_interaction_is_not_a_touch(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m"),
-        "contacts/bob.md": contact("Bob Jones", cadence="1m"),
-        "interactions/past.md": interaction("2026-02-01", "alice"),
-        "interactions/planned.md": interaction("2026-03-20", "[alice, bob]", kind="lunch"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m"),
+            "contacts/bob.md": contact("Bob Jones", cadence="1m"),
+            "interactions/past.md": interaction("2026-02-01", "alice"),
+            "interactions/planned.md": interaction("2026-03-20", "[alice, bob]", kind="lunch"),
+        },
+    )
     v = load_clean(vault)
     touches = last_touches(v.interactions, T)
     assert touches["alice"].date == dt.date(2026, 2, 1)
@@ -149,32 +159,62 @@ def test_a_planned_interaction_is_not_a_touch(tmp_path: Path) -> None:
 
 # --- rule 2: cadence ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("config", "fields", "cadence", "due"),
     [
-        pytest.param("default_cadence: 6m\ncircles: {inner: 3w}\n", {"circle": "inner", "cadence": "1w"},
-                     "1w", "2026-02-08", id="contact-over-circle-and-default"),
-        pytest.param("default_cadence: 6m\ncircles: {inner: 3w}\n", {"circle": "inner"},
-                     "3w", "2026-02-22", id="circle-over-default"),
-        pytest.param("default_cadence: 6m\ncircles: {inner: 3w}\n", {},
-                     "6m", "2026-08-01", id="default"),
-        pytest.param("default_cadence: 6m\ncircles: {inner: 3w}\n", {"cadence": "monthly"},
-                     "1m", "2026-03-01", id="contact-over-default"),
-        pytest.param("default_cadence: 6m\ncircles: {inner: 3w}\n", {"circle": "inner", "cadence": "never"},
-                     "never", None, id="never-in-a-circle"),
+        pytest.param(
+            "default_cadence: 6m\ncircles: {inner: 3w}\n",
+            {"circle": "inner", "cadence": "1w"},
+            "1w",
+            "2026-02-08",
+            id="contact-over-circle-and-default",
+        ),
+        pytest.param(
+            "default_cadence: 6m\ncircles: {inner: 3w}\n",
+            {"circle": "inner"},
+            "3w",
+            "2026-02-22",
+            id="circle-over-default",
+        ),
+        pytest.param("default_cadence: 6m\ncircles: {inner: 3w}\n", {}, "6m", "2026-08-01", id="default"),
+        pytest.param(
+            "default_cadence: 6m\ncircles: {inner: 3w}\n",
+            {"cadence": "monthly"},
+            "1m",
+            "2026-03-01",
+            id="contact-over-default",
+        ),
+        pytest.param(
+            "default_cadence: 6m\ncircles: {inner: 3w}\n",
+            {"circle": "inner", "cadence": "never"},
+            "never",
+            None,
+            id="never-in-a-circle",
+        ),
         pytest.param("default_cadence: 6m\n", {"cadence": "none"}, "never", None, id="none-over-default"),
-        pytest.param("default_cadence: never\ncircles: {inner: never}\n", {"circle": "inner", "cadence": "2w"},
-                     "2w", "2026-02-15", id="contact-over-never-circle"),
+        pytest.param(
+            "default_cadence: never\ncircles: {inner: never}\n",
+            {"circle": "inner", "cadence": "2w"},
+            "2w",
+            "2026-02-15",
+            id="contact-over-never-circle",
+        ),
         pytest.param("circles: {inner: 3w}\n", {}, "never", None, id="no-default-no-circle"),
         pytest.param(None, {}, "never", None, id="no-netnotes-yaml"),
     ],
 )
-def test_cadence_precedence(tmp_path: Path, config: str | None, fields: dict[str, str], cadence: str,
-                            due: str | None) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", **fields),
-        "interactions/a.md": interaction("2026-02-01", "alice"),
-    }, config=config)
+def test_cadence_precedence(
+    tmp_path: Path, config: str | None, fields: dict[str, str], cadence: str, due: str | None
+) -> None:
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", **fields),
+            "interactions/a.md": interaction("2026-02-01", "alice"),
+        },
+        config=config,
+    )
     v = load_clean(vault)
     assert str(cadence_of(v.contacts[0], v.config)) == cadence
     items = due_json(vault, "--all")
@@ -187,12 +227,21 @@ def test_cadence_precedence(tmp_path: Path, config: str | None, fields: dict[str
 
 # --- rule 3: keep-in-touch due date -------------------------------------------------------------
 
+
 def test_never_contacted_contact_is_due_today(tmp_path: Path) -> None:
     vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", circle="inner")})
-    assert due_json(vault) == [{
-        "contact": "alice", "name": "Alice Smith", "reason": "keep-in-touch", "due": TODAY,
-        "status": "today", "days": 0, "detail": "every 3w; never contacted", "source": "contacts/alice.md",
-    }]
+    assert due_json(vault) == [
+        {
+            "contact": "alice",
+            "name": "Alice Smith",
+            "reason": "keep-in-touch",
+            "due": TODAY,
+            "status": "today",
+            "days": 0,
+            "detail": "every 3w; never contacted",
+            "source": "contacts/alice.md",
+        }
+    ]
 
 
 def test_since_plus_cadence_when_never_touched(tmp_path: Path) -> None:
@@ -202,44 +251,59 @@ def test_since_plus_cadence_when_never_touched(tmp_path: Path) -> None:
 
 
 def test_a_touch_wins_over_since(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m", since="2025-01-01"),
-        "interactions/a.md": interaction("2026-03-01", "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m", since="2025-01-01"),
+            "interactions/a.md": interaction("2026-03-01", "alice"),
+        },
+    )
     assert only(due_json(vault, "--all"), reason="keep-in-touch")["due"] == "2026-04-01"
 
 
 def test_snooze_later_than_the_due_date_moves_it(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-03-15"),
-        "interactions/a.md": interaction("2026-02-01", "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-03-15"),
+            "interactions/a.md": interaction("2026-02-01", "alice"),
+        },
+    )
     item = only(due_json(vault), reason="keep-in-touch")
     assert (item["due"], item["status"], item["days"]) == ("2026-03-15", "soon", 5)
 
 
 def test_snooze_earlier_than_the_due_date_has_no_effect(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-02-15"),
-        "interactions/a.md": interaction("2026-02-01", "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-02-15"),
+            "interactions/a.md": interaction("2026-02-01", "alice"),
+        },
+    )
     item = only(due_json(vault), reason="keep-in-touch")
     assert (item["due"], item["status"]) == ("2026-03-01", "overdue")
 
 
 def test_snooze_also_holds_back_a_never_contacted_contact(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-04-01"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-04-01"),
+        },
+    )
     assert due_json(vault) == []
     assert only(due_json(vault, "--all"), reason="keep-in-touch")["due"] == "2026-04-01"
 
 
 def test_archived_contact_has_no_keep_in_touch_and_no_birthday(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", circle="inner", birthday="1990-03-10", archived="true"),
-        "contacts/bob.md": contact("Bob Jones", circle="inner", birthday="1990-03-10"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", circle="inner", birthday="1990-03-10", archived="true"),
+            "contacts/bob.md": contact("Bob Jones", circle="inner", birthday="1990-03-10"),
+        },
+    )
     v = load_clean(vault)
     assert keep_in_touch_date(v.contacts_by_id["alice"], v.config, None, T) is None
     items = due_json(vault, "--all")
@@ -248,10 +312,13 @@ def test_archived_contact_has_no_keep_in_touch_and_no_birthday(tmp_path: Path) -
 
 
 def test_month_end_clamping_across_a_leap_year(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", cadence="1m"),
-        "interactions/a.md": interaction("2024-01-31", "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", cadence="1m"),
+            "interactions/a.md": interaction("2024-01-31", "alice"),
+        },
+    )
     item = only(due_json(vault, today="2024-03-10"), reason="keep-in-touch")
     assert (item["due"], item["days"]) == ("2024-02-29", -10)
     item = only(due_json(vault, "--all", today="2025-01-10"), reason="keep-in-touch")
@@ -260,16 +327,29 @@ def test_month_end_clamping_across_a_leap_year(tmp_path: Path) -> None:
 
 # --- rule 4: follow-ups ---------------------------------------------------------------------------
 
+
 def test_follow_up_as_a_date(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "interactions/2026-03-01-coffee.md": interaction(
-            "2026-03-01", "alice", follow_up="2026-03-12", next="send her my CV", title="Coffee at Blue Bottle"),
-    })
-    assert due_json(vault) == [{
-        "contact": "alice", "name": "Alice Smith", "reason": "follow-up", "due": "2026-03-12",
-        "status": "soon", "days": 2, "detail": "send her my CV", "source": "interactions/2026-03-01-coffee.md",
-    }]
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "interactions/2026-03-01-coffee.md": interaction(
+                "2026-03-01", "alice", follow_up="2026-03-12", next="send her my CV", title="Coffee at Blue Bottle"
+            ),
+        },
+    )
+    assert due_json(vault) == [
+        {
+            "contact": "alice",
+            "name": "Alice Smith",
+            "reason": "follow-up",
+            "due": "2026-03-12",
+            "status": "soon",
+            "days": 2,
+            "detail": "send her my CV",
+            "source": "interactions/2026-03-01-coffee.md",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -282,32 +362,42 @@ def test_follow_up_as_a_date(tmp_path: Path) -> None:
         ("2025-03-10", "1y", "2026-03-10"),
     ],
 )
-def test_follow_up_as_a_duration_counts_from_the_interaction(tmp_path: Path, date: str, follow_up: str,
-                                                              due: str) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "interactions/i.md": interaction(date, "alice", follow_up=follow_up),
-    })
+def test_follow_up_as_a_duration_counts_from_the_interaction(
+    tmp_path: Path, date: str, follow_up: str, due: str
+) -> None:
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "interactions/i.md": interaction(date, "alice", follow_up=follow_up),
+        },
+    )
     assert only(due_json(vault, "--all"), reason="follow-up")["due"] == due
 
 
 def test_follow_up_closed_by_done(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "interactions/open.md": interaction("2026-03-01", "alice", follow_up="2026-03-05"),
-        "interactions/done.md": interaction("2026-03-01", "alice", follow_up="2026-03-05", done="true"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "interactions/open.md": interaction("2026-03-01", "alice", follow_up="2026-03-05"),
+            "interactions/done.md": interaction("2026-03-01", "alice", follow_up="2026-03-05", done="true"),
+        },
+    )
     assert [i["source"] for i in due_json(vault, "--all")] == ["interactions/open.md"]
 
 
 def test_follow_up_closed_by_a_later_group_interaction_sharing_one_contact(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "contacts/bob.md": contact("Bob Jones"),
-        "contacts/carol.md": contact("Carol White"),
-        "interactions/i.md": interaction("2026-03-01", "[alice, bob]", follow_up="2026-03-20", next="intro"),
-        "interactions/j.md": interaction("2026-03-05", "[carol, bob]"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "contacts/bob.md": contact("Bob Jones"),
+            "contacts/carol.md": contact("Carol White"),
+            "interactions/i.md": interaction("2026-03-01", "[alice, bob]", follow_up="2026-03-20", next="intro"),
+            "interactions/j.md": interaction("2026-03-05", "[carol, bob]"),
+        },
+    )
     v = load_clean(vault)
     touches = last_touches(v.interactions, T)
     i = next(x for x in v.interactions if x.id == "i")
@@ -316,31 +406,40 @@ def test_follow_up_closed_by_a_later_group_interaction_sharing_one_contact(tmp_p
 
 
 def test_follow_up_stays_open_when_the_later_interaction_shares_no_contact(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "contacts/bob.md": contact("Bob Jones"),
-        "contacts/carol.md": contact("Carol White"),
-        "interactions/i.md": interaction("2026-03-01", "[alice, bob]", follow_up="2026-03-20", next="intro"),
-        "interactions/j.md": interaction("2026-03-05", "carol"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "contacts/bob.md": contact("Bob Jones"),
+            "contacts/carol.md": contact("Carol White"),
+            "interactions/i.md": interaction("2026-03-01", "[alice, bob]", follow_up="2026-03-20", next="intro"),
+            "interactions/j.md": interaction("2026-03-05", "carol"),
+        },
+    )
     assert only(due_json(vault, "--all"), reason="follow-up")["source"] == "interactions/i.md"
 
 
 def test_an_interaction_on_the_same_day_does_not_close_a_follow_up(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-20"),
-        "interactions/j.md": interaction("2026-03-01", "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-20"),
+            "interactions/j.md": interaction("2026-03-01", "alice"),
+        },
+    )
     assert only(due_json(vault, "--all"), reason="follow-up")["source"] == "interactions/i.md"
 
 
 def test_a_later_interaction_after_today_does_not_close_a_follow_up(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-08", next="thank her"),
-        "interactions/planned.md": interaction("2026-03-15", "alice"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-08", next="thank her"),
+            "interactions/planned.md": interaction("2026-03-15", "alice"),
+        },
+    )
     item = only(due_json(vault), reason="follow-up")
     assert (item["due"], item["status"], item["days"]) == ("2026-03-08", "overdue", -2)
     # Once the planned interaction has happened, the follow-up is closed.
@@ -348,93 +447,132 @@ def test_a_later_interaction_after_today_does_not_close_a_follow_up(tmp_path: Pa
 
 
 def test_follow_up_listed_once_under_its_first_contact(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "contacts/bob.md": contact("Bob Jones"),
-        "interactions/i.md": interaction("2026-03-01", "[bob, alice]", follow_up="2026-03-12",
-                                         next="send both the deck", title="Lunch"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "contacts/bob.md": contact("Bob Jones"),
+            "interactions/i.md": interaction(
+                "2026-03-01", "[bob, alice]", follow_up="2026-03-12", next="send both the deck", title="Lunch"
+            ),
+        },
+    )
     items = due_json(vault)
     assert len(items) == 1
     assert (items[0]["contact"], items[0]["name"], items[0]["detail"]) == ("bob", "Bob Jones", "send both the deck")
 
 
 def test_follow_up_without_next_or_title_has_null_detail(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-12"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-12"),
+        },
+    )
     assert only(due_json(vault), reason="follow-up")["detail"] is None
 
 
 def test_a_planned_interaction_with_a_follow_up_is_listed(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "interactions/i.md": interaction("2026-03-12", "alice", follow_up="1d", next="send notes"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "interactions/i.md": interaction("2026-03-12", "alice", follow_up="1d", next="send notes"),
+        },
+    )
     assert only(due_json(vault), reason="follow-up")["due"] == "2026-03-13"
 
 
 # --- rule 5: asks -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("status", "listed"), [(None, True), ("open", True), ("done", False),
-                                                ("declined", False), ("dropped", False)])
+
+@pytest.mark.parametrize(
+    ("status", "listed"), [(None, True), ("open", True), ("done", False), ("declined", False), ("dropped", False)]
+)
 def test_only_open_asks_are_listed(tmp_path: Path, status: str | None, listed: bool) -> None:
     fields = {"status": status} if status else {}
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "asks/a.md": ask("2026-03-01", "alice", "out", kind="reference", **fields),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "asks/a.md": ask("2026-03-01", "alice", "out", kind="reference", **fields),
+        },
+    )
     items = [i for i in due_json(vault, "--all") if i["reason"] == "ask"]
     assert len(items) == int(listed)
 
 
 @pytest.mark.parametrize(("direction", "side"), [("out", "waiting on them"), ("in", "I owe them")])
 def test_ask_direction_in_the_detail(tmp_path: Path, direction: str, side: str) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "asks/a.md": ask("2026-03-01", "alice", direction, kind="reference"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "asks/a.md": ask("2026-03-01", "alice", direction, kind="reference"),
+        },
+    )
     v = load_clean(vault)
     [item] = due_items(v, T)
     assert item.direction == direction
     assert item.to_json() == {
-        "contact": "alice", "name": "Alice Smith", "reason": "ask", "due": "2026-03-01", "status": "overdue",
-        "days": -9, "detail": f"{side}: reference", "source": "asks/a.md",
+        "contact": "alice",
+        "name": "Alice Smith",
+        "reason": "ask",
+        "due": "2026-03-01",
+        "status": "overdue",
+        "days": -9,
+        "detail": f"{side}: reference",
+        "source": "asks/a.md",
     }
 
 
 def test_ask_due_is_its_due_field_else_its_date(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "asks/with-due.md": ask("2026-03-01", "alice", "out", due="2026-03-18"),
-        "asks/no-due.md": ask("2026-03-02", "alice", "in"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "asks/with-due.md": ask("2026-03-01", "alice", "out", due="2026-03-18"),
+            "asks/no-due.md": ask("2026-03-02", "alice", "in"),
+        },
+    )
     items = due_json(vault, "--all")
     assert only(items, source="asks/with-due.md")["due"] == "2026-03-18"
     assert only(items, source="asks/no-due.md")["due"] == "2026-03-02"
 
 
 def test_an_introduction_names_its_target(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "contacts/bob.md": contact("Bob Jones"),
-        "asks/a.md": ask("2026-03-01", "alice", "out", kind="introduction", intro_to="bob"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "contacts/bob.md": contact("Bob Jones"),
+            "asks/a.md": ask("2026-03-01", "alice", "out", kind="introduction", intro_to="bob"),
+        },
+    )
     assert only(due_json(vault), reason="ask")["detail"] == "waiting on them: introduction to Bob Jones"
 
 
 # --- rule 6: birthdays ---------------------------------------------------------------------------------
 
+
 def test_birthdays_only_within_the_horizon(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/near.md": contact("Near", birthday="1990-03-24"),  # T + 14d: the horizon's last day
-        "contacts/far.md": contact("Far", birthday="1990-03-25"),  # T + 15d
-        "contacts/past.md": contact("Past", birthday="1990-03-09"),  # yesterday: next is in 2027
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/near.md": contact("Near", birthday="1990-03-24"),  # T + 14d: the horizon's last day
+            "contacts/far.md": contact("Far", birthday="1990-03-25"),  # T + 15d
+            "contacts/past.md": contact("Past", birthday="1990-03-09"),  # yesterday: next is in 2027
+        },
+    )
     item = only(due_json(vault), reason="birthday")
     assert (item["contact"], item["due"], item["status"], item["days"], item["detail"]) == (
-        "near", "2026-03-24", "soon", 14, "turns 36")
+        "near",
+        "2026-03-24",
+        "soon",
+        14,
+        "turns 36",
+    )
     assert [i["contact"] for i in due_json(vault, "--all")] == ["near"]
     assert [i["contact"] for i in due_json(vault, "--within", "15d")] == ["near", "far"]
 
@@ -451,7 +589,11 @@ def test_yearless_birthday(tmp_path: Path) -> None:
     vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", birthday="--03-15")})
     item = only(due_json(vault), reason="birthday")
     assert (item["due"], item["days"], item["detail"], item["source"]) == (
-        "2026-03-15", 5, "birthday", "contacts/alice.md")
+        "2026-03-15",
+        5,
+        "birthday",
+        "contacts/alice.md",
+    )
 
 
 def test_yearless_leap_day_birthday(tmp_path: Path) -> None:
@@ -472,15 +614,19 @@ def test_birthday_across_new_year(tmp_path: Path) -> None:
 
 # --- rule 7: status, days, --within and --all -------------------------------------------------------
 
+
 def _status_vault(tmp_path: Path) -> Path:
     # Never-contacted contacts with `since`: due = since + 1d.
-    return write_vault(tmp_path, {
-        "contacts/a-overdue.md": contact("A", cadence="1d", since="2026-03-06"),  # due 03-07, -3
-        "contacts/b-today.md": contact("B", cadence="1d", since="2026-03-09"),  # due 03-10, 0
-        "contacts/c-soon.md": contact("C", cadence="1d", since="2026-03-10"),  # due 03-11, +1
-        "contacts/d-edge.md": contact("D", cadence="1d", since="2026-03-23"),  # due 03-24, +14
-        "contacts/e-later.md": contact("E", cadence="1d", since="2026-03-24"),  # due 03-25, +15
-    })
+    return write_vault(
+        tmp_path,
+        {
+            "contacts/a-overdue.md": contact("A", cadence="1d", since="2026-03-06"),  # due 03-07, -3
+            "contacts/b-today.md": contact("B", cadence="1d", since="2026-03-09"),  # due 03-10, 0
+            "contacts/c-soon.md": contact("C", cadence="1d", since="2026-03-10"),  # due 03-11, +1
+            "contacts/d-edge.md": contact("D", cadence="1d", since="2026-03-23"),  # due 03-24, +14
+            "contacts/e-later.md": contact("E", cadence="1d", since="2026-03-24"),  # due 03-25, +15
+        },
+    )
 
 
 def test_status_and_days(tmp_path: Path) -> None:
@@ -505,7 +651,12 @@ def test_within_overrides_the_horizon(tmp_path: Path) -> None:
     assert [i["status"] for i in due_json(vault, "--within", "15d")] == ["overdue", "today", "soon", "soon", "soon"]
     assert [i["status"] for i in due_json(vault, "--within", "1d")] == ["overdue", "today", "soon"]
     assert [i["status"] for i in due_json(vault, "--within", "0d", "--all")] == [
-        "overdue", "today", "later", "later", "later"]
+        "overdue",
+        "today",
+        "later",
+        "later",
+        "later",
+    ]
     assert [i["status"] for i in due_json(vault, "--within", "1m")] == ["overdue", "today", "soon", "soon", "soon"]
 
 
@@ -531,27 +682,31 @@ def test_bad_today_is_a_usage_error(tmp_path: Path, bad: str) -> None:
 
 # --- rule 8: order ------------------------------------------------------------------------------------------
 
+
 def test_total_order(tmp_path: Path) -> None:
     d = "2026-03-12"  # every item below falls due on this date except `early`
-    vault = write_vault(tmp_path, {
-        # Reason order on the same date: follow-up < ask < keep-in-touch < birthday.
-        # (zed's follow-up interaction is a touch on 03-01; the snooze puts keep-in-touch on 03-12.)
-        "contacts/zed.md": contact("Zed", cadence="1d", snooze_until=d, birthday="--03-12"),
-        "asks/zed-ask.md": ask("2026-03-01", "zed", "out", due=d),
-        "interactions/zed-f.md": interaction("2026-03-01", "zed", follow_up=d),
-        # Name case-folded: "alice" before "Bob" (a plain sort would put "B" first).
-        "contacts/lower.md": contact("alice", cadence="1d", since="2026-03-11"),
-        "contacts/upper.md": contact("Bob", cadence="1d", since="2026-03-11"),
-        # Same name: by contact id.
-        "contacts/sam-2.md": contact("Sam Lee", cadence="1d", since="2026-03-11"),
-        "contacts/sam-1.md": contact("Sam Lee", cadence="1d", since="2026-03-11"),
-        # Same contact, date and reason: by source path.
-        "contacts/val.md": contact("Val"),
-        "interactions/b/val.md": interaction("2026-03-01", "val", follow_up=d),
-        "interactions/a/val2.md": interaction("2026-03-01", "val", follow_up=d),
-        # An earlier date beats everything.
-        "contacts/early.md": contact("Zzz early", cadence="1d", since="2026-03-10"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            # Reason order on the same date: follow-up < ask < keep-in-touch < birthday.
+            # (zed's follow-up interaction is a touch on 03-01; the snooze puts keep-in-touch on 03-12.)
+            "contacts/zed.md": contact("Zed", cadence="1d", snooze_until=d, birthday="--03-12"),
+            "asks/zed-ask.md": ask("2026-03-01", "zed", "out", due=d),
+            "interactions/zed-f.md": interaction("2026-03-01", "zed", follow_up=d),
+            # Name case-folded: "alice" before "Bob" (a plain sort would put "B" first).
+            "contacts/lower.md": contact("alice", cadence="1d", since="2026-03-11"),
+            "contacts/upper.md": contact("Bob", cadence="1d", since="2026-03-11"),
+            # Same name: by contact id.
+            "contacts/sam-2.md": contact("Sam Lee", cadence="1d", since="2026-03-11"),
+            "contacts/sam-1.md": contact("Sam Lee", cadence="1d", since="2026-03-11"),
+            # Same contact, date and reason: by source path.
+            "contacts/val.md": contact("Val"),
+            "interactions/b/val.md": interaction("2026-03-01", "val", follow_up=d),
+            "interactions/a/val2.md": interaction("2026-03-01", "val", follow_up=d),
+            # An earlier date beats everything.
+            "contacts/early.md": contact("Zzz early", cadence="1d", since="2026-03-10"),
+        },
+    )
     items = due_json(vault)
     assert [(i["due"], i["reason"], i["contact"], i["source"]) for i in items] == [
         ("2026-03-11", "keep-in-touch", "early", "contacts/early.md"),
@@ -573,10 +728,14 @@ def test_total_order(tmp_path: Path) -> None:
 
 def test_same_vault_and_today_give_identical_output(tmp_path: Path) -> None:
     vault = _status_vault(tmp_path)
-    write_vault(vault, {
-        "interactions/x.md": interaction("2026-03-01", "[a-overdue, b-today]", follow_up="1w", next="x"),
-        "asks/y.md": ask("2026-03-02", "c-soon", "in"),
-    }, config=None)
+    write_vault(
+        vault,
+        {
+            "interactions/x.md": interaction("2026-03-01", "[a-overdue, b-today]", follow_up="1w", next="x"),
+            "asks/y.md": ask("2026-03-02", "c-soon", "in"),
+        },
+        config=None,
+    )
     for fmt in ("json", "text"):
         first = run_due(vault, "--format", fmt, "--all")
         second = run_due(vault, "--format", fmt, "--all")
@@ -586,6 +745,7 @@ def test_same_vault_and_today_give_identical_output(tmp_path: Path) -> None:
 
 
 # --- refs: every way of naming a contact is a touch ----------------------------------------------
+
 
 @pytest.mark.parametrize(
     "ref",
@@ -605,10 +765,13 @@ def test_same_vault_and_today_give_identical_output(tmp_path: Path) -> None:
     ids=lambda r: r.strip(),
 )
 def test_refs_by_id_name_alias_and_wikilink_are_touches(tmp_path: Path, ref: str) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", aliases="[Al]", cadence="1m"),
-        "interactions/i.md": interaction("2026-03-01", ref),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", aliases="[Al]", cadence="1m"),
+            "interactions/i.md": interaction("2026-03-01", ref),
+        },
+    )
     v = load_clean(vault)
     assert v.interactions[0].with_ == ("alice",)
     assert last_touches(v.interactions, T)["alice"].date == dt.date(2026, 3, 1)
@@ -616,28 +779,35 @@ def test_refs_by_id_name_alias_and_wikilink_are_touches(tmp_path: Path, ref: str
 
 
 def test_asks_refer_by_alias_too(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith", aliases="[Al]"),
-        "asks/a.md": ask("2026-03-01", "'[[Al]]'", "in"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith", aliases="[Al]"),
+            "asks/a.md": ask("2026-03-01", "'[[Al]]'", "in"),
+        },
+    )
     assert only(due_json(vault), reason="ask")["contact"] == "alice"
 
 
 # --- rule 9: reciprocity ------------------------------------------------------------------------------
 
+
 def test_reciprocity(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/alice.md": contact("Alice Smith"),
-        "contacts/bob.md": contact("Bob Jones"),
-        "contacts/carol.md": contact("Carol White"),
-        "asks/a1.md": ask("2026-01-01", "alice", "in", status="done"),
-        "asks/a2.md": ask("2026-01-02", "alice", "in", status="done"),
-        "asks/a3.md": ask("2026-01-03", "alice", "out", status="done"),
-        "asks/a4.md": ask("2026-01-04", "alice", "in", status="open"),
-        "asks/a5.md": ask("2026-01-05", "alice", "out", status="declined"),
-        "asks/b1.md": ask("2026-01-01", "bob", "out", status="done"),
-        "asks/c1.md": ask("2026-01-01", "carol", "in", status="dropped"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "contacts/bob.md": contact("Bob Jones"),
+            "contacts/carol.md": contact("Carol White"),
+            "asks/a1.md": ask("2026-01-01", "alice", "in", status="done"),
+            "asks/a2.md": ask("2026-01-02", "alice", "in", status="done"),
+            "asks/a3.md": ask("2026-01-03", "alice", "out", status="done"),
+            "asks/a4.md": ask("2026-01-04", "alice", "in", status="open"),
+            "asks/a5.md": ask("2026-01-05", "alice", "out", status="declined"),
+            "asks/b1.md": ask("2026-01-01", "bob", "out", status="done"),
+            "asks/c1.md": ask("2026-01-01", "carol", "in", status="dropped"),
+        },
+    )
     result = reciprocity(load_clean(vault))
     assert result == {"alice": Reciprocity(given=2, received=1), "bob": Reciprocity(given=0, received=1)}
     assert result["alice"].balance == 1
@@ -647,13 +817,18 @@ def test_reciprocity(tmp_path: Path) -> None:
 
 # --- the JSON and text renderings, and problems --------------------------------------------------------
 
+
 def test_json_keys_are_exactly_the_contract(tmp_path: Path) -> None:
     vault = _status_vault(tmp_path)
-    write_vault(vault, {
-        "interactions/x.md": interaction("2026-03-01", "a-overdue", follow_up="1w"),
-        "asks/y.md": ask("2026-03-02", "c-soon", "in"),
-        "contacts/f.md": contact("F", birthday="--03-11"),
-    }, config=None)
+    write_vault(
+        vault,
+        {
+            "interactions/x.md": interaction("2026-03-01", "a-overdue", follow_up="1w"),
+            "asks/y.md": ask("2026-03-02", "c-soon", "in"),
+            "contacts/f.md": contact("F", birthday="--03-11"),
+        },
+        config=None,
+    )
     items = due_json(vault, "--all")
     assert {i["reason"] for i in items} == {"keep-in-touch", "follow-up", "ask", "birthday"}
     for item in items:
@@ -664,13 +839,19 @@ def test_json_keys_are_exactly_the_contract(tmp_path: Path) -> None:
 
 
 def test_source_is_vault_relative_with_slashes(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/recruiters/alice.md": contact("Alice Smith", circle="inner"),
-        "interactions/2026/03/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-11"),
-        "asks/2026/a.md": ask("2026-03-01", "alice", "out"),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/recruiters/alice.md": contact("Alice Smith", circle="inner"),
+            "interactions/2026/03/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-11"),
+            "asks/2026/a.md": ask("2026-03-01", "alice", "out"),
+        },
+    )
     assert sorted(i["source"] for i in due_json(vault)) == [
-        "asks/2026/a.md", "contacts/recruiters/alice.md", "interactions/2026/03/i.md"]
+        "asks/2026/a.md",
+        "contacts/recruiters/alice.md",
+        "interactions/2026/03/i.md",
+    ]
 
 
 def test_empty_list_is_an_empty_json_array(tmp_path: Path) -> None:
@@ -681,19 +862,24 @@ def test_empty_list_is_an_empty_json_array(tmp_path: Path) -> None:
 
 
 def test_a_vault_with_errors_still_prints_its_due_list(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        # A bad value is dropped and the rest of the note kept (its circle still gives a cadence).
-        "contacts/alice.md": contact("Alice Smith", circle="inner", since="2026-02-30"),
-        # A ref to no contact is dropped; the interaction still counts for alice.
-        "interactions/i.md": interaction("2026-03-01", "[alice, nobody]", follow_up="2026-03-05"),
-        # A note without its required field is left out.
-        "asks/a.md": "---\nwith: alice\ndirection: out\n---\n",
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            # A bad value is dropped and the rest of the note kept (its circle still gives a cadence).
+            "contacts/alice.md": contact("Alice Smith", circle="inner", since="2026-02-30"),
+            # A ref to no contact is dropped; the interaction still counts for alice.
+            "interactions/i.md": interaction("2026-03-01", "[alice, nobody]", follow_up="2026-03-05"),
+            # A note without its required field is left out.
+            "asks/a.md": "---\nwith: alice\ndirection: out\n---\n",
+        },
+    )
     result = run_due(vault, "--format", "json")
     assert result.exit_code == 1
     items = json.loads(result.stdout)
     assert [(i["reason"], i["contact"], i["due"]) for i in items] == [
-        ("follow-up", "alice", "2026-03-05"), ("keep-in-touch", "alice", "2026-03-22")]
+        ("follow-up", "alice", "2026-03-05"),
+        ("keep-in-touch", "alice", "2026-03-22"),
+    ]
     # The problems themselves are check's to list (contract section 6); due sums them up.
     assert result.stderr == "3 problems (3 errors) in the vault: run netnotes check\n"
 
@@ -718,10 +904,13 @@ def test_text_output_when_nothing_is_due(tmp_path: Path) -> None:
 
 
 def test_text_output_shows_control_characters_in_notes_escaped(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {
-        "contacts/eve.md": contact('"Eve\\e]0;pwned\\a"', cadence="1d"),
-        "interactions/i.md": interaction("2026-03-01", "eve", follow_up="2026-03-02", next='"call\\nback"'),
-    })
+    vault = write_vault(
+        tmp_path,
+        {
+            "contacts/eve.md": contact('"Eve\\e]0;pwned\\a"', cadence="1d"),
+            "interactions/i.md": interaction("2026-03-01", "eve", follow_up="2026-03-02", next='"call\\nback"'),
+        },
+    )
     result = run_due(vault, env={"NO_COLOR": None}, color=True)
     assert result.exit_code == 0, result.output
     assert "Eve\\x1b]0;pwned\\x07" in result.stdout and "call\\nback" in result.stdout
@@ -756,33 +945,66 @@ cadences = st.sampled_from([None, NEVER, Duration(1, "d"), Duration(2, "w"), Dur
 
 @st.composite
 def vaults(draw: st.DrawFn) -> tuple[Vault, dt.date, Duration]:
-    config = Config(horizon=draw(st.sampled_from([Duration(14, "d"), Duration(1, "m"), Duration(0, "d")])),
-                    default_cadence=draw(st.sampled_from([NEVER, Duration(3, "m")])),
-                    circles=(("inner", Duration(3, "w")), ("off", NEVER)))
+    config = Config(
+        horizon=draw(st.sampled_from([Duration(14, "d"), Duration(1, "m"), Duration(0, "d")])),
+        default_cadence=draw(st.sampled_from([NEVER, Duration(3, "m")])),
+        circles=(("inner", Duration(3, "w")), ("off", NEVER)),
+    )
     maybe_date = st.one_of(st.none(), days_off.map(lambda n: BASE + dt.timedelta(days=n)))
     contacts = tuple(
-        Contact(id=cid, path=f"contacts/{cid}.md", name=draw(st.sampled_from(NAMES)),
-                circle=draw(st.sampled_from([None, "inner", "off"])), cadence=draw(cadences),
-                since=draw(maybe_date), snooze_until=draw(maybe_date), archived=draw(st.booleans()),
-                birthday=draw(st.one_of(st.none(), st.builds(Birthday, st.integers(1, 12), st.integers(1, 28)),
-                                        st.just(Birthday(2, 29)))))
+        Contact(
+            id=cid,
+            path=f"contacts/{cid}.md",
+            name=draw(st.sampled_from(NAMES)),
+            circle=draw(st.sampled_from([None, "inner", "off"])),
+            cadence=draw(cadences),
+            since=draw(maybe_date),
+            snooze_until=draw(maybe_date),
+            archived=draw(st.booleans()),
+            birthday=draw(
+                st.one_of(
+                    st.none(), st.builds(Birthday, st.integers(1, 12), st.integers(1, 28)), st.just(Birthday(2, 29))
+                )
+            ),
+        )
         for cid in IDS[: draw(st.integers(1, len(IDS)))]
     )
     ids = [c.id for c in contacts]
-    interactions = sorted((
-        Interaction(id=f"i{n}", path=f"interactions/i{n}.md", date=BASE + dt.timedelta(days=draw(days_off)),
-                    with_=tuple(draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))),
-                    follow_up=draw(maybe_date), done=draw(st.booleans()), next=draw(st.sampled_from([None, "x"])))
-        for n in range(draw(st.integers(0, 8)))
-    ), key=lambda i: (i.date, i.path))
+    interactions = sorted(
+        (
+            Interaction(
+                id=f"i{n}",
+                path=f"interactions/i{n}.md",
+                date=BASE + dt.timedelta(days=draw(days_off)),
+                with_=tuple(draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))),
+                follow_up=draw(maybe_date),
+                done=draw(st.booleans()),
+                next=draw(st.sampled_from([None, "x"])),
+            )
+            for n in range(draw(st.integers(0, 8)))
+        ),
+        key=lambda i: (i.date, i.path),
+    )
     asks = tuple(
-        Ask(id=f"a{n}", path=f"asks/a{n}.md", date=BASE + dt.timedelta(days=draw(days_off)),
-            with_=draw(st.sampled_from(ids)), direction=draw(st.sampled_from(["in", "out"])),
-            status=draw(st.sampled_from(["open", "done", "declined", "dropped"])), due=draw(maybe_date))
+        Ask(
+            id=f"a{n}",
+            path=f"asks/a{n}.md",
+            date=BASE + dt.timedelta(days=draw(days_off)),
+            with_=draw(st.sampled_from(ids)),
+            direction=draw(st.sampled_from(["in", "out"])),
+            status=draw(st.sampled_from(["open", "done", "declined", "dropped"])),
+            due=draw(maybe_date),
+        )
         for n in range(draw(st.integers(0, 4)))
     )
-    vault = Vault(root="", config=config, contacts=contacts, interactions=tuple(interactions), asks=asks,
-                  contacts_by_id={c.id: c for c in contacts})
+    vault = Vault(
+        root="",
+        config=config,
+        contacts=contacts,
+        interactions=tuple(interactions),
+        asks=asks,
+        contacts_by_id={c.id: c for c in contacts},
+    )
     return vault, BASE + dt.timedelta(days=draw(days_off)), config.horizon
 
 
@@ -799,8 +1021,9 @@ def literal_section_5(vault: Vault, today: dt.date, horizon: Duration) -> list[t
             cadence = c.cadence
         touches = [i.date for i in vault.interactions if c.id in i.with_ and i.date <= today]
         if not cadence.is_never and not c.archived:
-            due = (add_duration(max(touches), cadence) if touches
-                   else add_duration(c.since, cadence) if c.since else today)
+            due = (
+                add_duration(max(touches), cadence) if touches else add_duration(c.since, cadence) if c.since else today
+            )
             if c.snooze_until is not None and c.snooze_until > due:
                 due = c.snooze_until
             out.append((due, "keep-in-touch", c, c.path))

@@ -6,45 +6,55 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import Result
-
 from conftest import MakeVault, write_vault
 from site_html import Page, html_pages, parse
 
 
-@pytest.mark.parametrize("args", [
-    ("export", "ics", "--today", "2026-11-25"),
-    ("build", "--today", "2026-11-25"),
-], ids=["export-ics", "build"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "ics", "--today", "2026-11-25"),
+        ("build", "--today", "2026-11-25"),
+    ],
+    ids=["export-ics", "build"],
+)
 def test_a_follow_up_on_the_last_day_of_the_calendar_is_an_event(
-        make_vault: MakeVault, run_cli: Callable[..., Result], args: tuple[str, ...]) -> None:
-    root = make_vault({
-        "contacts/ann.md": "---\nname: Ann\nbirthday: 9999-12-31\n---\n",
-        "interactions/far.md": "---\ndate: 2026-01-01\nwith: ann\nfollow_up: 9999-12-31\n---\n",
-    })
+    make_vault: MakeVault, run_cli: Callable[..., Result], args: tuple[str, ...]
+) -> None:
+    root = make_vault(
+        {
+            "contacts/ann.md": "---\nname: Ann\nbirthday: 9999-12-31\n---\n",
+            "interactions/far.md": "---\ndate: 2026-01-01\nwith: ann\nfollow_up: 9999-12-31\n---\n",
+        }
+    )
     result = run_cli("--vault", root, *args)
     assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("today", ["0001-01-01", "9999-12-31"])
 def test_build_on_the_first_and_last_day_of_the_calendar(
-        make_vault: MakeVault, run_cli: Callable[..., Result], today: str) -> None:
-    root = make_vault({
-        "contacts/ann.md": "---\nname: Ann\ncadence: 1w\nbirthday: 2000-02-29\n---\n",
-        "interactions/old.md": "---\ndate: 0001-01-01\nwith: ann\nfollow_up: 9999y\n---\n",
-        "interactions/new.md": "---\ndate: 9999-12-31\nwith: ann\n---\n",
-    })
+    make_vault: MakeVault, run_cli: Callable[..., Result], today: str
+) -> None:
+    root = make_vault(
+        {
+            "contacts/ann.md": "---\nname: Ann\ncadence: 1w\nbirthday: 2000-02-29\n---\n",
+            "interactions/old.md": "---\ndate: 0001-01-01\nwith: ann\nfollow_up: 9999y\n---\n",
+            "interactions/new.md": "---\ndate: 9999-12-31\nwith: ann\n---\n",
+        }
+    )
     for args in (("build",), ("due", "--all"), ("export", "ics"), ("export", "json")):
         result = run_cli("--vault", root, *args, "--today", today)
         assert result.exit_code == 0, (args, result.output)
 
 
 def test_a_file_name_that_is_not_utf8_is_a_problem_and_the_site_still_builds(
-        make_vault: MakeVault, run_cli: Callable[..., Result]) -> None:
+    make_vault: MakeVault, run_cli: Callable[..., Result]
+) -> None:
     root = make_vault({"contacts/ok.md": "---\nname: Okay\n---\n"})
     try:
         (root / "contacts" / os.fsdecode(b"caf\xe9.md")).write_text("---\nname: Cafe\n---\n")
@@ -61,7 +71,8 @@ def test_a_file_name_that_is_not_utf8_is_a_problem_and_the_site_still_builds(
 
 
 def test_a_problem_is_one_line_whatever_its_file_is_called(
-        make_vault: MakeVault, run_cli: Callable[..., Result]) -> None:
+    make_vault: MakeVault, run_cli: Callable[..., Result]
+) -> None:
     root = make_vault({"contacts/a\nb\x1b[31m.md": "---\nname: [x]\n---\n"})
     result = run_cli("--vault", root, "check")
     assert result.stdout == "contacts/a\\nb\\x1b[31m.md:2:7: error NN109 'name' should be text, got a list\n"
@@ -71,12 +82,15 @@ def test_a_problem_is_one_line_whatever_its_file_is_called(
 
 # -- one vault holding everything at once, through every command
 
-ALIAS_BOMB = "---\nname: Bomb\n" + "".join(
-    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9) if i else 'x'}]\n" for i in range(8)) + "---\n"
+ALIAS_BOMB = (
+    "---\nname: Bomb\n"
+    + "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9) if i else 'x'}]\n" for i in range(8))
+    + "---\n"
+)
 HOSTILE_NOTES: dict[str, str | bytes] = {
     "netnotes.yaml": "title: <script>t()</script>\ncircles:\n  inner: 3w\nkinds: ['<b>k</b>']\n",
     "contacts/self.md": "---\nname: Self Made\nmet_through: self\ncadence: 9999y\nsince: 0001-01-01\n"
-                        "birthday: 2000-02-29\n---\n",
+    "birthday: 2000-02-29\n---\n",
     "contacts/loop-a.md": "---\nname: Loop A\nmet_through: loop-b\ncircle: inner\n---\n",
     "contacts/loop-b.md": "---\nname: Loop B\nmet_through: loop-a\nsnooze_until: 9999-12-31\n---\n",
     "contacts/xss.md": (
@@ -84,7 +98,8 @@ HOSTILE_NOTES: dict[str, str | bytes] = {
         "website: javascript:alert(1)\nlinkedin: ' javascript:alert(2)'\nemail: '\"><svg onload=a()>'\n"
         "custom: {deep: [javascript:alert(3), '<iframe src=//evil.example>']}\n---\n"
         "<script>alert(4)</script> [x](javascript:alert(5)) [y](data:text/html,x) [z](vbscript:x)\n"
-        "![i](https://evil.example/p.png) <a href=\"javascript:alert(6)\">a</a> [[self]] [[<b>nobody</b>]]\n"),
+        '![i](https://evil.example/p.png) <a href="javascript:alert(6)">a</a> [[self]] [[<b>nobody</b>]]\n'
+    ),
     "contacts/dup-keys.md": "---\nname: One\nname: Two\n---\n",
     "contacts/bad-dates.md": "---\nname: Dates\nsince: 2026-02-30\nbirthday: 2001-02-29\ncadence: 10000y\n---\n",
     "contacts/broken-yaml.md": "---\nname: [unclosed\n---\n",
@@ -104,9 +119,9 @@ HOSTILE_NOTES: dict[str, str | bytes] = {
     "interactions/old.md": "---\ndate: 0001-01-01\nwith: [self, loop-a]\nfollow_up: 9999y\n---\n",
     "interactions/last.md": "---\ndate: 9999-12-31\nwith: '[[Loop B]]'\nfollow_up: 2w\n---\n",
     "interactions/self-ref.md": "---\ndate: 2026-11-01\nwith: self\nfollow_up: 9999-12-31\nkind: '<script>'\n"
-                                "next: \"<img src=x onerror=a()>\"\n---\n<style>body{}</style>\n",
+    'next: "<img src=x onerror=a()>"\n---\n<style>body{}</style>\n',
     "asks/ask.md": "---\ndate: 0001-01-01\nwith: xss\ndirection: in\ndue: 9999-12-31\n"
-                   "intro_to: '<script>i()</script>'\n---\n",
+    "intro_to: '<script>i()</script>'\n---\n",
 }
 AUTHOR_CONTROLLED_TAGS = {"script", "style", "iframe", "object", "embed", "frame", "img", "svg", "base", "meta"}
 
@@ -134,8 +149,10 @@ def _active_content(page: Page) -> list[str]:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() and not p.is_symlink() else b"<other>")
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() and not p.is_symlink() else b"<other>")
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def test_a_hostile_vault_goes_through_every_command(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
@@ -157,8 +174,13 @@ def test_a_hostile_vault_goes_through_every_command(tmp_path: Path, run_cli: Cal
     out, exports = tmp_path / "site", tmp_path / "exports"
     exports.mkdir()
 
-    commands = [("check",), ("check", "--format", "json"), ("due", "--all", "--format", "json"),
-                ("due", "--all"), ("build", "--out", out)]
+    commands = [
+        ("check",),
+        ("check", "--format", "json"),
+        ("due", "--all", "--format", "json"),
+        ("due", "--all"),
+        ("build", "--out", out),
+    ]
     commands += [("export", fmt, "-o", exports / f"x.{fmt}") for fmt in ("ics", "vcard", "json")]
     results = {}
     for today in ("2026-11-25", "0001-01-01", "9999-12-31"):
@@ -171,10 +193,20 @@ def test_a_hostile_vault_goes_through_every_command(tmp_path: Path, run_cli: Cal
 
         problems = json.loads(results[("check", "--format", "json")].stdout)
         assert {p["path"] for p in problems} >= {
-            "contacts/bomb.md", "contacts/deep.md", "contacts/utf16.md", "contacts/latin1.md",
-            "contacts/surrogate.md", "contacts/escaped-surrogate.md", "contacts/huge.md",
-            "contacts/broken-yaml.md", "contacts/dup-keys.md", "contacts/bad-dates.md",
-            "contacts/link.md", "contacts/linked-folder", "asks/passwd.md"}
+            "contacts/bomb.md",
+            "contacts/deep.md",
+            "contacts/utf16.md",
+            "contacts/latin1.md",
+            "contacts/surrogate.md",
+            "contacts/escaped-surrogate.md",
+            "contacts/huge.md",
+            "contacts/broken-yaml.md",
+            "contacts/dup-keys.md",
+            "contacts/bad-dates.md",
+            "contacts/link.md",
+            "contacts/linked-folder",
+            "asks/passwd.md",
+        }
         for line in results[("check",)].stdout.splitlines():
             assert re.match(r"^[^\n]+:\d+:\d+: (error|warning) NN\d{3} ", line), line
 
@@ -187,8 +219,10 @@ def test_a_hostile_vault_goes_through_every_command(tmp_path: Path, run_cli: Cal
             assert "root:" not in page.text
     after = _files(tmp_path)
     written = {p for p in after if p not in before or after[p] != before[p]}
-    assert all(p.startswith(("site/", "exports/", "vault/.netnotes/")) or p in ("site", "exports", "vault/.netnotes")
-               for p in written), sorted(written)
+    assert all(
+        p.startswith(("site/", "exports/", "vault/.netnotes/")) or p in ("site", "exports", "vault/.netnotes")
+        for p in written
+    ), sorted(written)
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 
 
@@ -197,10 +231,14 @@ def test_a_hostile_vault_gives_the_same_bytes_every_time(tmp_path: Path, run_cli
     outputs = []
     for n in (1, 2):
         run_cli("--vault", root, "build", "--out", tmp_path / f"site{n}", "--today", "2026-11-25")
-        outputs.append((
-            _files(tmp_path / f"site{n}"),
-            *(run_cli("--vault", root, *args, "--today", "2026-11-25").stdout_bytes
-              for args in (("due", "--all", "--format", "json"), ("export", "ics"), ("export", "json"))),
-            run_cli("--vault", root, "export", "vcard").stdout_bytes,
-        ))
+        outputs.append(
+            (
+                _files(tmp_path / f"site{n}"),
+                *(
+                    run_cli("--vault", root, *args, "--today", "2026-11-25").stdout_bytes
+                    for args in (("due", "--all", "--format", "json"), ("export", "ics"), ("export", "json"))
+                ),
+                run_cli("--vault", root, "export", "vcard").stdout_bytes,
+            )
+        )
     assert outputs[0] == outputs[1]

@@ -15,7 +15,11 @@ from click.testing import CliRunner, Result
 from netnotes.cli import main
 from netnotes.dates import Birthday
 from netnotes.importers import (
-    ImportFileError, import_linkedin, import_vcard, normalize_linkedin, parse_linkedin_date,
+    ImportFileError,
+    import_linkedin,
+    import_vcard,
+    normalize_linkedin,
+    parse_linkedin_date,
     parse_vcard_birthday,
 )
 from netnotes.loader import load_vault
@@ -61,9 +65,17 @@ def test_linkedin_export_creates_one_contact_per_new_person(tmp_path: Path) -> N
     root = make_vault(tmp_path / "v", {"contacts/marcus.md": MARCUS})
     summary = import_linkedin(root, load_vault(root).vault, LINKEDIN)
     names = contacts(root)
-    assert sorted(names) == sorted([
-        "marcus  CHEN", "Priya Natarajan", "Ana Müller-Świątek", "李 小龍", "Sam O'Neil", "Grace Liu", "Felix Bauer",
-    ])
+    assert sorted(names) == sorted(
+        [
+            "marcus  CHEN",
+            "Priya Natarajan",
+            "Ana Müller-Świątek",
+            "李 小龍",
+            "Sam O'Neil",
+            "Grace Liu",
+            "Felix Bauer",
+        ]
+    )
     assert len(summary.created) == 6
     priya = names["Priya Natarajan"]
     assert (priya.company, priya.role) == ("Quillmark", "Director of Engineering, Developer Tools")
@@ -85,13 +97,16 @@ def test_linkedin_summary_counts_skipped_and_invalid_rows_with_reasons(tmp_path:
     skipped = {(r.where, r.name): r.reason for r in summary.skipped}
     assert skipped == {
         ("line 6", "Marcus Chen"): "already in the vault as contacts/marcus.md (same name marcus chen)",
-        ("line 9", "Priya Natarajan"):
-            "same person as line 5 (same LinkedIn URL linkedin.com/in/priya-natarajan-example)",
+        (
+            "line 9",
+            "Priya Natarajan",
+        ): "same person as line 5 (same LinkedIn URL linkedin.com/in/priya-natarajan-example)",
         ("line 12", "Samuel ONeil"): "same person as line 11 (same email sam@example.com)",
     }
     assert [(r.where, r.reason) for r in summary.invalid] == [("line 8", "no first or last name")]
     assert [(r.name, r.reason) for r in summary.warnings] == [
-        ("Felix Bauer", "'Connected On' date 'sometime in 2020' not understood; imported without 'since'")]
+        ("Felix Bauer", "'Connected On' date 'sometime in 2020' not understood; imported without 'since'")
+    ]
 
 
 def test_linkedin_dry_run_writes_nothing_and_names_the_same_files(tmp_path: Path) -> None:
@@ -112,12 +127,18 @@ def test_importing_the_same_export_twice_adds_nobody(tmp_path: Path) -> None:
     assert md_files(root) == before
 
 
-@pytest.mark.parametrize(("existing", "reason"), [
-    ("---\nname: P. Natarajan\nemail: PRIYA@Quillmark.example\n---\n", "same email priya@quillmark.example"),
-    ("---\nname: P. N.\nlinkedin: http://linkedin.com/in/Priya-Natarajan-Example/?trk=x\n---\n",
-     "same LinkedIn URL linkedin.com/in/priya-natarajan-example"),
-    ("---\nname: Priya N.\naliases: [Priya Natarajan]\n---\n", "same name priya natarajan"),
-], ids=["email", "linkedin-url", "alias"])
+@pytest.mark.parametrize(
+    ("existing", "reason"),
+    [
+        ("---\nname: P. Natarajan\nemail: PRIYA@Quillmark.example\n---\n", "same email priya@quillmark.example"),
+        (
+            "---\nname: P. N.\nlinkedin: http://linkedin.com/in/Priya-Natarajan-Example/?trk=x\n---\n",
+            "same LinkedIn URL linkedin.com/in/priya-natarajan-example",
+        ),
+        ("---\nname: Priya N.\naliases: [Priya Natarajan]\n---\n", "same name priya natarajan"),
+    ],
+    ids=["email", "linkedin-url", "alias"],
+)
 def test_linkedin_skips_people_already_in_the_vault(tmp_path: Path, existing: str, reason: str) -> None:
     root = make_vault(tmp_path / "v", {"contacts/priya.md": existing})
     summary = import_linkedin(root, load_vault(root).vault, LINKEDIN)
@@ -150,20 +171,25 @@ def test_a_csv_that_is_not_a_linkedin_export_is_refused(tmp_path: Path) -> None:
 def test_a_linkedin_export_with_a_bom_and_no_preamble(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v")
     csv_file = tmp_path / "c.csv"
-    csv_file.write_bytes("\ufeffFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-                         "Omar,Haddad,,,Northwind,CTO,01 Dec 2025\n".encode("utf-8"))
+    csv_file.write_bytes(
+        "\ufeffFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Omar,Haddad,,,Northwind,CTO,01 Dec 2025\n".encode("utf-8")
+    )
     import_linkedin(root, load_vault(root).vault, csv_file)
     omar = contacts(root)["Omar Haddad"]
     assert (omar.company, omar.role, omar.since, omar.linkedin) == ("Northwind", "CTO", dt.date(2025, 12, 1), None)
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("15 Mar 2024", dt.date(2024, 3, 15)),
-    ("7 Nov 2025", dt.date(2025, 11, 7)),
-    ("02 Jan 2023", dt.date(2023, 1, 2)),
-    ("2024-03-15", dt.date(2024, 3, 15)),
-    ("03/15/24", dt.date(2024, 3, 15)),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("15 Mar 2024", dt.date(2024, 3, 15)),
+        ("7 Nov 2025", dt.date(2025, 11, 7)),
+        ("02 Jan 2023", dt.date(2023, 1, 2)),
+        ("2024-03-15", dt.date(2024, 3, 15)),
+        ("03/15/24", dt.date(2024, 3, 15)),
+    ],
+)
 def test_linkedin_connected_on_dates(text: str, day: dt.date) -> None:
     assert parse_linkedin_date(text) == day
 
@@ -174,12 +200,15 @@ def test_bad_connected_on_dates_are_refused(text: str) -> None:
         parse_linkedin_date(text)
 
 
-@pytest.mark.parametrize(("url", "key"), [
-    ("https://www.linkedin.com/in/jane-doe/", "linkedin.com/in/jane-doe"),
-    ("http://de.linkedin.com/in/Jane-Doe?trk=abc#x", "linkedin.com/in/jane-doe"),
-    ("linkedin.com/in/jane-doe", "linkedin.com/in/jane-doe"),
-    ("https://www.linkedin.com/in/j%C3%BCrgen", "linkedin.com/in/jürgen"),
-])
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.linkedin.com/in/jane-doe/", "linkedin.com/in/jane-doe"),
+        ("http://de.linkedin.com/in/Jane-Doe?trk=abc#x", "linkedin.com/in/jane-doe"),
+        ("linkedin.com/in/jane-doe", "linkedin.com/in/jane-doe"),
+        ("https://www.linkedin.com/in/j%C3%BCrgen", "linkedin.com/in/jürgen"),
+    ],
+)
 def test_linkedin_urls_are_compared_normalised(url: str, key: str) -> None:
     assert normalize_linkedin(url) == key
 
@@ -216,7 +245,11 @@ def test_vcard_21_with_quoted_printable_and_soft_line_breaks(tmp_path: Path) -> 
     # 2.1 does not escape commas; QP decodes =0D=0A and joins the soft line break
     assert j.body == "Met at PyCon DE, Berlin.\nLäuft gern; talks about Rust, Go and Postgres.\n"
     a = people["Aisha Okafor"]
-    assert (a.birthday, a.website, a.phones) == (Birthday(2, 29), "https://helix.example/team/aisha", ("+1 415 555 0101",))
+    assert (a.birthday, a.website, a.phones) == (
+        Birthday(2, 29),
+        "https://helix.example/team/aisha",
+        ("+1 415 555 0101",),
+    )
 
 
 def test_vcard_30_with_escapes_folding_several_emails_and_a_yearless_birthday(tmp_path: Path) -> None:
@@ -228,11 +261,14 @@ def test_vcard_30_with_escapes_folding_several_emails_and_a_yearless_birthday(tm
     assert jane.emails == ("Jane.Doe@Work.example", "jane@home.example")
     assert jane.phones == ("+1 (555) 010-2030", "+1 555 010 4000")
     assert (jane.website, jane.tags, jane.birthday) == ("https://jane.example/blog", ("mentor", "ml"), Birthday(3, 15))
-    assert jane.body == ("Mentor since 2019.\nPrefers email over calls; reply within a week.\nLikes long walks, "
-                         "coffee and a very long note line that an address book folds at seventy-five octets.\n")
+    assert jane.body == (
+        "Mentor since 2019.\nPrefers email over calls; reply within a week.\nLikes long walks, "
+        "coffee and a very long note line that an address book folds at seventy-five octets.\n"
+    )
     assert [(r.where, r.reason) for r in summary.invalid] == [("card 2 (line 20)", "no name (FN or N)")]
     assert [(r.name, r.reason) for r in summary.skipped] == [
-        ("Jane Doe (work phone)", "same person as card 1 (line 1) (same email jane.doe@work.example)")]
+        ("Jane Doe (work phone)", "same person as card 1 (line 1) (same email jane.doe@work.example)")
+    ]
 
 
 def test_vcard_40_with_tel_uris_two_urls_and_a_basic_format_birthday(tmp_path: Path) -> None:
@@ -253,7 +289,8 @@ def test_vcard_skips_people_already_in_the_vault_and_dry_run_writes_nothing(tmp_
     root = make_vault(tmp_path / "v", {"contacts/kenji.md": "---\nname: K. W.\nemail: KENJI@banter.example\n---\n"})
     summary = import_vcard(root, load_vault(root).vault, DATA / "contacts-4.0.vcf", dry_run=True)
     assert [r.reason for r in summary.skipped] == [
-        "already in the vault as contacts/kenji.md (same email kenji@banter.example)"]
+        "already in the vault as contacts/kenji.md (same email kenji@banter.example)"
+    ]
     assert [p.name for p in summary.created] == ["zoe-angstrom.md"]
     assert md_files(root) == ["contacts/kenji.md"]
 
@@ -264,7 +301,9 @@ def test_a_broken_card_is_invalid_and_the_others_are_imported(tmp_path: Path) ->
     vcf.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nthis line has no colon\r\nEND:VCARD\r\n"
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nina Schulz\r\nEND:VCARD\r\n"
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off\r\n", encoding="utf-8")
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off\r\n",
+        encoding="utf-8",
+    )
     summary = import_vcard(root, load_vault(root).vault, vcf)
     assert [p.name for p in summary.created] == ["nina-schulz.md", "cut-off.md"]
     assert len(summary.invalid) == 1 and summary.invalid[0].reason.startswith("unreadable")
@@ -278,17 +317,20 @@ def test_an_old_windows_1252_vcard_still_reads(tmp_path: Path) -> None:
     assert list(contacts(root)) == ["José Núñez"]
 
 
-@pytest.mark.parametrize(("text", "birthday"), [
-    ("1985-04-12", Birthday(4, 12, 1985)),
-    ("19850412", Birthday(4, 12, 1985)),
-    ("1985-04-12T00:00:00Z", Birthday(4, 12, 1985)),
-    ("--0412", Birthday(4, 12)),
-    ("--04-12", Birthday(4, 12)),
-    ("1604-04-12", Birthday(4, 12)),  # Apple's year for "no year"
-    ("--0230", None),
-    ("0000-02-29", None),  # no year 0 in the calendar; 2000 is not a stand-in for it
-    ("someday", None),
-])
+@pytest.mark.parametrize(
+    ("text", "birthday"),
+    [
+        ("1985-04-12", Birthday(4, 12, 1985)),
+        ("19850412", Birthday(4, 12, 1985)),
+        ("1985-04-12T00:00:00Z", Birthday(4, 12, 1985)),
+        ("--0412", Birthday(4, 12)),
+        ("--04-12", Birthday(4, 12)),
+        ("1604-04-12", Birthday(4, 12)),  # Apple's year for "no year"
+        ("--0230", None),
+        ("0000-02-29", None),  # no year 0 in the calendar; 2000 is not a stand-in for it
+        ("someday", None),
+    ],
+)
 def test_vcard_birthdays(text: str, birthday: Birthday | None) -> None:
     assert parse_vcard_birthday(text) == birthday
 

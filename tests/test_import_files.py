@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import Result
@@ -49,13 +49,16 @@ def comma_names(run_cli: Callable[..., Result], tmp_path: Path) -> list[str]:
 
 
 def test_a_semicolon_separated_csv_reads_like_linkedins_own(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     export = tmp_path / "Connections-excel.csv"
     export.write_text(
-        "Notes:\n\"When exporting; you may notice\"\n\n"
+        'Notes:\n"When exporting; you may notice"\n\n'
         "First Name;Last Name;URL;Email Address;Company;Position;Connected On\n"
-        "Priya;Natarajan;https://www.linkedin.com/in/priya-natarajan-example;;Quillmark;\"Director; Tools\";15 Mar 2024\n"
-        "Ana;Müller-Świątek;;;Acme, Inc.;VP, Sales;7 Nov 2025\n", encoding="utf-8-sig")
+        'Priya;Natarajan;https://www.linkedin.com/in/priya-natarajan-example;;Quillmark;"Director; Tools";15 Mar 2024\n'
+        "Ana;Müller-Świątek;;;Acme, Inc.;VP, Sales;7 Nov 2025\n",
+        encoding="utf-8-sig",
+    )
     root = make_vault({}, config=CONFIG)
     assert imported(root, run_cli, export) == ["Ana Müller-Świątek", "Priya Natarajan"]
     people = {c.name: c for c in load_vault(root).vault.contacts}
@@ -64,7 +67,8 @@ def test_a_semicolon_separated_csv_reads_like_linkedins_own(
 
 
 def test_a_semicolon_separated_windows_1252_csv(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     export = tmp_path / "Connections.csv"
     export.write_bytes("sep=;\r\nFirst Name;Last Name;Company\r\nJosé;Núñez;Café, Ltd\r\n".encode("cp1252"))
     root = make_vault({}, config=CONFIG)
@@ -73,11 +77,16 @@ def test_a_semicolon_separated_windows_1252_csv(
 
 
 def test_a_tab_separated_utf16_file_reads_too(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     export = tmp_path / "Connections.txt"
-    rows = [line.split(",") for line in (
-        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
-        "Zoë,Ångström,,zoe@orsted.example,Ørsted,Engineer,01 Dec 2025")]
+    rows = [
+        line.split(",")
+        for line in (
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+            "Zoë,Ångström,,zoe@orsted.example,Ørsted,Engineer,01 Dec 2025",
+        )
+    ]
     export.write_bytes("\r\n".join("\t".join(r) for r in rows).encode("utf-16"))
     assert imported(make_vault({}, config=CONFIG), run_cli, export) == ["Zoë Ångström"]
 
@@ -90,22 +99,28 @@ def zip_of(path: Path, members: dict[str, str | bytes]) -> Path:
 
 
 def test_linkedins_export_zip_is_read_straight(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, comma_names: list[str]) -> None:
-    export = zip_of(tmp_path / "Basic_LinkedInDataExport_11-20-2026.zip", {
-        "Basic_LinkedInDataExport_11-20-2026/Profile.csv": "First Name,Last Name\nSam,Example\n",
-        "Basic_LinkedInDataExport_11-20-2026/messages.csv": "CONVERSATION ID,FROM\n1,x\n",
-        "Basic_LinkedInDataExport_11-20-2026/CONNECTIONS.CSV": LINKEDIN,
-    })
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, comma_names: list[str]
+) -> None:
+    export = zip_of(
+        tmp_path / "Basic_LinkedInDataExport_11-20-2026.zip",
+        {
+            "Basic_LinkedInDataExport_11-20-2026/Profile.csv": "First Name,Last Name\nSam,Example\n",
+            "Basic_LinkedInDataExport_11-20-2026/messages.csv": "CONVERSATION ID,FROM\n1,x\n",
+            "Basic_LinkedInDataExport_11-20-2026/CONNECTIONS.CSV": LINKEDIN,
+        },
+    )
     root = make_vault({}, config=CONFIG)
     before = sorted(p.name for p in tmp_path.iterdir())
     assert imported(root, run_cli, export) == comma_names
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing extracted beside the zip
     assert sorted(p.relative_to(root).parts[0] for p in root.rglob("*") if p.is_file()) == ["contacts"] * 7 + [
-        "netnotes.yaml"]
+        "netnotes.yaml"
+    ]
 
 
 def test_a_zip_without_connections_csv_exits_2(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     root = make_vault({}, config=CONFIG)
     export = zip_of(tmp_path / "Complete_LinkedInDataExport.zip", {"Profile.csv": "First Name,Last Name\n"})
     result = run_cli("--vault", root, "import", "linkedin", export)
@@ -114,7 +129,8 @@ def test_a_zip_without_connections_csv_exits_2(
 
 
 def test_a_broken_zip_exits_2_without_a_traceback(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     root = make_vault({}, config=CONFIG)
     whole = zip_of(tmp_path / "whole.zip", {"Connections.csv": LINKEDIN}).read_bytes()
     export = tmp_path / "cut.zip"
@@ -123,20 +139,23 @@ def test_a_broken_zip_exits_2_without_a_traceback(
     assert result.exit_code == 2 and result.stderr.startswith("Error: cut.zip is not a readable zip file")
 
 
-def test_a_zip_bomb_is_refused(make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path,
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_zip_bomb_is_refused(
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(netnotes.importers, "ZIP_READ_LIMIT", 1024 * 1024)
     root = make_vault({}, config=CONFIG)
     bomb = zip_of(tmp_path / "bomb.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)})
     assert bomb.stat().st_size < 20_000
     result = run_cli("--vault", root, "import", "linkedin", bomb)
     assert (result.exit_code, result.stderr) == (
-        2, "Error: Connections.csv in bomb.zip is larger than 1 MiB uncompressed; refusing to read it\n")
+        2,
+        "Error: Connections.csv in bomb.zip is larger than 1 MiB uncompressed; refusing to read it\n",
+    )
 
 
 def test_a_zip_that_lies_about_its_size_is_not_read_past_what_it_claims(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(netnotes.importers, "ZIP_READ_LIMIT", 1024 * 1024)
     root = make_vault({}, config=CONFIG)
     liar = zip_of(tmp_path / "liar.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)})
@@ -150,18 +169,27 @@ def test_a_zip_that_lies_about_its_size_is_not_read_past_what_it_claims(
     assert result.exit_code == 2 and result.stderr.startswith("Error: liar.zip is not a readable zip file")
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("Name;Phone;E-mail\nJane;123;j@x.example\n", "found 'Name', 'Phone', 'E-mail'"),
-    ("Vorname\tNachname\tFirma\n", "found 'Vorname', 'Nachname', 'Firma'"),
-    ("", "found no columns (the file is empty)"),
-], ids=["semicolons", "tabs", "empty"])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Name;Phone;E-mail\nJane;123;j@x.example\n", "found 'Name', 'Phone', 'E-mail'"),
+        ("Vorname\tNachname\tFirma\n", "found 'Vorname', 'Nachname', 'Firma'"),
+        ("", "found no columns (the file is empty)"),
+    ],
+    ids=["semicolons", "tabs", "empty"],
+)
 def test_a_csv_without_linkedins_header_says_what_was_expected_and_found(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, text: str, found: str) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, text: str, found: str
+) -> None:
     root = make_vault({}, config=CONFIG)
     export = tmp_path / "export.csv"
     export.write_text(text, encoding="utf-8")
     result = run_cli("--vault", root, "import", "linkedin", export)
-    assert (result.exit_code, result.stderr) == (2, (
-        "Error: not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name' (expected the "
-        "columns First Name, Last Name, URL, Email Address, Company, Position, Connected On, separated by ',' "
-        f"';' or a tab; {found})\n"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        (
+            "Error: not a LinkedIn Connections.csv: no header row with 'First Name' and 'Last Name' (expected the "
+            "columns First Name, Last Name, URL, Email Address, Company, Position, Connected On, separated by ',' "
+            f"';' or a tab; {found})\n"
+        ),
+    )

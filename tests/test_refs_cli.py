@@ -7,8 +7,8 @@ The note written stores the id, so `check` accepts it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import Result
@@ -33,22 +33,30 @@ def written_with(root: Path) -> list[str]:
     """The `with` line of every interaction written, after insisting `check` finds nothing wrong."""
     result = load_vault(root)
     assert result.problems == [], [str(p) for p in result.problems]
-    return [line for p in sorted((root / "interactions").rglob("*.md"))
-            for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("with:")]
+    return [
+        line
+        for p in sorted((root / "interactions").rglob("*.md"))
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("with:")
+    ]
 
 
-@pytest.mark.parametrize(("ref", "contact_id"), [
-    ("zoe angstrom", "zoe-angstrom"),
-    ("Zoe Angstrom", "zoe-angstrom"),
-    ("ZOE  ANGSTROM", "zoe-angstrom"),
-    ("[[zoe angstrom]]", "zoe-angstrom"),
-    ("zoe", "zoe-angstrom"),
-    ("hannah", "hannah-brooks"),
-    ("bobby", "robert-jones"),  # the first word of an alias counts as a first name
-    ("robert", "robert-jones"),
-])
-def test_a_lenient_ref_finds_the_one_contact_it_can_mean(make_vault: Callable[..., Path], ref: str,
-                                                         contact_id: str) -> None:
+@pytest.mark.parametrize(
+    ("ref", "contact_id"),
+    [
+        ("zoe angstrom", "zoe-angstrom"),
+        ("Zoe Angstrom", "zoe-angstrom"),
+        ("ZOE  ANGSTROM", "zoe-angstrom"),
+        ("[[zoe angstrom]]", "zoe-angstrom"),
+        ("zoe", "zoe-angstrom"),
+        ("hannah", "hannah-brooks"),
+        ("bobby", "robert-jones"),  # the first word of an alias counts as a first name
+        ("robert", "robert-jones"),
+    ],
+)
+def test_a_lenient_ref_finds_the_one_contact_it_can_mean(
+    make_vault: Callable[..., Path], ref: str, contact_id: str
+) -> None:
     assert index(make_vault).lookup_for_cli(ref) == Lookup("found", contact_id, lenient=True)
 
 
@@ -63,8 +71,9 @@ def test_the_strict_rule_wins_before_leniency(make_vault: Callable[..., Path]) -
 def test_an_ambiguous_first_name_lists_the_candidates_with_company_and_id(make_vault: Callable[..., Path]) -> None:
     found = index(make_vault).lookup_for_cli("alex")
     assert (found.status, found.candidates) == ("ambiguous", ("alex-kim", "alex-ng"))
-    assert found.message == ("'alex' matches 2 contacts: alex-kim (Alex Kim, Northwind), "
-                             "alex-ng (Alex Ng, Helix Robotics); use the id")
+    assert found.message == (
+        "'alex' matches 2 contacts: alex-kim (Alex Kim, Northwind), alex-ng (Alex Ng, Helix Robotics); use the id"
+    )
 
 
 def test_a_ref_matching_nothing_still_suggests_ids(make_vault: Callable[..., Path]) -> None:
@@ -76,31 +85,52 @@ def test_a_ref_matching_nothing_still_suggests_ids(make_vault: Callable[..., Pat
 
 
 def test_log_with_a_lenient_ref_writes_the_id_which_check_accepts(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
     root = make_vault(PEOPLE)
     for ref in ("zoe angstrom", "Zoe Angstrom", "hannah", "robert"):
         result = run_cli("--vault", root, "log", ref, "--date", "2026-03-01")
         assert result.exit_code == 0, result.stderr
-    assert written_with(root) == ["with: hannah-brooks", "with: robert-jones", "with: zoe-angstrom",
-                                  "with: zoe-angstrom"]
+    assert written_with(root) == [
+        "with: hannah-brooks",
+        "with: robert-jones",
+        "with: zoe-angstrom",
+        "with: zoe-angstrom",
+    ]
     assert run_cli("--vault", root, "check").exit_code == 0
 
 
 def test_log_with_an_ambiguous_first_name_exits_2_and_writes_nothing(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
     root = make_vault(PEOPLE)
     result = run_cli("--vault", root, "log", "alex", "--kind", "coffee")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: 'alex' matches 2 contacts: alex-kim (Alex Kim, Northwind), "
-                             "alex-ng (Alex Ng, Helix Robotics); use the id\n")
+    assert result.stderr == (
+        "Error: 'alex' matches 2 contacts: alex-kim (Alex Kim, Northwind), "
+        "alex-ng (Alex Ng, Helix Robotics); use the id\n"
+    )
     assert not (root / "interactions").exists()
 
 
 def test_ask_with_a_lenient_ref_and_a_lenient_intro_wikilink(
-        make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
     root = make_vault(PEOPLE)
-    result = run_cli("--vault", root, "ask", "hannah brooks", "--direction", "out", "--kind", "introduction",
-                     "--intro-to", "[[zoe angstrom|Zoë]]", "--date", "2026-03-01")
+    result = run_cli(
+        "--vault",
+        root,
+        "ask",
+        "hannah brooks",
+        "--direction",
+        "out",
+        "--kind",
+        "introduction",
+        "--intro-to",
+        "[[zoe angstrom|Zoë]]",
+        "--date",
+        "2026-03-01",
+    )
     assert result.exit_code == 0, result.stderr
     text = (root / "asks/2026-03-01-introduction-hannah-brooks.md").read_text(encoding="utf-8")
     assert "with: hannah-brooks\n" in text and "intro_to: '[[zoe-angstrom|Zoë]]'\n" in text
@@ -112,4 +142,5 @@ def test_ask_with_a_lenient_ref_and_a_lenient_intro_wikilink(
 def test_refs_in_notes_stay_strict(load: Callable[..., object]) -> None:
     result = load({**PEOPLE, "interactions/i.md": "---\ndate: 2026-03-01\nwith: zoe angstrom\n---\n"})
     assert [(p.code, p.message) for p in result.problems] == [  # type: ignore[attr-defined]
-        ("NN115", "contact ref 'zoe angstrom' matches no contact (did you mean 'zoe-angstrom'?)")]
+        ("NN115", "contact ref 'zoe angstrom' matches no contact (did you mean 'zoe-angstrom'?)")
+    ]

@@ -59,8 +59,15 @@ def served(make_vault):  # type: ignore[no-untyped-def]
     stop = threading.Event()
     thread = threading.Thread(
         target=serve_vault,
-        kwargs=dict(root=vault, host="127.0.0.1", port=0, today=lambda: TODAY, log=logs.append,
-                    ready=urls.append, stop_event=stop),
+        kwargs=dict(
+            root=vault,
+            host="127.0.0.1",
+            port=0,
+            today=lambda: TODAY,
+            log=logs.append,
+            ready=urls.append,
+            stop_event=stop,
+        ),
         daemon=True,
     )
     thread.start()
@@ -160,8 +167,16 @@ def _start(vault: Path, today, **kwargs):  # type: ignore[no-untyped-def]
     stop = threading.Event()
     thread = threading.Thread(
         target=serve_vault,
-        kwargs=dict(root=vault, host="127.0.0.1", port=0, today=today, log=logs.append,
-                    ready=urls.append, stop_event=stop, **kwargs),
+        kwargs=dict(
+            root=vault,
+            host="127.0.0.1",
+            port=0,
+            today=today,
+            log=logs.append,
+            ready=urls.append,
+            stop_event=stop,
+            **kwargs,
+        ),
         daemon=True,
     )
     thread.start()
@@ -226,8 +241,11 @@ def test_a_taken_port_is_said_before_anything_is_built(make_vault, run_cli) -> N
     assert "built" not in result.stderr and not (vault / ".netnotes").exists()
 
 
-def test_a_failing_write_in_serve_is_an_error_line_and_keeps_the_old_site(make_vault, run_cli,  # type: ignore[no-untyped-def]
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_write_in_serve_is_an_error_line_and_keeps_the_old_site(
+    make_vault,
+    run_cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import errno
 
     from netnotes.loader import load_vault

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from site_html import build
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,8 +23,9 @@ pytestmark = [
     pytest.mark.browser,
     # On a developer's machine without Chromium these are skipped; in CI (.ci/run installs it)
     # a missing browser is a failure, never a silent skip.
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                       reason="needs Debian's chromium at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
 ]
 
 
@@ -41,9 +41,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     import playwright.sync_api as playwright
+
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield browser
         browser.close()
 
@@ -76,8 +78,16 @@ def watched(browser) -> Iterator[Watched]:  # type: ignore[no-untyped-def]
 
 def test_pages_run_their_scripts_under_the_csp_with_no_errors(site: Path, watched: Watched) -> None:
     page = watched.page
-    for name in ("index.html", "contacts.html", "contacts/priya-natarajan.html", "asks.html",
-                 "tags.html", "companies.html", "problems.html", "search.html"):
+    for name in (
+        "index.html",
+        "contacts.html",
+        "contacts/priya-natarajan.html",
+        "asks.html",
+        "tags.html",
+        "companies.html",
+        "problems.html",
+        "search.html",
+    ):
         page.goto((site / name).as_uri())
         page.wait_for_load_state("load")
         assert page.locator("form.quick-search").is_visible(), f"netnotes.js did not run on {name}"
@@ -145,9 +155,11 @@ def test_a_link_with_a_status_presets_the_contacts_filter(site: Path, watched: W
 
 def test_dashboard_screenshots(site: Path, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     shots = []
-    for name, options in (("light", {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}}),
-                          ("dark", {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}}),
-                          ("phone", {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2})):
+    for name, options in (
+        ("light", {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}}),
+        ("dark", {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}}),
+        ("phone", {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}),
+    ):
         w = Watched(browser, **options)
         w.page.goto((site / "index.html").as_uri())
         path = tmp_path / f"dashboard-{name}.png"

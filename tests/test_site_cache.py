@@ -9,12 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from site_html import build, parse, tree
 
 from netnotes import markdown
 from netnotes.site import bodies
 from netnotes.site.bodies import CACHE_FILE
 from netnotes.site.build import RENDER_CACHE, BuildOptions
-from site_html import build, parse, tree
 
 VAULT = {
     "contacts/jane-doe.md": "---\nname: Jane Doe\n---\nFriend of [[sam-lee]].\n",
@@ -37,8 +37,11 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_warm_build_renders_nothing_and_gives_the_same_bytes(make_vault, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                             rendered: list[str]) -> None:
+def test_warm_build_renders_nothing_and_gives_the_same_bytes(
+    make_vault,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    rendered: list[str],
+) -> None:
     vault = make_vault(VAULT)
     cold, _ = build(vault, tmp_path / "cold")
     assert len(rendered) == 3
@@ -50,7 +53,8 @@ def test_warm_build_renders_nothing_and_gives_the_same_bytes(make_vault, tmp_pat
 
 
 def test_only_changed_notes_and_notes_linking_to_a_renamed_contact_are_rendered(
-        make_vault, tmp_path: Path, rendered: list[str]) -> None:  # type: ignore[no-untyped-def]
+    make_vault, tmp_path: Path, rendered: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     vault = make_vault(VAULT)
     build(vault)
     rendered.clear()
@@ -132,8 +136,11 @@ def test_a_corrupt_cache_is_a_warning(make_vault, run_cli, content: str | bytes)
     assert len(json.loads(cache.read_text())) == 3  # and it was written anew
 
 
-def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(make_vault, run_cli,  # type: ignore[no-untyped-def]
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(
+    make_vault,
+    run_cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     vault = make_vault(BROKEN_VAULT)
 
     def read_only(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -142,8 +149,10 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(make_
     monkeypatch.setattr(bodies.tempfile, "mkstemp", read_only)
     result = _build(run_cli, vault)
     assert result.exit_code == 1  # the vault's error, as without the cache problem
-    assert (f"Warning: cannot save the render cache {vault / RENDER_CACHE / CACHE_FILE}: Read-only file system; "
-            "the next build renders every note again\n") in result.stderr
+    assert (
+        f"Warning: cannot save the render cache {vault / RENDER_CACHE / CACHE_FILE}: Read-only file system; "
+        "the next build renders every note again\n"
+    ) in result.stderr
     assert (vault / "_site/contacts/jane-doe.html").is_file()
 
 
@@ -153,25 +162,36 @@ def test_a_cache_folder_that_cannot_be_read_is_a_warning(make_vault, run_cli) ->
     (vault / RENDER_CACHE).write_text("a file where the cache folder should be")
     result = _build(run_cli, vault)
     assert result.exit_code == 0
-    assert f"Warning: cannot read the render cache {vault / RENDER_CACHE / CACHE_FILE}: Not a directory" in result.stderr
+    assert (
+        f"Warning: cannot read the render cache {vault / RENDER_CACHE / CACHE_FILE}: Not a directory" in result.stderr
+    )
     assert result.stderr.count("Warning:") == 1
     assert (vault / RENDER_CACHE).read_text() == "a file where the cache folder should be"
 
 
-def test_a_cache_key_that_cannot_be_had_is_a_warning(make_vault, run_cli, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_key_that_cannot_be_had_is_a_warning(
+    make_vault,
+    run_cli,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     vault = make_vault(VAULT)
     (tmp_path / "not-a-folder").write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
     result = _build(run_cli, vault)
     assert result.exit_code == 0
     key = tmp_path / "not-a-folder" / "netnotes" / "cache-key"
-    assert f"Warning: cannot read the render cache key {key}: Not a directory; building without the cache" in result.stderr
+    assert (
+        f"Warning: cannot read the render cache key {key}: Not a directory; building without the cache" in result.stderr
+    )
     assert not (vault / RENDER_CACHE).exists()
 
 
-def test_clean_that_cannot_remove_the_cache_is_a_warning(make_vault, run_cli,  # type: ignore[no-untyped-def]
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clean_that_cannot_remove_the_cache_is_a_warning(
+    make_vault,
+    run_cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from netnotes import cli_site
 
     vault = make_vault(VAULT)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from site_html import parse
 
 from netnotes.site.output import MARKER
-from site_html import parse
 
 CONTACT = "---\nname: Jane Doe\n---\n"
 
@@ -28,8 +28,12 @@ def test_output_from_netnotes_yaml(make_vault, run_cli) -> None:  # type: ignore
     assert (vault / "public/site/index.html").is_file()
 
 
-def test_out_is_relative_to_the_current_folder(make_vault, run_cli, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_out_is_relative_to_the_current_folder(
+    make_vault,
+    run_cli,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     vault = make_vault({"contacts/jane-doe.md": CONTACT})
     monkeypatch.chdir(tmp_path)
     result = run_cli("--vault", vault, "build", "--out", "dashboard", "--today", "2026-11-25")
@@ -38,17 +42,21 @@ def test_out_is_relative_to_the_current_folder(make_vault, run_cli, tmp_path: Pa
 
 
 def test_a_vault_with_errors_builds_and_exits_1(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
-    vault = make_vault({
-        "contacts/jane-doe.md": CONTACT,
-        "contacts/broken.md": "---\nname: [unclosed\n---\n",
-        "interactions/x.md": "---\ndate: 2026-02-30\nwith: jane-doe\n---\n",
-    })
+    vault = make_vault(
+        {
+            "contacts/jane-doe.md": CONTACT,
+            "contacts/broken.md": "---\nname: [unclosed\n---\n",
+            "interactions/x.md": "---\ndate: 2026-02-30\nwith: jane-doe\n---\n",
+        }
+    )
     result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
     assert result.exit_code == 1
     assert result.stderr.startswith("2 problems (2 errors) in the vault: run netnotes check\n")
     problems = parse(vault / "_site/problems.html")
     assert {c.text.split(":")[0] for c in problems.find("td", class_="source")} == {
-        "contacts/broken.md", "interactions/x.md"}
+        "contacts/broken.md",
+        "interactions/x.md",
+    }
     assert (vault / "_site/contacts/jane-doe.html").is_file()
 
 
@@ -79,13 +87,24 @@ def test_help_mentions_clean(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0 and "--clean" in result.stdout and "--out" in result.stdout
 
 
-@pytest.mark.parametrize("template, message", [
-    ("{% extends 'base.html' %}{% block main %}{% if %}{% endblock %}", "contact.html:1"),
-    ("{% extends 'base.html' %}{% block main %}{{ no_such_thing.x }}{% endblock %}", "'no_such_thing' is undefined"),
-    ("{% include 'missing.html' %}", "template 'missing.html' not found"),
-], ids=["syntax", "undefined", "missing"])
-def test_a_broken_theme_template_exits_2_and_keeps_the_old_site(make_vault, run_cli,  # type: ignore[no-untyped-def]
-                                                                 template: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "template, message",
+    [
+        ("{% extends 'base.html' %}{% block main %}{% if %}{% endblock %}", "contact.html:1"),
+        (
+            "{% extends 'base.html' %}{% block main %}{{ no_such_thing.x }}{% endblock %}",
+            "'no_such_thing' is undefined",
+        ),
+        ("{% include 'missing.html' %}", "template 'missing.html' not found"),
+    ],
+    ids=["syntax", "undefined", "missing"],
+)
+def test_a_broken_theme_template_exits_2_and_keeps_the_old_site(
+    make_vault,
+    run_cli,  # type: ignore[no-untyped-def]
+    template: str,
+    message: str,
+) -> None:
     vault = make_vault({"contacts/jane-doe.md": CONTACT})
     assert run_cli("--vault", vault, "build", "--today", "2026-11-25").exit_code == 0
     old = (vault / "_site/contacts/jane-doe.html").read_bytes()
@@ -106,7 +125,8 @@ def test_a_theme_template_cannot_reach_python(make_vault, run_cli, tmp_path: Pat
     (vault / "theme/templates").mkdir(parents=True)
     (vault / "theme/templates/contact.html").write_text(
         "{% extends 'base.html' %}{% block main %}"
-        f"{{{{ cycler.__init__.__globals__.os.popen('touch {proof}').read() }}}}{{% endblock %}}")
+        f"{{{{ cycler.__init__.__globals__.os.popen('touch {proof}').read() }}}}{{% endblock %}}"
+    )
     result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
     assert result.exit_code == 2
     assert "theme template" in result.stderr and "unsafe" in result.stderr

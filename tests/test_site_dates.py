@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from site_html import parse
 
 from netnotes.loader import load_vault
 from netnotes.site.build import build_site
 from netnotes.site.theme import format_date
-from site_html import parse
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -32,11 +32,12 @@ def test_short_dates_carry_the_year_only_outside_todays_year(day, style, shown) 
 
 
 def test_an_old_favour_on_the_asks_board_shows_its_year(make_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    vault = make_vault({
-        "contacts/jane-doe.md": "---\nname: Jane Doe\n---\n",
-        "asks/2025-05-06-reference-jane.md":
-            "---\ndate: 2025-05-06\nwith: jane-doe\ndirection: out\nkind: reference\nstatus: done\n---\n",
-    })
+    vault = make_vault(
+        {
+            "contacts/jane-doe.md": "---\nname: Jane Doe\n---\n",
+            "asks/2025-05-06-reference-jane.md": "---\ndate: 2025-05-06\nwith: jane-doe\ndirection: out\nkind: reference\nstatus: done\n---\n",
+        }
+    )
     out = tmp_path / "site"
     build_site(vault, load_vault(vault), out, TODAY)
     assert "6 May 2025" in parse(out / "asks.html").text

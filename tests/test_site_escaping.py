@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from site_html import CSP, Page, build, html_pages, parse, tree
 
 from netnotes.site.output import MARKER
-from site_html import CSP, Page, build, html_pages, parse, tree
 
 SCRIPT = '<script>alert("name")</script>'
 IMG = "<img src=x onerror=alert(1)>"
@@ -76,7 +76,7 @@ HOSTILE = {
         ---
         Friend's notes with a remote image ![x](http://evil.example/x.gif).
     """,
-    'contacts/a"b\'c<d>.md': """
+    "contacts/a\"b'c<d>.md": """
         ---
         name: Odd file name
         company: ../../etc
@@ -135,8 +135,9 @@ def test_the_only_scripts_are_the_themes_own_files(pages: dict[str, Page]) -> No
 def test_no_element_has_an_event_handler_or_a_style(pages: dict[str, Page]) -> None:
     for name, page in pages.items():
         for element in page.elements:
-            assert element.tag not in ("style", "iframe", "object", "embed", "img", "base", "form")\
-                or (element.tag == "form" and "quick-search" in (element.attrs.get("class") or "")), (name, element)
+            assert element.tag not in ("style", "iframe", "object", "embed", "img", "base", "form") or (
+                element.tag == "form" and "quick-search" in (element.attrs.get("class") or "")
+            ), (name, element)
             for attr in element.attrs:
                 assert not attr.startswith("on"), (name, element)
                 assert attr != "style", (name, element)
@@ -167,12 +168,23 @@ def test_remote_images_are_links_not_images(pages: dict[str, Page]) -> None:
 def test_hostile_text_is_shown_as_text(pages: dict[str, Page]) -> None:
     evil = pages["contacts/evil.html"]
     assert evil.find("h1")[0].text.strip() == SCRIPT
-    for shown in ('"><img src=x onerror=alert(2)>', '<iframe src=https://evil.example>',
-                  '<script>alert(8)</script>', 'javascript:alert(9)', '<b>bold</b>',
-                  'javascript:alert(10)', "<img src=x onerror=alert(\"body-img\")>",
-                  '<a href="javascript:alert(11)">raw link</a>', "[js link](javascript:alert(12))",
-                  "<script>alert('title')</script>", "<img src=x onerror=alert('next')>",
-                  "<b>custom</b>", 'Ask body <script>alert("ask")</script>', IMG, "2024-01-01"):
+    for shown in (
+        '"><img src=x onerror=alert(2)>',
+        "<iframe src=https://evil.example>",
+        "<script>alert(8)</script>",
+        "javascript:alert(9)",
+        "<b>bold</b>",
+        "javascript:alert(10)",
+        '<img src=x onerror=alert("body-img")>',
+        '<a href="javascript:alert(11)">raw link</a>',
+        "[js link](javascript:alert(12))",
+        "<script>alert('title')</script>",
+        "<img src=x onerror=alert('next')>",
+        "<b>custom</b>",
+        'Ask body <script>alert("ask")</script>',
+        IMG,
+        "2024-01-01",
+    ):
         assert shown in evil.text, shown
     index = pages["index.html"]
     assert "My <b>network</b> \"quoted\" 'single'" in index.find("title")[0].text
@@ -218,7 +230,9 @@ def test_page_names_are_safe_and_inside_the_output(site: Path) -> None:
 
 def test_csp_and_noindex_on_every_page(pages: dict[str, Page]) -> None:
     for name, page in pages.items():
-        csp = [m.attrs.get("content") for m in page.find("meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"]
+        csp = [
+            m.attrs.get("content") for m in page.find("meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"
+        ]
         assert csp == [CSP], name
         robots = [m.attrs.get("content") for m in page.find("meta", name="robots")]
         assert robots and "noindex" in (robots[0] or ""), name
@@ -230,7 +244,7 @@ def test_search_index_is_a_script_of_plain_json(site: Path) -> None:
     text = (site / "static/search-index.js").read_text(encoding="utf-8")
     prefix = "window.NETNOTES_SEARCH = "
     assert text.startswith(prefix) and text.endswith(";\n")
-    rows = json.loads(text[len(prefix):-2])
+    rows = json.loads(text[len(prefix) : -2])
     titles = [r[1] for r in rows]
     assert SCRIPT in titles  # data, shown with textContent by search.js, never parsed as HTML
 
@@ -242,7 +256,7 @@ def test_quotes_in_attribute_values_stay_inside_them(pages: dict[str, Page]) -> 
     # the whole hostile alias is one attribute value: nothing broke out into new attributes
     assert set(evil.attrs) == {"data-circle", "data-status", "data-text"}
     assert '"><svg onload=alert(1)>' in evil.attrs["data-text"]
-    assert '"q\' tag' in evil.attrs["data-text"]
+    assert "\"q' tag" in evil.attrs["data-text"]
     assert evil.attrs["data-circle"] == "<i>inner</i>"
     friend = pages["contacts/friend.html"]
     links = [a for a in friend.find("a") if a.attrs.get("href", "").startswith("../tags/")]

@@ -16,12 +16,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from site_html import build, tree
 
 from netnotes.site import bodies
 from netnotes.site import build as build_module
 from netnotes.site.build import BuildOptions
 from netnotes.site.theme import default_theme
-from site_html import build, tree
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 
@@ -195,8 +195,11 @@ def test_whole_site_matches_the_golden_files(vault: Path) -> None:
         assert built.pop(f"static/{name}") == data, f"static/{name} is not the theme's file"
     if os.environ.get("NETNOTES_UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(out, GOLDEN, ignore=lambda folder, names: [
-            n for n in names if Path(folder).name == "static" and n in theme_static])
+        shutil.copytree(
+            out,
+            GOLDEN,
+            ignore=lambda folder, names: [n for n in names if Path(folder).name == "static" and n in theme_static],
+        )
     golden = tree(GOLDEN)
     assert sorted(built) == sorted(golden), "the site's file list changed; see the module docstring"
     for name in sorted(built):

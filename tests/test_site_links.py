@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from site_html import build, html_pages, parse
 from test_site_golden import VAULT
 

@@ -4,9 +4,9 @@ raw HTML escaped, images as links, [[wikilinks]] to contact pages. Asserted on p
 from __future__ import annotations
 
 import pytest
+from site_html import _Parser
 
 from netnotes.markdown import NoteRenderer, is_safe_url, is_web_url
-from site_html import _Parser
 
 
 def render(body: str, links: dict[str, tuple[str, str]] | None = None) -> _Parser:
@@ -20,27 +20,61 @@ def tags(parsed: _Parser) -> list[str]:
     return [e.tag for e in parsed.elements]
 
 
-@pytest.mark.parametrize("url", [
-    "https://example.com", "HTTP://EXAMPLE.COM/x", "mailto:a@b.example", "tel:+123", "notes/other.md",
-    "#section", "?q=1", "../x.html", "plain",
-], ids=str)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com",
+        "HTTP://EXAMPLE.COM/x",
+        "mailto:a@b.example",
+        "tel:+123",
+        "notes/other.md",
+        "#section",
+        "?q=1",
+        "../x.html",
+        "plain",
+    ],
+    ids=str,
+)
 def test_safe_urls(url: str) -> None:
     assert is_safe_url(url)
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "java\tscript:x", "java\nscript:x",
-    "\x01javascript:x", "vbscript:x", "data:text/html,x", "data:image/png;base64,AAA", "file:///etc/passwd",
-    "ftp://x.example", "chrome://settings", "//evil.example/x", "\\\\evil\\share", "/\\evil.example",
-], ids=repr)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:x",
+        "java\tscript:x",
+        "java\nscript:x",
+        "\x01javascript:x",
+        "vbscript:x",
+        "data:text/html,x",
+        "data:image/png;base64,AAA",
+        "file:///etc/passwd",
+        "ftp://x.example",
+        "chrome://settings",
+        "//evil.example/x",
+        "\\\\evil\\share",
+        "/\\evil.example",
+    ],
+    ids=repr,
+)
 def test_unsafe_urls(url: str) -> None:
     assert not is_safe_url(url)
 
 
-@pytest.mark.parametrize("url, web", [
-    ("https://www.linkedin.com/in/x", True), ("http://x.example", True), ("javascript:x", False),
-    ("www.example.com", False), ("mailto:a@b", False), ("https:evil", False),
-])
+@pytest.mark.parametrize(
+    "url, web",
+    [
+        ("https://www.linkedin.com/in/x", True),
+        ("http://x.example", True),
+        ("javascript:x", False),
+        ("www.example.com", False),
+        ("mailto:a@b", False),
+        ("https:evil", False),
+    ],
+)
 def test_web_urls(url: str, web: bool) -> None:
     assert is_web_url(url) is web
 
@@ -71,15 +105,19 @@ def test_external_links_do_not_send_a_referrer() -> None:
     assert rels == ["noopener noreferrer", None]
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("[[jane-doe]]", [("a", "Jane Doe", "../contacts/jane-doe.html")]),
-    ("[[Jane-Doe|my <b>friend</b>]]", [("a", "my <b>friend</b>", "../contacts/jane-doe.html")]),
-    ("[[jane-doe#Notes]]", [("a", "Jane Doe", "../contacts/jane-doe.html")]),
-    ("[[nobody]]", [("span", "nobody", None)]),
-    ("[[nobody|<i>x</i>]]", [("span", "<i>x</i>", None)]),
-    ("![[jane-doe]]", []),
-    ("`[[jane-doe]]`", [("code", "[[jane-doe]]", None)]),
-], ids=["id", "label", "heading", "unresolved", "unresolved-label", "embed", "code"])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("[[jane-doe]]", [("a", "Jane Doe", "../contacts/jane-doe.html")]),
+        ("[[Jane-Doe|my <b>friend</b>]]", [("a", "my <b>friend</b>", "../contacts/jane-doe.html")]),
+        ("[[jane-doe#Notes]]", [("a", "Jane Doe", "../contacts/jane-doe.html")]),
+        ("[[nobody]]", [("span", "nobody", None)]),
+        ("[[nobody|<i>x</i>]]", [("span", "<i>x</i>", None)]),
+        ("![[jane-doe]]", []),
+        ("`[[jane-doe]]`", [("code", "[[jane-doe]]", None)]),
+    ],
+    ids=["id", "label", "heading", "unresolved", "unresolved-label", "embed", "code"],
+)
 def test_wikilinks(body: str, expected: list[tuple[str, str, str | None]]) -> None:
     parsed = render(body)
     found = [(e.tag, e.text, e.attrs.get("href")) for e in parsed.elements if e.tag in ("a", "span", "code")]

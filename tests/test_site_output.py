@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+from site_html import build, tree
 
 from netnotes.site import build as build_module
 from netnotes.site import output
 from netnotes.site.output import MARKER, OutputRefused, check_output, staged_output
-from site_html import build, tree
 
 VAULT = {
     "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
@@ -66,8 +66,11 @@ def test_rebuild_replaces_the_site_whole(vault: Path) -> None:
     assert (out / "contacts/jane-doe.html").exists()
 
 
-@pytest.mark.parametrize("content", [{"notes.txt": "mine"}, {"sub/keep.md": "mine"}, {".hidden": ""}],
-                         ids=["a-file", "a-subfolder", "a-hidden-file"])
+@pytest.mark.parametrize(
+    "content",
+    [{"notes.txt": "mine"}, {"sub/keep.md": "mine"}, {".hidden": ""}],
+    ids=["a-file", "a-subfolder", "a-hidden-file"],
+)
 def test_refuses_a_non_empty_folder_it_did_not_make(vault: Path, tmp_path: Path, content: dict[str, str]) -> None:
     out = tmp_path / "mine"
     for name, text in content.items():
@@ -152,8 +155,9 @@ def test_ctrl_c_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.Monk
     assert tree(out) == old
 
 
-def test_a_swap_cut_between_its_renames_is_undone_by_the_next_build(vault: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_swap_cut_between_its_renames_is_undone_by_the_next_build(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out, _ = build(vault)
     old = tree(out)
     monkeypatch.setattr(output, "_exchange", lambda a, b: False)  # as on a system without renameat2
@@ -246,12 +250,16 @@ def test_write_refuses_unsafe_paths(tmp_path: Path) -> None:
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file (its bytes) and folder (None) under ``folder``: to show nothing was written."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))
+    }
 
 
-def test_the_reported_reproduction_keeps_the_new_contact(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_reported_reproduction_keeps_the_new_contact(
+    tmp_path: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert run_cli("init", "v").exit_code == 0
     monkeypatch.chdir(tmp_path / "v")
@@ -278,8 +286,12 @@ STATES = {
 
 @pytest.mark.parametrize("state", list(STATES))
 @pytest.mark.parametrize("name", PROTECTED)
-def test_refuses_a_folder_of_the_vault_before_writing_anything(make_vault, run_cli, name: str,  # type: ignore[no-untyped-def]
-                                                               state: str) -> None:
+def test_refuses_a_folder_of_the_vault_before_writing_anything(
+    make_vault,
+    run_cli,
+    name: str,  # type: ignore[no-untyped-def]
+    state: str,
+) -> None:
     vault = make_vault({"netnotes.yaml": "title: Mine\n"})
     STATES[state](vault / name)
     before = snapshot(vault)
@@ -289,8 +301,9 @@ def test_refuses_a_folder_of_the_vault_before_writing_anything(make_vault, run_c
     assert snapshot(vault) == before  # not even .netnotes/
 
 
-@pytest.mark.parametrize("inside", ["contacts/site", "interactions/2026/site", "asks/x", "theme/static/site",
-                                    ".git/site"])
+@pytest.mark.parametrize(
+    "inside", ["contacts/site", "interactions/2026/site", "asks/x", "theme/static/site", ".git/site"]
+)
 def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, inside: str) -> None:  # type: ignore[no-untyped-def]
     (vault / inside).parent.mkdir(parents=True, exist_ok=True)
     before = snapshot(vault)
@@ -301,8 +314,11 @@ def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, ins
     assert snapshot(vault) == before
 
 
-def test_refuses_a_relative_out_naming_a_note_folder(vault: Path, run_cli,  # type: ignore[no-untyped-def]
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuses_a_relative_out_naming_a_note_folder(
+    vault: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     (vault / "asks").mkdir()
     monkeypatch.chdir(vault / "contacts")
     before = snapshot(vault)
@@ -328,8 +344,11 @@ def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: 
 
 
 @pytest.mark.parametrize("configured", ["contacts", "theme", "asks/site", ".git"])
-def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(make_vault, run_cli,  # type: ignore[no-untyped-def]
-                                                                      configured: str) -> None:
+def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(
+    make_vault,
+    run_cli,  # type: ignore[no-untyped-def]
+    configured: str,
+) -> None:
     vault = make_vault({**VAULT, "netnotes.yaml": f"title: Mine\noutput: {configured}\n"})
     (vault / configured.split("/")[0]).mkdir(exist_ok=True)
     before = snapshot(vault)
@@ -340,8 +359,12 @@ def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(make_vault
 
 
 @pytest.mark.parametrize("held", ["notes/jane-doe.md", "README.MD", "netnotes.yaml", "deep/er/netnotes.yaml"])
-def test_refuses_a_marked_folder_holding_a_note_or_settings(vault: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
-                                                            held: str) -> None:
+def test_refuses_a_marked_folder_holding_a_note_or_settings(
+    vault: Path,
+    tmp_path: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+    held: str,
+) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / MARKER).write_text(output.MARKER_TEXT)
@@ -388,6 +411,7 @@ def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Pat
 def _fail(err: OSError):  # type: ignore[no-untyped-def]
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise err
+
     return failing
 
 
@@ -395,8 +419,11 @@ def _build_cli(run_cli, vault: Path, *args: str | Path):  # type: ignore[no-unty
     return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
 
 
-def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(vault: Path, run_cli,  # type: ignore[no-untyped-def]
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(
+    vault: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert _build_cli(run_cli, vault).exit_code == 0
     old = tree(vault / "_site")
     (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
@@ -417,10 +444,18 @@ def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(vault: Path, run_cl
 
 
 @pytest.mark.parametrize("swap", ["exchange", "two-renames"])
-@pytest.mark.parametrize("err", [PermissionError(errno.EACCES, "Permission denied"),
-                                 OSError(errno.EROFS, "Read-only file system")], ids=["denied", "read-only"])
-def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(vault: Path, run_cli, swap: str,  # type: ignore[no-untyped-def]
-                                                                err: OSError, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "err",
+    [PermissionError(errno.EACCES, "Permission denied"), OSError(errno.EROFS, "Read-only file system")],
+    ids=["denied", "read-only"],
+)
+def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
+    vault: Path,
+    run_cli,
+    swap: str,  # type: ignore[no-untyped-def]
+    err: OSError,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert _build_cli(run_cli, vault).exit_code == 0
     site = vault / "_site"
     old = tree(site)
@@ -430,16 +465,21 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(vault: Path, run
     else:  # a system without renameat2: the first of the two renames fails
         monkeypatch.setattr(output, "_exchange", lambda a, b: False)
         real_rename = Path.rename
-        monkeypatch.setattr(Path, "rename", lambda self, target: (_fail(err)() if self == site
-                                                                    else real_rename(self, target)))
+        monkeypatch.setattr(
+            Path, "rename", lambda self, target: _fail(err)() if self == site else real_rename(self, target)
+        )
     result = _build_cli(run_cli, vault)
     assert result.exit_code == 2, result.output
     assert f"Error: cannot write the site to '{site}': {err.strerror} ('{site}')" in result.stderr
     assert tree(site) == old
 
 
-def test_an_unwritable_parent_of_out_is_an_error_line(vault: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_parent_of_out_is_an_error_line(
+    vault: Path,
+    tmp_path: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     out = tmp_path / "public" / "site"
     assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
     old = tree(out)
@@ -452,7 +492,8 @@ def test_an_unwritable_parent_of_out_is_an_error_line(vault: Path, tmp_path: Pat
 
 
 def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed(  # type: ignore[no-untyped-def]
-        vault: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    vault: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert _build_cli(run_cli, vault).exit_code == 0
     (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
     real_rmtree = shutil.rmtree
@@ -460,6 +501,7 @@ def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed
     def busy(path, ignore_errors=False, **kwargs):  # type: ignore[no-untyped-def]
         if not ignore_errors:
             raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+
     monkeypatch.setattr(output.shutil, "rmtree", busy)
     result = _build_cli(run_cli, vault)
     monkeypatch.setattr(output.shutil, "rmtree", real_rmtree)

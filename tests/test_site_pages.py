@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from site_html import TODAY, Page, build, parse
+from test_site_golden import VAULT
 
 from netnotes import markdown
 from netnotes.followup import due_items
 from netnotes.loader import load_vault
 from netnotes.site import search
 from netnotes.site.build import BuildOptions
-from site_html import TODAY, Page, build, parse
-from test_site_golden import VAULT
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +84,13 @@ def test_contact_page(site: Path) -> None:
     priya = page(site, "contacts/priya-natarajan.html")
     assert priya.find("h1")[0].text == "Priya Natarajan"
     hrefs = {a.attrs.get("href") for a in priya.find("a")}
-    assert {"../companies/quillmark.html", "../tags/mentor.html", "../tags/python.html",
-            "mailto:priya@quillmark.example", "tel:+14155550142"} <= hrefs
+    assert {
+        "../companies/quillmark.html",
+        "../tags/mentor.html",
+        "../tags/python.html",
+        "mailto:priya@quillmark.example",
+        "tel:+14155550142",
+    } <= hrefs
     custom = section(priya, "h-custom")
     assert "favourite_coffee flat white" in custom and "languages English Tamil" in custom
     assert "Favours I did them 0 Favours they did me 1 Balance -1" in section(priya, "h-reciprocity")
@@ -116,7 +121,11 @@ def test_tag_and_company_pages_group_case_insensitively(site: Path) -> None:
     assert quill.find("h1")[0].text.startswith("Quillmark")
     tags = page(site, "tags.html")
     assert [a.text for a in tags.find("a") if (a.attrs.get("href") or "").startswith("tags/")] == [
-        "berlin", "mentor", "Python", "recruiter"]  # a tie between spellings: the first in code-point order
+        "berlin",
+        "mentor",
+        "Python",
+        "recruiter",
+    ]  # a tie between spellings: the first in code-point order
 
 
 def test_contacts_table(site: Path) -> None:
@@ -150,10 +159,12 @@ def test_calendar_is_the_calendar_module_output(site: Path) -> None:
 
 
 def test_each_body_is_rendered_once(make_vault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    vault = make_vault({
-        **{f"contacts/p{n}.md": f"---\nname: P{n}\n---\nAbout P{n}.\n" for n in range(3)},
-        "interactions/2026-01-01-all.md": "---\ndate: 2026-01-01\nwith: [p0, p1, p2]\n---\nShared *notes*.\n",
-    })
+    vault = make_vault(
+        {
+            **{f"contacts/p{n}.md": f"---\nname: P{n}\n---\nAbout P{n}.\n" for n in range(3)},
+            "interactions/2026-01-01-all.md": "---\ndate: 2026-01-01\nwith: [p0, p1, p2]\n---\nShared *notes*.\n",
+        }
+    )
     calls: list[str] = []
     real = markdown.NoteRenderer.render
 
@@ -170,14 +181,18 @@ def test_each_body_is_rendered_once(make_vault, monkeypatch: pytest.MonkeyPatch,
 
 def test_search_index_is_bounded_per_contact(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     words = " ".join(f"word{n}" for n in range(5000))
-    vault = make_vault({
-        "contacts/big.md": f"---\nname: Big Notes\ncompany: Acme\ntags: [x]\n---\n{words}\n",
-        **{f"interactions/2026-01-{d:02d}.md": f"---\ndate: 2026-01-{d:02d}\nwith: big\n---\n{words}\n"
-           for d in range(1, 20)},
-    })
+    vault = make_vault(
+        {
+            "contacts/big.md": f"---\nname: Big Notes\ncompany: Acme\ntags: [x]\n---\n{words}\n",
+            **{
+                f"interactions/2026-01-{d:02d}.md": f"---\ndate: 2026-01-{d:02d}\nwith: big\n---\n{words}\n"
+                for d in range(1, 20)
+            },
+        }
+    )
     out, _ = build(vault, tmp_path / "site")
     text = (out / "static/search-index.js").read_text(encoding="utf-8")
-    rows = json.loads(text[len("window.NETNOTES_SEARCH = "):-2])
+    rows = json.loads(text[len("window.NETNOTES_SEARCH = ") : -2])
     big = rows[0]
     assert big[:3] == ["contacts/big.html", "Big Notes", "Acme"]
     assert big[3].startswith("big notes acme x ")
@@ -191,8 +206,12 @@ def test_search_words_fold_case_and_accents() -> None:
 
 def test_build_options_hook_for_serve(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     vault = make_vault({"contacts/a.md": "---\nname: A\n---\n"})
-    options = BuildOptions(extra_scripts=("static/live.js",), extra_files=(("static/live.js", b"//live\n"),),
-                           connect_src=("'self'",), jobs=1)
+    options = BuildOptions(
+        extra_scripts=("static/live.js",),
+        extra_files=(("static/live.js", b"//live\n"),),
+        connect_src=("'self'",),
+        jobs=1,
+    )
     out, _ = build(vault, tmp_path / "site", options=options)
     contact = parse(out / "contacts/a.html")
     assert [s.attrs["src"] for s in contact.find("script")] == ["../static/netnotes.js", "../static/live.js"]
@@ -204,12 +223,14 @@ def test_build_options_hook_for_serve(make_vault, tmp_path: Path) -> None:  # ty
 def test_theme_overrides(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     outside = tmp_path / "secret.txt"
     outside.write_text("not for the site")
-    vault = make_vault({
-        "contacts/a.md": "---\nname: A <b>\n---\n",
-        "theme/templates/groups.html": "{% extends 'base.html' %}{% block main %}<p id=mine>{{ page.title }}</p>{% endblock %}",
-        "theme/static/style.css": "body { color: red; }\n",
-        "theme/static/img/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
-    })
+    vault = make_vault(
+        {
+            "contacts/a.md": "---\nname: A <b>\n---\n",
+            "theme/templates/groups.html": "{% extends 'base.html' %}{% block main %}<p id=mine>{{ page.title }}</p>{% endblock %}",
+            "theme/static/style.css": "body { color: red; }\n",
+            "theme/static/img/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        }
+    )
     (vault / "theme/static/leak.txt").symlink_to(outside)
     out, _ = build(vault, tmp_path / "site")
     assert (out / "static/style.css").read_text() == "body { color: red; }\n"
@@ -228,20 +249,29 @@ def test_empty_vault_builds(make_vault, tmp_path: Path) -> None:  # type: ignore
 
 
 def test_today_in_the_past_and_future(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    vault = make_vault({"contacts/a.md": "---\nname: A\ncadence: 1m\n---\n",
-                        "interactions/x.md": "---\ndate: 2020-01-01\nwith: a\n---\n"})
+    vault = make_vault(
+        {
+            "contacts/a.md": "---\nname: A\ncadence: 1m\n---\n",
+            "interactions/x.md": "---\ndate: 2020-01-01\nwith: a\n---\n",
+        }
+    )
     for day in (dt.date(1999, 1, 1), dt.date(2099, 12, 31)):
         out, _ = build(vault, tmp_path / f"site-{day.year}", today=day)
         assert (out / "index.html").is_file()
 
 
-def test_long_dashboard_lists_are_cut_and_link_to_the_rest(make_vault, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_dashboard_lists_are_cut_and_link_to_the_rest(
+    make_vault,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from netnotes.site import pages as site_pages
 
     monkeypatch.setattr(site_pages, "DUE_LIMIT", 2)
-    vault = make_vault({f"contacts/p{n}.md": f"---\nname: P{n}\ncadence: 1m\n---\n" for n in range(5)}
-                       | {f"asks/a{n}.md": f"---\ndate: 2026-01-01\nwith: p{n}\ndirection: out\n---\n" for n in range(3)})
+    vault = make_vault(
+        {f"contacts/p{n}.md": f"---\nname: P{n}\ncadence: 1m\n---\n" for n in range(5)}
+        | {f"asks/a{n}.md": f"---\ndate: 2026-01-01\nwith: p{n}\ndirection: out\n---\n" for n in range(3)}
+    )
     out, _ = build(vault, tmp_path / "site")
     dash = parse(out / "index.html")
     today = [e for e in dash.elements if e.tag == "li" and "due-today" in (e.attrs.get("class") or "")]
@@ -253,6 +283,7 @@ def test_long_dashboard_lists_are_cut_and_link_to_the_rest(make_vault, tmp_path:
 
 def test_the_dashboard_title_names_the_vault_once_and_other_pages_add_theirs(site: Path) -> None:
     """Issue 8, item 11: the dashboard's <title> was "Sam's network · Sam's network"."""
+
     def head_title(name: str) -> str:
         return page(site, name).find("title")[0].text  # the first: charts have SVG <title>s too
 

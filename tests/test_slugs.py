@@ -4,11 +4,12 @@ every script transliterated, always safe ASCII, unique, never a path out of its 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from click.testing import Result
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from netnotes.slugs import MAX_LENGTH, RESERVED, safe_slug, short_hash, slugify, unique_slugs
 
@@ -39,14 +40,17 @@ def test_a_name_keeps_its_slug_whatever_else_is_in_the_vault() -> None:
 
 
 def test_files_and_pages_get_the_same_slug() -> None:
-    for name, slug in [("Straße Øre", "strasse-ore"), ("Иван Петров", "ivan-petrov"), ("Ελένη", "eleni"),
-                       ("王小明", "wangxiaoming")]:
+    for name, slug in [
+        ("Straße Øre", "strasse-ore"),
+        ("Иван Петров", "ivan-petrov"),
+        ("Ελένη", "eleni"),
+        ("王小明", "wangxiaoming"),
+    ]:
         assert safe_slug(name, "contact") == slug
         assert unique_slugs([name], "tag") == {name: slug}
 
 
-def test_a_tag_page_and_a_contacts_file_agree(make_vault: Callable[..., Path],
-                                              run_cli: Callable[..., Result]) -> None:
+def test_a_tag_page_and_a_contacts_file_agree(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
     vault = make_vault({"contacts/ole.md": "---\nname: Ole\ntags: [Straße Øre, Иван]\n---\n"})
     assert run_cli("--vault", vault, "new", "contact", "Straße Øre").exit_code == 0
     assert (vault / "contacts/strasse-ore.md").is_file()

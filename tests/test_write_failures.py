@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner, Result
@@ -25,7 +25,7 @@ REFUSALS = {
 }
 
 CONNECTIONS = (
-    "Notes:\n\"Some export notes\"\n\n"
+    'Notes:\n"Some export notes"\n\n'
     "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
     "Ada,Lovelace,https://www.linkedin.com/in/ada,,Analytical,Engineer,15 Mar 2024\n"
     "Grace,Hopper,https://www.linkedin.com/in/grace,,Navy,Admiral,16 Mar 2024\n"
@@ -39,8 +39,9 @@ VCARDS = (
 
 def listing(folder: Path) -> dict[str, bytes | None]:
     """Every file and folder under ``folder``, hidden ones too, with the files' bytes."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))
+    }
 
 
 @pytest.fixture
@@ -65,19 +66,37 @@ def move_contacts_aside(workspace: Path) -> None:
 
 # (command line, what it writes first, the primitives it goes through)
 COMMANDS = {
-    "new-contact": (["--vault", "vault", "new", "contact", "Grace Liu"], "vault/contacts/grace-liu.md",
-                    ["mkdir", "create", "write", "link"]),
-    "log": (["--vault", "vault", "log", "jane-doe", "--kind", "coffee", "--date", "2026-06-11"],
-            "vault/interactions/2026/2026-06-11-coffee-jane-doe.md", ["mkdir", "create", "write", "link"]),
-    "ask": (["--vault", "vault", "ask", "Jane Doe", "--direction", "out", "--kind", "advice", "--date", "2026-06-12"],
-            "vault/asks/2026-06-12-advice-jane-doe.md", ["mkdir", "create", "write", "link"]),
-    "import-linkedin": (["--vault", "vault", "import", "linkedin", "Connections.csv"], "vault/contacts/ada-lovelace.md",
-                        ["mkdir", "create", "write", "link"]),
-    "import-vcard": (["--vault", "vault", "import", "vcard", "people.vcf"], "vault/contacts/ada-lovelace.md",
-                     ["mkdir", "create", "write", "link"]),
+    "new-contact": (
+        ["--vault", "vault", "new", "contact", "Grace Liu"],
+        "vault/contacts/grace-liu.md",
+        ["mkdir", "create", "write", "link"],
+    ),
+    "log": (
+        ["--vault", "vault", "log", "jane-doe", "--kind", "coffee", "--date", "2026-06-11"],
+        "vault/interactions/2026/2026-06-11-coffee-jane-doe.md",
+        ["mkdir", "create", "write", "link"],
+    ),
+    "ask": (
+        ["--vault", "vault", "ask", "Jane Doe", "--direction", "out", "--kind", "advice", "--date", "2026-06-12"],
+        "vault/asks/2026-06-12-advice-jane-doe.md",
+        ["mkdir", "create", "write", "link"],
+    ),
+    "import-linkedin": (
+        ["--vault", "vault", "import", "linkedin", "Connections.csv"],
+        "vault/contacts/ada-lovelace.md",
+        ["mkdir", "create", "write", "link"],
+    ),
+    "import-vcard": (
+        ["--vault", "vault", "import", "vcard", "people.vcf"],
+        "vault/contacts/ada-lovelace.md",
+        ["mkdir", "create", "write", "link"],
+    ),
     "export-ics": (["--vault", "vault", "export", "ics", "-o", "due.ics"], "due.ics", ["create", "write", "replace"]),
-    "export-json": (["--vault", "vault", "export", "json", "-o", "model.json"], "model.json",
-                    ["create", "write", "replace"]),
+    "export-json": (
+        ["--vault", "vault", "export", "json", "-o", "model.json"],
+        "model.json",
+        ["create", "write", "replace"],
+    ),
     "init": (["init", "fresh"], "fresh", ["mkdir", "create", "write", "link"]),
     "init-into-vault-option": (["--vault", "fresh", "init"], "fresh", ["mkdir", "create", "write", "link"]),
     "init-with-a-gitignore": (["init", "vault-to-be"], "vault-to-be/.gitignore", ["replace"]),
@@ -99,8 +118,9 @@ def refuse(monkeypatch: pytest.MonkeyPatch, primitive: str, error: Callable[[], 
     if primitive == "create":
         monkeypatch.setattr(os, "open", open_refusing_creation)
     else:
-        monkeypatch.setattr(os, {"mkdir": "mkdir", "write": "write", "link": "link", "replace": "replace"}[primitive],
-                            fail)
+        monkeypatch.setattr(
+            os, {"mkdir": "mkdir", "write": "write", "link": "link", "replace": "replace"}[primitive], fail
+        )
 
 
 CASES = [
@@ -113,7 +133,11 @@ CASES = [
 
 @pytest.mark.parametrize(("command", "primitive", "refusal"), CASES)
 def test_a_refused_write_is_an_error_line_and_leaves_nothing_behind(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch, command: str, primitive: str, refusal: str,
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    primitive: str,
+    refusal: str,
 ) -> None:
     args, target, _ = COMMANDS[command]
     if command in ("new-contact", "import-linkedin", "import-vcard"):
@@ -127,15 +151,17 @@ def test_a_refused_write_is_an_error_line_and_leaves_nothing_behind(
         refuse(patched, primitive, make_error)
         result: Result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith(f"Error: cannot write {target}") or \
-        f"\nError: cannot write {target}" in result.stderr, result.stderr
+    assert (
+        result.stderr.startswith(f"Error: cannot write {target}") or f"\nError: cannot write {target}" in result.stderr
+    ), result.stderr
     assert f": {cause}" in result.stderr.splitlines()[-1]
     assert "Traceback" not in result.output
     assert listing(workspace) == before
 
 
 def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch,
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     real_link = os.link
     links: list[str] = []
@@ -148,8 +174,9 @@ def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
 
     with monkeypatch.context() as patched:
         patched.setattr(os, "link", link_until_the_disk_is_full)
-        result = CliRunner().invoke(main, ["--vault", "vault", "import", "linkedin", "Connections.csv"],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            main, ["--vault", "vault", "import", "linkedin", "Connections.csv"], catch_exceptions=False
+        )
     assert result.exit_code == 2
     assert result.stdout == "vault/contacts/ada-lovelace.md\n"
     assert result.stderr.splitlines()[-2:] == [
@@ -158,14 +185,18 @@ def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
         "1 contact was written before the failure (importing again adds the rest)",
     ]
     assert sorted(p.name for p in (workspace / "vault/contacts").iterdir()) == ["ada-lovelace.md", "jane-doe.md"]
-    again = CliRunner().invoke(main, ["--vault", "vault", "import", "linkedin", "Connections.csv"],
-                               catch_exceptions=False)
+    again = CliRunner().invoke(
+        main, ["--vault", "vault", "import", "linkedin", "Connections.csv"], catch_exceptions=False
+    )
     assert again.exit_code == 0
     assert "created 2, skipped 1, invalid 0" in again.stderr
 
 
-@pytest.mark.parametrize("args", [["--vault", "vault", "export", "ics", "-o", "shared.txt"], ["init", "."]],
-                         ids=["export", "init-adding-to-a-gitignore"])
+@pytest.mark.parametrize(
+    "args",
+    [["--vault", "vault", "export", "ics", "-o", "shared.txt"], ["init", "."]],
+    ids=["export", "init-adding-to-a-gitignore"],
+)
 def test_a_file_replaced_in_one_step_keeps_its_permissions(workspace: Path, args: list[str]) -> None:
     replaced = workspace / ("shared.txt" if "export" in args else ".gitignore")
     replaced.write_text("old\n", encoding="utf-8")

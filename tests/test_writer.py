@@ -62,32 +62,40 @@ JANE_VAULT = {"contacts/jane-doe.md": JANE, "contacts/omar.md": "---\nname: Omar
 # File names
 
 
-@pytest.mark.parametrize(("name", "slug"), [
-    ("Jane Doe", "jane-doe"),
-    ("  Jane   Q.  Doe, PhD ", "jane-q-doe-phd"),
-    ("Jürgen Müller", "jurgen-muller"),
-    ("Straße", "strasse"),
-    ("Søren Kierkegaard", "soren-kierkegaard"),
-    ("Łukasz Żółć", "lukasz-zolc"),
-    ("Æsa Đorđević", "aesa-dordevic"),
-    ("ﬁnance", "finance"),
-    ("O'Brien", "obrien"),
-    ("Zoë 🚀 Ångström", "zoe-angstrom"),
-    ("李 Wei", "li-wei"),
-    ("2026-01-01", "2026-01-01"),
-], ids=lambda v: v if isinstance(v, str) and v.isascii() else None)
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Jane Doe", "jane-doe"),
+        ("  Jane   Q.  Doe, PhD ", "jane-q-doe-phd"),
+        ("Jürgen Müller", "jurgen-muller"),
+        ("Straße", "strasse"),
+        ("Søren Kierkegaard", "soren-kierkegaard"),
+        ("Łukasz Żółć", "lukasz-zolc"),
+        ("Æsa Đorđević", "aesa-dordevic"),
+        ("ﬁnance", "finance"),
+        ("O'Brien", "obrien"),
+        ("Zoë 🚀 Ångström", "zoe-angstrom"),
+        ("李 Wei", "li-wei"),
+        ("2026-01-01", "2026-01-01"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and v.isascii() else None,
+)
 def test_slug_is_ascii_from_any_latin_script(name: str, slug: str) -> None:
     assert slugify(name) == slug
 
 
-@pytest.mark.parametrize(("name", "slug"), [
-    ("Иван Петров", "ivan-petrov"),
-    ("Ελένη", "eleni"),
-    ("王小明", "wangxiaoming"),
-    ("李小龍", "lixiaolong"),
-    ("Дарья", "darya"),
-    ("محمد", "mhmd"),
-], ids=["cyrillic", "greek", "chinese", "traditional-chinese", "soft-sign", "arabic"])
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Иван Петров", "ivan-petrov"),
+        ("Ελένη", "eleni"),
+        ("王小明", "wangxiaoming"),
+        ("李小龍", "lixiaolong"),
+        ("Дарья", "darya"),
+        ("محمد", "mhmd"),
+    ],
+    ids=["cyrillic", "greek", "chinese", "traditional-chinese", "soft-sign", "arabic"],
+)
 def test_names_in_other_scripts_are_transliterated_not_hashed(name: str, slug: str) -> None:
     assert safe_slug(name, "contact") == slug
 
@@ -120,16 +128,34 @@ def test_new_contact_in_cyrillic_gets_a_readable_file_name(tmp_path: Path) -> No
 def test_new_contact_reads_back_with_the_typed_values(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v")
     path = new_contact(
-        root, "Priya Natarajan", aliases=["Priya N."], company="Quillmark", role="Director, Dev Tools",
-        location="Oakland, CA", email=["priya@quillmark.example", "p@home.example"], phone=["+1 555 0100"],
-        linkedin="https://www.linkedin.com/in/priya", website="https://priya.example", tags=["mentor", "python"],
-        circle="inner", cadence="monthly", since=dt.date(2024, 3, 15), met_at="PyCon US",
-        birthday="--07-04", body="# Priya\n\nMet at PyCon.\n",
+        root,
+        "Priya Natarajan",
+        aliases=["Priya N."],
+        company="Quillmark",
+        role="Director, Dev Tools",
+        location="Oakland, CA",
+        email=["priya@quillmark.example", "p@home.example"],
+        phone=["+1 555 0100"],
+        linkedin="https://www.linkedin.com/in/priya",
+        website="https://priya.example",
+        tags=["mentor", "python"],
+        circle="inner",
+        cadence="monthly",
+        since=dt.date(2024, 3, 15),
+        met_at="PyCon US",
+        birthday="--07-04",
+        body="# Priya\n\nMet at PyCon.\n",
     )
     assert path == root / "contacts" / "priya-natarajan.md"
     (c,) = clean_load(root).vault.contacts
     assert (c.id, c.name, c.aliases, c.company, c.role, c.location) == (
-        "priya-natarajan", "Priya Natarajan", ("Priya N.",), "Quillmark", "Director, Dev Tools", "Oakland, CA")
+        "priya-natarajan",
+        "Priya Natarajan",
+        ("Priya N.",),
+        "Quillmark",
+        "Director, Dev Tools",
+        "Oakland, CA",
+    )
     assert c.emails == ("priya@quillmark.example", "p@home.example")
     assert c.phones == ("+1 555 0100",)
     assert (c.linkedin, c.website) == ("https://www.linkedin.com/in/priya", "https://priya.example")
@@ -140,8 +166,9 @@ def test_new_contact_reads_back_with_the_typed_values(tmp_path: Path) -> None:
 
 def test_front_matter_is_in_the_documented_order_and_body_verbatim() -> None:
     body = "---\nnot front matter\r\n  indented\n\n"
-    text = render_note({"name": "x", "aliases": [], "company": None, "tags": ["a, b", "c"],
-                        "since": dt.date(2026, 1, 2)}, body)
+    text = render_note(
+        {"name": "x", "aliases": [], "company": None, "tags": ["a, b", "c"], "since": dt.date(2026, 1, 2)}, body
+    )
     assert text == "---\nname: x\ntags: ['a, b', c]\nsince: 2026-01-02\n---\n" + body
 
 
@@ -180,7 +207,9 @@ def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
     assert sorted(p.name for p in (root / "contacts").iterdir()) == ["jane-doe-2.md", "jane-doe.md"]
 
 
-def test_without_hard_links_exclusive_create_still_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_hard_links_exclusive_create_still_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_links(src: object, dst: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
@@ -202,15 +231,19 @@ def test_a_contacts_folder_linking_outside_the_vault_is_refused(tmp_path: Path) 
     assert list(outside.iterdir()) == []
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"circle": "innr"}, "unknown circle 'innr'"),
-    ({"cadence": "every now and then"}, "cadence"),
-    ({"birthday": "1990-02-30"}, "birthday"),
-    ({"company": "Acme\nEvil: yes"}, "'company' must be one line"),
-    ({"tags": ["ok", "bad\r\ntag"]}, "'tags' must be one line"),
-    ({"role": "CTO\u2028"}, "'role' must be one line"),
-    ({"role": "a\x00b"}, "control character"),
-], ids=["circle", "cadence", "birthday", "newline", "crlf-in-list", "line-separator", "nul"])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"circle": "innr"}, "unknown circle 'innr'"),
+        ({"cadence": "every now and then"}, "cadence"),
+        ({"birthday": "1990-02-30"}, "birthday"),
+        ({"company": "Acme\nEvil: yes"}, "'company' must be one line"),
+        ({"tags": ["ok", "bad\r\ntag"]}, "'tags' must be one line"),
+        ({"role": "CTO\u2028"}, "'role' must be one line"),
+        ({"role": "a\x00b"}, "control character"),
+    ],
+    ids=["circle", "cadence", "birthday", "newline", "crlf-in-list", "line-separator", "nul"],
+)
 def test_bad_contact_values_are_refused_and_nothing_is_written(tmp_path: Path, fields: dict, message: str) -> None:
     root = make_vault(tmp_path / "v")
     with pytest.raises(WriteError, match=message):
@@ -231,9 +264,17 @@ def test_empty_name_is_refused(tmp_path: Path) -> None:
 def test_log_writes_a_dated_interaction_that_reads_back(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
     vault = load_vault(root).vault
-    path = log_interaction(root, vault, ["[[Jane Doe|Jane]]", "omar", "JD"], kind="coffee",
-                           date=dt.date(2026, 3, 2), follow_up="2w", next="send the deck",
-                           message="Talked about the *staff* track.\n", title="Coffee: staff track")
+    path = log_interaction(
+        root,
+        vault,
+        ["[[Jane Doe|Jane]]", "omar", "JD"],
+        kind="coffee",
+        date=dt.date(2026, 3, 2),
+        follow_up="2w",
+        next="send the deck",
+        message="Talked about the *staff* track.\n",
+        title="Coffee: staff track",
+    )
     assert path == root / "interactions/2026/2026-03-02-coffee-jane-doe.md"
     (i,) = clean_load(root).vault.interactions
     assert i.with_ == ("jane-doe", "omar")  # JD is Jane's alias: one contact, once
@@ -269,14 +310,18 @@ def test_log_accepts_a_kind_from_netnotes_yaml(tmp_path: Path) -> None:
     assert clean_load(root).vault.interactions[0].kind == "podcast"
 
 
-@pytest.mark.parametrize(("refs", "kind", "follow_up", "message"), [
-    (["jane-do"], "coffee", None, r"matches no contact \(did you mean 'jane-doe'"),
-    ([], "coffee", None, "at least one contact"),
-    (["jane-doe"], "brunch", None, "unknown interaction kind 'brunch'"),
-    (["jane-doe"], "coffee", "soonish", "follow-up"),
-    (["jane-doe"], "coffee", "never", "follow-up"),
-    (["jane-doe"], "coffee", "2026-02-30", "February 2026 has 28 days"),
-], ids=["unknown-ref", "no-ref", "unknown-kind", "bad-follow-up", "never-follow-up", "impossible-date"])
+@pytest.mark.parametrize(
+    ("refs", "kind", "follow_up", "message"),
+    [
+        (["jane-do"], "coffee", None, r"matches no contact \(did you mean 'jane-doe'"),
+        ([], "coffee", None, "at least one contact"),
+        (["jane-doe"], "brunch", None, "unknown interaction kind 'brunch'"),
+        (["jane-doe"], "coffee", "soonish", "follow-up"),
+        (["jane-doe"], "coffee", "never", "follow-up"),
+        (["jane-doe"], "coffee", "2026-02-30", "February 2026 has 28 days"),
+    ],
+    ids=["unknown-ref", "no-ref", "unknown-kind", "bad-follow-up", "never-follow-up", "impossible-date"],
+)
 def test_log_refuses_bad_input(tmp_path: Path, refs: list[str], kind: str, follow_up: str | None, message: str) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
     with pytest.raises(WriteError, match=message):
@@ -286,18 +331,34 @@ def test_log_refuses_bad_input(tmp_path: Path, refs: list[str], kind: str, follo
 
 def test_an_ambiguous_name_lists_both_contacts(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v", {"contacts/jane-doe.md": JANE, "contacts/jane-doe-2.md": JANE})
-    with pytest.raises(WriteError,
-                       match=r"'Jane Doe' matches 2 contacts: jane-doe \(Jane Doe\), jane-doe-2 \(Jane Doe\); use the id"):
+    with pytest.raises(
+        WriteError, match=r"'Jane Doe' matches 2 contacts: jane-doe \(Jane Doe\), jane-doe-2 \(Jane Doe\); use the id"
+    ):
         log_interaction(root, load_vault(root).vault, ["Jane Doe"])
 
 
 def test_ask_writes_an_open_ask_that_reads_back(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
-    path = record_ask(root, load_vault(root).vault, "Jane Doe", "out", "introduction", due=dt.date(2026, 4, 1),
-                      message="Intro to their VP.\n", intro_to="[[omar]]", date=dt.date(2026, 3, 20))
+    path = record_ask(
+        root,
+        load_vault(root).vault,
+        "Jane Doe",
+        "out",
+        "introduction",
+        due=dt.date(2026, 4, 1),
+        message="Intro to their VP.\n",
+        intro_to="[[omar]]",
+        date=dt.date(2026, 3, 20),
+    )
     assert path == root / "asks/2026-03-20-introduction-jane-doe.md"
     (a,) = clean_load(root).vault.asks
-    assert (a.with_, a.direction, a.kind, a.status, a.due) == ("jane-doe", "out", "introduction", "open", dt.date(2026, 4, 1))
+    assert (a.with_, a.direction, a.kind, a.status, a.due) == (
+        "jane-doe",
+        "out",
+        "introduction",
+        "open",
+        dt.date(2026, 4, 1),
+    )
     assert (a.intro_to, a.intro_to_contact, a.body) == ("[[omar]]", "omar", "Intro to their VP.\n")
 
 
@@ -308,15 +369,20 @@ def test_ask_intro_to_may_be_a_company(tmp_path: Path) -> None:
     assert (a.intro_to, a.intro_to_contact, a.direction) == ("Acme #1 (platform team)", None, "in")
 
 
-@pytest.mark.parametrize(("ref", "direction", "kind", "intro_to", "message"), [
-    ("nobody", "out", "reference", None, "matches no contact"),
-    ("jane-doe", "sideways", "reference", None, "direction must be 'out'"),
-    ("jane-doe", "out", "favour", None, "unknown ask kind 'favour'"),
-    ("jane-doe", "out", "introduction", "[[nobody]]", "'nobody' matches no contact"),
-    ("jane-doe", "out", "introduction", "Acme\nInc", "'intro_to' must be one line"),
-], ids=["ref", "direction", "kind", "intro-wikilink", "intro-newline"])
-def test_ask_refuses_bad_input(tmp_path: Path, ref: str, direction: str, kind: str, intro_to: str | None,
-                               message: str) -> None:
+@pytest.mark.parametrize(
+    ("ref", "direction", "kind", "intro_to", "message"),
+    [
+        ("nobody", "out", "reference", None, "matches no contact"),
+        ("jane-doe", "sideways", "reference", None, "direction must be 'out'"),
+        ("jane-doe", "out", "favour", None, "unknown ask kind 'favour'"),
+        ("jane-doe", "out", "introduction", "[[nobody]]", "'nobody' matches no contact"),
+        ("jane-doe", "out", "introduction", "Acme\nInc", "'intro_to' must be one line"),
+    ],
+    ids=["ref", "direction", "kind", "intro-wikilink", "intro-newline"],
+)
+def test_ask_refuses_bad_input(
+    tmp_path: Path, ref: str, direction: str, kind: str, intro_to: str | None, message: str
+) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
     with pytest.raises(WriteError, match=message):
         record_ask(root, load_vault(root).vault, ref, direction, kind, intro_to=intro_to)
@@ -378,10 +444,42 @@ def test_threads_racing_for_the_same_interaction_lose_nothing(tmp_path: Path) ->
 
 
 HOSTILE = [
-    'He said "hi"', "it's", "key: value", "---", "# not a comment", "[bracket", "{brace", "*star",
-    "&anchor", "!tag", "%percent", "@at", "`tick", "| pipe", "> folded", "- dash", "? question",
-    "yes", "no", "null", "~", "true", "2026-01-01", "12:30", "0x1F", "1e3", ".inf", "a, b", "tab\there",
-    "back\\slash", "Zoë Ångström", "李小龍", "محمد", "🚀 launch 🎉", "ends with colon:", "[[Jane Doe]] said: ok",
+    'He said "hi"',
+    "it's",
+    "key: value",
+    "---",
+    "# not a comment",
+    "[bracket",
+    "{brace",
+    "*star",
+    "&anchor",
+    "!tag",
+    "%percent",
+    "@at",
+    "`tick",
+    "| pipe",
+    "> folded",
+    "- dash",
+    "? question",
+    "yes",
+    "no",
+    "null",
+    "~",
+    "true",
+    "2026-01-01",
+    "12:30",
+    "0x1F",
+    "1e3",
+    ".inf",
+    "a, b",
+    "tab\there",
+    "back\\slash",
+    "Zoë Ångström",
+    "李小龍",
+    "محمد",
+    "🚀 launch 🎉",
+    "ends with colon:",
+    "[[Jane Doe]] said: ok",
 ]
 HOSTILE_IDS = [f"h{i}" for i in range(len(HOSTILE))]
 
@@ -496,14 +594,41 @@ def test_a_body_keeps_its_newlines_and_paragraphs(tmp_path: Path) -> None:
 def test_commands_print_the_path_they_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
     monkeypatch.chdir(root)
-    made = run(root, "new", "contact", "Grace Liu", "--circle", "active", "--since", "2026-06-10",
-               "--email", "grace@lumen.example", "--email", "g@home.example", "--tag", "founder")
+    made = run(
+        root,
+        "new",
+        "contact",
+        "Grace Liu",
+        "--circle",
+        "active",
+        "--since",
+        "2026-06-10",
+        "--email",
+        "grace@lumen.example",
+        "--email",
+        "g@home.example",
+        "--tag",
+        "founder",
+    )
     assert made.exit_code == 0 and made.stdout == "contacts/grace-liu.md\n"
-    logged = run(root, "log", "Grace Liu", "omar", "--kind", "meeting", "--date", "2026-06-11",
-                 "--follow-up", "1w", "--next", "send notes")
+    logged = run(
+        root,
+        "log",
+        "Grace Liu",
+        "omar",
+        "--kind",
+        "meeting",
+        "--date",
+        "2026-06-11",
+        "--follow-up",
+        "1w",
+        "--next",
+        "send notes",
+    )
     assert logged.stdout == "interactions/2026/2026-06-11-meeting-grace-liu.md\n"
-    asked = run(root, "ask", "grace-liu", "--direction", "in", "--kind", "advice", "--date", "2026-06-12",
-                "--due", "2026-07-01")
+    asked = run(
+        root, "ask", "grace-liu", "--direction", "in", "--kind", "advice", "--date", "2026-06-12", "--due", "2026-07-01"
+    )
     assert asked.stdout == "asks/2026-06-12-advice-grace-liu.md\n"
     vault = clean_load(root).vault
     grace = vault.contact("grace-liu")
@@ -521,14 +646,18 @@ def test_a_namesake_is_written_with_a_warning(tmp_path: Path) -> None:
     assert "contacts/jane-doe.md has the same name" in made.stderr
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("log", "jane-do"), "did you mean 'jane-doe'"),
-    (("log", "jane-doe", "--kind", "brunch"), "unknown interaction kind 'brunch'"),
-    (("new", "contact", "X", "--circle", "innr"), "unknown circle 'innr'"),
-    (("ask", "jane-doe", "--direction", "out", "--kind", "favour"), "'favour' is not one of"),
-    (("ask", "jane-doe", "--kind", "info"), "Missing option '--direction'"),
-    (("log", "jane-doe", "--date", "2026-02-30"), "is not a date"),
-], ids=["ref", "kind", "circle", "ask-kind", "direction", "date"])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("log", "jane-do"), "did you mean 'jane-doe'"),
+        (("log", "jane-doe", "--kind", "brunch"), "unknown interaction kind 'brunch'"),
+        (("new", "contact", "X", "--circle", "innr"), "unknown circle 'innr'"),
+        (("ask", "jane-doe", "--direction", "out", "--kind", "favour"), "'favour' is not one of"),
+        (("ask", "jane-doe", "--kind", "info"), "Missing option '--direction'"),
+        (("log", "jane-doe", "--date", "2026-02-30"), "is not a date"),
+    ],
+    ids=["ref", "kind", "circle", "ask-kind", "direction", "date"],
+)
 def test_errors_exit_2_with_a_clear_message(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
     result = run(root, *args)
@@ -550,7 +679,9 @@ def test_edit_opens_the_new_note_in_the_editor(tmp_path: Path, monkeypatch: pyte
 def test_edit_reports_what_the_editing_broke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_vault(tmp_path / "v", JANE_VAULT)
     script = tmp_path / "editor.py"
-    script.write_text("import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write('---\\nname: Grace\\ncircle: innr\\n---\\n')\n")
+    script.write_text(
+        "import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write('---\\nname: Grace\\ncircle: innr\\n---\\n')\n"
+    )
     monkeypatch.setenv("VISUAL", f'"{sys.executable}" "{script}"')
     result = run(root, "new", "contact", "Grace", "--edit")
     assert result.exit_code == 0
@@ -562,7 +693,9 @@ def test_edit_reports_what_the_editing_broke(tmp_path: Path, monkeypatch: pytest
 
 
 ONE_LINE_TEXT = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40,
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
 ).filter(lambda s: s.strip() != "")
 
 

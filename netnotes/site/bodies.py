@@ -17,10 +17,10 @@ import json
 import os
 import signal
 import tempfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable, Iterable
 
 from markupsafe import Markup
 
@@ -63,8 +63,13 @@ def _unheard(message: str) -> None:
     pass
 
 
-def render_bodies(vault: Vault, links: Links, jobs: int | None = None, cache_dir: Path | None = None,
-                  warn: Callable[[str], None] = _unheard) -> dict[str, Markup]:
+def render_bodies(
+    vault: Vault,
+    links: Links,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    warn: Callable[[str], None] = _unheard,
+) -> dict[str, Markup]:
     """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated.
 
     A cache that cannot be read, made or saved, or that is corrupt, never fails the render: the
@@ -95,7 +100,7 @@ def _render_all(table: WikilinkTable, work: list[Job], jobs: int | None) -> list
     if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
         return _render(table, work)
     size = max(500, len(work) // (jobs * 4))
-    batches = [work[i:i + size] for i in range(0, len(work), size)]
+    batches = [work[i : i + size] for i in range(0, len(work), size)]
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(table,)) as pool:
         return [h for batch in pool.map(_render_batch, batches) for h in batch]
 
@@ -168,11 +173,11 @@ def _cause(err: OSError) -> str:
 
 def _cache_key(secret: bytes, salt: str, job: Job, table: WikilinkTable) -> str:
     _, body, doc_id = job
-    digest = hmac.new(secret, f"{salt}\0{doc_id}\0{body}".encode("utf-8"), hashlib.sha256)
+    digest = hmac.new(secret, f"{salt}\0{doc_id}\0{body}".encode(), hashlib.sha256)
     if "[[" in body:  # where its wikilinks point is part of its HTML
         for match in WIKILINK_RE.finditer(body):
             target = wikilink_target(match.group(1))
-            digest.update(f"\0{target}\0{table.get(key(target))!r}".encode("utf-8"))
+            digest.update(f"\0{target}\0{table.get(key(target))!r}".encode())
     return digest.hexdigest()
 
 
@@ -213,8 +218,10 @@ def _write_cache(folder: Path, entries: dict[str, str], warn: Callable[[str], No
             json.dump(entries, f, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, folder / CACHE_FILE)
     except OSError as err:
-        warn(f"cannot save the render cache {folder / CACHE_FILE}: {_cause(err)}; "
-             "the next build renders every note again")
+        warn(
+            f"cannot save the render cache {folder / CACHE_FILE}: {_cause(err)}; "
+            "the next build renders every note again"
+        )
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

@@ -30,8 +30,14 @@ from .pages import Links, Page, SiteModel, pages
 from .search import index_script, search_entries
 from .theme import Theme, load_theme
 
-CSP = ("default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-       "base-uri 'none'", "form-action 'none'")
+CSP = (
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+)
 SEARCH_INDEX = "static/search-index.js"
 RENDER_CACHE = Path(CACHE_DIR) / "cache"  # in the vault: rendered notes kept between builds
 CALENDAR = "followups.ics"
@@ -102,16 +108,22 @@ class BuildReport:
 
     def summary(self) -> str:
         problems = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
-        return (f"built {self.pages} pages ({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
-                f"{self.contacts} contacts, {self.interactions} interactions, {self.asks} asks "
-                f"in {self.seconds:.2f}s; {problems}")
+        return (
+            f"built {self.pages} pages ({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
+            f"{self.contacts} contacts, {self.interactions} interactions, {self.asks} asks "
+            f"in {self.seconds:.2f}s; {problems}"
+        )
 
 
 def _render_pages(stage: Staging, theme: Theme, site: SiteInfo, links: Links, todo: list[Page]) -> None:
     templates: dict[str, jinja2.Template] = {}
     for page in todo:
         context: dict[str, Any] = {
-            "site": site, "page": page, "root": "../" * page.path.count("/"), "links": links, **page.context,
+            "site": site,
+            "page": page,
+            "root": "../" * page.path.count("/"),
+            "links": links,
+            **page.context,
         }
         try:
             template = templates.get(page.template)
@@ -123,22 +135,28 @@ def _render_pages(stage: Staging, theme: Theme, site: SiteInfo, links: Links, to
         stage.write(page.path, html)
 
 
-def _write_pages(stage: Staging, theme: Theme, site: SiteInfo, model: SiteModel,
-                 bodies: dict[str, Markup], jobs: int | None) -> int:
+def _write_pages(
+    stage: Staging, theme: Theme, site: SiteInfo, model: SiteModel, bodies: dict[str, Markup], jobs: int | None
+) -> int:
     """Render every page into ``stage``; large sites in forked worker processes, each taking
     every n-th page (they inherit the model instead of receiving it pickled)."""
     todo = list(pages(model, bodies))
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     # fork is only safe in a process with no other thread (`netnotes serve` has several)
-    if (jobs <= 1 or len(todo) < PARALLEL_PAGES or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if (
+        jobs <= 1
+        or len(todo) < PARALLEL_PAGES
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         _render_pages(stage, theme, site, model.links, todo)
         return len(todo)
     global _forked
     _forked = (stage.folder, theme, site, model.links, todo, jobs)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_ignore_ctrl_c) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c
+        ) as pool:
             for files, size in pool.map(_render_share, range(jobs)):
                 stage.files += files
                 stage.bytes += size
@@ -177,8 +195,9 @@ def content_security_policy(options: BuildOptions) -> str:
     return "; ".join(parts)
 
 
-def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date,
-               options: BuildOptions = BuildOptions()) -> BuildReport:
+def build_site(
+    vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date, options: BuildOptions = BuildOptions()
+) -> BuildReport:
     """Build the dashboard of ``result`` (loaded from ``vault_root``) into ``out_dir``.
 
     Raises ``output.OutputRefused`` before writing anything when ``out_dir`` cannot be used
@@ -194,10 +213,18 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
     bodies = render_bodies(vault, model.links, options.jobs, cache, cache_warnings.append)
     errors = sum(p.is_error for p in result.problems)
     site = SiteInfo(
-        title=vault.config.title, owner=vault.config.owner, today=today,
-        contacts=len(vault.contacts), interactions=len(vault.interactions), asks=len(vault.asks),
-        errors=errors, warnings=len(result.problems) - errors, version=__version__,
-        calendar=CALENDAR, csp=content_security_policy(options), extra_scripts=options.extra_scripts,
+        title=vault.config.title,
+        owner=vault.config.owner,
+        today=today,
+        contacts=len(vault.contacts),
+        interactions=len(vault.interactions),
+        asks=len(vault.asks),
+        errors=errors,
+        warnings=len(result.problems) - errors,
+        version=__version__,
+        calendar=CALENDAR,
+        csp=content_security_policy(options),
+        extra_scripts=options.extra_scripts,
     )
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
     with staged_output(out_dir, vault_root) as stage:
@@ -209,6 +236,16 @@ def build_site(vault_root: Path, result: LoadResult, out_dir: Path, today: dt.da
         for relpath, data in options.extra_files:
             stage.write(relpath, data)
         files, size = stage.files, stage.bytes
-    return BuildReport(Path(out_dir), count, files, size, time.perf_counter() - started,
-                       len(vault.contacts), len(vault.interactions), len(vault.asks),
-                       errors, len(result.problems) - errors, tuple(cache_warnings))
+    return BuildReport(
+        Path(out_dir),
+        count,
+        files,
+        size,
+        time.perf_counter() - started,
+        len(vault.contacts),
+        len(vault.interactions),
+        len(vault.asks),
+        errors,
+        len(result.problems) - errors,
+        tuple(cache_warnings),
+    )

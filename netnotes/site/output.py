@@ -24,15 +24,16 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..discover import CONFIG_FILE, KINDS
 from .theme import THEME_DIR
 
 MARKER = ".netnotes-site"
-MARKER_TEXT = ("This folder was made by `netnotes build`. Every build replaces it whole;\n"
-               "do not keep your own files here.\n")
+MARKER_TEXT = (
+    "This folder was made by `netnotes build`. Every build replaces it whole;\ndo not keep your own files here.\n"
+)
 STAGING_MARKER = ".netnotes-staging"
 CACHE_DIR = ".netnotes"  # in the vault
 BUILD_DIR = "build"  # under CACHE_DIR: staging folders of outputs inside the vault
@@ -55,8 +56,7 @@ class SiteWriteError(OSError):
 def _write_failure(out: Path, err: OSError) -> SiteWriteError:
     cause = err.strerror or str(err) or type(err).__name__
     where = f" ('{os.fsdecode(err.filename)}')" if err.filename is not None else ""
-    return SiteWriteError(f"cannot write the site to '{out}': {cause}{where}; "
-                          "the previous site is left as it was")
+    return SiteWriteError(f"cannot write the site to '{out}': {cause}{where}; the previous site is left as it was")
 
 
 class Staging:
@@ -89,22 +89,29 @@ def check_output(out: Path, vault_root: Path) -> None:
     real_out = Path(os.path.realpath(out))
     real_vault = Path(os.path.realpath(vault_root))
     if real_vault.is_relative_to(real_out):
-        raise OutputRefused(f"refusing to build into '{out}': it holds the vault itself; "
-                            "choose an output folder such as _site")
+        raise OutputRefused(
+            f"refusing to build into '{out}': it holds the vault itself; choose an output folder such as _site"
+        )
     if Path(os.path.realpath(staging_parent(out, vault_root))).is_relative_to(real_out):
-        raise OutputRefused(f"refusing to build into '{out}': it holds the folder netnotes builds in "
-                            f"({CACHE_DIR}/{BUILD_DIR}); choose an output folder such as _site")
+        raise OutputRefused(
+            f"refusing to build into '{out}': it holds the folder netnotes builds in "
+            f"({CACHE_DIR}/{BUILD_DIR}); choose an output folder such as _site"
+        )
     folder = _vault_folder(real_out, real_vault)
     if folder is not None:
         where = "is" if real_out == real_vault / folder else "lies inside"
-        raise OutputRefused(f"refusing to build into '{out}': it {where} the vault's {folder}/ folder, "
-                            "which a build would replace; choose an output folder such as _site")
+        raise OutputRefused(
+            f"refusing to build into '{out}': it {where} the vault's {folder}/ folder, "
+            "which a build would replace; choose an output folder such as _site"
+        )
     if ".git" in real_out.parts:
-        raise OutputRefused(f"refusing to build into '{out}': it lies inside a .git folder; "
-                            "choose an output folder such as _site")
+        raise OutputRefused(
+            f"refusing to build into '{out}': it lies inside a .git folder; choose an output folder such as _site"
+        )
     if out.is_symlink():
-        raise OutputRefused(f"refusing to build into '{out}': it is a symbolic link; "
-                            "give the folder it points to with --out")
+        raise OutputRefused(
+            f"refusing to build into '{out}': it is a symbolic link; give the folder it points to with --out"
+        )
     if not out.exists():
         return
     if not out.is_dir():
@@ -113,13 +120,16 @@ def check_output(out: Path, vault_root: Path) -> None:
     if marker.is_file() and not marker.is_symlink():
         held = _held_note(out)
         if held is not None:
-            raise OutputRefused(f"refusing to build into '{out}': it holds '{held}', which a build "
-                                "would delete; move it out or choose another --out")
+            raise OutputRefused(
+                f"refusing to build into '{out}': it holds '{held}', which a build "
+                "would delete; move it out or choose another --out"
+            )
         return
     if any(out.iterdir()):
         raise OutputRefused(
             f"refusing to build into '{out}': the folder is not empty and was not made by "
-            f"netnotes (it has no {MARKER} file); choose another --out or empty it yourself")
+            f"netnotes (it has no {MARKER} file); choose another --out or empty it yourself"
+        )
 
 
 def _vault_folder(real_out: Path, real_vault: Path) -> str | None:

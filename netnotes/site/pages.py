@@ -10,16 +10,24 @@ folder down (``contacts/<slug>.html``), so links inside bodies are the same on e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from markupsafe import Markup
 
 from ..collation import collation_key
 from ..dates import Duration, days_before
 from ..followup import (
-    DueItem, Reciprocity, Touch, ask_due_date, cadence_of, due_items, is_follow_up_open,
-    last_touches, reciprocity,
+    DueItem,
+    Reciprocity,
+    Touch,
+    ask_due_date,
+    cadence_of,
+    due_items,
+    is_follow_up_open,
+    last_touches,
+    reciprocity,
 )
 from ..markdown import is_web_url
 from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
@@ -182,8 +190,9 @@ class Links:
         return self._notes.get(path)
 
 
-def _groups(contacts: tuple[Contact, ...],
-            values_of: Callable[[Contact], Iterable[str]]) -> dict[str, tuple[str, list[Contact]]]:
+def _groups(
+    contacts: tuple[Contact, ...], values_of: Callable[[Contact], Iterable[str]]
+) -> dict[str, tuple[str, list[Contact]]]:
     """Contacts by case-folded tag or company: {key: (display name, contacts)}."""
     spellings: dict[str, dict[str, int]] = {}
     members: dict[str, list[Contact]] = {}
@@ -197,8 +206,7 @@ def _groups(contacts: tuple[Contact, ...],
             bucket = members.setdefault(k, [])
             if not bucket or bucket[-1] is not c:
                 bucket.append(c)
-    return {k: (min(spellings[k].items(), key=lambda s: (-s[1], s[0]))[0], members[k])
-            for k in sorted(members)}
+    return {k: (min(spellings[k].items(), key=lambda s: (-s[1], s[0]))[0], members[k]) for k in sorted(members)}
 
 
 def by_name(contact: Contact) -> tuple[tuple[int, ...], str]:
@@ -255,8 +263,13 @@ class SiteModel:
 
     def row(self, contact: Contact) -> ContactRow:
         due = self.due_by_contact.get(contact.id)
-        return ContactRow(contact, self.links.contact(contact.id), cadence_of(contact, self.vault.config),
-                          self.touches.get(contact.id), due[0] if due else None)
+        return ContactRow(
+            contact,
+            self.links.contact(contact.id),
+            cadence_of(contact, self.vault.config),
+            self.touches.get(contact.id),
+            due[0] if due else None,
+        )
 
     def rows(self, contacts: list[Contact]) -> list[ContactRow]:
         return [self.row(c) for c in sorted(contacts, key=by_name)]
@@ -269,19 +282,31 @@ class SiteModel:
             follow_up = "done"
         else:
             follow_up = "open" if is_follow_up_open(interaction, self.touches) else "closed"
-        return TimelineEntry(interaction, self.links.interaction_anchor(interaction), people,
-                             interaction.date > self.today, follow_up, body)
+        return TimelineEntry(
+            interaction,
+            self.links.interaction_anchor(interaction),
+            people,
+            interaction.date > self.today,
+            follow_up,
+            body,
+        )
 
     def ask_entry(self, ask: Ask, body: Markup = Markup("")) -> AskEntry:
         intro_to = None
         if ask.intro_to:
             target = ask.intro_to_contact
-            intro_to = ((self.contact(target).name, self.links.contact(target)) if target
-                        else (ask.intro_to, None))
+            intro_to = (self.contact(target).name, self.links.contact(target)) if target else (ask.intro_to, None)
         due = ask_due_date(ask)
-        return AskEntry(ask, self.links.ask_anchor(ask), self.links.ask(ask),
-                        self.vault.contact(ask.with_) if ask.with_ else None, due,
-                        (due - self.today).days, intro_to, body)
+        return AskEntry(
+            ask,
+            self.links.ask_anchor(ask),
+            self.links.ask(ask),
+            self.vault.contact(ask.with_) if ask.with_ else None,
+            due,
+            (due - self.today).days,
+            intro_to,
+            body,
+        )
 
     def figures(self) -> Figures:
         vault, today = self.vault, self.today
@@ -297,10 +322,13 @@ class SiteModel:
         open_asks = [a for a in vault.asks if a.status == "open" and a.with_ is not None]
         active = [c for c in vault.contacts if not c.archived]
         return Figures(
-            contacts=len(active), archived=len(vault.contacts) - len(active),
+            contacts=len(active),
+            archived=len(vault.contacts) - len(active),
             with_cadence=sum(not cadence_of(c, vault.config).is_never for c in active),
             interactions=sum(i.date <= today for i in vault.interactions),
-            touches_30d=touches_30d, people_90d=len(people_90d), planned=planned,
+            touches_30d=touches_30d,
+            people_90d=len(people_90d),
+            planned=planned,
             waiting_on_them=sum(a.direction == "out" for a in open_asks),
             i_owe_them=sum(a.direction == "in" for a in open_asks),
             overdue=sum(item.status == "overdue" for item in self.due),
@@ -385,8 +413,9 @@ def dashboard(model: SiteModel) -> Page:
     for status, title in DUE_SECTIONS:
         items = [i for i in model.due if i.status == status]
         sections.append(Section(status, title, items[:DUE_LIMIT], len(items)))
-    open_asks = sorted((a for a in vault.asks if a.status == "open" and a.with_ is not None),
-                       key=lambda a: (ask_due_date(a), a.path))
+    open_asks = sorted(
+        (a for a in vault.asks if a.status == "open" and a.with_ is not None), key=lambda a: (ask_due_date(a), a.path)
+    )
     birthdays = []
     for c in vault.contacts:
         if c.birthday is None or c.archived:
@@ -398,17 +427,23 @@ def dashboard(model: SiteModel) -> Page:
     birthdays.sort(key=lambda b: (b.day, *by_name(b.contact)))
     planned = [i for i in vault.interactions if i.date > today][:DASHBOARD_LIST]
     past = [i for i in vault.interactions if i.date <= today][-DASHBOARD_LIST:]
-    return Page("index.html", "dashboard.html", vault.config.title, "dashboard", {
-        "due_sections": sections,
-        "waiting_on_them": _ask_section(model, open_asks, "out", "Waiting on them"),
-        "i_owe_them": _ask_section(model, open_asks, "in", "I owe them"),
-        "birthdays": birthdays,
-        "birthday_days": BIRTHDAY_DAYS,
-        "planned": [model.timeline_entry(i) for i in planned],
-        "recent": [model.timeline_entry(i) for i in reversed(past)],
-        "figures": model.figures(),
-        "charts": model.charts(),
-    })
+    return Page(
+        "index.html",
+        "dashboard.html",
+        vault.config.title,
+        "dashboard",
+        {
+            "due_sections": sections,
+            "waiting_on_them": _ask_section(model, open_asks, "out", "Waiting on them"),
+            "i_owe_them": _ask_section(model, open_asks, "in", "I owe them"),
+            "birthdays": birthdays,
+            "birthday_days": BIRTHDAY_DAYS,
+            "planned": [model.timeline_entry(i) for i in planned],
+            "recent": [model.timeline_entry(i) for i in reversed(past)],
+            "figures": model.figures(),
+            "charts": model.charts(),
+        },
+    )
 
 
 def _ask_section(model: SiteModel, asks: list[Ask], direction: str, title: str) -> Section:
@@ -428,27 +463,40 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
     asks = model.asks_by_contact.get(cid, [])
     introducer = model.vault.contact(contact.met_through) if contact.met_through else None
     timeline = [model.timeline_entry(i, bodies.get(i.path, Markup(""))) for i in reversed(interactions)]
-    return Page(links.contact(cid), "contact.html", contact.name, "contacts", {
-        "contact": contact,
-        "row": model.row(contact),
-        "body": bodies.get(contact.path, Markup("")),
-        "custom": [(k, show_value(v)) for k, v in contact.custom],
-        "due_items": model.due_by_contact.get(cid, []),
-        "planned": [e for e in timeline if e.planned],
-        "timeline": [e for e in timeline if not e.planned],
-        "asks": [model.ask_entry(a, bodies.get(a.path, Markup(""))) for a in reversed(asks)],
-        "reciprocity": model.reciprocity.get(cid, Reciprocity(0, 0)),
-        "introduced_by": introducer,
-        "introduced": model.introduced.get(cid, []),
-        "tag_links": [(t, links.tag(t)) for t in contact.tags if key(t)],
-        "company_url": links.company(contact.company) if contact.company and key(contact.company) else None,
-    })
+    return Page(
+        links.contact(cid),
+        "contact.html",
+        contact.name,
+        "contacts",
+        {
+            "contact": contact,
+            "row": model.row(contact),
+            "body": bodies.get(contact.path, Markup("")),
+            "custom": [(k, show_value(v)) for k, v in contact.custom],
+            "due_items": model.due_by_contact.get(cid, []),
+            "planned": [e for e in timeline if e.planned],
+            "timeline": [e for e in timeline if not e.planned],
+            "asks": [model.ask_entry(a, bodies.get(a.path, Markup(""))) for a in reversed(asks)],
+            "reciprocity": model.reciprocity.get(cid, Reciprocity(0, 0)),
+            "introduced_by": introducer,
+            "introduced": model.introduced.get(cid, []),
+            "tag_links": [(t, links.tag(t)) for t in contact.tags if key(t)],
+            "company_url": links.company(contact.company) if contact.company and key(contact.company) else None,
+        },
+    )
 
 
-def groups_page(model: SiteModel, section: str, title: str, groups: dict[str, tuple[str, list[Contact]]],
-                url_of: Callable[[str], str]) -> Page:
-    listed = sorted((Group(name, url_of(k), tuple(members)) for k, (name, members) in groups.items()),
-                    key=lambda g: (collation_key(g.name), g.url))
+def groups_page(
+    model: SiteModel,
+    section: str,
+    title: str,
+    groups: dict[str, tuple[str, list[Contact]]],
+    url_of: Callable[[str], str],
+) -> Page:
+    listed = sorted(
+        (Group(name, url_of(k), tuple(members)) for k, (name, members) in groups.items()),
+        key=lambda g: (collation_key(g.name), g.url),
+    )
     return Page(f"{section}.html", "groups.html", title, section, {"groups": listed, "kind": section})
 
 
@@ -476,6 +524,14 @@ def asks_page(model: SiteModel) -> Page:
 
 def problems_page(model: SiteModel) -> Page:
     errors = sum(p.is_error for p in model.problems)
-    return Page("problems.html", "problems.html", "Problems", "problems", {
-        "problems": model.problems, "errors": errors, "warnings": len(model.problems) - errors,
-    })
+    return Page(
+        "problems.html",
+        "problems.html",
+        "Problems",
+        "problems",
+        {
+            "problems": model.problems,
+            "errors": errors,
+            "warnings": len(model.problems) - errors,
+        },
+    )

@@ -53,10 +53,17 @@ def load_theme(vault_root: Path, today: dt.date | None = None) -> Theme:
     loaders.append(jinja2.FileSystemLoader(str(default / "templates")))
     loader = jinja2.ChoiceLoader(loaders)
     env = environment(
-        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
     )
-    env.filters.update(date=functools.partial(format_date, today=today), days=format_days, plural=plural, fold=fold, shown=show_value)
+    env.filters.update(
+        date=functools.partial(format_date, today=today), days=format_days, plural=plural, fold=fold, shown=show_value
+    )
     env.tests.update(web_url=is_web_url)
     static = _static_files(default / "static", None)
     static.update(_static_files(own / "static", Path(vault_root)))
