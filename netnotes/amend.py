@@ -16,8 +16,9 @@ writer's ``replace_file`` (permission bits kept). Every refusal is an ``AmendErr
 
 Refused: a note whose front matter has an error; front matter that is not block-style
 ``key: value`` lines (a flow mapping, an explicit ``? key``, document markers, line breaks
-other than LF and CRLF); a key to change, or its value, carrying a YAML anchor or alias. A comment on a changed key's line is kept after the new value (it may describe the old
-one: ``status: done   # waiting``); comments inside a multi-line value go with that value.
+other than LF and CRLF); a key to change, or its value, carrying a YAML anchor or alias. A
+comment on a changed key's line is kept after the new value (it may describe the old one:
+``status: done   # waiting``); comments inside a multi-line value go with that value.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from typing import Any, Iterator, Mapping, Sequence, Union
 import yaml
 
 from .notes import MAX_NOTE_BYTES, Note, _Loader, parse_note
-from .refs import WIKILINK_RE, key as ref_key
+from .refs import WIKILINK_RE, key as ref_key, unwrap
 from .writer import WriteError, WriteFailed, make_folders, replace_file
 
 try:  # POSIX; the lock is advisory, between netnotes commands
@@ -267,7 +268,7 @@ def _rewrite_value(value: Any, refs: Mapping[str, str], depth: int = 0, single: 
     return value
 
 
-def rewrite_wikilinks(body: str, refs: Mapping[str, str]) -> str:
+def _rewrite_wikilinks(body: str, refs: Mapping[str, str]) -> str:
     """``[[old]]``, ``[[Old Name|label]]``, ``[[old#heading]]`` in ``body`` pointed at the new id."""
     if "[[" not in body or not refs:
         return body
@@ -320,7 +321,7 @@ def amended_text(text: str, changes: Changes, path: str = "note") -> str:
     if [e.key for e in entries] != list(note.fields):
         raise AmendError(f"{path}: front matter cannot be read key by key")
     by_key = {e.key: e for e in entries}
-    refs = {ref_key(old): new for old, new in changes.refs.items()}
+    refs = {ref_key(unwrap(old)): new for old, new in changes.refs.items()}
 
     edits: list[tuple[int, int, str]] = []
     expected = {k: f.value for k, f in note.fields.items()}
@@ -345,17 +346,17 @@ def amended_text(text: str, changes: Changes, path: str = "note") -> str:
         entry = by_key.get(k)
         if not refs or entry is None or k in changes.set or k in changes.remove:
             continue
-        found = _ref_edits(entry.value, expected[k], refs, path, k)
-        if found:
-            _refuse_marked(entry, path)
-            edits += found
-            expected[k] = _rewrite_value(expected[k], refs)
+        rewritten = _rewrite_value(expected[k], refs)
+        if not same(rewritten, expected[k]):
+            _refuse_marked(entry, path)  # also when the ref is behind an alias, which has no text of its own
+            edits += _ref_edits(entry.value, expected[k], refs, path, k)
+            expected[k] = rewritten
     if added:
         last = lines[fence - 1]
         eol = "\r\n" if last.endswith("\r") else "\n"
         indent = text[text.rfind("\n", 0, entries[0].key_start) + 1:entries[0].key_start]
         edits.append((fence_start, fence_start, "".join(f"{indent}{line}{eol}" for line in added)))
-    body = rewrite_wikilinks(note.body, refs)
+    body = _rewrite_wikilinks(note.body, refs)
     if body != note.body:
         edits.append((body_start, len(text), body))
     if not edits:
