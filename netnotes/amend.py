@@ -505,9 +505,12 @@ def note_lock(path: Path, root: Path) -> Iterator[None]:
     real, relpath = _inside(path, root)
     folder = Path(root) / LOCKS_DIR
     real_root = os.path.realpath(root)
+    outside = AmendError(f"{LOCKS_DIR} leads outside the vault; remove it")
+    if not os.path.realpath(folder).startswith(real_root + os.sep):  # a cloned vault's symlink
+        raise outside
     make_folders(folder, real)  # WriteFailed names the note when the vault is read-only
     if not os.path.realpath(folder).startswith(real_root + os.sep):
-        raise AmendError(f"{LOCKS_DIR} leads outside the vault; remove it")
+        raise outside
     name = hashlib.sha256(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     try:
         fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)

@@ -475,3 +475,13 @@ def test_rewriting_refs_changes_only_the_refs(note: tuple[str, list[tuple[str | 
     fence = max(end for _, _, end in spans)
     kept = [i for i in range(fence + 1) if not any(k == "with" and start <= i < end for k, start, end in spans)]
     assert [new_lines[i] for i in kept] == [old_lines[i] for i in kept]
+
+
+def test_a_lock_folder_leading_outside_the_vault_is_refused(make_vault: MakeVault, tmp_path: Path) -> None:
+    root = make_vault({"asks/a.md": "---\nstatus: open\n---\n"})
+    (tmp_path / "elsewhere").mkdir()
+    (root / ".netnotes").symlink_to(tmp_path / "elsewhere")  # as a cloned vault might carry it
+    with pytest.raises(AmendError, match="leads outside the vault"):
+        amend(root / "asks/a.md", root, set={"status": "done"})
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert (root / "asks/a.md").read_text() == "---\nstatus: open\n---\n"
