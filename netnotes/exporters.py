@@ -200,3 +200,19 @@ def export_json(vault: Vault, today: dt.date) -> str:
 def export_ics(vault: Vault, today: dt.date) -> bytes:
     """Follow-ups, dated open asks and birthdays (see ``calendar.build_calendar``)."""
     return build_calendar(vault, today)
+
+
+# ---------------------------------------------------------------------------------------------
+# The command's choice
+
+FORMATS = ("ics", "vcard", "json")
+
+
+def export(vault: Vault, fmt: str, today: dt.date) -> bytes:
+    """The vault as ``fmt`` (one of ``FORMATS``): follow-ups and birthdays as of ``today`` (ics),
+    contacts (vcard) or the whole model (json)."""
+    if fmt == "ics":
+        return export_ics(vault, today)
+    if fmt == "vcard":
+        return export_vcard(vault).encode("utf-8")
+    return export_json(vault, today).encode("utf-8")

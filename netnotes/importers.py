@@ -59,6 +59,35 @@ class ImportSummary:
     dry_run: bool = False
     failure: WriteFailed | None = None  # the write that stopped the import; `created` were written before it
 
+    def row_lines(self) -> list[str]:
+        """One line per row that was skipped, invalid, imported with a warning or a namesake."""
+        return [
+            f"{label}: {row.where}{f' ({row.name})' if row.name else ''}: {row.reason}"
+            for label, rows in (
+                ("skipped", self.skipped),
+                ("invalid", self.invalid),
+                ("warning", self.warnings),
+                ("namesake", self.namesakes),
+            )
+            for row in rows
+        ]
+
+    def tally(self) -> str:
+        """The closing line: how many were (or, on a dry run, would be) created, skipped, invalid."""
+        verb = "would create" if self.dry_run else "created"
+        namesakes = len(self.namesakes)
+        among = f" ({namesakes} namesake{'s' if namesakes > 1 else ''})" if namesakes else ""
+        tail = "; dry run, nothing written" if self.dry_run else ""
+        return f"{verb} {len(self.created)}{among}, skipped {len(self.skipped)}, invalid {len(self.invalid)}{tail}"
+
+    def written_before_failure(self) -> str:
+        """What a stopped import had done: said after the ``failure`` itself."""
+        written = len(self.created)
+        return (
+            f"{written} contact{'s' * (written != 1)} {'were' if written != 1 else 'was'} written before the "
+            "failure (importing again adds the rest)"
+        )
+
 
 @dataclass(slots=True)
 class Person:

@@ -70,6 +70,16 @@ class LoadResult:
             lines.append(f"{CONFIG_FILE} cannot be read: circles, kinds and settings are unknown, so {incomplete}")
         return lines
 
+    def check_summary(self) -> str:
+        """The line `check` ends with: what the vault holds and how many problems it has."""
+        errors = len(self.errors)
+        warnings = len(self.problems) - errors
+        v = self.vault
+        return (
+            f"{len(v.contacts)} contacts, {len(v.interactions)} interactions, {len(v.asks)} asks: "
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        )
+
 
 def load_vault(root: Path, jobs: int | None = None, today: dt.date | None = None) -> LoadResult:
     """The vault at ``root`` and every problem in it; ``today`` (default: the local date) is

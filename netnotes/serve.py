@@ -299,27 +299,8 @@ def serve(
         rebuilder.stop()
 
 
-RELOAD_SCRIPT_PATH = "static/netnotes-reload.js"
-RELOAD_SCRIPT = b"""/* netnotes serve: reload the page when the site has been rebuilt.
-   Only in pages served by `netnotes serve`; a built site never has this file. */
-(function () {
-  "use strict";
-  if (!/^https?:$/.test(window.location.protocol)) { return; }
-  var seen = null;
-  function poll() {
-    fetch("/__netnotes__/generation", { cache: "no-store" })
-      .then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (g) {
-        if (g === null) { return; }
-        if (seen !== null && g !== seen) { window.location.reload(); return; }
-        seen = g;
-        window.setTimeout(poll, 1000);
-      })
-      .catch(function () { window.setTimeout(poll, 3000); });
-  }
-  poll();
-})();
-"""
+RELOAD_SCRIPT = "netnotes-reload.js"  # in the theme's static folder, put only in the served copy
+RELOAD_SCRIPT_PATH = f"static/{RELOAD_SCRIPT}"
 
 
 def serve_vault(
@@ -342,11 +323,12 @@ def serve_vault(
     """
     from .loader import load_vault
     from .site.build import BuildOptions, build_site
+    from .site.theme import served_only_file
 
     output = root / ".netnotes" / "serve"
     options = BuildOptions(
         extra_scripts=(RELOAD_SCRIPT_PATH,),
-        extra_files=((RELOAD_SCRIPT_PATH, RELOAD_SCRIPT),),
+        extra_files=((RELOAD_SCRIPT_PATH, served_only_file(RELOAD_SCRIPT)),),
         connect_src=("'self'",),
     )
 

@@ -32,6 +32,7 @@ from .discover import discover
 from .fields import near_miss
 from .model import ASK_DIRECTIONS, ASK_KINDS, Config, Vault
 from .refs import RefIndex
+from .refs import key as name_key
 from .slugs import safe_slug
 
 MAX_SUFFIX = 10_000
@@ -421,6 +422,20 @@ def new_contact(root: Path, name: str, *, config: Config | None = None, **fields
     if config is None:
         config, _ = load_config(root)
     return write_draft(root, contact_draft(name, config=config, **fields))
+
+
+def namesakes_notice(vault: Vault, name: str, new_id: str) -> str | None:
+    """What to tell the user who just wrote the contact ``new_id`` named ``name`` when the vault
+    already has people of that name: refer to each by id. None when the name is new."""
+    namesakes = RefIndex(vault.contacts).names.get(name_key(name), [])
+    if not namesakes:
+        return None
+    others = ", ".join(vault.contacts_by_id[i].path for i in namesakes)
+    verb, all_ = ("has", "both") if len(namesakes) == 1 else ("have", "all of them")
+    return (
+        f"note: {others} {verb} the same name; refer to these people by id "
+        f"('{new_id}'), a name that matches {all_} is ambiguous"
+    )
 
 
 def _date(key: str, value: object) -> dt.date | None:

@@ -28,7 +28,7 @@ def _interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
     [
         (["due"], "netnotes.followup.due_items"),
         (["build"], "netnotes.site.build.build_site"),
-        (["check"], "netnotes.cli.load_vault"),
+        (["check"], "netnotes.cli.common.load_vault"),
     ],
     ids=["due", "build", "check"],
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from netnotes.serve import GENERATION_PATH, RELOAD_SCRIPT_PATH, serve_vault
+from netnotes.site.theme import default_theme
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -87,6 +88,13 @@ def test_serves_the_dashboard_on_loopback_with_the_reload_script(served) -> None
     assert head.csp is not None and "connect-src 'self'" in head.csp
     assert "fetch(" in _get(url + RELOAD_SCRIPT_PATH)
     assert _get(url + GENERATION_PATH.lstrip("/")) == "1"
+
+
+def test_the_reload_script_is_the_theme_s_static_file(served: tuple[Path, str, list[str]]) -> None:
+    _, url, _ = served
+    source = default_theme() / RELOAD_SCRIPT_PATH
+    assert _get(url + RELOAD_SCRIPT_PATH) == source.read_text(encoding="utf-8")
+    assert "/__netnotes__/generation" in source.read_text(encoding="utf-8")
 
 
 def test_a_changed_note_rebuilds_the_site_and_bumps_the_generation(served) -> None:  # type: ignore[no-untyped-def]

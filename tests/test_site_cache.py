@@ -192,19 +192,19 @@ def test_clean_that_cannot_remove_the_cache_is_a_warning(
     run_cli,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from netnotes import cli_site
+    from netnotes.site import build as site_build
 
     vault = make_vault(VAULT)
     assert _build(run_cli, vault).exit_code == 0
 
-    real_rmtree = cli_site.shutil.rmtree
+    real_rmtree = site_build.shutil.rmtree
 
     def busy(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if Path(path) == vault / RENDER_CACHE:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         real_rmtree(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli_site.shutil, "rmtree", busy)
+    monkeypatch.setattr(site_build.shutil, "rmtree", busy)
     result = _build(run_cli, vault, "--clean")
     monkeypatch.undo()
     assert result.exit_code == 0, result.output

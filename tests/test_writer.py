@@ -646,6 +646,17 @@ def test_a_namesake_is_written_with_a_warning(tmp_path: Path) -> None:
     assert "contacts/jane-doe.md has the same name" in made.stderr
 
 
+def test_a_third_namesake_is_told_both_others_by_path_and_its_own_id(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "v", JANE_VAULT)
+    assert run(root, "new", "contact", "Jane Doe").exit_code == 0
+    made = run(root, "new", "contact", "jane doe")
+    assert made.exit_code == 0
+    assert made.stderr.endswith(
+        "note: contacts/jane-doe.md, contacts/jane-doe-2.md have the same name; refer to these people by id "
+        "('jane-doe-3'), a name that matches all of them is ambiguous\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

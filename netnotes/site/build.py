@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
 import time
@@ -25,7 +26,7 @@ from .. import __version__
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from .bodies import render_bodies
-from .output import CACHE_DIR, Staging, check_output, staged_output
+from .output import CACHE_DIR, Staging, check_output, remove_stale_staging, staged_output
 from .pages import Links, Page, SiteModel, pages
 from .search import index_script, search_entries
 from .theme import Theme, load_theme
@@ -249,3 +250,25 @@ def build_site(
         len(result.problems) - errors,
         tuple(cache_warnings),
     )
+
+
+def output_folder(root: Path, out: Path | None, configured: str) -> Path:
+    """``--out`` as given (relative to the current folder), else ``output`` from netnotes.yaml
+    relative to the vault."""
+    return out if out is not None else root / configured
+
+
+def clean_cache(root: Path, out: Path) -> list[str]:
+    """Drop netnotes' caches in the vault and staging folders of builds that died; what could
+    not be removed, as warnings (the build goes on: it renders every note afresh anyway)."""
+    folder = root / RENDER_CACHE
+    try:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+    except OSError as err:
+        return [f"cannot remove the render cache {err.filename or folder}: {err.strerror or err}"]
+    try:
+        remove_stale_staging(out, root)
+    except OSError as err:
+        return [f"cannot clear old staging folders in {err.filename}: {err.strerror or err}"]
+    return []

@@ -29,8 +29,18 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+# Static files of the default theme that only ``netnotes serve`` puts in its copy of the site
+# (a built site opened from disk has no server to ask): ``build`` leaves them out.
+SERVED_ONLY = frozenset({"netnotes-reload.js"})
+
+
 def default_theme() -> Path:
     return Path(str(importlib.resources.files("netnotes.themes") / "default"))
+
+
+def served_only_file(name: str) -> bytes:
+    """The default theme's ``static/<name>``, one of ``SERVED_ONLY``."""
+    return (default_theme() / "static" / name).read_bytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +75,7 @@ def load_theme(vault_root: Path, today: dt.date | None = None) -> Theme:
         date=functools.partial(format_date, today=today), days=format_days, plural=plural, fold=fold, shown=show_value
     )
     env.tests.update(web_url=is_web_url)
-    static = _static_files(default / "static", None)
+    static = {name: path for name, path in _static_files(default / "static", None).items() if name not in SERVED_ONLY}
     static.update(_static_files(own / "static", Path(vault_root)))
     return Theme(env, dict(sorted(static.items())))
 

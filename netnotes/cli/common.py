@@ -1,0 +1,132 @@
+"""What every ``netnotes`` command shares: finding and loading the vault, the exit codes of the
+contract (section 6), the ``DATE`` type and the options several commands repeat, and how the
+vault's problems are reported. A leaf: command modules import it, it imports no command.
+
+Exit codes: 0 fine, 1 the vault has errors (or warnings under ``--strict``), 2 wrong usage or
+an unreadable vault, 130 stopped with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from ..discover import VaultError, find_vault
+from ..loader import LoadResult, load_vault
+from ..problems import Problem, has_errors
+from ..writer import WriteError, WriteFailed
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
+
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
+
+
+class VaultUnusable(click.ClickException):
+    """No vault here, or one that cannot be read or built: exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class CannotWrite(click.ClickException):
+    """A note or file could not be written as asked (bad value, unknown ref...): exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class Context:
+    """The vault the command works on: ``--vault`` (or ``NETNOTES_VAULT``), else found upward."""
+
+    def __init__(self, vault: str | None) -> None:
+        self.vault_option = vault
+
+    @property
+    def root(self) -> Path:
+        try:
+            return find_vault(self.vault_option)
+        except VaultError as err:
+            raise VaultUnusable(str(err)) from None
+
+    def load(self, today: dt.date | None = None) -> LoadResult:
+        try:
+            return load_vault(self.root, today=today)
+        except VaultError as err:
+            raise VaultUnusable(str(err)) from None
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date as YYYY-MM-DD", param, ctx)
+
+
+DATE = DateParam()
+
+
+def today_or(day: dt.date | None) -> dt.date:
+    return day if day is not None else dt.date.today()
+
+
+# Options that several commands take, written once.
+
+
+TODAY_HELP = "Pretend today is this date (default: the local date)."
+
+
+def today_option(help: str = TODAY_HELP) -> Callable[[Decorated], Decorated]:
+    return click.option("--today", type=DATE, help=help)
+
+
+def format_option(*formats: str) -> Callable[[Decorated], Decorated]:
+    """``--format``, one of ``formats`` (the first is the default), passed as ``fmt``."""
+    return click.option("--format", "fmt", type=click.Choice(list(formats)), default=formats[0], show_default=True)
+
+
+message_option = click.option("-m", "--message", multiple=True, help="Notes for the body (repeat for paragraphs).")
+edit_option = click.option("--edit", is_flag=True, help="Open the new note in $VISUAL/$EDITOR.")
+dry_run_option = click.option("--dry-run", is_flag=True, help="Show what would be created; write nothing.")
+
+
+# Reporting.
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def cannot_write(err: WriteError) -> CannotWrite:
+    """``err`` for the user; a write the file system refused names the file as ``shown`` does."""
+    if isinstance(err, WriteFailed):
+        return CannotWrite(f"cannot write {shown(err.path)}: {err.reason}")
+    return CannotWrite(str(err))
+
+
+def report_problems(result: LoadResult, incomplete: str | None) -> None:
+    """The vault's problems for a command that is not `check`: one summary line on stderr (so
+    stdout stays its output), plus a line saying that ``incomplete`` when netnotes.yaml cannot
+    be read (None: the command's result does not depend on it)."""
+    for line in result.notices(incomplete):
+        click.echo(line, err=True)
+
+
+def exit_for(problems: list[Problem], strict: bool = False) -> NoReturn:
+    """End the command: exit 1 when the vault has errors (or, ``strict``, any problem), else 0."""
+    sys.exit(EXIT_PROBLEMS if has_errors(problems, strict) else EXIT_OK)

@@ -1,0 +1,110 @@
+"""The commands that move data between the vault and other tools: ``import`` (LinkedIn's
+connections, vCards) and ``export`` (ics, vcard, json). Each calls one function of
+``importers`` or ``exporters`` and prints the path(s) written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..writer import WriteError
+from .common import (
+    CannotWrite,
+    Context,
+    cannot_write,
+    dry_run_option,
+    exit_for,
+    pass_ctx,
+    report_problems,
+    shown,
+    today_option,
+    today_or,
+)
+
+if TYPE_CHECKING:
+    from ..importers import ImportSummary
+
+    Importer = Callable[..., ImportSummary]
+
+
+@click.group("import")
+def import_group() -> None:
+    """Make contact notes from a LinkedIn or vCard export, skipping people already in the vault."""
+
+
+def _run_import(ctx: Context, run: Importer, file: Path, dry_run: bool) -> None:
+    root = ctx.root
+    result = ctx.load()
+    report_problems(result, None)
+    try:
+        summary = run(root, result.vault, file, dry_run=dry_run)
+    except WriteError as err:
+        raise cannot_write(err) from None
+    for path in summary.created:
+        click.echo(shown(path))
+    for line in summary.row_lines():
+        click.echo(line, err=True)
+    click.echo(summary.tally(), err=True)
+    if summary.failure is not None:
+        raise CannotWrite(f"{cannot_write(summary.failure).message}; {summary.written_before_failure()}")
+
+
+@import_group.command("linkedin")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@dry_run_option
+@pass_ctx
+def import_linkedin_command(ctx: Context, file: Path, dry_run: bool) -> None:
+    """Import LinkedIn's Connections.csv, or the export's .zip (Settings > Data privacy > Get a copy of your data)."""
+    from ..importers import import_linkedin
+
+    _run_import(ctx, import_linkedin, file, dry_run)
+
+
+@import_group.command("vcard")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@dry_run_option
+@pass_ctx
+def import_vcard_command(ctx: Context, file: Path, dry_run: bool) -> None:
+    """Import a .vcf file (vCard 2.1, 3.0 or 4.0) from a phone or address book."""
+    from ..importers import import_vcard
+
+    _run_import(ctx, import_vcard, file, dry_run)
+
+
+@click.command("export")
+@click.argument("fmt", metavar="ics|vcard|json", type=click.Choice(["ics", "vcard", "json"]))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (replaced atomically) instead of standard output.",
+)
+@today_option("Pretend today is this date (ics and json; default: the local date).")
+@pass_ctx
+def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date | None) -> None:
+    """Write follow-ups and birthdays (ics), contacts (vcard) or the whole model (json)."""
+    from ..discover import is_vault_file
+    from ..exporters import export
+    from ..writer import replace_file
+
+    if output is not None and is_vault_file(ctx.root, output):
+        raise CannotWrite(f"refusing to export to {output}: it is a file the vault reads (a note or its settings)")
+    result = ctx.load(today)
+    report_problems(result, "the export is incomplete")
+    data = export(result.vault, fmt, today_or(today))
+    if output is None:
+        click.echo(data, nl=False)  # bytes go to the binary stream: CRLF lines stay CRLF
+    else:
+        try:
+            replace_file(output, data)
+        except WriteError as err:
+            raise cannot_write(err) from None
+        click.echo(shown(output))
+    exit_for(result.problems)
+
+
+COMMANDS = (import_group, export_command)
