@@ -18,7 +18,7 @@ from .loader import load_vault
 from .model import ASK_KINDS
 from .problems import format_text, has_errors
 from .refs import RefIndex, key
-from .writer import WriteError, WriteFailed
+from .fsio import WriteError, WriteFailed
 
 if TYPE_CHECKING:
     from .importers import ImportSummary
@@ -351,7 +351,7 @@ def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date |
     """Write follow-ups and birthdays (ics), contacts (vcard) or the whole model (json)."""
     from .discover import is_vault_file
     from .exporters import export_ics, export_json, export_vcard
-    from .writer import replace_file
+    from .fsio import replace_file
 
     if output is not None and is_vault_file(ctx.root, output):
         raise CannotWrite(f"refusing to export to {output}: it is a file the vault reads (a note or its settings)")
