@@ -9,19 +9,19 @@ and leaves nothing behind: no temporary file, no new folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from .config import load_config
 from .discover import discover
 from .drafts import Draft, ask_draft, contact_draft, interaction_draft
 from .fsio import WriteError, create_first_free, is_inside, make_folders, remove_folders
-from .model import Config, Vault
+from .model import Config
 
 MAX_SUFFIX = 10_000
+P = ParamSpec("P")
 
 
 def candidate_stems(base: str) -> Iterator[str]:
@@ -96,32 +96,20 @@ def new_contact(root: Path, name: str, *, config: Config | None = None, **fields
     return write_draft(root, contact_draft(name, config=config, **fields))
 
 
-def log_interaction(
-    root: Path,
-    vault: Vault,
-    refs: Sequence[str],
-    kind: str = "other",
-    date: dt.date | None = None,
-    follow_up: str | dt.date | None = None,
-    next: str | None = None,
-    message: str | None = None,
-    title: str | None = None,
-) -> Path:
-    """Write ``interactions/YYYY/YYYY-MM-DD-<kind>-<first contact>.md``; returns the path."""
-    draft = interaction_draft(vault, refs, kind, date, follow_up, next, message, title)
-    return write_draft(root, draft)
+def _drafted_and_written(drafting: Callable[P, Draft], doc: str) -> Callable[Concatenate[Path, P], Path]:
+    """``drafting``'s note written into the vault at ``root`` (its first argument): the draft
+    functions' parameters are written once, where they are checked."""
+
+    def write(root: Path, /, *args: P.args, **kwargs: P.kwargs) -> Path:
+        return write_draft(root, drafting(*args, **kwargs))
+
+    write.__doc__ = doc
+    return write
 
 
-def record_ask(
-    root: Path,
-    vault: Vault,
-    ref: str,
-    direction: str,
-    kind: str,
-    due: dt.date | None = None,
-    message: str | None = None,
-    intro_to: str | None = None,
-    date: dt.date | None = None,
-) -> Path:
-    """Write ``asks/YYYY-MM-DD-<kind>-<contact>.md`` with status ``open``; returns the path."""
-    return write_draft(root, ask_draft(vault, ref, direction, kind, due, message, intro_to, date))
+log_interaction = _drafted_and_written(
+    interaction_draft, "Write ``interactions/YYYY/YYYY-MM-DD-<kind>-<first contact>.md``; returns the path."
+)
+record_ask = _drafted_and_written(
+    ask_draft, "Write ``asks/YYYY-MM-DD-<kind>-<contact>.md`` with status ``open``; returns the path."
+)
