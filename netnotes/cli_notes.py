@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli import DATE, EXIT_PROBLEMS, EXIT_USAGE, Context, pass_ctx, report_problems, today_or
+from .fsio import WriteError, WriteFailed
 from .loader import load_vault
 from .model import ASK_KINDS
 from .problems import format_text, has_errors
 from .refs import RefIndex, key
-from .fsio import WriteError, WriteFailed
 
 if TYPE_CHECKING:
     from .importers import ImportSummary
