@@ -40,7 +40,7 @@ import yaml
 from .notes import MAX_NOTE_BYTES, Note, _Loader, parse_note
 from .refs import WIKILINK_RE, unwrap
 from .refs import key as ref_key
-from .writer import WriteError, WriteFailed, make_folders, replace_file
+from .fsio import WriteError, WriteFailed, make_folders, replace_file
 
 try:  # POSIX; the lock is advisory, between netnotes commands
     import fcntl

@@ -57,7 +57,7 @@ def check_wikilinks(notes: Iterable[Note], index: RefIndex, note_ids: set[str]) 
                 continue
             line = note.body_line + body.count("\n", 0, match.start())
             column = match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1
-            several = index.names.get(key(target), [])
+            several = index.named(key(target))
             what = (
                 f"matches several contacts: {', '.join(sorted(several))}; link to the id"
                 if len(several) > 1

@@ -10,8 +10,9 @@ import os
 from pathlib import Path, PurePosixPath
 
 from .dates import Duration
-from .discover import CONFIG_FILE, is_inside
+from .discover import CONFIG_FILE
 from .fields import FieldReader, as_text, describe, near_miss
+from .fsio import is_inside
 from .model import Config
 from .notes import MAX_NOTE_BYTES, Field, decode, merge_conflict_problem, merge_conflicts, parse_fields
 from .problems import Problem, problem

@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fsio import is_inside
 from .problems import Problem, problem
 
 CONFIG_FILE = "netnotes.yaml"
@@ -66,10 +67,6 @@ def discover(root: Path) -> tuple[list[NoteFile], list[Problem]]:
         _walk(real_root, str(root), kind, kind, files, problems, set())
     files.sort(key=lambda f: f.path)
     return files, problems
-
-
-def is_inside(real_root: str, real: str) -> bool:
-    return real == real_root or real.startswith(real_root + os.sep)
 
 
 def is_vault_file(root: Path, path: Path) -> bool:

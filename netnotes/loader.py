@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from .discover import CONFIG_FILE, NoteFile, VaultError, discover
 from .fields import FieldReader, describe, near_miss
 from .model import ASK_DIRECTIONS, ASK_KINDS, ASK_STATUSES, Ask, Config, Contact, Interaction, Vault
 from .notes import Note, read_note
+from .parallel import parallel_map
 from .problems import Problem, problem, sort_problems, summary
 from .refs import RefIndex
 
@@ -49,7 +48,7 @@ INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done"
 ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to")
 
 A_YEAR = Duration(1, "y")
-PARALLEL_THRESHOLD = 4000  # below this, starting worker processes costs more than it saves
+PARALLEL_THRESHOLD = 4000  # notes to read; below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,16 +134,10 @@ def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
 
 def read_notes(files: list[NoteFile], jobs: int | None = None) -> list[Note]:
     """Read every file, in parallel when there are many; results keep the files' order."""
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [read_note(f.abspath, f.path) for f in files]
-    chunk = max(200, len(files) // (jobs * 8))
-    batches = [files[i : i + chunk] for i in range(0, len(files), chunk)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return [note for batch in pool.map(_read_batch, batches) for note in batch]
+    return parallel_map(_read_batch, files, None, threshold=PARALLEL_THRESHOLD, jobs=jobs)
 
 
-def _read_batch(files: list[NoteFile]) -> list[Note]:
+def _read_batch(_: None, files: list[NoteFile]) -> list[Note]:
     return [read_note(f.abspath, f.path) for f in files]
 
 

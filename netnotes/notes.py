@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem, problem
+from .text import breaks_lines_beyond_lf
 
 try:  # libyaml is what makes 100,000 notes cheap; pure Python is a fallback only
     from yaml import CSafeLoader as _Loader
@@ -33,7 +34,6 @@ MAX_NOTE_BYTES = 4 * 1024 * 1024
 MAX_VALUES = 20_000  # nodes visited while building one note's values
 MAX_DEPTH = 64
 BOM = "\ufeff"
-_LONE_CR = re.compile("\r(?!\n)")
 
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
@@ -316,9 +316,7 @@ def _yaml_lines_agree(text: str) -> bool:
     """Whether YAML's own (cheaper) line numbers are the file's. YAML also ends a line at a lone
     CR, NEL, LS or PS, where the lines netnotes reports end at LF only; and without a final line
     break, libyaml puts the end of the text on a line after the last."""
-    return text.endswith("\n") and not (
-        "\x85" in text or "\u2028" in text or "\u2029" in text or ("\r" in text and _LONE_CR.search(text))
-    )
+    return text.endswith("\n") and not breaks_lines_beyond_lf(text)
 
 
 def _lf_positions(text: str, line_offset: int) -> Callable[[int], tuple[int, int]]:

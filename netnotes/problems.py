@@ -8,9 +8,10 @@ in step.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from .text import escape_for_line
 
 
 class Severity(StrEnum):
@@ -92,7 +93,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def format(self) -> str:
-        return f"{one_line(self.path)}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
+        return f"{escape_for_line(self.path)}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
 
     def to_json(self) -> dict[str, object]:
         d = asdict(self)
@@ -109,20 +110,7 @@ class Problem:
 def problem(path: str, line: int, column: int, code: str, message: str) -> Problem:
     if code not in CODES:  # a programming error, not a user's mistake
         raise KeyError(f"undocumented problem code {code}")
-    return Problem(path, max(1, line), max(1, column), code, one_line(message))
-
-
-_ESCAPED = ("Cc", "Zl", "Zp")  # control characters, line and paragraph separators
-
-
-def one_line(text: str) -> str:
-    """User text safe to print as part of one line: line breaks and other control characters
-    (in a quoted key, a kind with a tab, a terminal escape) are shown escaped, as ``\\n``."""
-    if text.isprintable():
-        return text
-    return "".join(
-        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _ESCAPED else c for c in text
-    )
+    return Problem(path, max(1, line), max(1, column), code, escape_for_line(message))
 
 
 def sort_problems(problems: list[Problem], first: str | None = None) -> list[Problem]:

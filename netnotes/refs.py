@@ -2,6 +2,8 @@
 
 Names and aliases are indexed once (case-folded, surrounding spaces ignored), so resolving
 100,000 refs is 100,000 dictionary look-ups. An exact id wins over names and aliases.
+``RefIndex.named`` is that rule, written once: the loader reports what ``resolve`` says, the
+wikilink check and ``intro_to`` use ``find``, and the site links ``[[wikilinks]]`` by ``targets``.
 
 Notes use that strict rule only. A ref typed on the command line may also be lenient
 (``lookup_for_cli``): accents folded (``zoe angstrom``), or a first name alone when one contact
@@ -79,30 +81,41 @@ class RefIndex:
                     bucket.append(c.id)
         self._sorted_ids: list[str] | None = None
 
+    def named(self, k: str) -> list[str]:
+        """The contact ids the ref key ``k`` names by the strict rule: the id itself when one
+        contact has it, else every contact with that name or alias (none, one or several)."""
+        if k in self.ids:
+            return [k]
+        return self.names.get(k, [])
+
     def find(self, ref: str) -> str | None:
         """The contact id ``ref`` names, or None when it names none or several (no hints)."""
-        k = key(unwrap(ref))
-        if k in self.ids:
-            return k
-        matches = self.names.get(k)
-        return matches[0] if matches and len(matches) == 1 else None
+        found = self.named(key(unwrap(ref)))
+        return found[0] if len(found) == 1 else None
 
     def resolve(self, ref: str) -> Resolution:
+        """What ``ref`` names, with the problem to report (and close ids to suggest) when it
+        names no contact or several."""
         target = unwrap(ref)
         k = key(target)
         if not k:
             return Resolution(None, "empty contact ref", "NN115")
-        if k in self.ids:
-            return Resolution(k)
-        matches = self.names.get(k)
-        if matches and len(matches) == 1:
-            return Resolution(matches[0])
-        if matches:
-            listed = ", ".join(sorted(matches))
+        found = self.named(k)
+        if len(found) == 1:
+            return Resolution(found[0])
+        if found:
+            listed = ", ".join(sorted(found))
             return Resolution(None, f"contact ref '{target}' matches several contacts: {listed}; use the id", "NN116")
         hint = self.suggest(k)
         tip = f" (did you mean {hint}?)" if hint else ""
         return Resolution(None, f"contact ref '{target}' matches no contact{tip}", "NN115")
+
+    def targets(self) -> dict[str, str]:
+        """Every ref key that names exactly one contact, with that contact's id: the table a
+        renderer looks ``[[wikilinks]]`` up in, agreeing with ``find``."""
+        table = {name: ids[0] for name, ids in self.names.items() if len(ids) == 1}
+        table.update((contact_id, contact_id) for contact_id in self.ids)  # an exact id wins
+        return table
 
     def suggest(self, k: str) -> str:
         if self._sorted_ids is None:
@@ -132,7 +145,7 @@ class RefIndex:
             return Lookup("found", strict.contact_id)
         k = key(target)
         if strict.code == "NN116":
-            return self._ambiguous(target, self.names[k])
+            return self._ambiguous(target, self.named(k))
         if not k:
             return Lookup("none", message=strict.error)
         folded, first_names = self._lenient_maps()

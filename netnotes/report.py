@@ -12,8 +12,8 @@ from wcwidth import iter_graphemes, wcswidth
 
 from .followup import STATUSES, DueItem
 from .model import Contact
-from .problems import one_line
 from .refs import key
+from .text import escape_for_line
 
 HEADINGS = {"overdue": "Overdue", "today": "Today", "soon": "Soon", "later": "Later"}
 COLOURS = {
@@ -77,13 +77,13 @@ def shown_names(items: list[DueItem], contacts: Mapping[str, Contact]) -> dict[s
     for same in namesakes.values():
         companies = [key(company(cid) or "") for cid in same]
         for cid in same:
-            name = cut(one_line(names[cid]), NAME_WIDTH)  # a name may hold a terminal escape
+            name = cut(escape_for_line(names[cid]), NAME_WIDTH)  # a name may hold a terminal escape
             if len(same) == 1:
                 shown[cid] = name
                 continue
             mine = company(cid)
             told_apart = mine if mine and companies.count(key(mine)) == 1 else cid
-            shown[cid] = f"{name} ({cut(one_line(told_apart), NAME_WIDTH)})"
+            shown[cid] = f"{name} ({cut(escape_for_line(told_apart), NAME_WIDTH)})"
     return shown
 
 
@@ -107,7 +107,7 @@ def format_due_text(items: list[DueItem], today: dt.date, contacts: Mapping[str,
             lines.append("")
         lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", **COLOURS[status]))
         for i in group:
-            detail = f"  {one_line(i.detail)}" if i.detail else ""
+            detail = f"  {escape_for_line(i.detail)}" if i.detail else ""
             lines.append(
                 f"  {i.due.isoformat()}  {when(i.days):>8}  {cells[i.contact]}  {i.reason:<13}{detail}".rstrip()
             )

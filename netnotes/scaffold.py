@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .config import TEMPLATE
 from .discover import CONFIG_FILE, KINDS
-from .writer import WriteFailed, create_file, make_folders, remove_folders, replace_file
+from .fsio import WriteFailed, create_file, make_folders, remove_folders, replace_file
 
 GITIGNORE = "# netnotes: the built dashboard and the cache are not notes\n_site/\n.netnotes/\n"
 

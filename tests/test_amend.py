@@ -35,7 +35,7 @@ from netnotes.amend import (
     render_value,
 )
 from netnotes.notes import parse_note
-from netnotes.writer import WriteError, WriteFailed
+from netnotes.fsio import WriteError, WriteFailed
 
 
 def fields_of(text: str) -> dict[str, Any]:

@@ -14,14 +14,10 @@ from click.testing import CliRunner, Result
 
 from netnotes.cli import main
 from netnotes.dates import Birthday
-from netnotes.importers import (
-    ImportFileError,
-    import_linkedin,
-    import_vcard,
-    normalize_linkedin,
-    parse_linkedin_date,
-    parse_vcard_birthday,
-)
+from netnotes.importers import ImportFileError, import_linkedin, import_vcard
+from netnotes.importers.linkedin import parse_linkedin_date
+from netnotes.importers.people import normalize_linkedin
+from netnotes.importers.vcard import parse_vcard_birthday
 from netnotes.loader import load_vault
 from netnotes.model import Contact
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-import netnotes.importers
+import netnotes.importers.files
 from netnotes.loader import load_vault
 
 CONFIG = "title: test\n"
@@ -142,7 +142,7 @@ def test_a_broken_zip_exits_2_without_a_traceback(
 def test_a_zip_bomb_is_refused(
     make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(netnotes.importers, "ZIP_READ_LIMIT", 1024 * 1024)
+    monkeypatch.setattr(netnotes.importers.files, "ZIP_READ_LIMIT", 1024 * 1024)
     root = make_vault({}, config=CONFIG)
     bomb = zip_of(tmp_path / "bomb.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)})
     assert bomb.stat().st_size < 20_000
@@ -156,7 +156,7 @@ def test_a_zip_bomb_is_refused(
 def test_a_zip_that_lies_about_its_size_is_not_read_past_what_it_claims(
     make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(netnotes.importers, "ZIP_READ_LIMIT", 1024 * 1024)
+    monkeypatch.setattr(netnotes.importers.files, "ZIP_READ_LIMIT", 1024 * 1024)
     root = make_vault({}, config=CONFIG)
     liar = zip_of(tmp_path / "liar.zip", {"Connections.csv": LINKEDIN + "\n" * (2 * 1024 * 1024)})
     data = bytearray(liar.read_bytes())

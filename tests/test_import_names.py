@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from netnotes.importers import import_linkedin, import_vcard, split_credentials
+from netnotes.importers import import_linkedin, import_vcard
+from netnotes.importers.linkedin import split_credentials
 from netnotes.loader import load_vault
 from netnotes.model import Contact
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import errno
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
 from site_html import build, parse, tree
 
 from netnotes import markdown
-from netnotes.site import bodies
-from netnotes.site.bodies import CACHE_FILE
+from netnotes.site.body_cache import CACHE_FILE
 from netnotes.site.build import RENDER_CACHE, BuildOptions
 
 VAULT = {
@@ -143,10 +143,14 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(
 ) -> None:
     vault = make_vault(BROKEN_VAULT)
 
-    def read_only(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OSError(errno.EROFS, "Read-only file system", str(vault / RENDER_CACHE))
+    real_mkstemp = tempfile.mkstemp
 
-    monkeypatch.setattr(bodies.tempfile, "mkstemp", read_only)
+    def read_only(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(kwargs.get("dir", "")).is_relative_to(vault):  # the vault is read-only; the user's home is not
+            raise OSError(errno.EROFS, "Read-only file system", str(vault / RENDER_CACHE))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
     result = _build(run_cli, vault)
     assert result.exit_code == 1  # the vault's error, as without the cache problem
     assert (

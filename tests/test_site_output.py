@@ -160,7 +160,7 @@ def test_a_swap_cut_between_its_renames_is_undone_by_the_next_build(
 ) -> None:
     out, _ = build(vault)
     old = tree(out)
-    monkeypatch.setattr(output, "_exchange", lambda a, b: False)  # as on a system without renameat2
+    monkeypatch.setattr(output, "exchange", lambda a, b: False)  # as on a system without renameat2
     real_rename = Path.rename
 
     def crash_on_second_rename(self: Path, target):  # type: ignore[no-untyped-def]
@@ -461,9 +461,9 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
     old = tree(site)
     err.filename = str(site)
     if swap == "exchange":
-        monkeypatch.setattr(output, "_exchange", _fail(err))
+        monkeypatch.setattr(output, "exchange", _fail(err))
     else:  # a system without renameat2: the first of the two renames fails
-        monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(output, "exchange", lambda a, b: False)
         real_rename = Path.rename
         monkeypatch.setattr(
             Path, "rename", lambda self, target: _fail(err)() if self == site else real_rename(self, target)

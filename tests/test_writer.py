@@ -22,9 +22,11 @@ from hypothesis import strategies as st
 
 from netnotes.cli import main
 from netnotes.dates import Birthday, Duration
+from netnotes.drafts import Draft, render_note
+from netnotes.fsio import WriteError
 from netnotes.loader import LoadResult, load_vault
 from netnotes.slugs import safe_slug, short_hash, slugify
-from netnotes.writer import Draft, WriteError, log_interaction, new_contact, record_ask, render_note, write_draft
+from netnotes.writer import log_interaction, new_contact, record_ask, write_draft
 
 CONFIG = "circles:\n  inner: 3w\n  active: 2m\nkinds: [podcast]\n"
 

@@ -17,9 +17,9 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from ..discover import VaultError, find_vault
+from ..fsio import WriteError, WriteFailed
 from ..loader import LoadResult, load_vault
 from ..problems import Problem, has_errors
-from ..writer import WriteError, WriteFailed
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..writer import WriteError
+from ..fsio import WriteError
 from .common import (
     CannotWrite,
     Context,
@@ -89,7 +89,7 @@ def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date |
     """Write follow-ups and birthdays (ics), contacts (vcard) or the whole model (json)."""
     from ..discover import is_vault_file
     from ..exporters import export
-    from ..writer import replace_file
+    from ..fsio import replace_file
 
     if output is not None and is_vault_file(ctx.root, output):
         raise CannotWrite(f"refusing to export to {output}: it is a file the vault reads (a note or its settings)")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
+from ..fsio import WriteError
 from ..loader import load_vault
 from ..model import ASK_KINDS, Vault
 from ..problems import format_text
-from ..writer import WriteError
 from .common import (
     DATE,
     Context,

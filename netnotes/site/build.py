@@ -8,13 +8,8 @@ function of (vault, today, options) alone: no clock, no randomness, everything s
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 import shutil
-import signal
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +20,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..calendar import build_calendar
 from ..loader import LoadResult
+from ..parallel import parallel_map
 from .bodies import render_bodies
 from .output import CACHE_DIR, Staging, check_output, remove_stale_staging, staged_output
 from .pages import Links, Page, SiteModel, pages
@@ -139,47 +135,22 @@ def _render_pages(stage: Staging, theme: Theme, site: SiteInfo, links: Links, to
 def _write_pages(
     stage: Staging, theme: Theme, site: SiteInfo, model: SiteModel, bodies: dict[str, Markup], jobs: int | None
 ) -> int:
-    """Render every page into ``stage``; large sites in forked worker processes, each taking
-    every n-th page (they inherit the model instead of receiving it pickled)."""
+    """Render every page into ``stage``; large sites in forked worker processes, which inherit
+    the pages and the theme instead of receiving them pickled (only page numbers travel)."""
     todo = list(pages(model, bodies))
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    # fork is only safe in a process with no other thread (`netnotes serve` has several)
-    if (
-        jobs <= 1
-        or len(todo) < PARALLEL_PAGES
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        _render_pages(stage, theme, site, model.links, todo)
-        return len(todo)
-    global _forked
-    _forked = (stage.folder, theme, site, model.links, todo, jobs)
-    try:
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c
-        ) as pool:
-            for files, size in pool.map(_render_share, range(jobs)):
-                stage.files += files
-                stage.bytes += size
-    finally:
-        _forked = None
+    shared = (stage.folder, theme, site, model.links, todo)
+    written = parallel_map(_render_share, range(len(todo)), shared, threshold=PARALLEL_PAGES, jobs=jobs, fork=True)
+    stage.files += sum(files for files, _ in written)
+    stage.bytes += sum(size for _, size in written)
     return len(todo)
 
 
-_forked: tuple[Path, Theme, SiteInfo, Links, list[Page], int] | None = None
-
-
-def _ignore_ctrl_c() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the build and keeps the old site."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _render_share(index: int) -> tuple[int, int]:
-    assert _forked is not None
-    folder, theme, site, links, todo, jobs = _forked
+def _render_share(shared: tuple[Path, Theme, SiteInfo, Links, list[Page]], numbers: list[int]) -> list[tuple[int, int]]:
+    """Pages ``numbers`` of the shared list, written into the staging folder: (files, bytes)."""
+    folder, theme, site, links, todo = shared
     stage = Staging(folder)
-    _render_pages(stage, theme, site, links, todo[index::jobs])
-    return stage.files, stage.bytes
+    _render_pages(stage, theme, site, links, [todo[n] for n in numbers])
+    return [(stage.files, stage.bytes)]
 
 
 def _read_static(theme: Theme) -> dict[str, bytes]:

@@ -15,8 +15,6 @@ the vault's ``.netnotes/`` (git-ignored), so a build writes nothing else in the 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import hashlib
 import os
 import re
@@ -28,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..discover import CONFIG_FILE, KINDS
+from ..fsio import exchange, reason
 from .theme import THEME_DIR
 
 MARKER = ".netnotes-site"
@@ -54,7 +53,7 @@ class SiteWriteError(OSError):
 
 
 def _write_failure(out: Path, err: OSError) -> SiteWriteError:
-    cause = err.strerror or str(err) or type(err).__name__
+    cause = reason(err)
     where = f" ('{os.fsdecode(err.filename)}')" if err.filename is not None else ""
     return SiteWriteError(f"cannot write the site to '{out}': {cause}{where}; the previous site is left as it was")
 
@@ -263,7 +262,7 @@ def _swap_in(new: Path, out: Path, old: Path) -> None:
     if not out.exists():
         new.rename(out)
         return
-    if _exchange(new, out):
+    if exchange(new, out):
         shutil.rmtree(new, ignore_errors=True)  # the previous site; the new one is in place
         return
     if old.exists():
@@ -271,28 +270,6 @@ def _swap_in(new: Path, out: Path, old: Path) -> None:
     out.rename(old)
     new.rename(out)  # a crash just before this line is undone by the next build's _recover
     shutil.rmtree(old, ignore_errors=True)  # the new site is in place: what is left is no failure
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with Linux renameat2; False where that is not available."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if done == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP, errno.EPERM):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
 
 
 @contextlib.contextmanager

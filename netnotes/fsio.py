@@ -1,0 +1,234 @@
+"""Writing files safely: exclusive creation, atomic replacement, durable folders.
+
+Every file netnotes writes goes through here. A new file is written to a hidden temporary
+file in its folder, flushed to disk, and then hard-linked to its final name: ``os.link`` fails
+when that name exists, so nothing is ever overwritten, and two writers racing for one name
+both learn who won. Where hard links are not supported, ``O_CREAT | O_EXCL`` keeps the same
+guarantee (without the atomicity). A replaced file is renamed over in one step, so a reader
+sees the old file or the new one. A write the file system refuses (permissions, a read-only
+folder, a full disk) raises ``WriteFailed`` naming the file, and leaves no temporary file
+behind; ``make_folders`` and ``remove_folders`` let a caller take back the folders it made.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+# What a link fails with when the folder or disk refuses, rather than hard links being unsupported.
+_REFUSALS = (errno.EACCES, errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+class WriteError(Exception):
+    """A file cannot be written as asked; the message says why and what to do."""
+
+
+class WriteFailed(WriteError):
+    """The file system refused a write (permissions, a read-only folder, a full disk)."""
+
+    def __init__(self, path: Path, err: OSError) -> None:
+        self.path = path
+        self.reason = reason(err)
+        super().__init__(f"cannot write {path}: {self.reason}")
+
+
+def reason(err: OSError) -> str:
+    """What went wrong, in the system's words: ``Permission denied``, ``No space left on device``."""
+    if err.strerror:
+        return err.strerror
+    if err.errno:
+        return os.strerror(err.errno)
+    return str(err) or type(err).__name__
+
+
+def is_inside(real_root: str, real: str) -> bool:
+    """Whether the resolved path ``real`` is the resolved folder ``real_root`` or lies below it."""
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+# ---------------------------------------------------------------------------------------------
+# Folders
+
+
+def make_folders(folder: Path, intended: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; returns those created, outermost first.
+
+    A refusal is reported as a failed write of ``intended`` (the file the folder is for), and
+    the folders made so far are removed again.
+    """
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.is_dir():
+            break
+        missing.append(parent)
+    made: list[Path] = []
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if path.is_dir():  # made meanwhile by another writer
+                continue
+            remove_folders(made)
+            raise WriteFailed(intended, FileExistsError(errno.EEXIST, f"{path} is not a folder")) from None
+        except OSError as err:
+            remove_folders(made)
+            raise WriteFailed(intended, err) from None
+        made.append(path)
+    return made
+
+
+def remove_folders(made: list[Path]) -> None:
+    """Undo ``make_folders`` as far as the folders are still empty."""
+    for path in reversed(made):
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a new directory entry durable; not possible (nor needed) everywhere."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def create_file(path: Path, data: bytes) -> bool:
+    """Write a new file at ``path`` in one step (temporary file, then link); False when ``path``
+    exists, which is left as it was."""
+    return create_first_free(path.parent, [path.name], data, path) is not None
+
+
+def create_first_free(folder: Path, names: Iterable[str], data: bytes, intended: Path) -> Path | None:
+    """Write ``data`` as the first of ``names`` in ``folder`` that does not exist yet; its path,
+    or None when every name is taken. Nothing is ever overwritten; a refusal is reported as a
+    failed write of ``intended``."""
+    tmp = _write_aside(folder, data, intended)
+    try:
+        for name in names:
+            final = folder / name
+            if _link_or_create(tmp, final, data):
+                sync_folder(folder)
+                return final
+        return None
+    finally:
+        _remove(tmp)
+
+
+def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` in one step: a reader sees the old file or the new one.
+
+    A file replaced keeps its permission bits; a new one is private to its owner. ``durable``
+    flushes the file and its folder to disk first; a cache that is rebuilt when lost skips it.
+    """
+    tmp = _write_aside(path.parent, data, path, durable)
+    try:
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            pass
+        os.replace(tmp, path)
+    except OSError as err:
+        raise WriteFailed(path, err) from None
+    finally:
+        _remove(tmp)
+    if durable:
+        sync_folder(path.parent)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux renameat2; False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _remove(path: Path | str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _fill(fd: int, path: Path | str, data: bytes, intended: Path, durable: bool = True) -> None:
+    """All of ``data`` into the new file ``path`` open as ``fd``, then to the disk (a full disk
+    may only say so at fsync), and close it; when that fails, the file is removed again."""
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as err:
+        _remove(path)
+        raise WriteFailed(intended, err) from None
+
+
+def _write_aside(folder: Path, data: bytes, intended: Path, durable: bool = True) -> str:
+    """A hidden temporary file in ``folder`` holding ``data``, flushed to disk; its path."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".netnotes-", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise WriteFailed(intended, err) from None
+    _fill(fd, tmp, data, intended, durable)
+    return tmp
+
+
+def _link_or_create(tmp: str, final: Path, data: bytes) -> bool:
+    """Give the temporary file its final name, which must not exist yet; False when it does."""
+    try:
+        os.link(tmp, final)
+        return True
+    except FileExistsError:
+        return False
+    except (OSError, AttributeError, NotImplementedError) as err:
+        if isinstance(err, OSError) and err.errno in _REFUSALS:
+            raise WriteFailed(final, err) from None
+    # e.g. FAT or some network file systems: no hard links
+    return _create_exclusive(final, data)
+
+
+def _create_exclusive(path: Path, data: bytes) -> bool:
+    """Create ``path`` only if it does not exist; False when it does. A failed write removes it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except FileExistsError:
+        return False
+    except OSError as err:
+        raise WriteFailed(path, err) from None
+    _fill(fd, path, data, path)
+    return True
