@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from site_html import build, parse, tree
 
-from netnotes import markdown
 from netnotes.site import bodies
 from netnotes.site.bodies import CACHE_FILE
 from netnotes.site.build import RENDER_CACHE, BuildOptions
@@ -21,20 +20,6 @@ VAULT = {
     "contacts/sam-lee.md": "---\nname: Sam Lee\n---\nPlain *notes*.\n",
     "interactions/2026-01-01-x.md": "---\ndate: 2026-01-01\nwith: jane-doe\n---\nWe met.\n",
 }
-
-
-@pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The footnote prefix of every body markdown-it renders, in order."""
-    calls: list[str] = []
-    real = markdown.NoteRenderer.render
-
-    def counting(self, body: str, doc_id: str) -> str:  # type: ignore[no-untyped-def]
-        calls.append(doc_id)
-        return real(self, body, doc_id)
-
-    monkeypatch.setattr(markdown.NoteRenderer, "render", counting)
-    return calls
 
 
 def test_warm_build_renders_nothing_and_gives_the_same_bytes(
