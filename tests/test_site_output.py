@@ -4,22 +4,27 @@ written to; the vault gets nothing but its output and .netnotes/."""
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import NoReturn
 
 import pytest
 from site_html import build, tree
 
 from netnotes.site import build as build_module
 from netnotes.site import output
-from netnotes.site.output import MARKER, OutputRefused, check_output, staged_output
+from netnotes.site.output import MARKER, OutputRefused, SiteWriteError, check_output, staged_output
 
 VAULT = {
     "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
@@ -37,6 +42,34 @@ def vault(make_vault) -> Path:  # type: ignore[no-untyped-def]
 def vault_files(vault: Path) -> dict[str, bytes]:
     """The vault's files other than the build's own folders."""
     return {k: v for k, v in tree(vault).items() if not k.startswith(("_site/", ".netnotes/"))}
+
+
+def _fail(err: OSError) -> Callable[..., NoReturn]:
+    def failing(*args: object, **kwargs: object) -> NoReturn:
+        raise err
+
+    return failing
+
+
+def _c_library(monkeypatch: pytest.MonkeyPatch, libc: object) -> None:
+    """Make ``ctypes.CDLL(None)``, the C library the site's swap asks for renameat2, be ``libc``."""
+    real_cdll = ctypes.CDLL
+    monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **kw: libc if name is None else real_cdll(name, *a, **kw))
+
+
+def no_renameat2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a system whose C library has no renameat2: no atomic exchange, so two renames."""
+    _c_library(monkeypatch, SimpleNamespace())
+
+
+def renameat2_fails(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    """The atomic exchange (renameat2) fails with the error number ``code``."""
+
+    def renameat2(*args: object) -> int:
+        ctypes.set_errno(code)
+        return -1
+
+    _c_library(monkeypatch, SimpleNamespace(renameat2=renameat2))
 
 
 def test_default_output_is_marked_and_nothing_else_is_written(vault: Path) -> None:
@@ -160,24 +193,27 @@ def test_a_swap_cut_between_its_renames_is_undone_by_the_next_build(
 ) -> None:
     out, _ = build(vault)
     old = tree(out)
-    monkeypatch.setattr(output, "_exchange", lambda a, b: False)  # as on a system without renameat2
-    real_rename = Path.rename
+    no_renameat2(monkeypatch)  # the swap takes two renames: old site aside, new site in
+    real_rename = os.rename
 
-    def crash_on_second_rename(self: Path, target):  # type: ignore[no-untyped-def]
-        if self.name.startswith(".") and ".tmp-" in self.name:  # staging -> out: the crash point
+    def crash_on_second_rename(src: str | Path, dst: str | Path) -> None:
+        if Path(src).name.startswith(".") and ".tmp-" in Path(src).name:  # staging -> out: the crash point
             raise OSError("power cut")
-        return real_rename(self, target)
+        real_rename(src, dst)
 
-    monkeypatch.setattr(Path, "rename", crash_on_second_rename)
-    with pytest.raises(OSError, match="power cut"):
-        build(vault)
+    with monkeypatch.context() as cut:
+        cut.setattr(os, "rename", crash_on_second_rename)
+        with pytest.raises(OSError, match="power cut"):
+            build(vault)
     assert not out.exists()  # the old site is aside, under .netnotes/build/
-    monkeypatch.setattr(Path, "rename", real_rename)
-    parent = vault / ".netnotes" / "build"
-    output._recover(out, parent, output._tag(out))
+    with monkeypatch.context() as full:  # the next build puts it back first, even one that then fails
+        full.setattr(tempfile, "mkdtemp", _fail(OSError(errno.ENOSPC, "No space left on device")))
+        with pytest.raises(SiteWriteError, match="No space left on device"):
+            build(vault)
     assert tree(out) == old
     build(vault)  # and the next build goes through
     assert (out / "index.html").is_file()
+    assert list((vault / ".netnotes" / "build").iterdir()) == []
 
 
 SLOW_BUILD = textwrap.dedent("""
@@ -408,13 +444,6 @@ def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Pat
 # the failures are raised from the call that would fail.
 
 
-def _fail(err: OSError):  # type: ignore[no-untyped-def]
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise err
-
-    return failing
-
-
 def _build_cli(run_cli, vault: Path, *args: str | Path):  # type: ignore[no-untyped-def]
     return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
 
@@ -461,13 +490,11 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
     old = tree(site)
     err.filename = str(site)
     if swap == "exchange":
-        monkeypatch.setattr(output, "_exchange", _fail(err))
+        renameat2_fails(monkeypatch, err.errno)
     else:  # a system without renameat2: the first of the two renames fails
-        monkeypatch.setattr(output, "_exchange", lambda a, b: False)
-        real_rename = Path.rename
-        monkeypatch.setattr(
-            Path, "rename", lambda self, target: _fail(err)() if self == site else real_rename(self, target)
-        )
+        no_renameat2(monkeypatch)
+        real_rename = os.rename
+        monkeypatch.setattr(os, "rename", lambda src, dst: _fail(err)() if Path(src) == site else real_rename(src, dst))
     result = _build_cli(run_cli, vault)
     assert result.exit_code == 2, result.output
     assert f"Error: cannot write the site to '{site}': {err.strerror} ('{site}')" in result.stderr
@@ -484,7 +511,7 @@ def test_an_unwritable_parent_of_out_is_an_error_line(
     assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
     old = tree(out)
     denied = PermissionError(errno.EACCES, "Permission denied", str(out.parent))
-    monkeypatch.setattr(output.tempfile, "mkdtemp", _fail(denied))
+    monkeypatch.setattr(tempfile, "mkdtemp", _fail(denied))
     result = _build_cli(run_cli, vault, "--out", out)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: cannot write the site to '{out}': Permission denied ('{out.parent}')")
@@ -502,8 +529,8 @@ def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed
         if not ignore_errors:
             raise OSError(errno.EBUSY, "Device or resource busy", str(path))
 
-    monkeypatch.setattr(output.shutil, "rmtree", busy)
+    monkeypatch.setattr(shutil, "rmtree", busy)
     result = _build_cli(run_cli, vault)
-    monkeypatch.setattr(output.shutil, "rmtree", real_rmtree)
+    monkeypatch.setattr(shutil, "rmtree", real_rmtree)
     assert result.exit_code == 0, result.output
     assert (vault / "_site/contacts/new-person.html").is_file()
