@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from site_html import build, parse, tree
 
-from netnotes.site import bodies
 from netnotes.site.bodies import CACHE_FILE
 from netnotes.site.build import RENDER_CACHE, BuildOptions
 
@@ -131,7 +132,7 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(
     def read_only(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.EROFS, "Read-only file system", str(vault / RENDER_CACHE))
 
-    monkeypatch.setattr(bodies.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
     result = _build(run_cli, vault)
     assert result.exit_code == 1  # the vault's error, as without the cache problem
     assert (
@@ -177,19 +178,17 @@ def test_clean_that_cannot_remove_the_cache_is_a_warning(
     run_cli,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from netnotes import cli_site
-
     vault = make_vault(VAULT)
     assert _build(run_cli, vault).exit_code == 0
 
-    real_rmtree = cli_site.shutil.rmtree
+    real_rmtree = shutil.rmtree
 
     def busy(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if Path(path) == vault / RENDER_CACHE:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         real_rmtree(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli_site.shutil, "rmtree", busy)
+    monkeypatch.setattr(shutil, "rmtree", busy)
     result = _build(run_cli, vault, "--clean")
     monkeypatch.undo()
     assert result.exit_code == 0, result.output
