@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import MakeVault, RunCli
 
 from netnotes import loader
 from netnotes.dates import Duration
@@ -904,19 +905,51 @@ WARNING_ONLY = {"contacts/jane-doe.md": "---\nname: Jane Doe\ncadance: 2w\n---\n
 ERROR = {"contacts/jane-doe.md": "---\nname: Jane Doe\nsince: 2026-02-30\n---\n"}
 
 
+WARNING_LINE = (
+    "contacts/jane-doe.md:3:1: warning NN201 unknown key 'cadance' (did you mean 'cadence'?); kept as a custom field\n"
+)
+ERROR_LINE = "contacts/jane-doe.md:3:8: error NN110 'since': impossible date '2026-02-30': February 2026 has 28 days\n"
+NO_PROBLEM = "1 contacts, 0 interactions, 0 asks: 0 errors, 0 warnings\n"
+
+
 @pytest.mark.parametrize(
-    "files, options, exit_code",
+    "files, options, exit_code, stdout, stderr",
     [
-        pytest.param({"contacts/jane-doe.md": JANE}, [], 0, id="clean"),
-        pytest.param({"contacts/jane-doe.md": JANE}, ["--strict"], 0, id="clean-strict"),
-        pytest.param({}, [], 0, id="empty-vault"),
-        pytest.param(ERROR, [], 1, id="errors"),
-        pytest.param(WARNING_ONLY, [], 0, id="warnings-only"),
-        pytest.param(WARNING_ONLY, ["--strict"], 1, id="warnings-strict"),
+        pytest.param({"contacts/jane-doe.md": JANE}, [], 0, "", NO_PROBLEM, id="clean"),
+        pytest.param({"contacts/jane-doe.md": JANE}, ["--strict"], 0, "", NO_PROBLEM, id="clean-strict"),
+        pytest.param({}, [], 0, "", "0 contacts, 0 interactions, 0 asks: 0 errors, 0 warnings\n", id="empty-vault"),
+        pytest.param(
+            ERROR, [], 1, ERROR_LINE, "1 contacts, 0 interactions, 0 asks: 1 error, 0 warnings\n", id="errors"
+        ),
+        pytest.param(
+            WARNING_ONLY,
+            [],
+            0,
+            WARNING_LINE,
+            "1 contacts, 0 interactions, 0 asks: 0 errors, 1 warning\n",
+            id="warnings-only",
+        ),
+        pytest.param(
+            WARNING_ONLY,
+            ["--strict"],
+            1,
+            WARNING_LINE,
+            "1 contacts, 0 interactions, 0 asks: 0 errors, 1 warning\n",
+            id="warnings-strict",
+        ),
     ],
 )
-def test_check_exit_codes(make_vault, run_cli, files, options, exit_code):
-    assert run_cli("--vault", make_vault(files), "check", *options).exit_code == exit_code
+def test_check_exit_codes(
+    make_vault: MakeVault,
+    run_cli: RunCli,
+    files: dict[str, str],
+    options: list[str],
+    exit_code: int,
+    stdout: str,
+    stderr: str,
+) -> None:
+    result = run_cli("--vault", make_vault(files), "check", *options)
+    assert (result.exit_code, result.stdout, result.stderr) == (exit_code, stdout, stderr)
 
 
 def test_check_of_a_vault_that_does_not_exist_exits_2(tmp_path, run_cli):

@@ -67,7 +67,9 @@ def test_a_file_name_that_is_not_utf8_is_a_problem_and_the_site_still_builds(
         "contacts/caf\ufffd.md:1:1: error NN100 file name is not valid UTF-8; rename it",
         "contacts/old-\ufffd:1:1: error NN100 folder name is not valid UTF-8; rename it",
     ]
-    assert run_cli("--vault", root, "build", "--today", "2026-11-25").exit_code == 1
+    built = run_cli("--vault", root, "build", "--today", "2026-11-25")
+    assert built.exit_code == 1
+    assert built.stderr.startswith("2 problems (2 errors) in the vault: run netnotes check\n"), built.stderr
 
 
 def test_a_problem_is_one_line_whatever_its_file_is_called(

@@ -73,12 +73,15 @@ def test_clean_drops_the_cache_and_dead_staging(make_vault, run_cli) -> None:  #
 def test_missing_vault_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("--vault", tmp_path / "nope", "build")
     assert result.exit_code == 2
+    assert result.stderr == f"Error: vault folder '{tmp_path / 'nope'}' does not exist\n"
+    assert not (tmp_path / "nope").exists()
 
 
 def test_bad_today_is_a_usage_error(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
     vault = make_vault({"contacts/jane-doe.md": CONTACT})
     result = run_cli("--vault", vault, "build", "--today", "2026-13-01")
     assert result.exit_code == 2
+    assert result.stderr.endswith("Error: Invalid value for '--today': '2026-13-01' is not a date as YYYY-MM-DD\n")
     assert not (vault / "_site").exists()
 
 

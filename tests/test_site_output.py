@@ -308,6 +308,7 @@ def test_the_reported_reproduction_keeps_the_new_contact(
     note = (tmp_path / "v/contacts/jane-doe.md").read_bytes()
     second = run_cli("build", "--out", "contacts")
     assert second.exit_code == 2
+    assert "refusing to build into" in second.stderr and "contacts/ folder" in second.stderr
     assert (tmp_path / "v/contacts/jane-doe.md").read_bytes() == note
     assert not (tmp_path / "v/contacts" / MARKER).exists()
 
