@@ -74,7 +74,7 @@ def test_new_interaction_and_new_ask_point_to_the_command_that_writes_them(
     assert notes(root) == ["contacts/jane-doe.md"]
 
 
-def test_an_unknown_kind_of_new_note_is_still_clicks_error(run_cli: RunCli, make_vault) -> None:
+def test_an_unknown_kind_of_new_note_is_still_clicks_error(run_cli: RunCli, make_vault: MakeVault) -> None:
     result = run_cli("--vault", make_vault(JANE), "new", "meeting")
     assert result.exit_code == 2
     assert "No such command 'meeting'" in result.stderr
@@ -85,7 +85,7 @@ def test_an_unknown_kind_of_new_note_is_still_clicks_error(run_cli: RunCli, make
 HINT = "hint: --next without --follow-up is never listed by due; add --follow-up 1w\n"
 
 
-def test_next_without_follow_up_is_written_with_a_hint(run_cli: RunCli, make_vault) -> None:
+def test_next_without_follow_up_is_written_with_a_hint(run_cli: RunCli, make_vault: MakeVault) -> None:
     root = make_vault(JANE)
     result = run_cli("--vault", root, "log", "jane-doe", "--date", "2026-06-11", "--next", "send the deck")
     assert result.exit_code == 0

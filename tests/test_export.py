@@ -7,6 +7,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import vobject
@@ -69,7 +70,7 @@ def test_example_vault_exports_to_vcards_that_import_back_to_the_same_contacts(
         assert card_facts(back[c.name]) == card_facts(c), c.name
 
 
-HOSTILE_CONTACT = dict(
+HOSTILE_CONTACT: dict[str, Any] = dict(
     aliases=["Doe, J.", "J;D", "back\\slash"],
     company="Acme; Inc., Ltd",
     role='CTO: "boss", founder',
@@ -182,7 +183,8 @@ def test_json_turns_custom_values_into_json(make_vault: MakeVault) -> None:
     root = make_vault(
         {
             "contacts/x.md": (
-                "---\nname: X\nmet_on: 2024-01-02\nscore: .nan\nnested: {when: 2024-05-06, list: [1, 2.5, true, null]}\n---\n"
+                "---\nname: X\nmet_on: 2024-01-02\nscore: .nan\n"
+                "nested: {when: 2024-05-06, list: [1, 2.5, true, null]}\n---\n"
             )
         },
         CONFIG,

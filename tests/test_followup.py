@@ -1061,6 +1061,7 @@ def literal_section_5(vault: Vault, today: dt.date, horizon: Duration) -> list[t
         out.append((i.follow_up, "follow-up", vault.contacts_by_id[i.with_[0]], i.path))
     for a in vault.asks:
         if a.status == "open":
+            assert a.with_ is not None  # the strategy only makes asks with someone
             out.append((a.due or a.date, "ask", vault.contacts_by_id[a.with_], a.path))
     rows = []
     for due, reason, c, source in out:

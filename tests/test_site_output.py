@@ -14,17 +14,20 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
+from click.testing import Result
+from conftest import MakeVault, RunCli
 from site_html import build, tree
 
 from netnotes.site import build as build_module
 from netnotes.site import output
 from netnotes.site.output import MARKER, OutputRefused, SiteWriteError, check_output, staged_output
+from netnotes.site.pages import Page
 
 VAULT = {
     "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
@@ -35,7 +38,7 @@ VAULT = {
 
 
 @pytest.fixture
-def vault(make_vault) -> Path:  # type: ignore[no-untyped-def]
+def vault(make_vault: MakeVault) -> Path:
     return make_vault(VAULT)
 
 
@@ -137,13 +140,13 @@ def test_refuses_the_vault_itself_a_file_and_a_symlink(vault: Path, tmp_path: Pa
 
 
 @pytest.mark.parametrize("out", [".netnotes/build", ".netnotes"])
-def test_refuses_the_folder_it_stages_in(vault: Path, run_cli, out: str) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_the_folder_it_stages_in(vault: Path, run_cli: RunCli, out: str) -> None:
     result = run_cli("--vault", vault, "build", "--out", vault / out, "--today", "2026-11-25")
     assert result.exit_code == 2, result.output
     assert "holds the folder netnotes builds in" in result.stderr
 
 
-def test_cli_refusal_exits_2_and_touches_nothing(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_refusal_exits_2_and_touches_nothing(vault: Path, tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "docs"
     out.mkdir()
     (out / "report.txt").write_text("keep me")
@@ -158,7 +161,7 @@ def test_an_error_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.Mo
     old = tree(out)
     real_pages = build_module.pages
 
-    def failing_pages(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_pages(*args: Any, **kwargs: Any) -> Iterator[Page]:
         for n, page in enumerate(real_pages(*args, **kwargs)):
             if n == 3:
                 raise RuntimeError("disk on fire")
@@ -293,7 +296,7 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 def test_the_reported_reproduction_keeps_the_new_contact(
     tmp_path: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -324,9 +327,9 @@ STATES = {
 @pytest.mark.parametrize("state", list(STATES))
 @pytest.mark.parametrize("name", PROTECTED)
 def test_refuses_a_folder_of_the_vault_before_writing_anything(
-    make_vault,
-    run_cli,
-    name: str,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
+    name: str,
     state: str,
 ) -> None:
     vault = make_vault({"netnotes.yaml": "title: Mine\n"})
@@ -341,7 +344,7 @@ def test_refuses_a_folder_of_the_vault_before_writing_anything(
 @pytest.mark.parametrize(
     "inside", ["contacts/site", "interactions/2026/site", "asks/x", "theme/static/site", ".git/site"]
 )
-def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, inside: str) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli: RunCli, inside: str) -> None:
     (vault / inside).parent.mkdir(parents=True, exist_ok=True)
     before = snapshot(vault)
     result = run_cli("--vault", vault, "build", "--out", vault / inside, "--today", "2026-11-25")
@@ -353,7 +356,7 @@ def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, ins
 
 def test_refuses_a_relative_out_naming_a_note_folder(
     vault: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (vault / "asks").mkdir()
@@ -366,7 +369,7 @@ def test_refuses_a_relative_out_naming_a_note_folder(
     assert snapshot(vault) == before
 
 
-def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / "to-contacts").symlink_to(vault / "contacts")
     (tmp_path / "to-vault").symlink_to(vault)
     before = snapshot(vault)
@@ -382,8 +385,8 @@ def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: 
 
 @pytest.mark.parametrize("configured", ["contacts", "theme", "asks/site", ".git"])
 def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(
-    make_vault,
-    run_cli,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
     configured: str,
 ) -> None:
     vault = make_vault({**VAULT, "netnotes.yaml": f"title: Mine\noutput: {configured}\n"})
@@ -399,7 +402,7 @@ def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(
 def test_refuses_a_marked_folder_holding_a_note_or_settings(
     vault: Path,
     tmp_path: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     held: str,
 ) -> None:
     out = tmp_path / "site"
@@ -414,14 +417,14 @@ def test_refuses_a_marked_folder_holding_a_note_or_settings(
     assert snapshot(out) == before
 
 
-def test_refuses_a_folder_inside_any_git_folder(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_a_folder_inside_any_git_folder(vault: Path, tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     result = run_cli("--vault", vault, "build", "--out", tmp_path / "repo" / ".git" / "site")
     assert result.exit_code == 2 and "inside a .git folder" in result.stderr
     assert list((tmp_path / "repo" / ".git").iterdir()) == []
 
 
-def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli: RunCli) -> None:
     (vault / MARKER).write_text(output.MARKER_TEXT)
     before = snapshot(vault)
     result = run_cli("--vault", vault, "build", "--out", vault)
@@ -430,7 +433,7 @@ def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli)
 
 
 @pytest.mark.parametrize("out", ["_site", "site", "public/dashboard", "contacts-site"])
-def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Path, run_cli, out: str) -> None:  # type: ignore[no-untyped-def]
+def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Path, run_cli: RunCli, out: str) -> None:
     """A theme may ship Markdown among its static files: the site's own static/ is not notes."""
     (vault / "theme/static").mkdir(parents=True)
     (vault / "theme/static/README.md").write_text("# my theme\n")
@@ -445,13 +448,13 @@ def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Pat
 # the failures are raised from the call that would fail.
 
 
-def _build_cli(run_cli, vault: Path, *args: str | Path):  # type: ignore[no-untyped-def]
+def _build_cli(run_cli: RunCli, vault: Path, *args: str | Path) -> Result:
     return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
 
 
 def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(
     vault: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert _build_cli(run_cli, vault).exit_code == 0
@@ -481,8 +484,8 @@ def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(
 )
 def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
     vault: Path,
-    run_cli,
-    swap: str,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
+    swap: str,
     err: OSError,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -491,6 +494,7 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
     old = tree(site)
     err.filename = str(site)
     if swap == "exchange":
+        assert err.errno is not None
         renameat2_fails(monkeypatch, err.errno)
     else:  # a system without renameat2: the first of the two renames fails
         no_renameat2(monkeypatch)
@@ -505,7 +509,7 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
 def test_an_unwritable_parent_of_out_is_an_error_line(
     vault: Path,
     tmp_path: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "public" / "site"
@@ -519,14 +523,14 @@ def test_an_unwritable_parent_of_out_is_an_error_line(
     assert tree(out) == old and sorted(p.name for p in out.parent.iterdir()) == ["site"]
 
 
-def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed(  # type: ignore[no-untyped-def]
-    vault: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed(
+    vault: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _build_cli(run_cli, vault).exit_code == 0
     (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
     real_rmtree = shutil.rmtree
 
-    def busy(path, ignore_errors=False, **kwargs):  # type: ignore[no-untyped-def]
+    def busy(path: str | Path, ignore_errors: bool = False, **kwargs: Any) -> None:
         if not ignore_errors:
             raise OSError(errno.EBUSY, "Device or resource busy", str(path))
 

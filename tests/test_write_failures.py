@@ -12,6 +12,7 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MakeVault, RunCli
@@ -106,7 +107,7 @@ def refuse(monkeypatch: pytest.MonkeyPatch, primitive: str, error: Callable[[], 
     def fail(*args: object, **kwargs: object) -> None:
         raise error()
 
-    def open_refusing_creation(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def open_refusing_creation(path: str | bytes | os.PathLike[str], flags: int, *args: Any, **kwargs: Any) -> int:
         if flags & os.O_CREAT:
             raise error()
         return real_open(path, flags, *args, **kwargs)
@@ -157,11 +158,13 @@ def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
     real_link = os.link
     links: list[str] = []
 
-    def link_until_the_disk_is_full(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def link_until_the_disk_is_full(
+        src: str | os.PathLike[str], dst: str | os.PathLike[str], *args: Any, **kwargs: Any
+    ) -> None:
         if links:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         links.append(str(dst))
-        return real_link(src, dst, *args, **kwargs)
+        real_link(src, dst, *args, **kwargs)
 
     with monkeypatch.context() as patched:
         patched.setattr(os, "link", link_until_the_disk_is_full)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import sys
 import tempfile
@@ -96,7 +97,8 @@ def test_new_contact_in_cyrillic_gets_a_readable_file_name(make_vault: MakeVault
     result = run_cli("--vault", root, "new", "contact", "Иван Петров")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(root / "contacts" / "ivan-petrov.md")
-    assert load_vault(root).vault.contact("ivan-petrov").name == "Иван Петров"
+    ivan = load_vault(root).vault.contact("ivan-petrov")
+    assert ivan is not None and ivan.name == "Иван Петров"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,8 +379,8 @@ def test_ask_refuses_bad_input(
 # Two writers at once
 
 
-def _race_contact(root: str, barrier: object, name: str) -> None:
-    barrier.wait()  # type: ignore[attr-defined]
+def _race_contact(root: str, barrier: multiprocessing.synchronize.Barrier, name: str) -> None:
+    barrier.wait()
     new_contact(Path(root), name, company=f"pid {os.getpid()}")
 
 
@@ -386,8 +388,8 @@ def test_processes_racing_for_the_same_contact_each_get_their_own_file(
     make_vault: MakeVault, load_clean: LoadClean
 ) -> None:
     root = make_vault({}, CONFIG)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    mp = multiprocessing.get_context(method)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
     writers = 6
     barrier = mp.Barrier(writers)
     procs = [mp.Process(target=_race_contact, args=(str(root), barrier, "Jane Doe")) for _ in range(writers)]
@@ -421,7 +423,7 @@ def test_threads_racing_for_the_same_interaction_lose_nothing(make_vault: MakeVa
     for t in threads:
         t.join()
     assert errors == []
-    titles = sorted(i.title for i in load_clean(root).interactions)
+    titles = sorted(i.title or "" for i in load_clean(root).interactions)
     assert titles == sorted(f"email {n}" for n in range(writers))
 
 
