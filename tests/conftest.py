@@ -1,23 +1,44 @@
 """Shared test helpers: a tiny vault written inline, and the CLI run in-process.
 
 Tests write the vault they need as ``{relative path: text}`` next to the assertions (as
-beancount and Hugo do), so each test reads like the feature it guards.
+beancount and Hugo do), so each test reads like the feature it guards. The fixtures' types are
+defined here so that tests can annotate their parameters: ``make_vault: MakeVault``.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from click.testing import CliRunner, Result
 
+from netnotes import markdown
 from netnotes.cli import main
 from netnotes.loader import LoadResult, load_vault
+from netnotes.model import Vault
 
 Files = Mapping[str, str | bytes]
-MakeVault = Callable[..., Path]
+
+
+class MakeVault(Protocol):
+    def __call__(self, files: Files, config: str | bytes | None = None) -> Path: ...
+
+
+class Load(Protocol):
+    def __call__(self, files: Files, config: str | bytes | None = None) -> LoadResult: ...
+
+
+class LoadClean(Protocol):
+    def __call__(self, vault: Path) -> Vault: ...
+
+
+class RunCli(Protocol):
+    def __call__(
+        self, *args: str | Path, env: Mapping[str, str | None] | None = None, color: bool = False
+    ) -> Result: ...
 
 
 def write_vault(root: Path, files: Files, config: str | bytes | None = None) -> Path:
@@ -40,7 +61,11 @@ def write_vault(root: Path, files: Files, config: str | bytes | None = None) -> 
 
 @pytest.fixture
 def make_vault(tmp_path: Path) -> MakeVault:
-    """``make_vault({path: text}, config=...)`` -> the vault folder (``tmp_path/vault``)."""
+    """``make_vault({path: text}, config=...)`` -> the vault folder (``tmp_path/vault``).
+
+    Called again, it adds to the same folder. A test needing a second vault, or a vault
+    outside ``tmp_path`` (under hypothesis), calls ``write_vault(root, files, config)``.
+    """
 
     def make(files: Files, config: str | bytes | None = None) -> Path:
         return write_vault(tmp_path / "vault", files, config)
@@ -49,7 +74,7 @@ def make_vault(tmp_path: Path) -> MakeVault:
 
 
 @pytest.fixture
-def load(make_vault: MakeVault) -> Callable[..., LoadResult]:
+def load(make_vault: MakeVault) -> Load:
     """``load({path: text}, config=...)``: write the vault and load it like every command does."""
 
     def write_and_load(files: Files, config: str | bytes | None = None) -> LoadResult:
@@ -59,10 +84,42 @@ def load(make_vault: MakeVault) -> Callable[..., LoadResult]:
 
 
 @pytest.fixture
-def run_cli() -> Callable[..., Result]:
-    """``run_cli("--vault", root, "check")``: the real command, with stdout and stderr apart."""
+def load_clean() -> LoadClean:
+    """``load_clean(folder)``: the vault in ``folder``, after insisting that `check` finds
+    nothing wrong in it (no error and no warning); the problems are the failure message."""
 
-    def run(*args: str | Path) -> Result:
-        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    def load_and_insist(vault: Path) -> Vault:
+        result = load_vault(vault)
+        assert result.problems == [], [str(p) for p in result.problems]
+        return result.vault
+
+    return load_and_insist
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """``run_cli("--vault", root, "check")``: the real command, with stdout and stderr apart.
+
+    ``env`` sets (or, with None, unsets) environment variables for the run; ``color=True``
+    makes click treat the output as a terminal.
+    """
+
+    def run(*args: str | Path, env: Mapping[str, str | None] | None = None, color: bool = False) -> Result:
+        return CliRunner().invoke(main, [str(a) for a in args], env=env, color=color, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The footnote prefix (``c-jane-doe``, ``i-2026-01-01-x``) of every note body markdown-it
+    renders from now on, in order: to count what a build renders, or renders again."""
+    calls: list[str] = []
+    real = markdown.NoteRenderer.render
+
+    def counting(self: markdown.NoteRenderer, body: str, doc_id: str) -> str:
+        calls.append(doc_id)
+        return real(self, body, doc_id)
+
+    monkeypatch.setattr(markdown.NoteRenderer, "render", counting)
+    return calls

@@ -91,8 +91,11 @@ def html_pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
+SERIAL = BuildOptions(jobs=1)  # one process: a test's spies and failures stay in it
+
+
 def build(
-    vault: Path, out: Path | None = None, today: dt.date = TODAY, options: BuildOptions = BuildOptions(jobs=1)
+    vault: Path, out: Path | None = None, today: dt.date = TODAY, options: BuildOptions = SERIAL
 ) -> tuple[Path, BuildReport]:
     out = out if out is not None else vault / "_site"
     report = build_site(vault, load_vault(vault), out, today, options)

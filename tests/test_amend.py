@@ -34,8 +34,8 @@ from netnotes.amend import (
     note_lock,
     render_value,
 )
-from netnotes.notes import parse_note
 from netnotes.fsio import WriteError, WriteFailed
+from netnotes.notes import parse_note
 
 
 def fields_of(text: str) -> dict[str, Any]:

@@ -14,11 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import Load, MakeVault, RunCli
 
 from netnotes import loader
 from netnotes.dates import Duration
 from netnotes.loader import LoadResult, load_vault
-from netnotes.notes import MAX_NOTE_BYTES
+from netnotes.notes import MAX_NOTE_BYTES, Note
 from netnotes.problems import CODES, Problem, format_text
 
 CONFIG = """
@@ -53,14 +54,14 @@ def assert_clean(result: LoadResult) -> None:
 # Reading the file and its front matter ------------------------------------------------------
 
 
-def test_missing_front_matter(load):
+def test_missing_front_matter(load: Load) -> None:
     p = the_problem(load({"contacts/jane-doe.md": "Jane Doe, met at PyCon\n"}))
     assert p.format().startswith("contacts/jane-doe.md:1:1: error NN102 ")
     assert "first line must be '---'" in p.message
 
 
 @pytest.mark.parametrize("text", ["", "\n  \n\n"], ids=["empty", "blank-lines"])
-def test_empty_file(load, text):
+def test_empty_file(load: Load, text: str) -> None:
     p = the_problem(load({"contacts/jane-doe.md": text}))
     assert p.format().startswith("contacts/jane-doe.md:1:1: error NN101 ")
 
@@ -68,12 +69,12 @@ def test_empty_file(load, text):
 @pytest.mark.parametrize(
     "front_matter", ["", "# to do: add her\n", "{}\n"], ids=["nothing", "comment", "empty-mapping"]
 )
-def test_empty_front_matter(load, front_matter):
+def test_empty_front_matter(load: Load, front_matter: str) -> None:
     p = the_problem(load({"contacts/jane-doe.md": f"---\n{front_matter}---\nMet at PyCon.\n"}))
     assert p.format().startswith("contacts/jane-doe.md:1:1: error NN106 front matter is empty")
 
 
-def test_unclosed_front_matter(load):
+def test_unclosed_front_matter(load: Load) -> None:
     p = the_problem(
         load(
             {
@@ -89,7 +90,7 @@ def test_unclosed_front_matter(load):
     assert "add a line '---'" in p.message
 
 
-def test_yaml_syntax_error_points_at_its_line(load):
+def test_yaml_syntax_error_points_at_its_line(load: Load) -> None:
     p = the_problem(
         load(
             {
@@ -106,12 +107,12 @@ def test_yaml_syntax_error_points_at_its_line(load):
     assert "mapping values are not allowed" in p.message
 
 
-def test_front_matter_that_is_a_list(load):
+def test_front_matter_that_is_a_list(load: Load) -> None:
     p = the_problem(load({"contacts/jane-doe.md": "---\n- name: Jane Doe\n---\n"}))
     assert p.format().startswith("contacts/jane-doe.md:2:1: error NN106 ")
 
 
-def test_duplicate_top_level_key(load):
+def test_duplicate_top_level_key(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": """
@@ -129,7 +130,7 @@ def test_duplicate_top_level_key(load):
     assert result.vault.contacts[0].name == "Jane Doe"
 
 
-def test_duplicate_nested_key(load):
+def test_duplicate_nested_key(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": """
@@ -146,13 +147,13 @@ def test_duplicate_nested_key(load):
     assert "'github'" in result.problems[0].message
 
 
-def test_bytes_that_are_not_utf8_point_at_the_bad_byte(load):
+def test_bytes_that_are_not_utf8_point_at_the_bad_byte(load: Load) -> None:
     p = the_problem(load({"contacts/jane-doe.md": b"---\nname: Jane Doe\ncompany: Caf\xe9 Ltd\n---\n"}))
     assert p.format().startswith("contacts/jane-doe.md:3:13: error NN100 ")
     assert "0xe9" in p.message and "UTF-8" in p.message
 
 
-def test_bom_and_crlf_are_accepted_with_the_right_lines(load):
+def test_bom_and_crlf_are_accepted_with_the_right_lines(load: Load) -> None:
     note = b"\xef\xbb\xbf---\r\nname: Jane Doe\r\ncircle: innr\r\n---\r\nMet [[nobody]] at PyCon.\r\n"
     result = load({"contacts/jane-doe.md": note}, config=CONFIG)
     assert spots(result) == [
@@ -162,14 +163,14 @@ def test_bom_and_crlf_are_accepted_with_the_right_lines(load):
     assert result.vault.contacts[0].name == "Jane Doe"
 
 
-def test_a_control_character_is_a_yaml_error_at_its_place(load):
+def test_a_control_character_is_a_yaml_error_at_its_place(load: Load) -> None:
     p = the_problem(load({"contacts/jane-doe.md": "---\nname: Jane Doe\ncompany: Ac\x01me\n---\n"}))
     assert p.format().startswith("contacts/jane-doe.md:3:12: error NN105 ")
     assert "U+0001" in p.message
 
 
 @pytest.mark.parametrize("odd_break", ["\u2028", "\x85", "\r"], ids=["line-separator", "next-line", "lone-cr"])
-def test_lines_are_counted_by_line_feeds_only(load, odd_break):
+def test_lines_are_counted_by_line_feeds_only(load: Load, odd_break: str) -> None:
     # YAML reads `role` as a key of its own line; the file (and an editor's go-to-line) has it on line 2.
     result = load(
         {"contacts/jane-doe.md": f"---\nname: Jane Doe{odd_break}role: CTO\ncircle: innr\n---\n"}, config=CONFIG
@@ -178,11 +179,11 @@ def test_lines_are_counted_by_line_feeds_only(load, odd_break):
     assert result.vault.contacts[0].role == "CTO"
 
 
-def test_netnotes_yaml_without_a_final_newline_points_into_the_file(load):
+def test_netnotes_yaml_without_a_final_newline_points_into_the_file(load: Load) -> None:
     assert spots(load({}, config=b"title: [My network")) == ["netnotes.yaml:1:19: error NN105"]
 
 
-def test_a_problem_is_one_line_whatever_the_note_holds(load):
+def test_a_problem_is_one_line_whatever_the_note_holds(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -260,13 +261,13 @@ def test_a_problem_is_one_line_whatever_the_note_holds(load):
         ),
     ],
 )
-def test_missing_required_field(load, path, text, spot, words):
+def test_missing_required_field(load: Load, path: str, text: str, spot: str, words: str) -> None:
     result = load({"contacts/jane-doe.md": JANE, path: text})
     assert spots(result) == [spot]
     assert words in result.problems[0].message
 
 
-def test_a_note_missing_a_required_field_is_left_out(load):
+def test_a_note_missing_a_required_field_is_left_out(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -279,7 +280,7 @@ def test_a_note_missing_a_required_field_is_left_out(load):
     assert result.vault.interactions == () and result.vault.asks == ()
 
 
-def test_a_note_left_out_still_has_every_problem_reported(load):
+def test_a_note_left_out_still_has_every_problem_reported(load: Load) -> None:
     result = load(
         {
             "contacts/sam.md": """
@@ -301,19 +302,19 @@ def test_a_note_left_out_still_has_every_problem_reported(load):
 # Values of the wrong type or shape ------------------------------------------------------------
 
 
-def test_tags_as_a_mapping(load):
+def test_tags_as_a_mapping(load: Load) -> None:
     result = load({"contacts/jane-doe.md": "---\nname: Jane Doe\ntags: {python: yes}\n---\n"})
     assert spots(result) == ["contacts/jane-doe.md:3:7: error NN109"]
     assert "'tags'" in result.problems[0].message and "a mapping" in result.problems[0].message
 
 
-def test_archived_as_text(load):
+def test_archived_as_text(load: Load) -> None:
     result = load({"contacts/jane-doe.md": '---\nname: Jane Doe\narchived: "yes"\n---\n'})
     assert spots(result) == ["contacts/jane-doe.md:3:11: error NN109"]
     assert "true or false" in result.problems[0].message
 
 
-def test_email_list_with_a_mapping_points_at_the_item(load):
+def test_email_list_with_a_mapping_points_at_the_item(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": """
@@ -330,7 +331,7 @@ def test_email_list_with_a_mapping_points_at_the_item(load):
     assert result.vault.contacts[0].emails == ("jane@example.com",)
 
 
-def test_a_bad_field_is_dropped_and_the_rest_of_the_note_kept(load):
+def test_a_bad_field_is_dropped_and_the_rest_of_the_note_kept(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": """
@@ -347,7 +348,7 @@ def test_a_bad_field_is_dropped_and_the_rest_of_the_note_kept(load):
     assert spots(result) == ["contacts/jane-doe.md:4:7: error NN109", "contacts/jane-doe.md:5:10: error NN111"]
     [jane] = result.vault.contacts
     assert (jane.name, jane.company, jane.tags, jane.cadence) == ("Jane Doe", "Acme", (), None)
-    assert jane.since.isoformat() == "2024-05-01"
+    assert jane.since is not None and jane.since.isoformat() == "2024-05-01"
 
 
 # Dates, durations, birthdays -------------------------------------------------------------------
@@ -362,13 +363,13 @@ def test_a_bad_field_is_dropped_and_the_rest_of_the_note_kept(load):
         pytest.param("snooze_until: 2026-04-31", "3:15", "April 2026 has 30 days", id="snooze"),
     ],
 )
-def test_impossible_or_invalid_date(load, line, spot, words):
+def test_impossible_or_invalid_date(load: Load, line: str, spot: str, words: str) -> None:
     result = load({"contacts/jane-doe.md": f"---\nname: Jane Doe\n{line}\n---\n"})
     assert spots(result) == [f"contacts/jane-doe.md:{spot}: error NN110"]
     assert words in result.problems[0].message
 
 
-def test_impossible_interaction_date_leaves_the_interaction_out(load):
+def test_impossible_interaction_date_leaves_the_interaction_out(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -389,7 +390,7 @@ def test_impossible_interaction_date_leaves_the_interaction_out(load):
         pytest.param("birthday: March 3", "3:11", "NN110", id="birthday-words"),
     ],
 )
-def test_bad_duration_or_birthday(load, line, spot, code):
+def test_bad_duration_or_birthday(load: Load, line: str, spot: str, code: str) -> None:
     result = load({"contacts/jane-doe.md": f"---\nname: Jane Doe\n{line}\n---\n"})
     assert spots(result) == [f"contacts/jane-doe.md:{spot}: error {code}"]
 
@@ -397,11 +398,11 @@ def test_bad_duration_or_birthday(load, line, spot, code):
 @pytest.mark.parametrize(
     "line", ["cadence: 6w", "cadence: quarterly", "cadence: never", "birthday: --02-29", "birthday: 1990-03-03"]
 )
-def test_good_duration_or_birthday(load, line):
+def test_good_duration_or_birthday(load: Load, line: str) -> None:
     assert_clean(load({"contacts/jane-doe.md": f"---\nname: Jane Doe\n{line}\n---\n"}))
 
 
-def test_follow_up_that_is_neither_date_nor_duration(load):
+def test_follow_up_that_is_neither_date_nor_duration(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -415,7 +416,7 @@ def test_follow_up_that_is_neither_date_nor_duration(load):
 # Circles and kinds -----------------------------------------------------------------------------
 
 
-def test_unknown_circle_suggests_the_closest(load):
+def test_unknown_circle_suggests_the_closest(load: Load) -> None:
     result = load({"contacts/jane-doe.md": "---\nname: Jane Doe\ncircle: innr\n---\n"}, config=CONFIG)
     p = the_problem(result)
     assert p.format() == "contacts/jane-doe.md:3:9: error NN104 unknown circle 'innr' (did you mean 'inner'?)"
@@ -429,12 +430,12 @@ def test_unknown_circle_suggests_the_closest(load):
         pytest.param(None, "define it under 'circles:'", id="no-circles"),
     ],
 )
-def test_unknown_circle_without_a_close_match(load, config, words):
+def test_unknown_circle_without_a_close_match(load: Load, config: str | bytes | None, words: str) -> None:
     p = the_problem(load({"contacts/jane-doe.md": "---\nname: Jane Doe\ncircle: family\n---\n"}, config))
     assert p.code == "NN104" and words in p.message
 
 
-def test_unknown_interaction_kind_is_a_warning_and_kept(load):
+def test_unknown_interaction_kind_is_a_warning_and_kept(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -447,7 +448,7 @@ def test_unknown_interaction_kind_is_a_warning_and_kept(load):
     assert result.vault.interactions[0].kind == "sauna"
 
 
-def test_extra_kinds_from_netnotes_yaml_are_accepted(load):
+def test_extra_kinds_from_netnotes_yaml_are_accepted(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -459,7 +460,7 @@ def test_extra_kinds_from_netnotes_yaml_are_accepted(load):
     assert result.vault.interactions[0].kind == "podcast"
 
 
-def test_unknown_ask_direction_is_an_error_and_leaves_the_ask_out(load):
+def test_unknown_ask_direction_is_an_error_and_leaves_the_ask_out(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -471,7 +472,7 @@ def test_unknown_ask_direction_is_an_error_and_leaves_the_ask_out(load):
     assert result.vault.asks == ()
 
 
-def test_unknown_ask_status_is_an_error_and_the_ask_stays_open(load):
+def test_unknown_ask_status_is_an_error_and_the_ask_stays_open(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -482,7 +483,7 @@ def test_unknown_ask_status_is_an_error_and_the_ask_stays_open(load):
     assert result.vault.asks[0].status == "open"
 
 
-def test_unknown_ask_kind_is_a_warning(load):
+def test_unknown_ask_kind_is_a_warning(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -497,7 +498,7 @@ def test_unknown_ask_kind_is_a_warning(load):
 # Ids and refs --------------------------------------------------------------------------------
 
 
-def test_duplicate_ids_across_subfolders_are_case_folded(load):
+def test_duplicate_ids_across_subfolders_are_case_folded(load: Load) -> None:
     result = load(
         {
             "contacts/work/Jane-Doe.md": JANE,
@@ -510,7 +511,7 @@ def test_duplicate_ids_across_subfolders_are_case_folded(load):
     assert [c.path for c in result.vault.contacts] == ["contacts/friends/jane-doe.md"]
 
 
-def test_the_same_id_in_two_kinds_is_fine(load):
+def test_the_same_id_in_two_kinds_is_fine(load: Load) -> None:
     assert_clean(
         load(
             {
@@ -535,7 +536,7 @@ def test_the_same_id_in_two_kinds_is_fine(load):
         pytest.param("[jane-doe]", id="list-of-one"),
     ],
 )
-def test_refs_resolve_by_id_name_alias_and_wikilink(load, ref):
+def test_refs_resolve_by_id_name_alias_and_wikilink(load: Load, ref: str) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -546,7 +547,7 @@ def test_refs_resolve_by_id_name_alias_and_wikilink(load, ref):
     assert result.vault.interactions[0].with_ == ("jane-doe",)
 
 
-def test_unquoted_wikilinks_in_a_block_list_resolve(load):
+def test_unquoted_wikilinks_in_a_block_list_resolve(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -566,7 +567,7 @@ def test_unquoted_wikilinks_in_a_block_list_resolve(load):
     assert result.vault.interactions[0].with_ == ("jane-doe", "sam-lee")
 
 
-def test_an_exact_id_wins_over_names_and_aliases(load):
+def test_an_exact_id_wins_over_names_and_aliases(load: Load) -> None:
     result = load(
         {
             "contacts/sam.md": "---\nname: Samuel Okafor\n---\n",
@@ -578,7 +579,7 @@ def test_an_exact_id_wins_over_names_and_aliases(load):
     assert result.vault.interactions[0].with_ == ("sam",)
 
 
-def test_unknown_ref_suggests_the_closest_ids(load):
+def test_unknown_ref_suggests_the_closest_ids(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -592,7 +593,7 @@ def test_unknown_ref_suggests_the_closest_ids(load):
     assert result.vault.interactions[0].with_ == ("jane-doe",)
 
 
-def test_ambiguous_ref_lists_every_match(load):
+def test_ambiguous_ref_lists_every_match(load: Load) -> None:
     result = load(
         {
             "contacts/alex-kim.md": "---\nname: Alex Kim\naliases: [Alex]\n---\n",
@@ -605,13 +606,13 @@ def test_ambiguous_ref_lists_every_match(load):
     assert "alex-kim, alex-park" in p.message
 
 
-def test_unknown_met_through_is_an_error_at_its_value(load):
+def test_unknown_met_through_is_an_error_at_its_value(load: Load) -> None:
     result = load({"contacts/jane-doe.md": "---\nname: Jane Doe\nmet_through: Bob\n---\n"})
     assert spots(result) == ["contacts/jane-doe.md:3:14: error NN115"]
     assert result.vault.contacts[0].met_through is None
 
 
-def test_unresolved_wikilinks_in_a_body_are_warnings_at_their_place(load):
+def test_unresolved_wikilinks_in_a_body_are_warnings_at_their_place(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -633,7 +634,7 @@ def test_unresolved_wikilinks_in_a_body_are_warnings_at_their_place(load):
     assert result.problems[0].message == "wikilink [[Bob Smith]] matches no contact"
 
 
-def test_a_wikilink_to_several_contacts_says_so(load):
+def test_a_wikilink_to_several_contacts_says_so(load: Load) -> None:
     result = load(
         {
             "contacts/alex-kim.md": "---\nname: Alex Kim\naliases: [Alex]\n---\n",
@@ -648,7 +649,7 @@ def test_a_wikilink_to_several_contacts_says_so(load):
 # Custom fields and misspelt keys ------------------------------------------------------------------
 
 
-def test_misspelt_keys_warn_and_custom_fields_are_silent(load):
+def test_misspelt_keys_warn_and_custom_fields_are_silent(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": """
@@ -669,7 +670,7 @@ def test_misspelt_keys_warn_and_custom_fields_are_silent(load):
     assert custom["kids"] == 2 and custom["timezone"] == "Europe/Berlin"
 
 
-def test_misspelt_keys_in_interactions_and_asks(load):
+def test_misspelt_keys_in_interactions_and_asks(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -684,7 +685,7 @@ def test_misspelt_keys_in_interactions_and_asks(load):
 # netnotes.yaml ------------------------------------------------------------------------------------
 
 
-def test_netnotes_yaml_bad_values_and_unknown_keys_have_their_lines(load):
+def test_netnotes_yaml_bad_values_and_unknown_keys_have_their_lines(load: Load) -> None:
     result = load(
         {},
         config="""
@@ -725,11 +726,11 @@ def test_netnotes_yaml_bad_values_and_unknown_keys_have_their_lines(load):
         pytest.param(b"title: Caf\xe9\n", "netnotes.yaml:1:11: error NN100", id="not-utf8"),
     ],
 )
-def test_netnotes_yaml_problems(load, config, spot):
+def test_netnotes_yaml_problems(load: Load, config: str | bytes | None, spot: str) -> None:
     assert spots(load({}, config=config)) == [spot]
 
 
-def test_empty_netnotes_yaml_means_the_defaults(load):
+def test_empty_netnotes_yaml_means_the_defaults(load: Load) -> None:
     result = load({"contacts/jane-doe.md": JANE}, config="# nothing set yet\n")
     assert_clean(result)
     assert result.vault.config.circles == ()
@@ -738,7 +739,7 @@ def test_empty_netnotes_yaml_means_the_defaults(load):
 # What is not read ---------------------------------------------------------------------------------
 
 
-def test_hidden_files_and_folders_and_other_folders_are_not_read(load):
+def test_hidden_files_and_folders_and_other_folders_are_not_read(load: Load) -> None:
     broken = "this would be NN102 if it were read\n"
     result = load(
         {
@@ -774,16 +775,21 @@ def symlink(link: Path, target: Path) -> None:
         pytest.skip("symlinks are not available here")
 
 
-def test_symlinks_out_of_the_vault_are_skipped_and_never_read(make_vault, outside, monkeypatch):
+def test_symlinks_out_of_the_vault_are_skipped_and_never_read(
+    make_vault: MakeVault, outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_vault({"contacts/jane-doe.md": JANE})
     symlink(root / "contacts" / "secret.md", outside / "secret.md")
     symlink(root / "contacts" / "people", outside / "people")
     symlink(root / "asks", outside / "people")
-    read = []
+    read: list[str] = []
     real_read_note = loader.read_note
-    monkeypatch.setattr(
-        loader, "read_note", lambda abspath, relpath: read.append(relpath) or real_read_note(abspath, relpath)
-    )
+
+    def reading(abspath: str, relpath: str) -> Note:
+        read.append(relpath)
+        return real_read_note(abspath, relpath)
+
+    monkeypatch.setattr(loader, "read_note", reading)
 
     result = load_vault(root)
 
@@ -796,7 +802,7 @@ def test_symlinks_out_of_the_vault_are_skipped_and_never_read(make_vault, outsid
     assert read == ["contacts/jane-doe.md"]
 
 
-def test_a_netnotes_yaml_linked_from_outside_is_not_read(make_vault, outside):
+def test_a_netnotes_yaml_linked_from_outside_is_not_read(make_vault: MakeVault, outside: Path) -> None:
     (outside / "settings.yaml").write_text("api_key: s3cr3t\n", encoding="utf-8")
     root = make_vault({"contacts/jane-doe.md": JANE})
     symlink(root / "netnotes.yaml", outside / "settings.yaml")
@@ -805,7 +811,7 @@ def test_a_netnotes_yaml_linked_from_outside_is_not_read(make_vault, outside):
     assert "s3cr3t" not in result.problems[0].message and "api_key" not in result.problems[0].message
 
 
-def test_symlinks_inside_the_vault_are_followed(make_vault):
+def test_symlinks_inside_the_vault_are_followed(make_vault: MakeVault) -> None:
     root = make_vault({"people/jane-doe.md": JANE})
     symlink(root / "contacts" / "jane-doe.md", root / "people" / "jane-doe.md")
     result = load_vault(root)
@@ -813,7 +819,7 @@ def test_symlinks_inside_the_vault_are_followed(make_vault):
     assert [c.path for c in result.vault.contacts] == ["contacts/jane-doe.md"]
 
 
-def test_a_symlink_loop_is_read_once(make_vault):
+def test_a_symlink_loop_is_read_once(make_vault: MakeVault) -> None:
     root = make_vault({"contacts/jane-doe.md": JANE})
     symlink(root / "contacts" / "again", root / "contacts")
     result = load_vault(root)
@@ -831,7 +837,7 @@ def alias_bomb(levels: int = 9) -> str:
     return "\n".join(lines + ["---", ""])
 
 
-def test_yaml_alias_bomb_is_refused_quickly(load):
+def test_yaml_alias_bomb_is_refused_quickly(load: Load) -> None:
     started = time.monotonic()
     result = load({"contacts/jane-doe.md": alias_bomb()})
     assert time.monotonic() - started < 5
@@ -840,12 +846,12 @@ def test_yaml_alias_bomb_is_refused_quickly(load):
     assert result.vault.contacts == ()
 
 
-def test_deeply_nested_front_matter_is_refused(load):
+def test_deeply_nested_front_matter_is_refused(load: Load) -> None:
     result = load({"contacts/jane-doe.md": "---\nname: Jane Doe\ndeep: " + "[" * 500 + "]" * 500 + "\n---\n"})
     assert [p.code for p in result.problems] == ["NN117"]
 
 
-def test_huge_note_is_not_read(make_vault):
+def test_huge_note_is_not_read(make_vault: MakeVault) -> None:
     root = make_vault({})
     note = root / "contacts" / "jane-doe.md"
     note.parent.mkdir()
@@ -858,7 +864,7 @@ def test_huge_note_is_not_read(make_vault):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
-def test_a_fifo_in_contacts_does_not_hang(make_vault):
+def test_a_fifo_in_contacts_does_not_hang(make_vault: MakeVault) -> None:
     root = make_vault({"contacts/jane-doe.md": JANE})
     os.mkfifo(root / "contacts" / "pipe.md")
     # A real process, so a hang is a timeout (and a killed child) rather than a stuck test run.
@@ -872,7 +878,7 @@ def test_a_fifo_in_contacts_does_not_hang(make_vault):
 # The command: output formats and exit codes ---------------------------------------------------------
 
 
-def test_check_prints_problem_lines_on_stdout_and_a_summary_on_stderr(make_vault, run_cli):
+def test_check_prints_problem_lines_on_stdout_and_a_summary_on_stderr(make_vault: MakeVault, run_cli: RunCli) -> None:
     root = make_vault({"contacts/jane-doe.md": "---\nname: Jane Doe\ncircle: innr\n---\n"}, config=CONFIG)
     result = run_cli("--vault", root, "check")
     assert result.stdout == "contacts/jane-doe.md:3:9: error NN104 unknown circle 'innr' (did you mean 'inner'?)\n"
@@ -880,7 +886,7 @@ def test_check_prints_problem_lines_on_stdout_and_a_summary_on_stderr(make_vault
     assert result.exit_code == 1
 
 
-def test_check_json_is_one_array_of_problem_objects(make_vault, run_cli):
+def test_check_json_is_one_array_of_problem_objects(make_vault: MakeVault, run_cli: RunCli) -> None:
     root = make_vault({"contacts/jane-doe.md": "---\nname: Jane Doe\ncadance: 2w\n---\n"})
     result = run_cli("--vault", root, "check", "--format", "json")
     assert json.loads(result.stdout) == [
@@ -895,7 +901,7 @@ def test_check_json_is_one_array_of_problem_objects(make_vault, run_cli):
     ]
 
 
-def test_check_json_of_a_clean_vault_is_an_empty_array(make_vault, run_cli):
+def test_check_json_of_a_clean_vault_is_an_empty_array(make_vault: MakeVault, run_cli: RunCli) -> None:
     result = run_cli("--vault", make_vault({"contacts/jane-doe.md": JANE}), "check", "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
 
@@ -904,28 +910,62 @@ WARNING_ONLY = {"contacts/jane-doe.md": "---\nname: Jane Doe\ncadance: 2w\n---\n
 ERROR = {"contacts/jane-doe.md": "---\nname: Jane Doe\nsince: 2026-02-30\n---\n"}
 
 
+WARNING_LINE = (
+    "contacts/jane-doe.md:3:1: warning NN201 unknown key 'cadance' (did you mean 'cadence'?); kept as a custom field\n"
+)
+ERROR_LINE = "contacts/jane-doe.md:3:8: error NN110 'since': impossible date '2026-02-30': February 2026 has 28 days\n"
+NO_PROBLEM = "1 contacts, 0 interactions, 0 asks: 0 errors, 0 warnings\n"
+
+
 @pytest.mark.parametrize(
-    "files, options, exit_code",
+    "files, options, exit_code, stdout, stderr",
     [
-        pytest.param({"contacts/jane-doe.md": JANE}, [], 0, id="clean"),
-        pytest.param({"contacts/jane-doe.md": JANE}, ["--strict"], 0, id="clean-strict"),
-        pytest.param({}, [], 0, id="empty-vault"),
-        pytest.param(ERROR, [], 1, id="errors"),
-        pytest.param(WARNING_ONLY, [], 0, id="warnings-only"),
-        pytest.param(WARNING_ONLY, ["--strict"], 1, id="warnings-strict"),
+        pytest.param({"contacts/jane-doe.md": JANE}, [], 0, "", NO_PROBLEM, id="clean"),
+        pytest.param({"contacts/jane-doe.md": JANE}, ["--strict"], 0, "", NO_PROBLEM, id="clean-strict"),
+        pytest.param({}, [], 0, "", "0 contacts, 0 interactions, 0 asks: 0 errors, 0 warnings\n", id="empty-vault"),
+        pytest.param(
+            ERROR, [], 1, ERROR_LINE, "1 contacts, 0 interactions, 0 asks: 1 error, 0 warnings\n", id="errors"
+        ),
+        pytest.param(
+            WARNING_ONLY,
+            [],
+            0,
+            WARNING_LINE,
+            "1 contacts, 0 interactions, 0 asks: 0 errors, 1 warning\n",
+            id="warnings-only",
+        ),
+        pytest.param(
+            WARNING_ONLY,
+            ["--strict"],
+            1,
+            WARNING_LINE,
+            "1 contacts, 0 interactions, 0 asks: 0 errors, 1 warning\n",
+            id="warnings-strict",
+        ),
     ],
 )
-def test_check_exit_codes(make_vault, run_cli, files, options, exit_code):
-    assert run_cli("--vault", make_vault(files), "check", *options).exit_code == exit_code
+def test_check_exit_codes(
+    make_vault: MakeVault,
+    run_cli: RunCli,
+    files: dict[str, str],
+    options: list[str],
+    exit_code: int,
+    stdout: str,
+    stderr: str,
+) -> None:
+    result = run_cli("--vault", make_vault(files), "check", *options)
+    assert (result.exit_code, result.stdout, result.stderr) == (exit_code, stdout, stderr)
 
 
-def test_check_of_a_vault_that_does_not_exist_exits_2(tmp_path, run_cli):
+def test_check_of_a_vault_that_does_not_exist_exits_2(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("--vault", tmp_path / "nowhere", "check")
     assert result.exit_code == 2
     assert "does not exist" in result.stderr and result.stdout == ""
 
 
-def test_the_vault_is_found_upward_from_the_current_folder(make_vault, run_cli, monkeypatch):
+def test_the_vault_is_found_upward_from_the_current_folder(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_vault({"contacts/jane-doe.md": "---\nname: Jane Doe\ncircle: innr\n---\n"}, config=CONFIG)
     monkeypatch.chdir(root / "contacts")
     monkeypatch.delenv("NETNOTES_VAULT", raising=False)
@@ -939,13 +979,13 @@ def tree(folder: Path) -> dict[str, bytes | None]:
     return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))}
 
 
-def test_init_makes_a_vault_that_passes_check(tmp_path, run_cli):
+def test_init_makes_a_vault_that_passes_check(tmp_path: Path, run_cli: RunCli) -> None:
     folder = tmp_path / "network"
     result = run_cli("init", folder)
     assert result.exit_code == 0
     made = tree(folder)
     assert set(made) == {"netnotes.yaml", "contacts", "interactions", "asks", ".gitignore"}
-    assert made[".gitignore"].decode().split("\n")[1:3] == ["_site/", ".netnotes/"]
+    assert (made[".gitignore"] or b"").decode().split("\n")[1:3] == ["_site/", ".netnotes/"]
     check = run_cli("--vault", folder, "check", "--strict")
     assert (check.exit_code, check.stdout) == (0, "")
     assert load_vault(folder).vault.config.circle_cadences == {
@@ -955,14 +995,14 @@ def test_init_makes_a_vault_that_passes_check(tmp_path, run_cli):
     }
 
 
-def test_init_keeps_an_existing_gitignore_and_adds_what_is_missing(tmp_path, run_cli):
+def test_init_keeps_an_existing_gitignore_and_adds_what_is_missing(tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / ".gitignore").write_text("*.pdf\n_site/\n", encoding="utf-8")
     assert run_cli("init", tmp_path).exit_code == 0
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*.pdf\n_site/\n.netnotes/\n"
 
 
 @pytest.mark.parametrize("existing", ["netnotes.yaml", "contacts/jane-doe.md"])
-def test_init_refuses_an_existing_vault_and_changes_nothing(tmp_path, run_cli, existing):
+def test_init_refuses_an_existing_vault_and_changes_nothing(tmp_path: Path, run_cli: RunCli, existing: str) -> None:
     (tmp_path / existing).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / existing).write_text("title: Mine\n", encoding="utf-8")
     before = tree(tmp_path)
@@ -972,30 +1012,32 @@ def test_init_refuses_an_existing_vault_and_changes_nothing(tmp_path, run_cli, e
     assert tree(tmp_path) == before
 
 
-def test_every_code_is_an_error_or_a_warning_by_its_number():
+def test_every_code_is_an_error_or_a_warning_by_its_number() -> None:
     assert {str(c.severity) for c in CODES.values() if c.code.startswith("NN1")} == {"error"}
     assert {str(c.severity) for c in CODES.values() if c.code.startswith("NN2")} == {"warning"}
 
 
-def test_a_plain_ref_may_hold_hash_and_bar_only_wikilinks_are_cut_there(load) -> None:
+def test_a_plain_ref_may_hold_hash_and_bar_only_wikilinks_are_cut_there(load: Load) -> None:
     result = load(
         {
             "contacts/csharp-guild.md": "---\nname: C# Guild\naliases: [A|B team]\n---\n",
-            "interactions/a.md": "---\ndate: 2026-01-05\nwith: [C# Guild, A|B team, '[[csharp-guild|the guild]]']\n---\n",
+            "interactions/a.md": (
+                "---\ndate: 2026-01-05\nwith: [C# Guild, A|B team, '[[csharp-guild|the guild]]']\n---\n"
+            ),
         }
     )
     assert result.problems == []
     assert result.vault.interactions[0].with_ == ("csharp-guild",)
 
 
-def test_a_contact_introduced_by_themselves_is_a_warning_and_the_field_is_dropped(load) -> None:
+def test_a_contact_introduced_by_themselves_is_a_warning_and_the_field_is_dropped(load: Load) -> None:
     result = load({"contacts/jane-doe.md": "---\nname: Jane Doe\naliases: [JD]\nmet_through: JD\n---\n"})
     assert [(p.code, p.line, p.column) for p in result.problems] == [("NN207", 4, 14)]
     assert result.vault.contacts[0].met_through is None
 
 
 @pytest.mark.parametrize("output", ["../elsewhere", "_site/../../x", "/tmp/site", "..\\\\x"])
-def test_output_in_netnotes_yaml_must_stay_inside_the_vault(load, output: str) -> None:
+def test_output_in_netnotes_yaml_must_stay_inside_the_vault(load: Load, output: str) -> None:
     result = load({}, config=f"output: '{output}'\n")
     assert [(p.code, p.line) for p in result.problems] == [("NN118", 1)]
     assert result.vault.config.output == "_site"

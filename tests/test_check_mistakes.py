@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import Load, MakeVault, RunCli
 
 from netnotes import dates
 from netnotes.loader import LoadResult, load_vault
@@ -63,7 +64,7 @@ def symlink(link: Path, target: Path) -> None:
     ],
     ids=["syncthing", "dropbox", "dropbox-second", "nextcloud"],
 )
-def test_a_sync_conflict_copy_is_a_warning_naming_its_note_and_is_not_loaded(load, copy):
+def test_a_sync_conflict_copy_is_a_warning_naming_its_note_and_is_not_loaded(load: Load, copy: str) -> None:
     result = load({"contacts/jane-doe.md": JANE, f"contacts/{copy}": JANE}, config=CIRCLES)
     p = the_problem(result)
     assert p.format() == (
@@ -73,7 +74,7 @@ def test_a_sync_conflict_copy_is_a_warning_naming_its_note_and_is_not_loaded(loa
     assert [c.path for c in result.vault.contacts] == ["contacts/jane-doe.md"]
 
 
-def test_a_conflict_copy_whose_note_is_gone_says_so(load):
+def test_a_conflict_copy_whose_note_is_gone_says_so(load: Load) -> None:
     result = load({"interactions/2026/coffee.sync-conflict-20261120-101530-ABCDEFG.md": "---\ndate: 2026-11-19\n---\n"})
     assert the_problem(result).message == (
         "conflict copy of interactions/2026/coffee.md left by a sync tool, and that note is missing:"
@@ -82,7 +83,7 @@ def test_a_conflict_copy_whose_note_is_gone_says_so(load):
     assert result.vault.interactions == ()
 
 
-def test_a_name_that_merely_mentions_a_conflict_is_a_note(load):
+def test_a_name_that_merely_mentions_a_conflict_is_a_note(load: Load) -> None:
     result = load(
         {
             "contacts/sync-conflict-resolver.md": "---\nname: Sync Conflict Resolver\n---\n",
@@ -105,7 +106,7 @@ GIT_CONFLICT_IN_FRONT_MATTER = """
 """
 
 
-def test_a_git_conflict_in_front_matter_is_an_error_at_its_first_line_and_the_note_is_left_out(load):
+def test_a_git_conflict_in_front_matter_is_an_error_at_its_first_line_and_the_note_is_left_out(load: Load) -> None:
     result = load({"contacts/jane-doe.md": GIT_CONFLICT_IN_FRONT_MATTER})
     p = the_problem(result)
     assert p.format() == (
@@ -115,7 +116,7 @@ def test_a_git_conflict_in_front_matter_is_an_error_at_its_first_line_and_the_no
     assert result.vault.contacts == ()
 
 
-def test_a_git_conflict_over_the_closing_line_touches_the_front_matter(load):
+def test_a_git_conflict_over_the_closing_line_touches_the_front_matter(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": """
@@ -135,14 +136,14 @@ def test_a_git_conflict_over_the_closing_line_touches_the_front_matter(load):
     assert spots(result) == ["contacts/jane-doe.md:3:1: error NN119"]
 
 
-def test_a_conflict_from_the_first_line_is_a_conflict_not_a_missing_front_matter(load):
+def test_a_conflict_from_the_first_line_is_a_conflict_not_a_missing_front_matter(load: Load) -> None:
     result = load(
         {"contacts/jane-doe.md": "<<<<<<< HEAD\n---\nname: Jane\n---\n=======\n---\nname: Jane Doe\n---\n>>>>>>> b\n"}
     )
     assert spots(result) == ["contacts/jane-doe.md:1:1: error NN119"]
 
 
-def test_a_git_conflict_in_the_body_is_a_warning_and_the_note_is_kept(load):
+def test_a_git_conflict_in_the_body_is_a_warning_and_the_note_is_kept(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": (
@@ -159,7 +160,7 @@ def test_a_git_conflict_in_the_body_is_a_warning_and_the_note_is_kept(load):
     assert [c.name for c in result.vault.contacts] == ["Jane Doe"]
 
 
-def test_a_heading_underline_is_not_a_conflict(load):
+def test_a_heading_underline_is_not_a_conflict(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": """
@@ -175,7 +176,7 @@ def test_a_heading_underline_is_not_a_conflict(load):
     assert result.problems == []
 
 
-def test_a_git_conflict_in_netnotes_yaml_is_one_error_and_no_cascade(load):
+def test_a_git_conflict_in_netnotes_yaml_is_one_error_and_no_cascade(load: Load) -> None:
     result = load(
         {"contacts/jane-doe.md": JANE},
         config="""
@@ -202,7 +203,7 @@ BROKEN_CONFIG = """
 """
 
 
-def test_a_broken_netnotes_yaml_is_one_problem_not_one_a_note(load):
+def test_a_broken_netnotes_yaml_is_one_problem_not_one_a_note(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -222,7 +223,7 @@ def test_a_broken_netnotes_yaml_is_one_problem_not_one_a_note(load):
     ["circles: [inner]\nkinds: [podcast]\n", "circles: {inner: 3w}\nkinds: podcast\n"],
     ids=["circles", "kinds"],
 )
-def test_circles_or_kinds_of_the_wrong_shape_are_one_problem_each(load, config):
+def test_circles_or_kinds_of_the_wrong_shape_are_one_problem_each(load: Load, config: str) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -234,7 +235,7 @@ def test_circles_or_kinds_of_the_wrong_shape_are_one_problem_each(load, config):
     assert {p.code for p in result.problems} == {"NN109"}
 
 
-def test_netnotes_yaml_problems_come_first_in_text_and_json(make_vault, run_cli):
+def test_netnotes_yaml_problems_come_first_in_text_and_json(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "asks/a.md": "---\ndate: 2026-01-05\nwith: nobody\ndirection: out\n---\n",
@@ -261,7 +262,7 @@ def test_netnotes_yaml_problems_come_first_in_text_and_json(make_vault, run_cli)
         (["NN105", "NN204", "NN110"], "3 problems (2 errors) in the vault: run netnotes check"),
     ],
 )
-def test_the_summary_line_counts_problems_and_errors(codes, line):
+def test_the_summary_line_counts_problems_and_errors(codes: list[str], line: str) -> None:
     assert summary([Problem("contacts/a.md", 1, 1, code, "x") for code in codes]) == line
 
 
@@ -272,14 +273,16 @@ BROKEN_VAULT = {
 UNREAD = "netnotes.yaml cannot be read: circles, kinds and settings are unknown, so "
 
 
-def test_due_prints_one_summary_line_and_says_the_list_is_incomplete(make_vault, run_cli):
+def test_due_prints_one_summary_line_and_says_the_list_is_incomplete(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(BROKEN_VAULT, config=BROKEN_CONFIG)
     result = run_cli("--vault", vault, "due", "--today", "2026-11-20")
     assert result.exit_code == 1
     assert result.stderr == (f"1 problem (1 error) in the vault: run netnotes check\n{UNREAD}this list is incomplete\n")
 
 
-def test_build_sums_up_on_stderr_and_lists_every_problem_on_its_page(make_vault, run_cli, tmp_path):
+def test_build_sums_up_on_stderr_and_lists_every_problem_on_its_page(
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path
+) -> None:
     vault = make_vault(
         {**BROKEN_VAULT, "contacts/bad.md": "---\nname: Bad\nsince: 2026-02-30\n---\n"}, config=BROKEN_CONFIG
     )
@@ -292,7 +295,7 @@ def test_build_sums_up_on_stderr_and_lists_every_problem_on_its_page(make_vault,
     assert "NN105" in page and "NN110" in page
 
 
-def test_export_and_new_say_what_a_broken_netnotes_yaml_leaves_out(make_vault, run_cli):
+def test_export_and_new_say_what_a_broken_netnotes_yaml_leaves_out(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(BROKEN_VAULT, config=BROKEN_CONFIG)
     exported = run_cli("--vault", vault, "export", "json", "--today", "2026-11-20")
     assert exported.stderr.endswith(f"{UNREAD}the export is incomplete\n")
@@ -304,12 +307,12 @@ def test_export_and_new_say_what_a_broken_netnotes_yaml_leaves_out(make_vault, r
     assert (vault / "contacts" / "sam-lee.md").read_text(encoding="utf-8").count("circle: inner") == 1
 
 
-def test_a_clean_vault_gets_no_summary_line(make_vault, run_cli):
+def test_a_clean_vault_gets_no_summary_line(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(BROKEN_VAULT, config=CIRCLES)
     assert run_cli("--vault", vault, "export", "vcard").stderr == ""
 
 
-def test_serve_logs_the_summary_not_every_problem(make_vault):
+def test_serve_logs_the_summary_not_every_problem(make_vault: MakeVault) -> None:
     vault = make_vault(BROKEN_VAULT, config=BROKEN_CONFIG)
     logs: list[str] = []
     ready: list[str] = []
@@ -340,7 +343,7 @@ def test_serve_logs_the_summary_not_every_problem(make_vault):
 # Dates and cadences that cannot be meant --------------------------------------------------------
 
 
-def test_a_follow_up_before_its_interaction_is_a_warning(load):
+def test_a_follow_up_before_its_interaction_is_a_warning(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -362,7 +365,7 @@ def test_a_follow_up_before_its_interaction_is_a_warning(load):
     )
 
 
-def test_a_next_step_without_a_follow_up_is_never_due_and_says_so(load):
+def test_a_next_step_without_a_follow_up_is_never_due_and_says_so(load: Load) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -383,7 +386,7 @@ def test_a_next_step_without_a_follow_up_is_never_due_and_says_so(load):
 
 
 @pytest.mark.parametrize("extra", ["follow_up: 2w", "done: true"])
-def test_a_next_step_with_a_follow_up_or_done_is_fine(load, extra):
+def test_a_next_step_with_a_follow_up_or_done_is_fine(load: Load, extra: str) -> None:
     result = load(
         {
             "contacts/jane-doe.md": JANE,
@@ -394,7 +397,7 @@ def test_a_next_step_with_a_follow_up_or_done_is_fine(load, extra):
     assert result.problems == []
 
 
-def test_a_date_more_than_a_year_ahead_is_a_warning(make_vault):
+def test_a_date_more_than_a_year_ahead_is_a_warning(make_vault: MakeVault) -> None:
     vault = make_vault(
         {
             "contacts/jane-doe.md": JANE,
@@ -413,7 +416,9 @@ def test_a_date_more_than_a_year_ahead_is_a_warning(make_vault):
     assert len(result.vault.interactions) == 2  # kept: a warning
 
 
-def test_check_measures_far_dates_from_the_local_date(make_vault, run_cli, monkeypatch):
+def test_check_measures_far_dates_from_the_local_date(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault = make_vault(
         {"contacts/jane-doe.md": JANE, "interactions/i.md": "---\ndate: 2027-12-01\nwith: jane-doe\n---\n"},
         config=CIRCLES,
@@ -424,7 +429,7 @@ def test_check_measures_far_dates_from_the_local_date(make_vault, run_cli, monke
     assert run_cli("--vault", vault, "check").stdout == ""
 
 
-def test_commands_with_today_measure_far_dates_from_it(make_vault, run_cli):
+def test_commands_with_today_measure_far_dates_from_it(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {"contacts/jane-doe.md": JANE, "interactions/i.md": "---\ndate: 2026-11-01\nwith: jane-doe\n---\n"},
         config=CIRCLES,
@@ -433,7 +438,7 @@ def test_commands_with_today_measure_far_dates_from_it(make_vault, run_cli):
     assert result.stderr == "1 problem (0 errors) in the vault: run netnotes check\n"
 
 
-def test_a_cadence_of_zero_is_a_warning_in_a_note_and_in_netnotes_yaml(load):
+def test_a_cadence_of_zero_is_a_warning_in_a_note_and_in_netnotes_yaml(load: Load) -> None:
     result = load(
         {"contacts/jane-doe.md": "---\nname: Jane Doe\ncadence: 0d\n---\n"},
         config="""
@@ -454,7 +459,7 @@ def test_a_cadence_of_zero_is_a_warning_in_a_note_and_in_netnotes_yaml(load):
     assert result.problems[2].message.startswith("'cadence' is 0d: ")
 
 
-def test_log_refuses_a_follow_up_before_the_interaction(make_vault, run_cli):
+def test_log_refuses_a_follow_up_before_the_interaction(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault({"contacts/jane-doe.md": JANE}, config=CIRCLES)
     early = run_cli("--vault", vault, "log", "jane-doe", "--date", "2026-11-05", "--follow-up", "2026-11-01")
     assert early.exit_code == 2 and "is before the interaction's date 2026-11-05" in early.stderr
@@ -464,7 +469,7 @@ def test_log_refuses_a_follow_up_before_the_interaction(make_vault, run_cli):
 # Files in note folders that are not read ------------------------------------------------------
 
 
-def test_a_markdown_file_not_named_md_is_reported(load):
+def test_a_markdown_file_not_named_md_is_reported(load: Load) -> None:
     result = load({"contacts/jane-doe.markdown": JANE, "contacts/notes.txt": "not a note\n"})
     assert the_problem(result).format() == (
         "contacts/jane-doe.markdown:1:1: warning NN214 'jane-doe.markdown' is not read: notes are .md files;"
@@ -472,13 +477,13 @@ def test_a_markdown_file_not_named_md_is_reported(load):
     )
 
 
-def test_an_upper_case_md_is_a_note_like_any_other(load):
+def test_an_upper_case_md_is_a_note_like_any_other(load: Load) -> None:
     result = load({"contacts/Jane-Doe.MD": JANE}, config=CIRCLES)
     assert result.problems == []
     assert [c.id for c in result.vault.contacts] == ["jane-doe"]
 
 
-def test_a_symlink_to_nothing_is_reported(make_vault):
+def test_a_symlink_to_nothing_is_reported(make_vault: MakeVault) -> None:
     root = make_vault({"contacts/jane-doe.md": JANE}, config=CIRCLES)
     symlink(root / "contacts" / "sam-lee.md", root / "people" / "sam-lee.md")
     symlink(root / "contacts" / "loop.md", root / "contacts" / "loop.md")
@@ -500,7 +505,7 @@ def test_a_symlink_to_nothing_is_reported(make_vault):
     ],
     ids=["key", "list-item", "first-line"],
 )
-def test_a_tab_in_the_indentation_says_so_at_its_place(load, front_matter, spot):
+def test_a_tab_in_the_indentation_says_so_at_its_place(load: Load, front_matter: str, spot: str) -> None:
     p = the_problem(load({"contacts/jane-doe.md": f"---\n{front_matter}---\n"}))
     assert (
         p.format() == f"contacts/jane-doe.md:{spot}: error NN105 YAML syntax error: tabs cannot indent YAML; use spaces"
@@ -510,7 +515,7 @@ def test_a_tab_in_the_indentation_says_so_at_its_place(load, front_matter, spot)
 # Wording --------------------------------------------------------------------------------------
 
 
-def test_two_files_with_one_id_have_the_same_file_name(load):
+def test_two_files_with_one_id_have_the_same_file_name(load: Load) -> None:
     result = load({"contacts/work/Jane-Doe.md": JANE, "contacts/friends/jane-doe.md": JANE}, config=CIRCLES)
     assert the_problem(result).message == (
         "duplicate id 'jane-doe': this file and contacts/friends/jane-doe.md have the same file name;"
@@ -518,7 +523,9 @@ def test_two_files_with_one_id_have_the_same_file_name(load):
     )
 
 
-def test_a_new_contact_named_like_two_others_says_they_have_the_same_name(make_vault, run_cli):
+def test_a_new_contact_named_like_two_others_says_they_have_the_same_name(
+    make_vault: MakeVault, run_cli: RunCli
+) -> None:
     vault = make_vault(
         {"contacts/jane-doe.md": "---\nname: Jane Doe\n---\n", "contacts/jane-doe-2.md": "---\nname: Jane Doe\n---\n"}
     )

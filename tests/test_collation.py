@@ -5,10 +5,9 @@ contract's case-folded order."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import Result
+from conftest import MakeVault, RunCli
 from site_html import parse
 
 from netnotes.collation import collation_key
@@ -32,7 +31,7 @@ PEOPLE = {
 }
 
 
-def built(make_vault: Callable[..., Path], run_cli: Callable[..., Result], files: dict[str, str]) -> Path:
+def built(make_vault: MakeVault, run_cli: RunCli, files: dict[str, str]) -> Path:
     vault = make_vault(files)
     result = run_cli("--vault", vault, "build", "--today", TODAY)
     assert result.exit_code == 0, result.output
@@ -52,16 +51,14 @@ def test_a_huge_name_still_sorts() -> None:
     assert sorted(["b", "a" * 200_000 + "z", "a"], key=collation_key) == ["a", "a" * 200_000 + "z", "b"]
 
 
-def test_contact_list_tag_and_company_pages_in_reader_order(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
-) -> None:
+def test_contact_list_tag_and_company_pages_in_reader_order(make_vault: MakeVault, run_cli: RunCli) -> None:
     site = built(make_vault, run_cli, PEOPLE)
     assert listed(site, "contacts.html", "contacts/") == READER_ORDER
     assert listed(site, "tags/team.html", "../contacts/") == READER_ORDER
     assert listed(site, "companies/acme.html", "../contacts/") == READER_ORDER
 
 
-def test_namesakes_are_ordered_by_id(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_namesakes_are_ordered_by_id(make_vault: MakeVault, run_cli: RunCli) -> None:
     site = built(
         make_vault,
         run_cli,
@@ -79,7 +76,7 @@ def test_namesakes_are_ordered_by_id(make_vault: Callable[..., Path], run_cli: C
     ]
 
 
-def test_tag_and_company_lists_in_reader_order(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_tag_and_company_lists_in_reader_order(make_vault: MakeVault, run_cli: RunCli) -> None:
     site = built(
         make_vault,
         run_cli,
@@ -93,16 +90,14 @@ def test_tag_and_company_lists_in_reader_order(make_vault: Callable[..., Path], 
     assert listed(site, "companies.html", "companies/") == ["Ebay", "Élan", "Zeta"]
 
 
-def test_search_lists_contacts_in_reader_order(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_search_lists_contacts_in_reader_order(make_vault: MakeVault, run_cli: RunCli) -> None:
     site = built(make_vault, run_cli, PEOPLE)
     text = (site / "static/search-index.js").read_text(encoding="utf-8")
     rows = json.loads(text[len("window.NETNOTES_SEARCH = ") : -2])
     assert [r[1] for r in rows if r[0].startswith("contacts/")] == READER_ORDER
 
 
-def test_due_keeps_the_contracts_case_folded_order(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
-) -> None:
+def test_due_keeps_the_contracts_case_folded_order(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault({path: text.replace("tags: [team]", "cadence: 1w") for path, text in PEOPLE.items()})
     result = run_cli("--vault", vault, "due", "--today", TODAY, "--format", "json")
     names = [i["name"] for i in json.loads(result.stdout)]

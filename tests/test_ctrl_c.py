@@ -10,8 +10,10 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from conftest import MakeVault, RunCli
 
 VAULT = {
     "netnotes.yaml": "title: Mine\n",
@@ -19,7 +21,7 @@ VAULT = {
 }
 
 
-def _interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
+def _interrupt(*args: object, **kwargs: object) -> NoReturn:
     raise KeyboardInterrupt
 
 
@@ -33,9 +35,9 @@ def _interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
     ids=["due", "build", "check"],
 )
 def test_ctrl_c_in_a_command_exits_130_without_aborted(
-    make_vault,
-    run_cli,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
     command: list[str],
     where: str,
 ) -> None:
@@ -47,7 +49,9 @@ def test_ctrl_c_in_a_command_exits_130_without_aborted(
     assert result.stderr == ""
 
 
-def test_ctrl_c_in_serve_stops_it_and_exits_0(make_vault, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_in_serve_stops_it_and_exits_0(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault = make_vault(VAULT)
     monkeypatch.setattr("netnotes.serve.serve_vault", _interrupt)
     result = run_cli("--vault", vault, "serve", "--port", "0")
@@ -76,7 +80,7 @@ def _stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
     return out, err
 
 
-def test_ctrl_c_really_sent_to_serve(make_vault) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_really_sent_to_serve(make_vault: MakeVault) -> None:
     vault = make_vault(VAULT)
     proc = subprocess.Popen(
         [sys.executable, "-m", "netnotes", "--vault", str(vault), "serve", "--port", "0", "--today", "2026-03-10"],
@@ -102,7 +106,7 @@ WAITING_DUE = textwrap.dedent("""
 """)
 
 
-def test_ctrl_c_really_sent_to_another_command(make_vault) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_really_sent_to_another_command(make_vault: MakeVault) -> None:
     vault: Path = make_vault(VAULT)
     proc = subprocess.Popen(
         [sys.executable, "-c", WAITING_DUE, str(vault)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

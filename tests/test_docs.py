@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import MakeVault, RunCli
 
 from netnotes.problems import CODES
 
@@ -27,7 +28,7 @@ def sections() -> dict[str, tuple[str, str]]:
     """Code -> (heading summary, section text), in the page's order."""
     parts = SECTION_RE.split(DOC.read_text(encoding="utf-8"))
     found: dict[str, tuple[str, str]] = {}
-    for code, summary, text in zip(parts[1::3], parts[2::3], parts[3::3]):
+    for code, summary, text in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         assert code not in found, f"{code} has two sections"
         found[code] = (summary, text)
     return found
@@ -37,30 +38,29 @@ SECTIONS = sections()
 EXAMPLES = {code: text for code, (_, text) in SECTIONS.items() if OUTPUT_RE.search(text)}
 
 
-def test_every_code_has_a_section_and_every_section_is_a_code():
+def test_every_code_has_a_section_and_every_section_is_a_code() -> None:
     assert list(SECTIONS) == sorted(SECTIONS), "sections are in code order"
     assert set(SECTIONS) == set(CODES)
 
 
 @pytest.mark.parametrize("code", sorted(SECTIONS))
-def test_section_heading_is_the_code_and_its_summary(code):
+def test_section_heading_is_the_code_and_its_summary(code: str) -> None:
     assert SECTIONS[code][0] == CODES[code].summary
 
 
-def test_every_example_but_the_symlink_one_is_run():
+def test_every_example_but_the_symlink_one_is_run() -> None:
     assert set(CODES) - set(EXAMPLES) == NOT_RUNNABLE
 
 
 @pytest.mark.parametrize("code", sorted(EXAMPLES))
-def test_example_prints_what_the_page_says(tmp_path, run_cli, code):
+def test_example_prints_what_the_page_says(make_vault: MakeVault, run_cli: RunCli, code: str) -> None:
     section = EXAMPLES[code]
     files = list(FILE_RE.finditer(section))
     assert files, f"{code}: an example needs at least one file"
-    for match in files:
-        path = tmp_path / match["path"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(match["text"].encode("latin-1" if match["latin1"] else "utf-8"))
-    expected = OUTPUT_RE.search(section)["stdout"]
-    result = run_cli("--vault", tmp_path, "check")
+    vault = make_vault({m["path"]: m["text"].encode("latin-1" if m["latin1"] else "utf-8") for m in files})
+    output = OUTPUT_RE.search(section)
+    assert output, f"{code}: an example needs the output it prints"
+    expected = output["stdout"]
+    result = run_cli("--vault", vault, "check")
     assert result.stdout == expected
     assert f" {code} " in expected

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import Result
+from conftest import MakeVault, RunCli
 from hypothesis import given
 from hypothesis import strategies as st
 from wcwidth import wcswidth
@@ -24,7 +23,7 @@ def contact(name: str, **fields: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def due_lines(vault: Path, run_cli: Callable[..., Result]) -> list[str]:
+def due_lines(vault: Path, run_cli: RunCli) -> list[str]:
     result = run_cli("--vault", vault, "due", "--today", TODAY)
     assert result.exit_code == 0, result.output
     return [line for line in result.stdout.splitlines() if line.startswith("  ")]
@@ -40,9 +39,7 @@ def name_cells(lines: list[str]) -> list[str]:
     return [line[24 : line.rindex("keep-in-touch")].rstrip() for line in lines]
 
 
-def test_columns_after_the_name_start_at_one_display_column(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
-) -> None:
+def test_columns_after_the_name_start_at_one_display_column(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "contacts/wang.md": contact("王小明"),  # wide: 6 columns in 3 characters
@@ -57,9 +54,7 @@ def test_columns_after_the_name_start_at_one_display_column(
     assert sorted(name_cells(lines)) == sorted(["王小明", "Zoe\u0301 Mu\u0308ller", "Ana 🚀", "Bob"])
 
 
-def test_a_long_name_is_cut_between_whole_characters(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
-) -> None:
+def test_a_long_name_is_cut_between_whole_characters(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "contacts/wide.md": contact("王" * 30),  # 60 columns
@@ -75,9 +70,7 @@ def test_a_long_name_is_cut_between_whole_characters(
     assert all(wcswidth(cell) <= 24 for cell in cells)
 
 
-def test_namesakes_show_their_company_or_else_their_id(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
-) -> None:
+def test_namesakes_show_their_company_or_else_their_id(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "contacts/john-smith.md": contact("John Smith", company="Acme"),
@@ -97,7 +90,7 @@ def test_namesakes_show_their_company_or_else_their_id(
     ]
 
 
-def test_two_namesakes_at_different_companies(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_two_namesakes_at_different_companies(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "contacts/john-smith.md": contact("John Smith", company="Acme"),
@@ -109,16 +102,14 @@ def test_two_namesakes_at_different_companies(make_vault: Callable[..., Path], r
     assert len(reason_columns(lines)) == 1
 
 
-def test_a_namesakes_long_name_is_cut_but_not_what_tells_it_apart(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result]
-) -> None:
+def test_a_namesakes_long_name_is_cut_but_not_what_tells_it_apart(make_vault: MakeVault, run_cli: RunCli) -> None:
     long = "Maximilian Alexander von Habsburg"
     vault = make_vault({"contacts/max.md": contact(long, company="Acme"), "contacts/max-2.md": contact(long)})
     cells = sorted(name_cells(due_lines(vault, run_cli)))
     assert cells == ["Maximilian Alexander vo… (Acme)", "Maximilian Alexander vo… (max-2)"]
 
 
-def test_json_keeps_the_plain_name(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_json_keeps_the_plain_name(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "contacts/john-smith.md": contact("John Smith", company="Acme"),
@@ -132,7 +123,7 @@ def test_json_keeps_the_plain_name(make_vault: Callable[..., Path], run_cli: Cal
     ]
 
 
-def test_a_namesakes_company_is_shown_escaped(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_a_namesakes_company_is_shown_escaped(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "contacts/eve.md": contact("Eve", company='"Acme\\e]0;pwned\\a"'),

@@ -7,15 +7,15 @@ import json
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import vobject
-from click.testing import CliRunner, Result
+from conftest import LoadClean, MakeVault, RunCli, write_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netnotes.calendar import build_calendar
-from netnotes.cli import main
 from netnotes.dates import Birthday
 from netnotes.exporters import export_json, export_vcard
 from netnotes.importers import import_vcard
@@ -26,26 +26,7 @@ from netnotes.writer import new_contact
 EXAMPLE = Path(__file__).parent.parent / "example-vault"
 DOCS = Path(__file__).parent.parent / "docs"
 TODAY = dt.date(2026, 11, 20)
-
-
-def make_vault(root: Path, files: dict[str, str] | None = None) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "netnotes.yaml").write_text("title: test\ncircles:\n  inner: 3w\n", encoding="utf-8")
-    for rel, text in (files or {}).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def clean_vault(root: Path) -> Vault:
-    result = load_vault(root)
-    assert result.problems == [], [str(p) for p in result.problems]
-    return result.vault
-
-
-def run(root: Path, *args: str | Path) -> Result:
-    return CliRunner().invoke(main, ["--vault", str(root), *map(str, args)], catch_exceptions=False)
+CONFIG = "title: test\ncircles:\n  inner: 3w\n"
 
 
 def card_facts(c: Contact) -> tuple[object, ...]:
@@ -65,29 +46,31 @@ def card_facts(c: Contact) -> tuple[object, ...]:
     )
 
 
-def reimport(vault: Vault, tmp: Path) -> dict[str, Contact]:
+def reimport(vault: Vault, tmp: Path, load_clean: LoadClean) -> dict[str, Contact]:
     """Export ``vault`` as vCard, import it into an empty vault, return the new contacts by name."""
     vcf = tmp / "export.vcf"
     vcf.write_text(export_vcard(vault), encoding="utf-8", newline="")
-    fresh = make_vault(tmp / "fresh")
-    summary = import_vcard(fresh, clean_vault(fresh), vcf)
+    fresh = write_vault(tmp / "fresh", {}, CONFIG)
+    summary = import_vcard(fresh, load_clean(fresh), vcf)
     assert summary.invalid == [] and summary.warnings == []
-    return {c.name: c for c in clean_vault(fresh).contacts}
+    return {c.name: c for c in load_clean(fresh).contacts}
 
 
 # ---------------------------------------------------------------------------------------------
 # vCard
 
 
-def test_example_vault_exports_to_vcards_that_import_back_to_the_same_contacts(tmp_path: Path) -> None:
+def test_example_vault_exports_to_vcards_that_import_back_to_the_same_contacts(
+    load_clean: LoadClean, tmp_path: Path
+) -> None:
     vault = load_vault(EXAMPLE).vault
-    back = reimport(vault, tmp_path)
+    back = reimport(vault, tmp_path, load_clean)
     assert sorted(back) == sorted(c.name for c in vault.contacts)
     for c in vault.contacts:
         assert card_facts(back[c.name]) == card_facts(c), c.name
 
 
-HOSTILE_CONTACT = dict(
+HOSTILE_CONTACT: dict[str, Any] = dict(
     aliases=["Doe, J.", "J;D", "back\\slash"],
     company="Acme; Inc., Ltd",
     role='CTO: "boss", founder',
@@ -101,12 +84,14 @@ HOSTILE_CONTACT = dict(
 )
 
 
-def test_hostile_values_survive_vcard_export_and_import(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_hostile_values_survive_vcard_export_and_import(
+    make_vault: MakeVault, load_clean: LoadClean, tmp_path: Path
+) -> None:
+    root = make_vault({}, CONFIG)
     new_contact(root, 'Jane "JD" Doe, PhD; 🚀', **HOSTILE_CONTACT)
     new_contact(root, "Ørjan Ødegård", birthday="1979-12-31", company="---")
-    vault = clean_vault(root)
-    back = reimport(vault, tmp_path)
+    vault = load_clean(root)
+    back = reimport(vault, tmp_path, load_clean)
     for c in vault.contacts:
         assert card_facts(back[c.name]) == card_facts(c)
     assert back["Ørjan Ødegård"].birthday == Birthday(12, 31, 1979)
@@ -135,10 +120,10 @@ def test_vcard_output_is_read_by_an_independent_parser() -> None:
     assert david.org.value == ["Lumen Health"]
 
 
-def test_a_yearless_birthday_exports_as_dash_dash_month_day(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_a_yearless_birthday_exports_as_dash_dash_month_day(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault({}, CONFIG)
     new_contact(root, "Nina", birthday="--03-05")
-    assert "BDAY:--0305\r\n" in export_vcard(clean_vault(root))
+    assert "BDAY:--0305\r\n" in export_vcard(load_clean(root))
 
 
 NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30).filter(
@@ -148,12 +133,14 @@ NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), mi
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=NAMES, company=NAMES, role=NAMES)
-def test_any_name_company_and_role_survive_vcard_round_trip(name: str, company: str, role: str) -> None:
+def test_any_name_company_and_role_survive_vcard_round_trip(
+    load_clean: LoadClean, name: str, company: str, role: str
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_vault(Path(tmp) / "v")
+        root = write_vault(Path(tmp) / "v", {}, CONFIG)
         new_contact(root, name, company=company, role=role)
-        vault = clean_vault(root)
-        back = reimport(vault, Path(tmp))
+        vault = load_clean(root)
+        back = reimport(vault, Path(tmp), load_clean)
         (c,) = vault.contacts
         assert card_facts(back[c.name]) == card_facts(c)
 
@@ -181,7 +168,7 @@ def test_json_has_the_whole_model_with_a_version_and_iso_dates() -> None:
     assert doc["due"][0]["status"] == "overdue"
 
 
-def test_json_is_deterministic_and_depends_on_today_only_through_due(tmp_path: Path) -> None:
+def test_json_is_deterministic_and_depends_on_today_only_through_due() -> None:
     vault = load_vault(EXAMPLE).vault
     first, second = export_json(vault, TODAY), export_json(load_vault(EXAMPLE).vault, TODAY)
     assert first == second
@@ -192,14 +179,15 @@ def test_json_is_deterministic_and_depends_on_today_only_through_due(tmp_path: P
     }
 
 
-def test_json_turns_custom_values_into_json(tmp_path: Path) -> None:
+def test_json_turns_custom_values_into_json(make_vault: MakeVault) -> None:
     root = make_vault(
-        tmp_path / "v",
         {
             "contacts/x.md": (
-                "---\nname: X\nmet_on: 2024-01-02\nscore: .nan\nnested: {when: 2024-05-06, list: [1, 2.5, true, null]}\n---\n"
+                "---\nname: X\nmet_on: 2024-01-02\nscore: .nan\n"
+                "nested: {when: 2024-05-06, list: [1, 2.5, true, null]}\n---\n"
             )
         },
+        CONFIG,
     )
     (x,) = json.loads(export_json(load_vault(root).vault, TODAY))["contacts"]
     assert x["custom"] == {
@@ -227,55 +215,55 @@ def test_every_exported_key_is_documented() -> None:
 # The command
 
 
-def test_export_ics_is_the_calendar_of_follow_ups(tmp_path: Path) -> None:
-    result = run(EXAMPLE, "export", "ics", "--today", "2026-11-20")
+def test_export_ics_is_the_calendar_of_follow_ups(run_cli: RunCli) -> None:
+    result = run_cli("--vault", EXAMPLE, "export", "ics", "--today", "2026-11-20")
     assert result.exit_code == 0
     assert result.stdout_bytes == build_calendar(load_vault(EXAMPLE).vault, TODAY)
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
 
 
 @pytest.mark.parametrize("fmt", ["ics", "vcard", "json"])
-def test_export_to_a_file_replaces_it_whole_and_prints_its_path(tmp_path: Path, fmt: str) -> None:
+def test_export_to_a_file_replaces_it_whole_and_prints_its_path(run_cli: RunCli, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"out.{fmt}"
     out.write_text("old contents that are longer than nothing\n" * 1000, encoding="utf-8")
-    result = run(EXAMPLE, "export", fmt, "-o", out, "--today", "2026-11-20")
+    result = run_cli("--vault", EXAMPLE, "export", fmt, "-o", out, "--today", "2026-11-20")
     assert result.exit_code == 0
     assert result.stdout.strip().endswith(f"out.{fmt}")
-    stdout = run(EXAMPLE, "export", fmt, "--today", "2026-11-20").stdout_bytes
+    stdout = run_cli("--vault", EXAMPLE, "export", fmt, "--today", "2026-11-20").stdout_bytes
     assert out.read_bytes() == stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"out.{fmt}"]  # no temporary file left
 
 
 @pytest.mark.parametrize("target", ["contacts/ok.md", "contacts/sub/NEW.MD", "netnotes.yaml"])
-def test_export_never_writes_over_the_vaults_own_files(tmp_path: Path, target: str) -> None:
-    root = make_vault(tmp_path / "v", {"netnotes.yaml": "title: Mine\n", "contacts/ok.md": "---\nname: Okay\n---\n"})
+def test_export_never_writes_over_the_vaults_own_files(make_vault: MakeVault, run_cli: RunCli, target: str) -> None:
+    root = make_vault({"contacts/ok.md": "---\nname: Okay\n---\n"}, config="title: Mine\n")
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    result = run(root, "export", "json", "-o", root / target)
+    result = run_cli("--vault", root, "export", "json", "-o", root / target)
     assert result.exit_code == 2
     assert "the vault reads" in result.stderr
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 
 
-def test_export_json_from_the_command_parses(tmp_path: Path) -> None:
-    result = run(EXAMPLE, "export", "json", "--today", "2026-11-20")
+def test_export_json_from_the_command_parses(run_cli: RunCli) -> None:
+    result = run_cli("--vault", EXAMPLE, "export", "json", "--today", "2026-11-20")
     assert json.loads(result.stdout)["generated_for"] == "2026-11-20"
 
 
-def test_export_still_writes_when_the_vault_has_errors_and_exits_1(tmp_path: Path) -> None:
+def test_export_still_writes_when_the_vault_has_errors_and_exits_1(make_vault: MakeVault, run_cli: RunCli) -> None:
     root = make_vault(
-        tmp_path / "v",
         {
             "contacts/ok.md": "---\nname: Okay\n---\n",
             "contacts/bad.md": "---\nname: Bad\ncircle: nope\n---\n",
         },
+        CONFIG,
     )
-    result = run(root, "export", "vcard")
+    result = run_cli("--vault", root, "export", "vcard")
     assert result.exit_code == 1
     assert "FN:Okay" in result.stdout and "FN:Bad" in result.stdout
     # Commands other than check sum the vault's problems up in one line (contract section 6).
     assert result.stderr == "1 problem (1 error) in the vault: run netnotes check\n"
 
 
-def test_export_refuses_an_unknown_format(tmp_path: Path) -> None:
-    result = run(EXAMPLE, "export", "csv")
+def test_export_refuses_an_unknown_format(run_cli: RunCli) -> None:
+    result = run_cli("--vault", EXAMPLE, "export", "csv")
     assert result.exit_code == 2 and "'csv' is not one of" in result.stderr

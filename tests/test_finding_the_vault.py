@@ -10,9 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from netnotes.cli import main
+from conftest import RunCli
 
 NO_VAULT = "Error: no vault here: run `netnotes init` or pass --vault\n"
 CONNECTIONS = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\nAda,Lovelace,,,,,\n"
@@ -33,10 +31,6 @@ EVERY_COMMAND_BUT_INIT = {
 }
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 def listing(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
@@ -51,69 +45,71 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("args", EVERY_COMMAND_BUT_INIT.values(), ids=EVERY_COMMAND_BUT_INIT.keys())
-def test_outside_a_vault_every_command_says_so_and_writes_nothing(here: Path, args: list[str]) -> None:
+def test_outside_a_vault_every_command_says_so_and_writes_nothing(run_cli: RunCli, here: Path, args: list[str]) -> None:
     (here / "Connections.csv").write_text(CONNECTIONS, encoding="utf-8")
     (here / "people.vcf").write_text(VCARD, encoding="utf-8")
-    result = run(*args)
+    result = run_cli(*args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", NO_VAULT)
     assert listing(here) == ["Connections.csv", "people.vcf"]
 
 
-def test_due_in_an_empty_folder_is_no_vault_not_nothing_due(here: Path) -> None:
-    result = run("due", "--today", "2026-11-25")
+def test_due_in_an_empty_folder_is_no_vault_not_nothing_due(run_cli: RunCli, here: Path) -> None:
+    result = run_cli("due", "--today", "2026-11-25")
     assert result.exit_code == 2
     assert "Nothing due" not in result.output
     assert result.stderr == NO_VAULT
 
 
 @pytest.mark.parametrize("folder", ["contacts", "interactions", "asks"])
-def test_a_folder_holding_a_note_folder_is_a_vault_without_netnotes_yaml(here: Path, folder: str) -> None:
+def test_a_folder_holding_a_note_folder_is_a_vault_without_netnotes_yaml(
+    run_cli: RunCli, here: Path, folder: str
+) -> None:
     (here / folder).mkdir()
-    made = run("new", "contact", "Jane Doe")
+    made = run_cli("new", "contact", "Jane Doe")
     assert made.exit_code == 0 and made.stdout == "contacts/jane-doe.md\n"
-    assert run("check").exit_code == 0
+    assert run_cli("check").exit_code == 0
 
 
-def test_netnotes_yaml_upward_wins_over_note_folders_here(here: Path) -> None:
+def test_netnotes_yaml_upward_wins_over_note_folders_here(run_cli: RunCli, here: Path) -> None:
     (here / "netnotes.yaml").write_text("title: outer\n", encoding="utf-8")
     (here / "notes/contacts").mkdir(parents=True)
     (here / "notes/contacts/jane-doe.md").write_text("---\nname: Jane Doe\n---\n", encoding="utf-8")
-    result = run("new", "contact", "Ada")
+    result = run_cli("new", "contact", "Ada")
     assert result.exit_code == 0
     assert (here / "contacts/ada.md").is_file()  # the vault is the folder with netnotes.yaml
 
 
 def test_a_note_folder_above_the_current_folder_does_not_make_a_vault(
-    here: Path, monkeypatch: pytest.MonkeyPatch
+    run_cli: RunCli, here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (here / "contacts").mkdir()
     (here / "elsewhere").mkdir()
     monkeypatch.chdir(here / "elsewhere")
-    result = run("new", "contact", "Ada")
+    result = run_cli("new", "contact", "Ada")
     assert (result.exit_code, result.stderr) == (2, NO_VAULT)
     assert listing(here) == ["contacts", "elsewhere"]
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])
-def test_the_vault_given_wins_over_the_current_folder(here: Path, how: str) -> None:
+def test_the_vault_given_wins_over_the_current_folder(run_cli: RunCli, here: Path, how: str) -> None:
     (here / "v/contacts").mkdir(parents=True)
     (here / "v/contacts/jane-doe.md").write_text("---\nname: Jane Doe\ncadence: 1w\n---\n", encoding="utf-8")
     args, env = (["--vault", "v"], {}) if how == "option" else ([], {"NETNOTES_VAULT": "v"})
-    result = CliRunner().invoke(main, [*args, "due", "--today", "2026-11-25"], env=env, catch_exceptions=False)
+    result = run_cli(*args, "due", "--today", "2026-11-25", env=env)
     assert result.exit_code == 0
     assert "Jane Doe" in result.stdout
 
 
-def test_init_without_a_folder_makes_the_vault_here(here: Path) -> None:
-    assert run("init").exit_code == 0
+def test_init_without_a_folder_makes_the_vault_here(run_cli: RunCli, here: Path) -> None:
+    assert run_cli("init").exit_code == 0
     assert listing(here) == [".gitignore", "asks", "contacts", "interactions", "netnotes.yaml"]
-    assert run("check").exit_code == 0
+    assert run_cli("check").exit_code == 0
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])
-def test_init_without_a_folder_makes_the_vault_given(here: Path, how: str) -> None:
+def test_init_without_a_folder_makes_the_vault_given(run_cli: RunCli, here: Path, how: str) -> None:
     args, env = (["--vault", "mine"], {}) if how == "option" else ([], {"NETNOTES_VAULT": "mine"})
-    result = CliRunner().invoke(main, [*args, "init"], env=env, catch_exceptions=False)
+    result = run_cli(*args, "init", env=env)
     assert result.exit_code == 0
     assert listing(here) == [
         "mine",
@@ -125,8 +121,8 @@ def test_init_without_a_folder_makes_the_vault_given(here: Path, how: str) -> No
     ]
 
 
-def test_init_with_a_folder_uses_that_folder_over_the_vault_given(here: Path) -> None:
-    assert run("--vault", "mine", "init", "other").exit_code == 0
+def test_init_with_a_folder_uses_that_folder_over_the_vault_given(run_cli: RunCli, here: Path) -> None:
+    assert run_cli("--vault", "mine", "init", "other").exit_code == 0
     assert listing(here) == [
         "other",
         "other/.gitignore",

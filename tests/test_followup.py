@@ -9,16 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import LoadClean, MakeVault, RunCli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netnotes.cli import main
 from netnotes.dates import NEVER, Birthday, Duration, add_duration
 from netnotes.followup import (
     Reciprocity,
@@ -30,7 +29,6 @@ from netnotes.followup import (
     planned_interactions,
     reciprocity,
 )
-from netnotes.loader import load_vault
 from netnotes.model import Ask, Config, Contact, Interaction, Vault
 
 TODAY = "2026-03-10"
@@ -44,17 +42,6 @@ circles:
 """
 JSON_KEYS = ["contact", "name", "reason", "due", "status", "days", "detail", "source"]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def write_vault(root: Path, files: dict[str, str], config: str | None = CONFIG) -> Path:
-    """Write ``{vault-relative path: text}`` under ``root``; texts are dedented."""
-    if config is not None:
-        files = {"netnotes.yaml": config, **files}
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 def contact(name: str, **fields: str) -> str:
@@ -72,21 +59,40 @@ def ask(date: str, with_: str, direction: str, **fields: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def run_due(vault: Path, *args: str, today: str = TODAY, **kwargs: Any) -> Result:
-    return CliRunner().invoke(main, ["--vault", str(vault), "due", "--today", today, *args], **kwargs)
+class RunDue(Protocol):
+    def __call__(
+        self, vault: Path, *args: str, today: str = TODAY, env: dict[str, str | None] | None = None, color: bool = False
+    ) -> Result: ...
 
 
-def due_json(vault: Path, *args: str, today: str = TODAY) -> list[dict[str, Any]]:
-    result = run_due(vault, "--format", "json", *args, today=today)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return json.loads(result.stdout)
+class DueJson(Protocol):
+    def __call__(self, vault: Path, *args: str, today: str = TODAY) -> list[dict[str, Any]]: ...
 
 
-def load_clean(vault: Path) -> Vault:
-    result = load_vault(vault)
-    assert result.errors == [], result.errors
-    return result.vault
+@pytest.fixture
+def run_due(run_cli: RunCli) -> RunDue:
+    """``netnotes --vault VAULT due --today TODAY ARGS...``."""
+
+    def run(
+        vault: Path, *args: str, today: str = TODAY, env: dict[str, str | None] | None = None, color: bool = False
+    ) -> Result:
+        return run_cli("--vault", vault, "due", "--today", today, *args, env=env, color=color)
+
+    return run
+
+
+@pytest.fixture
+def due_json(run_due: RunDue) -> DueJson:
+    """The items of ``due --format json``, after insisting that it succeeded and said nothing else."""
+
+    def run(vault: Path, *args: str, today: str = TODAY) -> list[dict[str, Any]]:
+        result = run_due(vault, "--format", "json", *args, today=today)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+        items: list[dict[str, Any]] = json.loads(result.stdout)
+        return items
+
+    return run
 
 
 def only(items: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
@@ -102,15 +108,17 @@ def none(items: list[dict[str, Any]], **match: Any) -> None:
 # --- rule 1: last touch --------------------------------------------------------------------------
 
 
-def test_last_touch_is_the_latest_interaction_on_or_before_today(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_last_touch_is_the_latest_interaction_on_or_before_today(
+    make_vault: MakeVault, due_json: DueJson, load_clean: LoadClean
+) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m"),
             "interactions/a.md": interaction("2026-01-05", "alice"),
             "interactions/b.md": interaction("2026-02-01", "alice", kind="coffee"),
             "interactions/c.md": interaction("2026-01-20", "alice"),
         },
+        CONFIG,
     )
     touches = last_touches(load_clean(vault).interactions, T)
     assert touches["alice"].date == dt.date(2026, 2, 1)
@@ -120,29 +128,29 @@ def test_last_touch_is_the_latest_interaction_on_or_before_today(tmp_path: Path)
     assert item["detail"] == "every 1m; last touch 2026-02-01 (coffee)"
 
 
-def test_an_interaction_today_is_a_touch(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_an_interaction_today_is_a_touch(make_vault: MakeVault, due_json: DueJson, load_clean: LoadClean) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m"),
             "interactions/a.md": interaction("2026-01-05", "alice"),
             "interactions/b.md": interaction(TODAY, "alice"),
         },
+        CONFIG,
     )
     assert last_touches(load_clean(vault).interactions, T)["alice"].date == T
     assert due_json(vault) == []
     assert only(due_json(vault, "--all"), reason="keep-in-touch")["due"] == "2026-04-10"
 
 
-def test_a_planned_interaction_is_not_a_touch(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_a_planned_interaction_is_not_a_touch(make_vault: MakeVault, due_json: DueJson, load_clean: LoadClean) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m"),
             "contacts/bob.md": contact("Bob Jones", cadence="1m"),
             "interactions/past.md": interaction("2026-02-01", "alice"),
             "interactions/planned.md": interaction("2026-03-20", "[alice, bob]", kind="lunch"),
         },
+        CONFIG,
     )
     v = load_clean(vault)
     touches = last_touches(v.interactions, T)
@@ -205,10 +213,15 @@ def test_a_planned_interaction_is_not_a_touch(tmp_path: Path) -> None:
     ],
 )
 def test_cadence_precedence(
-    tmp_path: Path, config: str | None, fields: dict[str, str], cadence: str, due: str | None
+    make_vault: MakeVault,
+    due_json: DueJson,
+    load_clean: LoadClean,
+    config: str | None,
+    fields: dict[str, str],
+    cadence: str,
+    due: str | None,
 ) -> None:
-    vault = write_vault(
-        tmp_path,
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", **fields),
             "interactions/a.md": interaction("2026-02-01", "alice"),
@@ -228,8 +241,8 @@ def test_cadence_precedence(
 # --- rule 3: keep-in-touch due date -------------------------------------------------------------
 
 
-def test_never_contacted_contact_is_due_today(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", circle="inner")})
+def test_never_contacted_contact_is_due_today(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith", circle="inner")}, CONFIG)
     assert due_json(vault) == [
         {
             "contact": "alice",
@@ -244,65 +257,67 @@ def test_never_contacted_contact_is_due_today(tmp_path: Path) -> None:
     ]
 
 
-def test_since_plus_cadence_when_never_touched(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", cadence="1m", since="2026-01-20")})
+def test_since_plus_cadence_when_never_touched(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith", cadence="1m", since="2026-01-20")}, CONFIG)
     item = only(due_json(vault), reason="keep-in-touch")
     assert (item["due"], item["status"], item["days"]) == ("2026-02-20", "overdue", -18)
 
 
-def test_a_touch_wins_over_since(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_a_touch_wins_over_since(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m", since="2025-01-01"),
             "interactions/a.md": interaction("2026-03-01", "alice"),
         },
+        CONFIG,
     )
     assert only(due_json(vault, "--all"), reason="keep-in-touch")["due"] == "2026-04-01"
 
 
-def test_snooze_later_than_the_due_date_moves_it(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_snooze_later_than_the_due_date_moves_it(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-03-15"),
             "interactions/a.md": interaction("2026-02-01", "alice"),
         },
+        CONFIG,
     )
     item = only(due_json(vault), reason="keep-in-touch")
     assert (item["due"], item["status"], item["days"]) == ("2026-03-15", "soon", 5)
 
 
-def test_snooze_earlier_than_the_due_date_has_no_effect(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_snooze_earlier_than_the_due_date_has_no_effect(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-02-15"),
             "interactions/a.md": interaction("2026-02-01", "alice"),
         },
+        CONFIG,
     )
     item = only(due_json(vault), reason="keep-in-touch")
     assert (item["due"], item["status"]) == ("2026-03-01", "overdue")
 
 
-def test_snooze_also_holds_back_a_never_contacted_contact(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_snooze_also_holds_back_a_never_contacted_contact(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m", snooze_until="2026-04-01"),
         },
+        CONFIG,
     )
     assert due_json(vault) == []
     assert only(due_json(vault, "--all"), reason="keep-in-touch")["due"] == "2026-04-01"
 
 
-def test_archived_contact_has_no_keep_in_touch_and_no_birthday(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_archived_contact_has_no_keep_in_touch_and_no_birthday(
+    make_vault: MakeVault, due_json: DueJson, load_clean: LoadClean
+) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", circle="inner", birthday="1990-03-10", archived="true"),
             "contacts/bob.md": contact("Bob Jones", circle="inner", birthday="1990-03-10"),
         },
+        CONFIG,
     )
     v = load_clean(vault)
     assert keep_in_touch_date(v.contacts_by_id["alice"], v.config, None, T) is None
@@ -311,13 +326,13 @@ def test_archived_contact_has_no_keep_in_touch_and_no_birthday(tmp_path: Path) -
     assert [i["reason"] for i in items] == ["keep-in-touch", "birthday"]  # bob, for contrast
 
 
-def test_month_end_clamping_across_a_leap_year(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_month_end_clamping_across_a_leap_year(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", cadence="1m"),
             "interactions/a.md": interaction("2024-01-31", "alice"),
         },
+        CONFIG,
     )
     item = only(due_json(vault, today="2024-03-10"), reason="keep-in-touch")
     assert (item["due"], item["days"]) == ("2024-02-29", -10)
@@ -328,15 +343,15 @@ def test_month_end_clamping_across_a_leap_year(tmp_path: Path) -> None:
 # --- rule 4: follow-ups ---------------------------------------------------------------------------
 
 
-def test_follow_up_as_a_date(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_follow_up_as_a_date(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "interactions/2026-03-01-coffee.md": interaction(
                 "2026-03-01", "alice", follow_up="2026-03-12", next="send her my CV", title="Coffee at Blue Bottle"
             ),
         },
+        CONFIG,
     )
     assert due_json(vault) == [
         {
@@ -363,33 +378,34 @@ def test_follow_up_as_a_date(tmp_path: Path) -> None:
     ],
 )
 def test_follow_up_as_a_duration_counts_from_the_interaction(
-    tmp_path: Path, date: str, follow_up: str, due: str
+    make_vault: MakeVault, due_json: DueJson, date: str, follow_up: str, due: str
 ) -> None:
-    vault = write_vault(
-        tmp_path,
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "interactions/i.md": interaction(date, "alice", follow_up=follow_up),
         },
+        CONFIG,
     )
     assert only(due_json(vault, "--all"), reason="follow-up")["due"] == due
 
 
-def test_follow_up_closed_by_done(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_follow_up_closed_by_done(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "interactions/open.md": interaction("2026-03-01", "alice", follow_up="2026-03-05"),
             "interactions/done.md": interaction("2026-03-01", "alice", follow_up="2026-03-05", done="true"),
         },
+        CONFIG,
     )
     assert [i["source"] for i in due_json(vault, "--all")] == ["interactions/open.md"]
 
 
-def test_follow_up_closed_by_a_later_group_interaction_sharing_one_contact(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_follow_up_closed_by_a_later_group_interaction_sharing_one_contact(
+    make_vault: MakeVault, due_json: DueJson, load_clean: LoadClean
+) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "contacts/bob.md": contact("Bob Jones"),
@@ -397,6 +413,7 @@ def test_follow_up_closed_by_a_later_group_interaction_sharing_one_contact(tmp_p
             "interactions/i.md": interaction("2026-03-01", "[alice, bob]", follow_up="2026-03-20", next="intro"),
             "interactions/j.md": interaction("2026-03-05", "[carol, bob]"),
         },
+        CONFIG,
     )
     v = load_clean(vault)
     touches = last_touches(v.interactions, T)
@@ -405,9 +422,10 @@ def test_follow_up_closed_by_a_later_group_interaction_sharing_one_contact(tmp_p
     none(due_json(vault, "--all"), reason="follow-up")
 
 
-def test_follow_up_stays_open_when_the_later_interaction_shares_no_contact(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_follow_up_stays_open_when_the_later_interaction_shares_no_contact(
+    make_vault: MakeVault, due_json: DueJson
+) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "contacts/bob.md": contact("Bob Jones"),
@@ -415,30 +433,31 @@ def test_follow_up_stays_open_when_the_later_interaction_shares_no_contact(tmp_p
             "interactions/i.md": interaction("2026-03-01", "[alice, bob]", follow_up="2026-03-20", next="intro"),
             "interactions/j.md": interaction("2026-03-05", "carol"),
         },
+        CONFIG,
     )
     assert only(due_json(vault, "--all"), reason="follow-up")["source"] == "interactions/i.md"
 
 
-def test_an_interaction_on_the_same_day_does_not_close_a_follow_up(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_an_interaction_on_the_same_day_does_not_close_a_follow_up(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-20"),
             "interactions/j.md": interaction("2026-03-01", "alice"),
         },
+        CONFIG,
     )
     assert only(due_json(vault, "--all"), reason="follow-up")["source"] == "interactions/i.md"
 
 
-def test_a_later_interaction_after_today_does_not_close_a_follow_up(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_a_later_interaction_after_today_does_not_close_a_follow_up(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-08", next="thank her"),
             "interactions/planned.md": interaction("2026-03-15", "alice"),
         },
+        CONFIG,
     )
     item = only(due_json(vault), reason="follow-up")
     assert (item["due"], item["status"], item["days"]) == ("2026-03-08", "overdue", -2)
@@ -446,9 +465,8 @@ def test_a_later_interaction_after_today_does_not_close_a_follow_up(tmp_path: Pa
     none(due_json(vault, "--all", today="2026-03-15"), reason="follow-up")
 
 
-def test_follow_up_listed_once_under_its_first_contact(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_follow_up_listed_once_under_its_first_contact(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "contacts/bob.md": contact("Bob Jones"),
@@ -456,30 +474,31 @@ def test_follow_up_listed_once_under_its_first_contact(tmp_path: Path) -> None:
                 "2026-03-01", "[bob, alice]", follow_up="2026-03-12", next="send both the deck", title="Lunch"
             ),
         },
+        CONFIG,
     )
     items = due_json(vault)
     assert len(items) == 1
     assert (items[0]["contact"], items[0]["name"], items[0]["detail"]) == ("bob", "Bob Jones", "send both the deck")
 
 
-def test_follow_up_without_next_or_title_has_null_detail(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_follow_up_without_next_or_title_has_null_detail(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "interactions/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-12"),
         },
+        CONFIG,
     )
     assert only(due_json(vault), reason="follow-up")["detail"] is None
 
 
-def test_a_planned_interaction_with_a_follow_up_is_listed(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_a_planned_interaction_with_a_follow_up_is_listed(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "interactions/i.md": interaction("2026-03-12", "alice", follow_up="1d", next="send notes"),
         },
+        CONFIG,
     )
     assert only(due_json(vault), reason="follow-up")["due"] == "2026-03-13"
 
@@ -490,27 +509,27 @@ def test_a_planned_interaction_with_a_follow_up_is_listed(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("status", "listed"), [(None, True), ("open", True), ("done", False), ("declined", False), ("dropped", False)]
 )
-def test_only_open_asks_are_listed(tmp_path: Path, status: str | None, listed: bool) -> None:
+def test_only_open_asks_are_listed(make_vault: MakeVault, due_json: DueJson, status: str | None, listed: bool) -> None:
     fields = {"status": status} if status else {}
-    vault = write_vault(
-        tmp_path,
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "asks/a.md": ask("2026-03-01", "alice", "out", kind="reference", **fields),
         },
+        CONFIG,
     )
     items = [i for i in due_json(vault, "--all") if i["reason"] == "ask"]
     assert len(items) == int(listed)
 
 
 @pytest.mark.parametrize(("direction", "side"), [("out", "waiting on them"), ("in", "I owe them")])
-def test_ask_direction_in_the_detail(tmp_path: Path, direction: str, side: str) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_ask_direction_in_the_detail(make_vault: MakeVault, load_clean: LoadClean, direction: str, side: str) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "asks/a.md": ask("2026-03-01", "alice", direction, kind="reference"),
         },
+        CONFIG,
     )
     v = load_clean(vault)
     [item] = due_items(v, T)
@@ -527,28 +546,28 @@ def test_ask_direction_in_the_detail(tmp_path: Path, direction: str, side: str) 
     }
 
 
-def test_ask_due_is_its_due_field_else_its_date(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_ask_due_is_its_due_field_else_its_date(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "asks/with-due.md": ask("2026-03-01", "alice", "out", due="2026-03-18"),
             "asks/no-due.md": ask("2026-03-02", "alice", "in"),
         },
+        CONFIG,
     )
     items = due_json(vault, "--all")
     assert only(items, source="asks/with-due.md")["due"] == "2026-03-18"
     assert only(items, source="asks/no-due.md")["due"] == "2026-03-02"
 
 
-def test_an_introduction_names_its_target(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_an_introduction_names_its_target(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "contacts/bob.md": contact("Bob Jones"),
             "asks/a.md": ask("2026-03-01", "alice", "out", kind="introduction", intro_to="bob"),
         },
+        CONFIG,
     )
     assert only(due_json(vault), reason="ask")["detail"] == "waiting on them: introduction to Bob Jones"
 
@@ -556,14 +575,14 @@ def test_an_introduction_names_its_target(tmp_path: Path) -> None:
 # --- rule 6: birthdays ---------------------------------------------------------------------------------
 
 
-def test_birthdays_only_within_the_horizon(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_birthdays_only_within_the_horizon(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/near.md": contact("Near", birthday="1990-03-24"),  # T + 14d: the horizon's last day
             "contacts/far.md": contact("Far", birthday="1990-03-25"),  # T + 15d
             "contacts/past.md": contact("Past", birthday="1990-03-09"),  # yesterday: next is in 2027
         },
+        CONFIG,
     )
     item = only(due_json(vault), reason="birthday")
     assert (item["contact"], item["due"], item["status"], item["days"], item["detail"]) == (
@@ -577,16 +596,16 @@ def test_birthdays_only_within_the_horizon(tmp_path: Path) -> None:
     assert [i["contact"] for i in due_json(vault, "--within", "15d")] == ["near", "far"]
 
 
-def test_leap_day_birthday_on_28_february_in_a_common_year(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/leap.md": contact("Leap", birthday="2000-02-29")})
+def test_leap_day_birthday_on_28_february_in_a_common_year(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault({"contacts/leap.md": contact("Leap", birthday="2000-02-29")}, CONFIG)
     item = only(due_json(vault, today="2026-02-20"), reason="birthday")
     assert (item["due"], item["detail"]) == ("2026-02-28", "turns 26")
     item = only(due_json(vault, today="2028-02-20"), reason="birthday")
     assert (item["due"], item["detail"]) == ("2028-02-29", "turns 28")
 
 
-def test_yearless_birthday(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", birthday="--03-15")})
+def test_yearless_birthday(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith", birthday="--03-15")}, CONFIG)
     item = only(due_json(vault), reason="birthday")
     assert (item["due"], item["days"], item["detail"], item["source"]) == (
         "2026-03-15",
@@ -596,29 +615,28 @@ def test_yearless_birthday(tmp_path: Path) -> None:
     )
 
 
-def test_yearless_leap_day_birthday(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", birthday="--02-29")})
+def test_yearless_leap_day_birthday(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith", birthday="--02-29")}, CONFIG)
     assert only(due_json(vault, today="2027-02-27"), reason="birthday")["due"] == "2027-02-28"
 
 
-def test_birthday_today(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", birthday="1990-03-10")})
+def test_birthday_today(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith", birthday="1990-03-10")}, CONFIG)
     item = only(due_json(vault), reason="birthday")
     assert (item["due"], item["status"], item["days"]) == (TODAY, "today", 0)
 
 
-def test_birthday_across_new_year(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith", birthday="--01-03")})
+def test_birthday_across_new_year(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith", birthday="--01-03")}, CONFIG)
     assert only(due_json(vault, today="2026-12-28"), reason="birthday")["due"] == "2027-01-03"
 
 
 # --- rule 7: status, days, --within and --all -------------------------------------------------------
 
 
-def _status_vault(tmp_path: Path) -> Path:
+def _status_vault(make_vault: MakeVault) -> Path:
     # Never-contacted contacts with `since`: due = since + 1d.
-    return write_vault(
-        tmp_path,
+    return make_vault(
         {
             "contacts/a-overdue.md": contact("A", cadence="1d", since="2026-03-06"),  # due 03-07, -3
             "contacts/b-today.md": contact("B", cadence="1d", since="2026-03-09"),  # due 03-10, 0
@@ -626,11 +644,12 @@ def _status_vault(tmp_path: Path) -> Path:
             "contacts/d-edge.md": contact("D", cadence="1d", since="2026-03-23"),  # due 03-24, +14
             "contacts/e-later.md": contact("E", cadence="1d", since="2026-03-24"),  # due 03-25, +15
         },
+        CONFIG,
     )
 
 
-def test_status_and_days(tmp_path: Path) -> None:
-    items = due_json(_status_vault(tmp_path), "--all")
+def test_status_and_days(make_vault: MakeVault, due_json: DueJson) -> None:
+    items = due_json(_status_vault(make_vault), "--all")
     assert [(i["contact"], i["status"], i["days"]) for i in items] == [
         ("a-overdue", "overdue", -3),
         ("b-today", "today", 0),
@@ -640,14 +659,14 @@ def test_status_and_days(tmp_path: Path) -> None:
     ]
 
 
-def test_listing_hides_later_unless_all(tmp_path: Path) -> None:
-    vault = _status_vault(tmp_path)
+def test_listing_hides_later_unless_all(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = _status_vault(make_vault)
     assert [i["contact"] for i in due_json(vault)] == ["a-overdue", "b-today", "c-soon", "d-edge"]
     assert len(due_json(vault, "--all")) == 5
 
 
-def test_within_overrides_the_horizon(tmp_path: Path) -> None:
-    vault = _status_vault(tmp_path)
+def test_within_overrides_the_horizon(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = _status_vault(make_vault)
     assert [i["status"] for i in due_json(vault, "--within", "15d")] == ["overdue", "today", "soon", "soon", "soon"]
     assert [i["status"] for i in due_json(vault, "--within", "1d")] == ["overdue", "today", "soon"]
     assert [i["status"] for i in due_json(vault, "--within", "0d", "--all")] == [
@@ -660,22 +679,22 @@ def test_within_overrides_the_horizon(tmp_path: Path) -> None:
     assert [i["status"] for i in due_json(vault, "--within", "1m")] == ["overdue", "today", "soon", "soon", "soon"]
 
 
-def test_horizon_comes_from_netnotes_yaml(tmp_path: Path) -> None:
-    vault = _status_vault(tmp_path)
+def test_horizon_comes_from_netnotes_yaml(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = _status_vault(make_vault)
     (vault / "netnotes.yaml").write_text("horizon: 1w\n", encoding="utf-8")
     assert [i["contact"] for i in due_json(vault)] == ["a-overdue", "b-today", "c-soon"]
 
 
 @pytest.mark.parametrize("bad", ["never", "2mo", "-1d"])
-def test_bad_within_is_a_usage_error(tmp_path: Path, bad: str) -> None:
-    result = run_due(_status_vault(tmp_path), "--within", bad)
+def test_bad_within_is_a_usage_error(make_vault: MakeVault, run_due: RunDue, bad: str) -> None:
+    result = run_due(_status_vault(make_vault), "--within", bad)
     assert result.exit_code == 2
     assert "--within" in result.stderr
 
 
 @pytest.mark.parametrize("bad", ["2026-02-30", "tomorrow", "10/03/2026"])
-def test_bad_today_is_a_usage_error(tmp_path: Path, bad: str) -> None:
-    result = run_due(_status_vault(tmp_path), today=bad)
+def test_bad_today_is_a_usage_error(make_vault: MakeVault, run_due: RunDue, bad: str) -> None:
+    result = run_due(_status_vault(make_vault), today=bad)
     assert result.exit_code == 2
     assert "--today" in result.stderr
 
@@ -683,10 +702,9 @@ def test_bad_today_is_a_usage_error(tmp_path: Path, bad: str) -> None:
 # --- rule 8: order ------------------------------------------------------------------------------------------
 
 
-def test_total_order(tmp_path: Path) -> None:
+def test_total_order(make_vault: MakeVault, due_json: DueJson, load_clean: LoadClean) -> None:
     d = "2026-03-12"  # every item below falls due on this date except `early`
-    vault = write_vault(
-        tmp_path,
+    vault = make_vault(
         {
             # Reason order on the same date: follow-up < ask < keep-in-touch < birthday.
             # (zed's follow-up interaction is a touch on 03-01; the snooze puts keep-in-touch on 03-12.)
@@ -706,6 +724,7 @@ def test_total_order(tmp_path: Path) -> None:
             # An earlier date beats everything.
             "contacts/early.md": contact("Zzz early", cadence="1d", since="2026-03-10"),
         },
+        CONFIG,
     )
     items = due_json(vault)
     assert [(i["due"], i["reason"], i["contact"], i["source"]) for i in items] == [
@@ -726,15 +745,13 @@ def test_total_order(tmp_path: Path) -> None:
     assert engine == [(i["due"], i["reason"], i["contact"], i["source"]) for i in items]
 
 
-def test_same_vault_and_today_give_identical_output(tmp_path: Path) -> None:
-    vault = _status_vault(tmp_path)
-    write_vault(
-        vault,
+def test_same_vault_and_today_give_identical_output(make_vault: MakeVault, run_due: RunDue) -> None:
+    vault = _status_vault(make_vault)
+    make_vault(
         {
             "interactions/x.md": interaction("2026-03-01", "[a-overdue, b-today]", follow_up="1w", next="x"),
             "asks/y.md": ask("2026-03-02", "c-soon", "in"),
-        },
-        config=None,
+        }
     )
     for fmt in ("json", "text"):
         first = run_due(vault, "--format", fmt, "--all")
@@ -764,13 +781,15 @@ def test_same_vault_and_today_give_identical_output(tmp_path: Path) -> None:
     ],
     ids=lambda r: r.strip(),
 )
-def test_refs_by_id_name_alias_and_wikilink_are_touches(tmp_path: Path, ref: str) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_refs_by_id_name_alias_and_wikilink_are_touches(
+    make_vault: MakeVault, due_json: DueJson, load_clean: LoadClean, ref: str
+) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", aliases="[Al]", cadence="1m"),
             "interactions/i.md": interaction("2026-03-01", ref),
         },
+        CONFIG,
     )
     v = load_clean(vault)
     assert v.interactions[0].with_ == ("alice",)
@@ -778,13 +797,13 @@ def test_refs_by_id_name_alias_and_wikilink_are_touches(tmp_path: Path, ref: str
     assert only(due_json(vault, "--all"), reason="keep-in-touch")["due"] == "2026-04-01"
 
 
-def test_asks_refer_by_alias_too(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_asks_refer_by_alias_too(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith", aliases="[Al]"),
             "asks/a.md": ask("2026-03-01", "'[[Al]]'", "in"),
         },
+        CONFIG,
     )
     assert only(due_json(vault), reason="ask")["contact"] == "alice"
 
@@ -792,9 +811,8 @@ def test_asks_refer_by_alias_too(tmp_path: Path) -> None:
 # --- rule 9: reciprocity ------------------------------------------------------------------------------
 
 
-def test_reciprocity(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_reciprocity(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    vault = make_vault(
         {
             "contacts/alice.md": contact("Alice Smith"),
             "contacts/bob.md": contact("Bob Jones"),
@@ -807,6 +825,7 @@ def test_reciprocity(tmp_path: Path) -> None:
             "asks/b1.md": ask("2026-01-01", "bob", "out", status="done"),
             "asks/c1.md": ask("2026-01-01", "carol", "in", status="dropped"),
         },
+        CONFIG,
     )
     result = reciprocity(load_clean(vault))
     assert result == {"alice": Reciprocity(given=2, received=1), "bob": Reciprocity(given=0, received=1)}
@@ -818,16 +837,14 @@ def test_reciprocity(tmp_path: Path) -> None:
 # --- the JSON and text renderings, and problems --------------------------------------------------------
 
 
-def test_json_keys_are_exactly_the_contract(tmp_path: Path) -> None:
-    vault = _status_vault(tmp_path)
-    write_vault(
-        vault,
+def test_json_keys_are_exactly_the_contract(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = _status_vault(make_vault)
+    make_vault(
         {
             "interactions/x.md": interaction("2026-03-01", "a-overdue", follow_up="1w"),
             "asks/y.md": ask("2026-03-02", "c-soon", "in"),
             "contacts/f.md": contact("F", birthday="--03-11"),
-        },
-        config=None,
+        }
     )
     items = due_json(vault, "--all")
     assert {i["reason"] for i in items} == {"keep-in-touch", "follow-up", "ask", "birthday"}
@@ -838,14 +855,14 @@ def test_json_keys_are_exactly_the_contract(tmp_path: Path) -> None:
         assert item["detail"] is None or isinstance(item["detail"], str)
 
 
-def test_source_is_vault_relative_with_slashes(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_source_is_vault_relative_with_slashes(make_vault: MakeVault, due_json: DueJson) -> None:
+    vault = make_vault(
         {
             "contacts/recruiters/alice.md": contact("Alice Smith", circle="inner"),
             "interactions/2026/03/i.md": interaction("2026-03-01", "alice", follow_up="2026-03-11"),
             "asks/2026/a.md": ask("2026-03-01", "alice", "out"),
         },
+        CONFIG,
     )
     assert sorted(i["source"] for i in due_json(vault)) == [
         "asks/2026/a.md",
@@ -854,16 +871,15 @@ def test_source_is_vault_relative_with_slashes(tmp_path: Path) -> None:
     ]
 
 
-def test_empty_list_is_an_empty_json_array(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith")})
+def test_empty_list_is_an_empty_json_array(make_vault: MakeVault, run_due: RunDue) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith")}, CONFIG)
     result = run_due(vault, "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
 
 
-def test_a_vault_with_errors_still_prints_its_due_list(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_a_vault_with_errors_still_prints_its_due_list(make_vault: MakeVault, run_due: RunDue) -> None:
+    vault = make_vault(
         {
             # A bad value is dropped and the rest of the note kept (its circle still gives a cadence).
             "contacts/alice.md": contact("Alice Smith", circle="inner", since="2026-02-30"),
@@ -872,6 +888,7 @@ def test_a_vault_with_errors_still_prints_its_due_list(tmp_path: Path) -> None:
             # A note without its required field is left out.
             "asks/a.md": "---\nwith: alice\ndirection: out\n---\n",
         },
+        CONFIG,
     )
     result = run_due(vault, "--format", "json")
     assert result.exit_code == 1
@@ -884,8 +901,8 @@ def test_a_vault_with_errors_still_prints_its_due_list(tmp_path: Path) -> None:
     assert result.stderr == "3 problems (3 errors) in the vault: run netnotes check\n"
 
 
-def test_text_output_is_grouped_under_headings(tmp_path: Path) -> None:
-    result = run_due(_status_vault(tmp_path), "--all")
+def test_text_output_is_grouped_under_headings(make_vault: MakeVault, run_due: RunDue) -> None:
+    result = run_due(_status_vault(make_vault), "--all")
     assert result.exit_code == 0
     out = result.stdout
     headings = [line for line in out.splitlines() if line and not line.startswith(" ")]
@@ -897,19 +914,19 @@ def test_text_output_is_grouped_under_headings(tmp_path: Path) -> None:
     assert "in 14d" in blocks[2]
 
 
-def test_text_output_when_nothing_is_due(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path, {"contacts/alice.md": contact("Alice Smith")})
+def test_text_output_when_nothing_is_due(make_vault: MakeVault, run_due: RunDue) -> None:
+    vault = make_vault({"contacts/alice.md": contact("Alice Smith")}, CONFIG)
     result = run_due(vault)
     assert (result.exit_code, result.stdout) == (0, f"Nothing due as of {TODAY}.\n")
 
 
-def test_text_output_shows_control_characters_in_notes_escaped(tmp_path: Path) -> None:
-    vault = write_vault(
-        tmp_path,
+def test_text_output_shows_control_characters_in_notes_escaped(make_vault: MakeVault, run_due: RunDue) -> None:
+    vault = make_vault(
         {
             "contacts/eve.md": contact('"Eve\\e]0;pwned\\a"', cadence="1d"),
             "interactions/i.md": interaction("2026-03-01", "eve", follow_up="2026-03-02", next='"call\\nback"'),
         },
+        CONFIG,
     )
     result = run_due(vault, env={"NO_COLOR": None}, color=True)
     assert result.exit_code == 0, result.output
@@ -917,14 +934,14 @@ def test_text_output_shows_control_characters_in_notes_escaped(tmp_path: Path) -
     assert ANSI.sub("", result.stdout).replace("\n", "").isprintable()
 
 
-def test_no_colour_when_not_a_terminal(tmp_path: Path) -> None:
-    result = run_due(_status_vault(tmp_path), env={"NO_COLOR": None})
+def test_no_colour_when_not_a_terminal(make_vault: MakeVault, run_due: RunDue) -> None:
+    result = run_due(_status_vault(make_vault), env={"NO_COLOR": None})
     assert result.exit_code == 0
     assert not ANSI.search(result.stdout)
 
 
-def test_no_colour_when_no_color_is_set(tmp_path: Path) -> None:
-    vault = _status_vault(tmp_path)
+def test_no_colour_when_no_color_is_set(make_vault: MakeVault, run_due: RunDue) -> None:
+    vault = _status_vault(make_vault)
     # `color=True` makes click treat the output as a terminal, so colour would otherwise show.
     coloured = run_due(vault, env={"NO_COLOR": None}, color=True)
     assert ANSI.search(coloured.stdout)
@@ -1044,6 +1061,7 @@ def literal_section_5(vault: Vault, today: dt.date, horizon: Duration) -> list[t
         out.append((i.follow_up, "follow-up", vault.contacts_by_id[i.with_[0]], i.path))
     for a in vault.asks:
         if a.status == "open":
+            assert a.with_ is not None  # the strategy only makes asks with someone
             out.append((a.due or a.date, "ask", vault.contacts_by_id[a.with_], a.path))
     rows = []
     for due, reason, c, source in out:

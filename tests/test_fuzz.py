@@ -120,19 +120,19 @@ def assert_only_problems(result: LoadResult, data: bytes) -> None:
 
 @FUZZ
 @given(data=st.binary(max_size=400))
-def test_arbitrary_bytes(vault, data):
+def test_arbitrary_bytes(vault: Path, data: bytes) -> None:
     assert_only_problems(load_everywhere(vault, data), data)
 
 
 @FUZZ
 @given(text=st.text(max_size=300))
-def test_arbitrary_text_after_a_front_matter_line(vault, text):
+def test_arbitrary_text_after_a_front_matter_line(vault: Path, text: str) -> None:
     data = ("---\n" + text).encode("utf-8", "surrogatepass")
     assert_only_problems(load_everywhere(vault, data), data)
 
 
 @FUZZ
 @given(words=st.lists(st.sampled_from(YAML_WORDS), max_size=60))
-def test_yaml_ish_front_matter(vault, words):
+def test_yaml_ish_front_matter(vault: Path, words: list[str]) -> None:
     data = ("---\n" + "".join(words) + "\n---\nBody [[" + "".join(words[:3]) + "]]\n").encode("utf-8")
     assert_only_problems(load_everywhere(vault, data), data)

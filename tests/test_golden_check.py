@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 
 from netnotes.problems import CODES
 
@@ -23,7 +24,7 @@ NOT_IN_GOLDEN = {"NN206", "NN215"}  # symlinks are not kept in the repository; t
 
 
 @pytest.mark.parametrize("fmt, golden", [("text", "broken-vault.expected.txt"), ("json", "broken-vault.expected.json")])
-def test_check_report_matches_the_golden_file(run_cli, fmt, golden):
+def test_check_report_matches_the_golden_file(run_cli: RunCli, fmt: str, golden: str) -> None:
     result = run_cli("--vault", VAULT, "check", "--format", fmt)
     assert result.exit_code == 1
     if UPDATE:
@@ -31,12 +32,12 @@ def test_check_report_matches_the_golden_file(run_cli, fmt, golden):
     assert result.stdout == (DATA / golden).read_bytes().decode("utf-8")
 
 
-def test_golden_report_has_every_code():
+def test_golden_report_has_every_code() -> None:
     report = json.loads((DATA / "broken-vault.expected.json").read_bytes())
     assert {p["code"] for p in report} == set(CODES) - NOT_IN_GOLDEN
 
 
-def test_text_and_json_golden_files_agree():
+def test_text_and_json_golden_files_agree() -> None:
     report = json.loads((DATA / "broken-vault.expected.json").read_bytes())
     lines = [f"{p['path']}:{p['line']}:{p['column']}: {p['severity']} {p['code']} {p['message']}" for p in report]
     assert "".join(line + "\n" for line in lines) == (DATA / "broken-vault.expected.txt").read_bytes().decode("utf-8")

@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from conftest import MakeVault, write_vault
+from conftest import MakeVault, RunCli, write_vault
 from site_html import Page, html_pages, parse
 
 
@@ -24,7 +22,7 @@ from site_html import Page, html_pages, parse
     ids=["export-ics", "build"],
 )
 def test_a_follow_up_on_the_last_day_of_the_calendar_is_an_event(
-    make_vault: MakeVault, run_cli: Callable[..., Result], args: tuple[str, ...]
+    make_vault: MakeVault, run_cli: RunCli, args: tuple[str, ...]
 ) -> None:
     root = make_vault(
         {
@@ -37,9 +35,7 @@ def test_a_follow_up_on_the_last_day_of_the_calendar_is_an_event(
 
 
 @pytest.mark.parametrize("today", ["0001-01-01", "9999-12-31"])
-def test_build_on_the_first_and_last_day_of_the_calendar(
-    make_vault: MakeVault, run_cli: Callable[..., Result], today: str
-) -> None:
+def test_build_on_the_first_and_last_day_of_the_calendar(make_vault: MakeVault, run_cli: RunCli, today: str) -> None:
     root = make_vault(
         {
             "contacts/ann.md": "---\nname: Ann\ncadence: 1w\nbirthday: 2000-02-29\n---\n",
@@ -53,7 +49,7 @@ def test_build_on_the_first_and_last_day_of_the_calendar(
 
 
 def test_a_file_name_that_is_not_utf8_is_a_problem_and_the_site_still_builds(
-    make_vault: MakeVault, run_cli: Callable[..., Result]
+    make_vault: MakeVault, run_cli: RunCli
 ) -> None:
     root = make_vault({"contacts/ok.md": "---\nname: Okay\n---\n"})
     try:
@@ -67,12 +63,12 @@ def test_a_file_name_that_is_not_utf8_is_a_problem_and_the_site_still_builds(
         "contacts/caf\ufffd.md:1:1: error NN100 file name is not valid UTF-8; rename it",
         "contacts/old-\ufffd:1:1: error NN100 folder name is not valid UTF-8; rename it",
     ]
-    assert run_cli("--vault", root, "build", "--today", "2026-11-25").exit_code == 1
+    built = run_cli("--vault", root, "build", "--today", "2026-11-25")
+    assert built.exit_code == 1
+    assert built.stderr.startswith("2 problems (2 errors) in the vault: run netnotes check\n"), built.stderr
 
 
-def test_a_problem_is_one_line_whatever_its_file_is_called(
-    make_vault: MakeVault, run_cli: Callable[..., Result]
-) -> None:
+def test_a_problem_is_one_line_whatever_its_file_is_called(make_vault: MakeVault, run_cli: RunCli) -> None:
     root = make_vault({"contacts/a\nb\x1b[31m.md": "---\nname: [x]\n---\n"})
     result = run_cli("--vault", root, "check")
     assert result.stdout == "contacts/a\\nb\\x1b[31m.md:2:7: error NN109 'name' should be text, got a list\n"
@@ -103,7 +99,9 @@ HOSTILE_NOTES: dict[str, str | bytes] = {
     "contacts/dup-keys.md": "---\nname: One\nname: Two\n---\n",
     "contacts/bad-dates.md": "---\nname: Dates\nsince: 2026-02-30\nbirthday: 2001-02-29\ncadence: 10000y\n---\n",
     "contacts/broken-yaml.md": "---\nname: [unclosed\n---\n",
-    "contacts/python-tag.md": "---\nname: !!python/object/apply:os.system ['touch pwned']\nx: !!python/name:os.system\n---\n",
+    "contacts/python-tag.md": (
+        "---\nname: !!python/object/apply:os.system ['touch pwned']\nx: !!python/name:os.system\n---\n"
+    ),
     "contacts/non-string-keys.md": "---\nname: Keys\n1: one\n? [a, b]\n: c\n2026-01-01: day\n---\n",
     "contacts/bomb.md": ALIAS_BOMB,
     "contacts/deep.md": "---\nname: Deep\nx: " + "[" * 500 + "]" * 500 + "\n---\n",
@@ -155,7 +153,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_hostile_vault_goes_through_every_command(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+def test_a_hostile_vault_goes_through_every_command(tmp_path: Path, run_cli: RunCli) -> None:
     root = write_vault(tmp_path / "vault", HOSTILE_NOTES)
     outside = tmp_path / "outside"
     (outside / "notes").mkdir(parents=True)
@@ -226,7 +224,7 @@ def test_a_hostile_vault_goes_through_every_command(tmp_path: Path, run_cli: Cal
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 
 
-def test_a_hostile_vault_gives_the_same_bytes_every_time(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+def test_a_hostile_vault_gives_the_same_bytes_every_time(tmp_path: Path, run_cli: RunCli) -> None:
     root = write_vault(tmp_path / "vault", {k: v for k, v in HOSTILE_NOTES.items() if k != "contacts/huge.md"})
     outputs = []
     for n in (1, 2):

@@ -10,40 +10,23 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import LoadClean, MakeVault, RunCli
 
-from netnotes.cli import main
 from netnotes.dates import Birthday
 from netnotes.importers import ImportFileError, import_linkedin, import_vcard
 from netnotes.importers.linkedin import parse_linkedin_date
 from netnotes.importers.people import normalize_linkedin
 from netnotes.importers.vcard import parse_vcard_birthday
 from netnotes.loader import load_vault
-from netnotes.model import Contact
+from netnotes.model import Contact, Vault
 
 DATA = Path(__file__).parent / "data" / "import"
 LINKEDIN = DATA / "Connections.csv"
+CONFIG = "title: test\n"
 
 
-def make_vault(root: Path, files: dict[str, str] | None = None) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "netnotes.yaml").write_text("title: test\n", encoding="utf-8")
-    for rel, text in (files or {}).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def contacts(root: Path) -> dict[str, Contact]:
-    """The vault's contacts by name, after insisting that `check` finds nothing wrong."""
-    result = load_vault(root)
-    assert result.problems == [], [str(p) for p in result.problems]
-    return {c.name: c for c in result.vault.contacts}
-
-
-def run(root: Path, *args: str | Path) -> Result:
-    return CliRunner().invoke(main, ["--vault", str(root), *map(str, args)], catch_exceptions=False)
+def by_name(vault: Vault) -> dict[str, Contact]:
+    return {c.name: c for c in vault.contacts}
 
 
 def md_files(root: Path) -> list[str]:
@@ -57,10 +40,10 @@ MARCUS = "---\nname: marcus  CHEN\ncompany: Brightline\n---\nAlready here.\n"
 # LinkedIn
 
 
-def test_linkedin_export_creates_one_contact_per_new_person(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/marcus.md": MARCUS})
+def test_linkedin_export_creates_one_contact_per_new_person(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault({"contacts/marcus.md": MARCUS}, CONFIG)
     summary = import_linkedin(root, load_vault(root).vault, LINKEDIN)
-    names = contacts(root)
+    names = by_name(load_clean(root))
     assert sorted(names) == sorted(
         [
             "marcus  CHEN",
@@ -87,8 +70,8 @@ def test_linkedin_export_creates_one_contact_per_new_person(tmp_path: Path) -> N
     assert (root / "contacts/marcus.md").read_text(encoding="utf-8") == MARCUS
 
 
-def test_linkedin_summary_counts_skipped_and_invalid_rows_with_reasons(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/marcus.md": MARCUS})
+def test_linkedin_summary_counts_skipped_and_invalid_rows_with_reasons(make_vault: MakeVault) -> None:
+    root = make_vault({"contacts/marcus.md": MARCUS}, CONFIG)
     summary = import_linkedin(root, load_vault(root).vault, LINKEDIN)
     skipped = {(r.where, r.name): r.reason for r in summary.skipped}
     assert skipped == {
@@ -105,8 +88,8 @@ def test_linkedin_summary_counts_skipped_and_invalid_rows_with_reasons(tmp_path:
     ]
 
 
-def test_linkedin_dry_run_writes_nothing_and_names_the_same_files(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_linkedin_dry_run_writes_nothing_and_names_the_same_files(make_vault: MakeVault) -> None:
+    root = make_vault({}, CONFIG)
     dry = import_linkedin(root, load_vault(root).vault, LINKEDIN, dry_run=True)
     assert md_files(root) == []
     real = import_linkedin(root, load_vault(root).vault, LINKEDIN)
@@ -114,8 +97,8 @@ def test_linkedin_dry_run_writes_nothing_and_names_the_same_files(tmp_path: Path
     assert [r.where for r in dry.skipped] == [r.where for r in real.skipped] == ["line 9", "line 12"]
 
 
-def test_importing_the_same_export_twice_adds_nobody(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_importing_the_same_export_twice_adds_nobody(make_vault: MakeVault) -> None:
+    root = make_vault({}, CONFIG)
     import_linkedin(root, load_vault(root).vault, LINKEDIN)
     before = md_files(root)
     again = import_linkedin(root, load_vault(root).vault, LINKEDIN)
@@ -135,44 +118,50 @@ def test_importing_the_same_export_twice_adds_nobody(tmp_path: Path) -> None:
     ],
     ids=["email", "linkedin-url", "alias"],
 )
-def test_linkedin_skips_people_already_in_the_vault(tmp_path: Path, existing: str, reason: str) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/priya.md": existing})
+def test_linkedin_skips_people_already_in_the_vault(
+    make_vault: MakeVault, load_clean: LoadClean, existing: str, reason: str
+) -> None:
+    root = make_vault({"contacts/priya.md": existing}, CONFIG)
     summary = import_linkedin(root, load_vault(root).vault, LINKEDIN)
     first = next(r for r in summary.skipped if r.name == "Priya Natarajan")
     assert first.reason == f"already in the vault as contacts/priya.md ({reason})"
     # line 9 is Priya again (same URL, no email): that is the vault's contact too, not a new one
     assert [r.where for r in summary.skipped if r.name == "Priya Natarajan"] == ["line 5", "line 9"]
-    assert [c.path for c in contacts(root).values() if "Priya" in c.name or "P." in c.name] == ["contacts/priya.md"]
+    assert [c.path for c in by_name(load_clean(root)).values() if "Priya" in c.name or "P." in c.name] == [
+        "contacts/priya.md"
+    ]
 
 
-def test_a_namesake_already_in_a_file_gets_a_suffix_not_the_same_file(tmp_path: Path) -> None:
+def test_a_namesake_already_in_a_file_gets_a_suffix_not_the_same_file(make_vault: MakeVault) -> None:
     # a file named like the new person, but for someone else (an unreadable note, say)
-    root = make_vault(tmp_path / "v", {"contacts/grace-liu.md": "just text, not a note\n"})
+    root = make_vault({"contacts/grace-liu.md": "just text, not a note\n"}, CONFIG)
     import_linkedin(root, load_vault(root).vault, LINKEDIN)
     assert (root / "contacts/grace-liu.md").read_text(encoding="utf-8") == "just text, not a note\n"
     assert "name: Grace Liu" in (root / "contacts/grace-liu-2.md").read_text(encoding="utf-8")
 
 
-def test_a_csv_that_is_not_a_linkedin_export_is_refused(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_a_csv_that_is_not_a_linkedin_export_is_refused(make_vault: MakeVault, run_cli: RunCli, tmp_path: Path) -> None:
+    root = make_vault({}, CONFIG)
     other = tmp_path / "other.csv"
     other.write_text("name,phone\nJane,123\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="no header row with 'First Name' and 'Last Name'"):
         import_linkedin(root, load_vault(root).vault, other)
-    result = run(root, "import", "linkedin", other)
+    result = run_cli("--vault", root, "import", "linkedin", other)
     assert result.exit_code == 2 and "not a LinkedIn Connections.csv" in result.stderr
     assert md_files(root) == []
 
 
-def test_a_linkedin_export_with_a_bom_and_no_preamble(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_a_linkedin_export_with_a_bom_and_no_preamble(
+    make_vault: MakeVault, load_clean: LoadClean, tmp_path: Path
+) -> None:
+    root = make_vault({}, CONFIG)
     csv_file = tmp_path / "c.csv"
     csv_file.write_bytes(
         "\ufeffFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
         "Omar,Haddad,,,Northwind,CTO,01 Dec 2025\n".encode("utf-8")
     )
     import_linkedin(root, load_vault(root).vault, csv_file)
-    omar = contacts(root)["Omar Haddad"]
+    omar = by_name(load_clean(root))["Omar Haddad"]
     assert (omar.company, omar.role, omar.since, omar.linkedin) == ("Northwind", "CTO", dt.date(2025, 12, 1), None)
 
 
@@ -209,29 +198,31 @@ def test_linkedin_urls_are_compared_normalised(url: str, key: str) -> None:
     assert normalize_linkedin(url) == key
 
 
-def test_import_linkedin_command_prints_paths_and_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_vault(tmp_path / "v")
+def test_import_linkedin_command_prints_paths_and_a_summary(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault({}, CONFIG)
     monkeypatch.chdir(root)
-    result = run(root, "import", "linkedin", LINKEDIN, "--dry-run")
+    result = run_cli("--vault", root, "import", "linkedin", LINKEDIN, "--dry-run")
     assert result.exit_code == 0
     assert "contacts/priya-natarajan.md" in result.stdout.splitlines()
     assert "would create 7, skipped 2, invalid 1; dry run, nothing written" in result.stderr
     assert "invalid: line 8: no first or last name" in result.stderr
     assert md_files(root) == []
-    result = run(root, "import", "linkedin", LINKEDIN)
+    result = run_cli("--vault", root, "import", "linkedin", LINKEDIN)
     assert len(result.stdout.splitlines()) == 7 and "created 7, skipped 2, invalid 1" in result.stderr
-    assert len(contacts(root)) == 7
+    assert len(by_name(load_clean(root))) == 7
 
 
 # ---------------------------------------------------------------------------------------------
 # vCard
 
 
-def test_vcard_21_with_quoted_printable_and_soft_line_breaks(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_vcard_21_with_quoted_printable_and_soft_line_breaks(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault({}, CONFIG)
     summary = import_vcard(root, load_vault(root).vault, DATA / "contacts-2.1.vcf")
     assert len(summary.created) == 2 and summary.invalid == [] and summary.skipped == []
-    people = contacts(root)
+    people = by_name(load_clean(root))
     j = people["Jürgen Müller"]
     assert (j.company, j.role) == ("Acme GmbH", "Head of Platform")
     assert j.emails == ("juergen@example.de", "jm@acme.example")  # the PREF one first
@@ -248,10 +239,12 @@ def test_vcard_21_with_quoted_printable_and_soft_line_breaks(tmp_path: Path) -> 
     )
 
 
-def test_vcard_30_with_escapes_folding_several_emails_and_a_yearless_birthday(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_vcard_30_with_escapes_folding_several_emails_and_a_yearless_birthday(
+    make_vault: MakeVault, load_clean: LoadClean
+) -> None:
+    root = make_vault({}, CONFIG)
     summary = import_vcard(root, load_vault(root).vault, DATA / "contacts-3.0.vcf")
-    jane = contacts(root)["Dr. Jane Q. Doe, PhD"]
+    jane = by_name(load_clean(root))["Dr. Jane Q. Doe, PhD"]
     assert jane.aliases == ("JD", "Janie")
     assert (jane.company, jane.role) == ("Example, Inc.", "Principal Scientist, ML")
     assert jane.emails == ("Jane.Doe@Work.example", "jane@home.example")
@@ -267,10 +260,12 @@ def test_vcard_30_with_escapes_folding_several_emails_and_a_yearless_birthday(tm
     ]
 
 
-def test_vcard_40_with_tel_uris_two_urls_and_a_basic_format_birthday(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_vcard_40_with_tel_uris_two_urls_and_a_basic_format_birthday(
+    make_vault: MakeVault, load_clean: LoadClean
+) -> None:
+    root = make_vault({}, CONFIG)
     import_vcard(root, load_vault(root).vault, DATA / "contacts-4.0.vcf")
-    people = contacts(root)
+    people = by_name(load_clean(root))
     k = people["Kenji Watanabe"]
     assert k.phones == ("+81-90-1234-5678", "+81-3-1234-5678")
     assert k.emails == ("kenji@banter.example", "kenji.w@mail.example")
@@ -281,8 +276,8 @@ def test_vcard_40_with_tel_uris_two_urls_and_a_basic_format_birthday(tmp_path: P
     assert (z.path, z.company, z.birthday) == ("contacts/zoe-angstrom.md", "Ørsted A/S", Birthday(1, 1))
 
 
-def test_vcard_skips_people_already_in_the_vault_and_dry_run_writes_nothing(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/kenji.md": "---\nname: K. W.\nemail: KENJI@banter.example\n---\n"})
+def test_vcard_skips_people_already_in_the_vault_and_dry_run_writes_nothing(make_vault: MakeVault) -> None:
+    root = make_vault({"contacts/kenji.md": "---\nname: K. W.\nemail: KENJI@banter.example\n---\n"}, CONFIG)
     summary = import_vcard(root, load_vault(root).vault, DATA / "contacts-4.0.vcf", dry_run=True)
     assert [r.reason for r in summary.skipped] == [
         "already in the vault as contacts/kenji.md (same email kenji@banter.example)"
@@ -291,8 +286,8 @@ def test_vcard_skips_people_already_in_the_vault_and_dry_run_writes_nothing(tmp_
     assert md_files(root) == ["contacts/kenji.md"]
 
 
-def test_a_broken_card_is_invalid_and_the_others_are_imported(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_a_broken_card_is_invalid_and_the_others_are_imported(make_vault: MakeVault, tmp_path: Path) -> None:
+    root = make_vault({}, CONFIG)
     vcf = tmp_path / "mixed.vcf"
     vcf.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nthis line has no colon\r\nEND:VCARD\r\n"
@@ -305,12 +300,12 @@ def test_a_broken_card_is_invalid_and_the_others_are_imported(tmp_path: Path) ->
     assert len(summary.invalid) == 1 and summary.invalid[0].reason.startswith("unreadable")
 
 
-def test_an_old_windows_1252_vcard_still_reads(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_an_old_windows_1252_vcard_still_reads(make_vault: MakeVault, load_clean: LoadClean, tmp_path: Path) -> None:
+    root = make_vault({}, CONFIG)
     vcf = tmp_path / "old.vcf"
     vcf.write_bytes("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:José Núñez\r\nEND:VCARD\r\n".encode("cp1252"))
     import_vcard(root, load_vault(root).vault, vcf)
-    assert list(contacts(root)) == ["José Núñez"]
+    assert list(by_name(load_clean(root))) == ["José Núñez"]
 
 
 @pytest.mark.parametrize(
@@ -331,28 +326,32 @@ def test_vcard_birthdays(text: str, birthday: Birthday | None) -> None:
     assert parse_vcard_birthday(text) == birthday
 
 
-def test_a_bad_birthday_is_a_warning_and_the_person_is_imported(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_a_bad_birthday_is_a_warning_and_the_person_is_imported(
+    make_vault: MakeVault, load_clean: LoadClean, tmp_path: Path
+) -> None:
+    root = make_vault({}, CONFIG)
     vcf = tmp_path / "b.vcf"
     vcf.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Tom\r\nBDAY:sometime\r\nEND:VCARD\r\n", encoding="utf-8")
     summary = import_vcard(root, load_vault(root).vault, vcf)
     assert [w.reason for w in summary.warnings] == ["BDAY 'sometime' is not a date; imported without 'birthday'"]
-    assert contacts(root)["Tom"].birthday is None
+    assert by_name(load_clean(root))["Tom"].birthday is None
 
 
-def test_import_vcard_command_refuses_a_file_without_cards(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_import_vcard_command_refuses_a_file_without_cards(
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path
+) -> None:
+    root = make_vault({}, CONFIG)
     empty = tmp_path / "empty.vcf"
     empty.write_text("hello\n", encoding="utf-8")
-    result = run(root, "import", "vcard", empty)
+    result = run_cli("--vault", root, "import", "vcard", empty)
     assert result.exit_code == 2 and "no vCard found" in result.stderr
-    missing = run(root, "import", "vcard", tmp_path / "missing.vcf")
+    missing = run_cli("--vault", root, "import", "vcard", tmp_path / "missing.vcf")
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
 
 
-def test_import_vcard_command_reports_every_card(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
-    result = run(root, "import", "vcard", DATA / "contacts-3.0.vcf")
+def test_import_vcard_command_reports_every_card(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root = make_vault({}, CONFIG)
+    result = run_cli("--vault", root, "import", "vcard", DATA / "contacts-3.0.vcf")
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 1
     assert "created 1, skipped 1, invalid 1" in result.stderr

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import struct
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import pytest
-from click.testing import Result
+from conftest import LoadClean, MakeVault, RunCli, write_vault
 
 import netnotes.importers.files
 from netnotes.loader import load_vault
@@ -23,33 +23,31 @@ DATA = Path(__file__).parent / "data" / "import"
 LINKEDIN = (DATA / "Connections.csv").read_text(encoding="utf-8")
 
 
-def names(root: Path) -> list[str]:
-    """Every contact's name, after insisting that `check` finds nothing wrong."""
-    result = load_vault(root)
-    assert result.problems == [], [str(p) for p in result.problems]
-    return sorted(c.name for c in result.vault.contacts)
-
-
-def imported(root: Path, run_cli: Callable[..., Result], export: Path) -> list[str]:
-    result = run_cli("--vault", root, "import", "linkedin", export)
-    assert result.exit_code == 0, result.stderr
-    return names(root)
-
-
-def new_vault(root: Path) -> Path:
-    root.mkdir(parents=True)
-    (root / "netnotes.yaml").write_text(CONFIG, encoding="utf-8")
-    return root
+class Imported(Protocol):
+    def __call__(self, vault: Path, export: Path) -> list[str]: ...
 
 
 @pytest.fixture
-def comma_names(run_cli: Callable[..., Result], tmp_path: Path) -> list[str]:
+def imported(run_cli: RunCli, load_clean: LoadClean) -> Imported:
+    """``imported(vault, export)``: `import linkedin` into ``vault``, which must succeed; then every
+    contact's name, sorted, once `check` finds nothing wrong in the vault."""
+
+    def run(vault: Path, export: Path) -> list[str]:
+        result = run_cli("--vault", vault, "import", "linkedin", export)
+        assert result.exit_code == 0, result.stderr
+        return sorted(c.name for c in load_clean(vault).contacts)
+
+    return run
+
+
+@pytest.fixture
+def comma_names(imported: Imported, tmp_path: Path) -> list[str]:
     """The people in the test export, imported from LinkedIn's own comma-separated file."""
-    return imported(new_vault(tmp_path / "comma"), run_cli, DATA / "Connections.csv")
+    return imported(write_vault(tmp_path / "comma", {}, CONFIG), DATA / "Connections.csv")
 
 
 def test_a_semicolon_separated_csv_reads_like_linkedins_own(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
+    imported: Imported, make_vault: MakeVault, tmp_path: Path
 ) -> None:
     export = tmp_path / "Connections-excel.csv"
     export.write_text(
@@ -60,25 +58,21 @@ def test_a_semicolon_separated_csv_reads_like_linkedins_own(
         encoding="utf-8-sig",
     )
     root = make_vault({}, config=CONFIG)
-    assert imported(root, run_cli, export) == ["Ana Müller-Świątek", "Priya Natarajan"]
+    assert imported(root, export) == ["Ana Müller-Świątek", "Priya Natarajan"]
     people = {c.name: c for c in load_vault(root).vault.contacts}
     assert (people["Priya Natarajan"].role, people["Ana Müller-Świątek"].company) == ("Director; Tools", "Acme, Inc.")
     assert people["Priya Natarajan"].since == dt.date(2024, 3, 15)
 
 
-def test_a_semicolon_separated_windows_1252_csv(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
-) -> None:
+def test_a_semicolon_separated_windows_1252_csv(imported: Imported, make_vault: MakeVault, tmp_path: Path) -> None:
     export = tmp_path / "Connections.csv"
     export.write_bytes("sep=;\r\nFirst Name;Last Name;Company\r\nJosé;Núñez;Café, Ltd\r\n".encode("cp1252"))
     root = make_vault({}, config=CONFIG)
-    assert imported(root, run_cli, export) == ["José Núñez"]
+    assert imported(root, export) == ["José Núñez"]
     assert load_vault(root).vault.contacts[0].company == "Café, Ltd"
 
 
-def test_a_tab_separated_utf16_file_reads_too(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
-) -> None:
+def test_a_tab_separated_utf16_file_reads_too(imported: Imported, make_vault: MakeVault, tmp_path: Path) -> None:
     export = tmp_path / "Connections.txt"
     rows = [
         line.split(",")
@@ -88,7 +82,7 @@ def test_a_tab_separated_utf16_file_reads_too(
         )
     ]
     export.write_bytes("\r\n".join("\t".join(r) for r in rows).encode("utf-16"))
-    assert imported(make_vault({}, config=CONFIG), run_cli, export) == ["Zoë Ångström"]
+    assert imported(make_vault({}, config=CONFIG), export) == ["Zoë Ångström"]
 
 
 def zip_of(path: Path, members: dict[str, str | bytes]) -> Path:
@@ -99,7 +93,7 @@ def zip_of(path: Path, members: dict[str, str | bytes]) -> Path:
 
 
 def test_linkedins_export_zip_is_read_straight(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, comma_names: list[str]
+    imported: Imported, make_vault: MakeVault, tmp_path: Path, comma_names: list[str]
 ) -> None:
     export = zip_of(
         tmp_path / "Basic_LinkedInDataExport_11-20-2026.zip",
@@ -111,16 +105,14 @@ def test_linkedins_export_zip_is_read_straight(
     )
     root = make_vault({}, config=CONFIG)
     before = sorted(p.name for p in tmp_path.iterdir())
-    assert imported(root, run_cli, export) == comma_names
+    assert imported(root, export) == comma_names
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing extracted beside the zip
     assert sorted(p.relative_to(root).parts[0] for p in root.rglob("*") if p.is_file()) == ["contacts"] * 7 + [
         "netnotes.yaml"
     ]
 
 
-def test_a_zip_without_connections_csv_exits_2(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
-) -> None:
+def test_a_zip_without_connections_csv_exits_2(make_vault: MakeVault, run_cli: RunCli, tmp_path: Path) -> None:
     root = make_vault({}, config=CONFIG)
     export = zip_of(tmp_path / "Complete_LinkedInDataExport.zip", {"Profile.csv": "First Name,Last Name\n"})
     result = run_cli("--vault", root, "import", "linkedin", export)
@@ -128,9 +120,7 @@ def test_a_zip_without_connections_csv_exits_2(
     assert not (root / "contacts").exists()
 
 
-def test_a_broken_zip_exits_2_without_a_traceback(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
-) -> None:
+def test_a_broken_zip_exits_2_without_a_traceback(make_vault: MakeVault, run_cli: RunCli, tmp_path: Path) -> None:
     root = make_vault({}, config=CONFIG)
     whole = zip_of(tmp_path / "whole.zip", {"Connections.csv": LINKEDIN}).read_bytes()
     export = tmp_path / "cut.zip"
@@ -140,7 +130,7 @@ def test_a_broken_zip_exits_2_without_a_traceback(
 
 
 def test_a_zip_bomb_is_refused(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(netnotes.importers.files, "ZIP_READ_LIMIT", 1024 * 1024)
     root = make_vault({}, config=CONFIG)
@@ -154,7 +144,7 @@ def test_a_zip_bomb_is_refused(
 
 
 def test_a_zip_that_lies_about_its_size_is_not_read_past_what_it_claims(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(netnotes.importers.files, "ZIP_READ_LIMIT", 1024 * 1024)
     root = make_vault({}, config=CONFIG)
@@ -179,7 +169,7 @@ def test_a_zip_that_lies_about_its_size_is_not_read_past_what_it_claims(
     ids=["semicolons", "tabs", "empty"],
 )
 def test_a_csv_without_linkedins_header_says_what_was_expected_and_found(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path, text: str, found: str
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path, text: str, found: str
 ) -> None:
     root = make_vault({}, config=CONFIG)
     export = tmp_path / "export.csv"

@@ -7,16 +7,15 @@ Smith becomes `john-smith-2.md`. Credentials around a LinkedIn name go to `crede
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from conftest import LoadClean, MakeVault, RunCli
 
 from netnotes.importers import import_linkedin, import_vcard
 from netnotes.importers.linkedin import split_credentials
 from netnotes.loader import load_vault
-from netnotes.model import Contact
+from netnotes.model import Contact, Vault
 
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 CONFIG = "title: test\n"
@@ -28,11 +27,8 @@ def connections(tmp_path: Path, *rows: str) -> Path:
     return path
 
 
-def contacts(root: Path) -> list[Contact]:
-    """Every contact, sorted by path, after insisting that `check` finds nothing wrong."""
-    result = load_vault(root)
-    assert result.problems == [], [str(p) for p in result.problems]
-    return sorted(result.vault.contacts, key=lambda c: c.path)
+def by_path(vault: Vault) -> list[Contact]:
+    return sorted(vault.contacts, key=lambda c: c.path)
 
 
 JOHN = "---\nname: John Smith\nlinkedin: https://www.linkedin.com/in/john-smith-acme\ncompany: Acme\n---\n"
@@ -47,7 +43,7 @@ JOHN = "---\nname: John Smith\nlinkedin: https://www.linkedin.com/in/john-smith-
     ids=["other-url", "other-company"],
 )
 def test_a_different_john_smith_becomes_a_second_contact(
-    make_vault: Callable[..., Path], tmp_path: Path, row: str, reason: str
+    load_clean: LoadClean, make_vault: MakeVault, tmp_path: Path, row: str, reason: str
 ) -> None:
     root = make_vault({"contacts/john-smith.md": JOHN}, config=CONFIG)
     summary = import_linkedin(root, load_vault(root).vault, connections(tmp_path, row))
@@ -60,10 +56,10 @@ def test_a_different_john_smith_becomes_a_second_contact(
             f"contacts/john-smith-2.md is a new contact, not the same person as contacts/john-smith.md ({reason})",
         )
     ]
-    assert [c.name for c in contacts(root)] == ["John Smith", "John Smith"]
+    assert [c.name for c in by_path(load_clean(root))] == ["John Smith", "John Smith"]
 
 
-def test_a_different_email_tells_namesakes_apart(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_different_email_tells_namesakes_apart(make_vault: MakeVault, tmp_path: Path) -> None:
     root = make_vault({"contacts/john-smith.md": "---\nname: John Smith\nemail: js@acme.example\n---\n"}, config=CONFIG)
     summary = import_linkedin(root, load_vault(root).vault, connections(tmp_path, "John,Smith,,john@globex.example,,,"))
     assert [p.name for p in summary.created] == ["john-smith-2.md"]
@@ -79,14 +75,16 @@ def test_a_different_email_tells_namesakes_apart(make_vault: Callable[..., Path]
     ],
     ids=["same-url", "same-company", "nothing-differs"],
 )
-def test_the_same_john_smith_is_skipped(make_vault: Callable[..., Path], tmp_path: Path, row: str) -> None:
+def test_the_same_john_smith_is_skipped(make_vault: MakeVault, tmp_path: Path, row: str) -> None:
     root = make_vault({"contacts/john-smith.md": JOHN}, config=CONFIG)
     summary = import_linkedin(root, load_vault(root).vault, connections(tmp_path, row))
     assert summary.created == [] and summary.namesakes == []
     assert [r.reason.split(" (")[0] for r in summary.skipped] == ["already in the vault as contacts/john-smith.md"]
 
 
-def test_two_john_smiths_in_one_file_are_two_notes(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+def test_two_john_smiths_in_one_file_are_two_notes(
+    load_clean: LoadClean, make_vault: MakeVault, tmp_path: Path
+) -> None:
     root = make_vault({}, config=CONFIG)
     summary = import_linkedin(
         root,
@@ -105,15 +103,13 @@ def test_two_john_smiths_in_one_file_are_two_notes(make_vault: Callable[..., Pat
     assert [r.reason for r in summary.namesakes] == [
         "contacts/john-smith-2.md is a new contact, not the same person as line 2 (other LinkedIn URL)"
     ]
-    assert {c.id: (c.company, c.linkedin) for c in contacts(root)} == {
+    assert {c.id: (c.company, c.linkedin) for c in by_path(load_clean(root))} == {
         "john-smith": ("Acme", "https://linkedin.com/in/js-one"),
         "john-smith-2": ("Globex", "https://linkedin.com/in/js-two"),
     }
 
 
-def test_a_row_matched_to_a_contact_tells_later_namesakes_apart(
-    make_vault: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_row_matched_to_a_contact_tells_later_namesakes_apart(make_vault: MakeVault, tmp_path: Path) -> None:
     # the vault's John Smith has no URL: the first row is him; then his URL is known, and a
     # John Smith with another URL is somebody else
     root = make_vault({"contacts/john-smith.md": "---\nname: John Smith\n---\n"}, config=CONFIG)
@@ -128,7 +124,9 @@ def test_a_row_matched_to_a_contact_tells_later_namesakes_apart(
     assert [p.name for p in summary.created] == ["john-smith-2.md"]
 
 
-def test_vcard_namesakes_with_different_emails_are_two_notes(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+def test_vcard_namesakes_with_different_emails_are_two_notes(
+    load_clean: LoadClean, make_vault: MakeVault, tmp_path: Path
+) -> None:
     root = make_vault({}, config=CONFIG)
     vcf = tmp_path / "c.vcf"
     vcf.write_text(
@@ -141,14 +139,14 @@ def test_vcard_namesakes_with_different_emails_are_two_notes(make_vault: Callabl
     summary = import_vcard(root, load_vault(root).vault, vcf)
     assert [p.name for p in summary.created] == ["john-smith.md", "john-smith-2.md"]
     assert [r.reason for r in summary.skipped] == ["same person as card 1 (line 1) (same email js@acme.example)"]
-    assert {c.id: c.emails for c in contacts(root)} == {
+    assert {c.id: c.emails for c in by_path(load_clean(root))} == {
         "john-smith": ("js@acme.example",),
         "john-smith-2": ("john@globex.example",),
     }
 
 
 def test_the_import_command_lists_the_namesakes_it_created(
-    make_vault: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path
 ) -> None:
     root = make_vault({"contacts/john-smith.md": JOHN}, config=CONFIG)
     csv_file = connections(
@@ -173,7 +171,7 @@ def test_the_import_command_lists_the_namesakes_it_created(
 
 
 def test_credentials_come_off_linkedin_names_into_a_custom_field(
-    make_vault: Callable[..., Path], tmp_path: Path
+    load_clean: LoadClean, make_vault: MakeVault, tmp_path: Path
 ) -> None:
     root = make_vault({}, config=CONFIG)
     csv_file = connections(
@@ -185,7 +183,7 @@ def test_credentials_come_off_linkedin_names_into_a_custom_field(
         "Wei,MA,,,,,",
     )
     import_linkedin(root, load_vault(root).vault, csv_file)
-    assert [(c.name, dict(c.custom).get("credentials")) for c in contacts(root)] == [
+    assert [(c.name, dict(c.custom).get("credentials")) for c in by_path(load_clean(root))] == [
         ("Ana Ruiz", ["Dr."]),
         ("Jo Park", ["CFA", "CPA"]),
         ("Priya Natarajan", ["PhD"]),
@@ -216,9 +214,7 @@ def test_which_words_are_credentials(first: str, last: str, name: str, credentia
     assert split_credentials(first, last) == (name, credentials)
 
 
-def test_a_known_person_is_recognised_by_the_name_without_credentials(
-    make_vault: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_known_person_is_recognised_by_the_name_without_credentials(make_vault: MakeVault, tmp_path: Path) -> None:
     root = make_vault({"contacts/priya.md": "---\nname: Priya Natarajan\n---\n"}, config=CONFIG)
     summary = import_linkedin(root, load_vault(root).vault, connections(tmp_path, '"Priya","Natarajan, PhD",,,,,'))
     assert summary.created == []

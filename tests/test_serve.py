@@ -7,15 +7,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import MakeVault, RunCli
 
 from netnotes.serve import GENERATION_PATH, RELOAD_SCRIPT_PATH, serve_vault
 from netnotes.site.theme import default_theme
 
 TODAY = dt.date(2026, 3, 10)
+
+Served = tuple[Path, str, list[str]]  # the vault, the URL it is served at, the log lines
 
 VAULT = {
     "netnotes.yaml": "title: Served network\ncircles:\n  inner: 3w\n",
@@ -43,7 +48,7 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def _wait_for(predicate, seconds: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+def _wait_for(predicate: Callable[[], bool], seconds: float = 15.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
@@ -53,8 +58,8 @@ def _wait_for(predicate, seconds: float = 15.0) -> bool:  # type: ignore[no-unty
 
 
 @pytest.fixture
-def served(make_vault):  # type: ignore[no-untyped-def]
-    vault: Path = make_vault(VAULT)
+def served(make_vault: MakeVault) -> Iterator[Served]:
+    vault = make_vault(VAULT)
     urls: list[str] = []
     logs: list[str] = []
     stop = threading.Event()
@@ -79,7 +84,7 @@ def served(make_vault):  # type: ignore[no-untyped-def]
     assert not thread.is_alive(), "serve did not stop"
 
 
-def test_serves_the_dashboard_on_loopback_with_the_reload_script(served) -> None:  # type: ignore[no-untyped-def]
+def test_serves_the_dashboard_on_loopback_with_the_reload_script(served: Served) -> None:
     vault, url, _ = served
     assert url.startswith("http://127.0.0.1:")
     head = _Head()
@@ -90,14 +95,14 @@ def test_serves_the_dashboard_on_loopback_with_the_reload_script(served) -> None
     assert _get(url + GENERATION_PATH.lstrip("/")) == "1"
 
 
-def test_the_reload_script_is_the_theme_s_static_file(served: tuple[Path, str, list[str]]) -> None:
+def test_the_reload_script_is_the_theme_s_static_file(served: Served) -> None:
     _, url, _ = served
     source = default_theme() / RELOAD_SCRIPT_PATH
     assert _get(url + RELOAD_SCRIPT_PATH) == source.read_text(encoding="utf-8")
     assert "/__netnotes__/generation" in source.read_text(encoding="utf-8")
 
 
-def test_a_changed_note_rebuilds_the_site_and_bumps_the_generation(served) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_note_rebuilds_the_site_and_bumps_the_generation(served: Served) -> None:
     vault, url, logs = served
     assert "Sam Newcomer" not in _get(url + "contacts.html")
     (vault / "contacts" / "sam-newcomer.md").write_text("---\nname: Sam Newcomer\n---\n", encoding="utf-8")
@@ -106,14 +111,14 @@ def test_a_changed_note_rebuilds_the_site_and_bumps_the_generation(served) -> No
     assert any("rebuilt" in line for line in logs)
 
 
-def test_serving_writes_only_the_cache_folder_of_the_vault(served) -> None:  # type: ignore[no-untyped-def]
+def test_serving_writes_only_the_cache_folder_of_the_vault(served: Served) -> None:
     vault, url, _ = served
     top = sorted(p.name for p in vault.iterdir())
     assert top == [".netnotes", "contacts", "interactions", "netnotes.yaml"]
     assert not (vault / "_site").exists()
 
 
-def test_a_plain_build_has_no_reload_script(make_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_plain_build_has_no_reload_script(make_vault: MakeVault, tmp_path: Path) -> None:
     from netnotes.loader import load_vault
     from netnotes.site.build import build_site
 
@@ -127,14 +132,14 @@ def test_a_plain_build_has_no_reload_script(make_vault, tmp_path) -> None:  # ty
     assert not (out / RELOAD_SCRIPT_PATH).exists()
 
 
-def test_unknown_paths_are_404_not_files_outside_the_site(served) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_paths_are_404_not_files_outside_the_site(served: Served) -> None:
     vault, url, _ = served
     with pytest.raises(urllib.error.HTTPError) as err:
         _get(url + "../netnotes.yaml")
     assert err.value.code == 404
 
 
-def test_a_page_reached_by_dns_rebinding_is_refused(served) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_reached_by_dns_rebinding_is_refused(served: Served) -> None:
     """A web page whose name was re-pointed at 127.0.0.1 sends its own Host: it gets nothing."""
     vault, url, _ = served
     request = urllib.request.Request(url + "index.html", headers={"Host": "evil.example:8000"})
@@ -160,7 +165,7 @@ def test_a_page_reached_by_dns_rebinding_is_refused(served) -> None:  # type: ig
         ("anything", "0.0.0.0", True),
     ],
 )
-def test_host_allow_list(host, bound, allowed) -> None:  # type: ignore[no-untyped-def]
+def test_host_allow_list(host: str | None, bound: str, allowed: bool) -> None:
     from netnotes.serve import host_allowed
 
     assert host_allowed(host, bound) is allowed
@@ -169,7 +174,9 @@ def test_host_allow_list(host, bound, allowed) -> None:  # type: ignore[no-untyp
 # -- Issue 8: serve and midnight, a taken port, failing writes, folder URLs.
 
 
-def _start(vault: Path, today, **kwargs):  # type: ignore[no-untyped-def]
+def _start(
+    vault: Path, today: Callable[[], dt.date], **kwargs: Any
+) -> tuple[str, list[str], threading.Event, threading.Thread]:
     urls: list[str] = []
     logs: list[str] = []
     stop = threading.Event()
@@ -211,9 +218,9 @@ def _dashboard_date(url: str) -> str | None:
     return page.dates[0] if page.dates else None
 
 
-def test_a_server_left_running_past_midnight_rebuilds_for_the_new_date(make_vault) -> None:  # type: ignore[no-untyped-def]
+def test_a_server_left_running_past_midnight_rebuilds_for_the_new_date(make_vault: MakeVault) -> None:
     vault = make_vault(VAULT)
-    clock = {"today": dt.date(2026, 3, 10), "reads": 0}
+    clock: dict[str, Any] = {"today": dt.date(2026, 3, 10), "reads": 0}
 
     def today() -> dt.date:
         clock["reads"] += 1
@@ -235,7 +242,7 @@ def test_a_server_left_running_past_midnight_rebuilds_for_the_new_date(make_vaul
     assert not thread.is_alive()
 
 
-def test_a_taken_port_is_said_before_anything_is_built(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_taken_port_is_said_before_anything_is_built(make_vault: MakeVault, run_cli: RunCli) -> None:
     import socket
 
     vault = make_vault(VAULT)
@@ -250,8 +257,8 @@ def test_a_taken_port_is_said_before_anything_is_built(make_vault, run_cli) -> N
 
 
 def test_a_failing_write_in_serve_is_an_error_line_and_keeps_the_old_site(
-    make_vault,
-    run_cli,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import errno
@@ -265,7 +272,7 @@ def test_a_failing_write_in_serve_is_an_error_line_and_keeps_the_old_site(
     build_site(vault, load_vault(vault), served, TODAY)  # what an earlier serve left
     old = {p: p.read_bytes() for p in served.rglob("*") if p.is_file()}
 
-    def disk_full(self, relpath, data):  # type: ignore[no-untyped-def]
+    def disk_full(self: output.Staging, relpath: str, data: str | bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(output.Staging, "write", disk_full)
@@ -276,7 +283,7 @@ def test_a_failing_write_in_serve_is_an_error_line_and_keeps_the_old_site(
     assert {p: p.read_bytes() for p in served.rglob("*") if p.is_file()} == old
 
 
-def test_folder_urls_without_an_index_page_are_404_not_listings(make_vault) -> None:  # type: ignore[no-untyped-def]
+def test_folder_urls_without_an_index_page_are_404_not_listings(make_vault: MakeVault) -> None:
     vault = make_vault({**VAULT, "theme/static/help/index.html": "<p>help</p>"})
     url, logs, stop, thread = _start(vault, lambda: TODAY)
     try:

@@ -12,9 +12,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from site_html import build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-vault"
@@ -39,7 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     import playwright.sync_api as playwright
 
     with playwright.sync_playwright() as p:
@@ -53,7 +57,7 @@ def browser() -> Iterator[object]:
 class Watched:
     """A page whose console messages, script errors and requests are recorded."""
 
-    def __init__(self, browser, **context_options) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, browser: Browser, **context_options: Any) -> None:
         self.context = browser.new_context(**context_options)
         self.page = self.context.new_page()
         self.console: list[str] = []
@@ -70,7 +74,7 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser) -> Iterator[Watched]:  # type: ignore[no-untyped-def]
+def watched(browser: Browser) -> Iterator[Watched]:
     w = Watched(browser, viewport={"width": 1280, "height": 900})
     yield w
     w.close()
@@ -153,13 +157,14 @@ def test_a_link_with_a_status_presets_the_contacts_filter(site: Path, watched: W
     assert watched.problems() == []
 
 
-def test_dashboard_screenshots(site: Path, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_screenshots(site: Path, browser: Browser, tmp_path: Path) -> None:
     shots = []
-    for name, options in (
+    screens: tuple[tuple[str, dict[str, Any]], ...] = (
         ("light", {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}}),
         ("dark", {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}}),
         ("phone", {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}),
-    ):
+    )
+    for name, options in screens:
         w = Watched(browser, **options)
         w.page.goto((site / "index.html").as_uri())
         path = tmp_path / f"dashboard-{name}.png"

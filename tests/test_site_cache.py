@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import Result
+from conftest import MakeVault, RunCli
 from site_html import build, parse, tree
 
-from netnotes import markdown
 from netnotes.site.body_cache import CACHE_FILE
 from netnotes.site.build import RENDER_CACHE, BuildOptions
 
@@ -23,23 +26,9 @@ VAULT = {
 }
 
 
-@pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The footnote prefix of every body markdown-it renders, in order."""
-    calls: list[str] = []
-    real = markdown.NoteRenderer.render
-
-    def counting(self, body: str, doc_id: str) -> str:  # type: ignore[no-untyped-def]
-        calls.append(doc_id)
-        return real(self, body, doc_id)
-
-    monkeypatch.setattr(markdown.NoteRenderer, "render", counting)
-    return calls
-
-
 def test_warm_build_renders_nothing_and_gives_the_same_bytes(
-    make_vault,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    tmp_path: Path,
     rendered: list[str],
 ) -> None:
     vault = make_vault(VAULT)
@@ -53,8 +42,8 @@ def test_warm_build_renders_nothing_and_gives_the_same_bytes(
 
 
 def test_only_changed_notes_and_notes_linking_to_a_renamed_contact_are_rendered(
-    make_vault, tmp_path: Path, rendered: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+    make_vault: MakeVault, tmp_path: Path, rendered: list[str]
+) -> None:
     vault = make_vault(VAULT)
     build(vault)
     rendered.clear()
@@ -68,7 +57,7 @@ def test_only_changed_notes_and_notes_linking_to_a_renamed_contact_are_rendered(
     assert "Friend of Samuel Lee." in parse(out / "contacts/jane-doe.html").text
 
 
-def test_the_cache_keeps_only_what_the_vault_uses(make_vault) -> None:  # type: ignore[no-untyped-def]
+def test_the_cache_keeps_only_what_the_vault_uses(make_vault: MakeVault) -> None:
     vault = make_vault(VAULT)
     build(vault)
     cache = vault / RENDER_CACHE / CACHE_FILE
@@ -79,7 +68,7 @@ def test_the_cache_keeps_only_what_the_vault_uses(make_vault) -> None:  # type: 
 
 
 @pytest.mark.parametrize("content", ["not json", "[1, 2]", '{"k": 3}', ""], ids=["text", "list", "not-str", "empty"])
-def test_a_broken_cache_is_ignored(make_vault, content: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_cache_is_ignored(make_vault: MakeVault, content: str) -> None:
     vault = make_vault(VAULT)
     (vault / RENDER_CACHE).mkdir(parents=True)
     (vault / RENDER_CACHE / CACHE_FILE).write_text(content)
@@ -87,7 +76,7 @@ def test_a_broken_cache_is_ignored(make_vault, content: str) -> None:  # type: i
     assert [e.text for e in parse(out / "contacts/sam-lee.html").find("em")] == ["notes"]
 
 
-def test_an_unwritable_cache_path_does_not_fail_the_build(make_vault) -> None:  # type: ignore[no-untyped-def]
+def test_an_unwritable_cache_path_does_not_fail_the_build(make_vault: MakeVault) -> None:
     vault = make_vault(VAULT)
     (vault / ".netnotes").mkdir()
     (vault / RENDER_CACHE).write_text("a file where the cache folder should be")
@@ -95,7 +84,9 @@ def test_an_unwritable_cache_path_does_not_fail_the_build(make_vault) -> None:  
     assert (out / "index.html").is_file()
 
 
-def test_a_cache_made_by_someone_else_is_never_used(make_vault, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_cache_made_by_someone_else_is_never_used(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A cloned vault may carry .netnotes/cache/ with any HTML in it; entries are keyed under
     a secret in the user's own cache folder, so another user's (or a crafted) cache matches nothing."""
     vault = make_vault(VAULT)
@@ -119,12 +110,12 @@ def test_a_cache_made_by_someone_else_is_never_used(make_vault, tmp_path, monkey
 BROKEN_VAULT = {**VAULT, "asks/x.md": "---\ndate: 2026-01-02\nwith: nobody-known\ndirection: out\n---\n"}
 
 
-def _build(run_cli, vault: Path, *args: str):  # type: ignore[no-untyped-def]
+def _build(run_cli: RunCli, vault: Path, *args: str) -> Result:
     return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
 
 
 @pytest.mark.parametrize("content", ["not json", "[1, 2]", b"\xff\xfe"], ids=["text", "list", "not-utf8"])
-def test_a_corrupt_cache_is_a_warning(make_vault, run_cli, content: str | bytes) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_cache_is_a_warning(make_vault: MakeVault, run_cli: RunCli, content: str | bytes) -> None:
     vault = make_vault(VAULT)
     (vault / RENDER_CACHE).mkdir(parents=True)
     cache = vault / RENDER_CACHE / CACHE_FILE
@@ -137,15 +128,15 @@ def test_a_corrupt_cache_is_a_warning(make_vault, run_cli, content: str | bytes)
 
 
 def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(
-    make_vault,
-    run_cli,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     vault = make_vault(BROKEN_VAULT)
 
     real_mkstemp = tempfile.mkstemp
 
-    def read_only(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def read_only(*args: Any, **kwargs: Any) -> tuple[int, str]:
         if Path(kwargs.get("dir", "")).is_relative_to(vault):  # the vault is read-only; the user's home is not
             raise OSError(errno.EROFS, "Read-only file system", str(vault / RENDER_CACHE))
         return real_mkstemp(*args, **kwargs)
@@ -160,7 +151,7 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_exit_code_stays(
     assert (vault / "_site/contacts/jane-doe.html").is_file()
 
 
-def test_a_cache_folder_that_cannot_be_read_is_a_warning(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_cache_folder_that_cannot_be_read_is_a_warning(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(VAULT)
     (vault / ".netnotes").mkdir()
     (vault / RENDER_CACHE).write_text("a file where the cache folder should be")
@@ -174,9 +165,9 @@ def test_a_cache_folder_that_cannot_be_read_is_a_warning(make_vault, run_cli) ->
 
 
 def test_a_cache_key_that_cannot_be_had_is_a_warning(
-    make_vault,
-    run_cli,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     vault = make_vault(VAULT)
@@ -192,23 +183,21 @@ def test_a_cache_key_that_cannot_be_had_is_a_warning(
 
 
 def test_clean_that_cannot_remove_the_cache_is_a_warning(
-    make_vault,
-    run_cli,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from netnotes.site import build as site_build
-
     vault = make_vault(VAULT)
     assert _build(run_cli, vault).exit_code == 0
 
-    real_rmtree = site_build.shutil.rmtree
+    real_rmtree = shutil.rmtree
 
-    def busy(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def busy(path: str | Path, *args: Any, **kwargs: Any) -> None:
         if Path(path) == vault / RENDER_CACHE:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         real_rmtree(path, *args, **kwargs)
 
-    monkeypatch.setattr(site_build.shutil, "rmtree", busy)
+    monkeypatch.setattr(shutil, "rmtree", busy)
     result = _build(run_cli, vault, "--clean")
     monkeypatch.undo()
     assert result.exit_code == 0, result.output

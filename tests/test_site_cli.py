@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MakeVault, RunCli
 from site_html import parse
 
 from netnotes.site.output import MARKER
@@ -13,7 +14,7 @@ from netnotes.site.output import MARKER
 CONTACT = "---\nname: Jane Doe\n---\n"
 
 
-def test_builds_into_the_vaults_site_folder(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_builds_into_the_vaults_site_folder(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault({"contacts/jane-doe.md": CONTACT})
     result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
     assert result.exit_code == 0, result.output
@@ -22,16 +23,16 @@ def test_builds_into_the_vaults_site_folder(make_vault, run_cli) -> None:  # typ
     assert (vault / "_site" / MARKER).is_file()
 
 
-def test_output_from_netnotes_yaml(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_output_from_netnotes_yaml(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault({"contacts/jane-doe.md": CONTACT}, config="output: public/site\n")
     assert run_cli("--vault", vault, "build", "--today", "2026-11-25").exit_code == 0
     assert (vault / "public/site/index.html").is_file()
 
 
 def test_out_is_relative_to_the_current_folder(
-    make_vault,
-    run_cli,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     vault = make_vault({"contacts/jane-doe.md": CONTACT})
@@ -41,7 +42,7 @@ def test_out_is_relative_to_the_current_folder(
     assert (tmp_path / "dashboard/index.html").is_file()
 
 
-def test_a_vault_with_errors_builds_and_exits_1(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_vault_with_errors_builds_and_exits_1(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(
         {
             "contacts/jane-doe.md": CONTACT,
@@ -60,7 +61,7 @@ def test_a_vault_with_errors_builds_and_exits_1(make_vault, run_cli) -> None:  #
     assert (vault / "_site/contacts/jane-doe.html").is_file()
 
 
-def test_clean_drops_the_cache_and_dead_staging(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_clean_drops_the_cache_and_dead_staging(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault({"contacts/jane-doe.md": CONTACT})
     cache = vault / ".netnotes" / "cache"
     cache.mkdir(parents=True)
@@ -70,19 +71,22 @@ def test_clean_drops_the_cache_and_dead_staging(make_vault, run_cli) -> None:  #
     assert (vault / "_site/index.html").is_file()
 
 
-def test_missing_vault_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_vault_exits_2(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("--vault", tmp_path / "nope", "build")
     assert result.exit_code == 2
+    assert result.stderr == f"Error: vault folder '{tmp_path / 'nope'}' does not exist\n"
+    assert not (tmp_path / "nope").exists()
 
 
-def test_bad_today_is_a_usage_error(make_vault, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_today_is_a_usage_error(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault({"contacts/jane-doe.md": CONTACT})
     result = run_cli("--vault", vault, "build", "--today", "2026-13-01")
     assert result.exit_code == 2
+    assert result.stderr.endswith("Error: Invalid value for '--today': '2026-13-01' is not a date as YYYY-MM-DD\n")
     assert not (vault / "_site").exists()
 
 
-def test_help_mentions_clean(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_help_mentions_clean(run_cli: RunCli) -> None:
     result = run_cli("build", "--help")
     assert result.exit_code == 0 and "--clean" in result.stdout and "--out" in result.stdout
 
@@ -100,8 +104,8 @@ def test_help_mentions_clean(run_cli) -> None:  # type: ignore[no-untyped-def]
     ids=["syntax", "undefined", "missing"],
 )
 def test_a_broken_theme_template_exits_2_and_keeps_the_old_site(
-    make_vault,
-    run_cli,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
     template: str,
     message: str,
 ) -> None:
@@ -117,7 +121,7 @@ def test_a_broken_theme_template_exits_2_and_keeps_the_old_site(
     assert (vault / "_site/contacts/jane-doe.html").read_bytes() == old
 
 
-def test_a_theme_template_cannot_reach_python(make_vault, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_theme_template_cannot_reach_python(make_vault: MakeVault, run_cli: RunCli, tmp_path: Path) -> None:
     """A vault may come from someone else (a cloned repository): its theme renders in Jinja2's
     sandbox, so a template cannot run commands or read files."""
     proof = tmp_path / "pwned"

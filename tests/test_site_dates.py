@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from conftest import MakeVault
 from site_html import parse
 
 from netnotes.loader import load_vault
@@ -27,15 +29,17 @@ TODAY = dt.date(2026, 11, 25)
     ],
     ids=["today", "this-year", "last-year", "next-year", "long", "iso", "none"],
 )
-def test_short_dates_carry_the_year_only_outside_todays_year(day, style, shown) -> None:  # type: ignore[no-untyped-def]
+def test_short_dates_carry_the_year_only_outside_todays_year(day: dt.date | None, style: str, shown: str) -> None:
     assert format_date(day, style, today=TODAY) == shown
 
 
-def test_an_old_favour_on_the_asks_board_shows_its_year(make_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_old_favour_on_the_asks_board_shows_its_year(make_vault: MakeVault, tmp_path: Path) -> None:
     vault = make_vault(
         {
             "contacts/jane-doe.md": "---\nname: Jane Doe\n---\n",
-            "asks/2025-05-06-reference-jane.md": "---\ndate: 2025-05-06\nwith: jane-doe\ndirection: out\nkind: reference\nstatus: done\n---\n",
+            "asks/2025-05-06-reference-jane.md": (
+                "---\ndate: 2025-05-06\nwith: jane-doe\ndirection: out\nkind: reference\nstatus: done\n---\n"
+            ),
         }
     )
     out = tmp_path / "site"

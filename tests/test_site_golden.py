@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import MakeVault
 from site_html import build, tree
 
 from netnotes.site import bodies
@@ -180,7 +181,7 @@ VAULT = {
 
 
 @pytest.fixture
-def vault(make_vault) -> Path:  # type: ignore[no-untyped-def]
+def vault(make_vault: MakeVault) -> Path:
     return make_vault(VAULT)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from site_html import build, html_pages, parse
+from conftest import write_vault
+from site_html import Element, build, html_pages, parse
 from test_site_golden import VAULT
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-vault"
@@ -17,7 +19,6 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "example-vault"
 
 @pytest.fixture(scope="module", params=["golden-vault", "example-vault"])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import write_vault
 
     base = tmp_path_factory.mktemp(request.param)
     if request.param == "example-vault":
@@ -29,7 +30,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return out
 
 
-def local_targets(site: Path):  # type: ignore[no-untyped-def]
+def local_targets(site: Path) -> Iterator[tuple[Path, Element, str]]:
     """(page, element, url) for every href and src of every page."""
     for path in html_pages(site):
         page = parse(path)
@@ -43,7 +44,7 @@ def local_targets(site: Path):  # type: ignore[no-untyped-def]
 def test_every_relative_link_resolves(site: Path) -> None:
     ids: dict[Path, set[str]] = {}
     checked = 0
-    for path, element, url in local_targets(site):
+    for path, _element, url in local_targets(site):
         parts = urlsplit(url)
         if parts.scheme or url.startswith("//"):
             continue

@@ -4,22 +4,30 @@ written to; the vault gets nothing but its output and .netnotes/."""
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, NoReturn
 
 import pytest
+from click.testing import Result
+from conftest import MakeVault, RunCli
 from site_html import build, tree
 
 from netnotes.site import build as build_module
 from netnotes.site import output
-from netnotes.site.output import MARKER, OutputRefused, check_output, staged_output
+from netnotes.site.output import MARKER, OutputRefused, SiteWriteError, check_output, staged_output
+from netnotes.site.pages import Page
 
 VAULT = {
     "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
@@ -30,13 +38,41 @@ VAULT = {
 
 
 @pytest.fixture
-def vault(make_vault) -> Path:  # type: ignore[no-untyped-def]
+def vault(make_vault: MakeVault) -> Path:
     return make_vault(VAULT)
 
 
 def vault_files(vault: Path) -> dict[str, bytes]:
     """The vault's files other than the build's own folders."""
     return {k: v for k, v in tree(vault).items() if not k.startswith(("_site/", ".netnotes/"))}
+
+
+def _fail(err: OSError) -> Callable[..., NoReturn]:
+    def failing(*args: object, **kwargs: object) -> NoReturn:
+        raise err
+
+    return failing
+
+
+def _c_library(monkeypatch: pytest.MonkeyPatch, libc: object) -> None:
+    """Make ``ctypes.CDLL(None)``, the C library the site's swap asks for renameat2, be ``libc``."""
+    real_cdll = ctypes.CDLL
+    monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **kw: libc if name is None else real_cdll(name, *a, **kw))
+
+
+def no_renameat2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a system whose C library has no renameat2: no atomic exchange, so two renames."""
+    _c_library(monkeypatch, SimpleNamespace())
+
+
+def renameat2_fails(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    """The atomic exchange (renameat2) fails with the error number ``code``."""
+
+    def renameat2(*args: object) -> int:
+        ctypes.set_errno(code)
+        return -1
+
+    _c_library(monkeypatch, SimpleNamespace(renameat2=renameat2))
 
 
 def test_default_output_is_marked_and_nothing_else_is_written(vault: Path) -> None:
@@ -104,13 +140,13 @@ def test_refuses_the_vault_itself_a_file_and_a_symlink(vault: Path, tmp_path: Pa
 
 
 @pytest.mark.parametrize("out", [".netnotes/build", ".netnotes"])
-def test_refuses_the_folder_it_stages_in(vault: Path, run_cli, out: str) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_the_folder_it_stages_in(vault: Path, run_cli: RunCli, out: str) -> None:
     result = run_cli("--vault", vault, "build", "--out", vault / out, "--today", "2026-11-25")
     assert result.exit_code == 2, result.output
     assert "holds the folder netnotes builds in" in result.stderr
 
 
-def test_cli_refusal_exits_2_and_touches_nothing(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_refusal_exits_2_and_touches_nothing(vault: Path, tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "docs"
     out.mkdir()
     (out / "report.txt").write_text("keep me")
@@ -125,7 +161,7 @@ def test_an_error_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.Mo
     old = tree(out)
     real_pages = build_module.pages
 
-    def failing_pages(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_pages(*args: Any, **kwargs: Any) -> Iterator[Page]:
         for n, page in enumerate(real_pages(*args, **kwargs)):
             if n == 3:
                 raise RuntimeError("disk on fire")
@@ -160,24 +196,27 @@ def test_a_swap_cut_between_its_renames_is_undone_by_the_next_build(
 ) -> None:
     out, _ = build(vault)
     old = tree(out)
-    monkeypatch.setattr(output, "exchange", lambda a, b: False)  # as on a system without renameat2
-    real_rename = Path.rename
+    no_renameat2(monkeypatch)  # the swap takes two renames: old site aside, new site in
+    real_rename = os.rename
 
-    def crash_on_second_rename(self: Path, target):  # type: ignore[no-untyped-def]
-        if self.name.startswith(".") and ".tmp-" in self.name:  # staging -> out: the crash point
+    def crash_on_second_rename(src: str | Path, dst: str | Path) -> None:
+        if Path(src).name.startswith(".") and ".tmp-" in Path(src).name:  # staging -> out: the crash point
             raise OSError("power cut")
-        return real_rename(self, target)
+        real_rename(src, dst)
 
-    monkeypatch.setattr(Path, "rename", crash_on_second_rename)
-    with pytest.raises(OSError, match="power cut"):
-        build(vault)
+    with monkeypatch.context() as cut:
+        cut.setattr(os, "rename", crash_on_second_rename)
+        with pytest.raises(OSError, match="power cut"):
+            build(vault)
     assert not out.exists()  # the old site is aside, under .netnotes/build/
-    monkeypatch.setattr(Path, "rename", real_rename)
-    parent = vault / ".netnotes" / "build"
-    output._recover(out, parent, output._tag(out))
+    with monkeypatch.context() as full:  # the next build puts it back first, even one that then fails
+        full.setattr(tempfile, "mkdtemp", _fail(OSError(errno.ENOSPC, "No space left on device")))
+        with pytest.raises(SiteWriteError, match="No space left on device"):
+            build(vault)
     assert tree(out) == old
     build(vault)  # and the next build goes through
     assert (out / "index.html").is_file()
+    assert list((vault / ".netnotes" / "build").iterdir()) == []
 
 
 SLOW_BUILD = textwrap.dedent("""
@@ -257,7 +296,7 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 def test_the_reported_reproduction_keeps_the_new_contact(
     tmp_path: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -272,6 +311,7 @@ def test_the_reported_reproduction_keeps_the_new_contact(
     note = (tmp_path / "v/contacts/jane-doe.md").read_bytes()
     second = run_cli("build", "--out", "contacts")
     assert second.exit_code == 2
+    assert "refusing to build into" in second.stderr and "contacts/ folder" in second.stderr
     assert (tmp_path / "v/contacts/jane-doe.md").read_bytes() == note
     assert not (tmp_path / "v/contacts" / MARKER).exists()
 
@@ -287,9 +327,9 @@ STATES = {
 @pytest.mark.parametrize("state", list(STATES))
 @pytest.mark.parametrize("name", PROTECTED)
 def test_refuses_a_folder_of_the_vault_before_writing_anything(
-    make_vault,
-    run_cli,
-    name: str,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
+    name: str,
     state: str,
 ) -> None:
     vault = make_vault({"netnotes.yaml": "title: Mine\n"})
@@ -304,7 +344,7 @@ def test_refuses_a_folder_of_the_vault_before_writing_anything(
 @pytest.mark.parametrize(
     "inside", ["contacts/site", "interactions/2026/site", "asks/x", "theme/static/site", ".git/site"]
 )
-def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, inside: str) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli: RunCli, inside: str) -> None:
     (vault / inside).parent.mkdir(parents=True, exist_ok=True)
     before = snapshot(vault)
     result = run_cli("--vault", vault, "build", "--out", vault / inside, "--today", "2026-11-25")
@@ -316,7 +356,7 @@ def test_refuses_a_folder_inside_a_folder_of_the_vault(vault: Path, run_cli, ins
 
 def test_refuses_a_relative_out_naming_a_note_folder(
     vault: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (vault / "asks").mkdir()
@@ -329,7 +369,7 @@ def test_refuses_a_relative_out_naming_a_note_folder(
     assert snapshot(vault) == before
 
 
-def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / "to-contacts").symlink_to(vault / "contacts")
     (tmp_path / "to-vault").symlink_to(vault)
     before = snapshot(vault)
@@ -345,8 +385,8 @@ def test_refuses_a_note_folder_reached_through_a_symlink(vault: Path, tmp_path: 
 
 @pytest.mark.parametrize("configured", ["contacts", "theme", "asks/site", ".git"])
 def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(
-    make_vault,
-    run_cli,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    run_cli: RunCli,
     configured: str,
 ) -> None:
     vault = make_vault({**VAULT, "netnotes.yaml": f"title: Mine\noutput: {configured}\n"})
@@ -362,7 +402,7 @@ def test_refuses_output_in_netnotes_yaml_naming_a_folder_of_the_vault(
 def test_refuses_a_marked_folder_holding_a_note_or_settings(
     vault: Path,
     tmp_path: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     held: str,
 ) -> None:
     out = tmp_path / "site"
@@ -377,14 +417,14 @@ def test_refuses_a_marked_folder_holding_a_note_or_settings(
     assert snapshot(out) == before
 
 
-def test_refuses_a_folder_inside_any_git_folder(vault: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_a_folder_inside_any_git_folder(vault: Path, tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     result = run_cli("--vault", vault, "build", "--out", tmp_path / "repo" / ".git" / "site")
     assert result.exit_code == 2 and "inside a .git folder" in result.stderr
     assert list((tmp_path / "repo" / ".git").iterdir()) == []
 
 
-def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli: RunCli) -> None:
     (vault / MARKER).write_text(output.MARKER_TEXT)
     before = snapshot(vault)
     result = run_cli("--vault", vault, "build", "--out", vault)
@@ -393,7 +433,7 @@ def test_refuses_the_vault_even_when_it_carries_the_marker(vault: Path, run_cli)
 
 
 @pytest.mark.parametrize("out", ["_site", "site", "public/dashboard", "contacts-site"])
-def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Path, run_cli, out: str) -> None:  # type: ignore[no-untyped-def]
+def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Path, run_cli: RunCli, out: str) -> None:
     """A theme may ship Markdown among its static files: the site's own static/ is not notes."""
     (vault / "theme/static").mkdir(parents=True)
     (vault / "theme/static/README.md").write_text("# my theme\n")
@@ -408,20 +448,13 @@ def test_folders_of_the_users_choosing_in_the_vault_still_build_twice(vault: Pat
 # the failures are raised from the call that would fail.
 
 
-def _fail(err: OSError):  # type: ignore[no-untyped-def]
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise err
-
-    return failing
-
-
-def _build_cli(run_cli, vault: Path, *args: str | Path):  # type: ignore[no-untyped-def]
+def _build_cli(run_cli: RunCli, vault: Path, *args: str | Path) -> Result:
     return run_cli("--vault", vault, "build", "--today", "2026-11-25", *args)
 
 
 def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(
     vault: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert _build_cli(run_cli, vault).exit_code == 0
@@ -451,8 +484,8 @@ def test_a_full_disk_is_an_error_line_and_keeps_the_old_site(
 )
 def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
     vault: Path,
-    run_cli,
-    swap: str,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
+    swap: str,
     err: OSError,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -461,13 +494,12 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
     old = tree(site)
     err.filename = str(site)
     if swap == "exchange":
-        monkeypatch.setattr(output, "exchange", _fail(err))
+        assert err.errno is not None
+        renameat2_fails(monkeypatch, err.errno)
     else:  # a system without renameat2: the first of the two renames fails
-        monkeypatch.setattr(output, "exchange", lambda a, b: False)
-        real_rename = Path.rename
-        monkeypatch.setattr(
-            Path, "rename", lambda self, target: _fail(err)() if self == site else real_rename(self, target)
-        )
+        no_renameat2(monkeypatch)
+        real_rename = os.rename
+        monkeypatch.setattr(os, "rename", lambda src, dst: _fail(err)() if Path(src) == site else real_rename(src, dst))
     result = _build_cli(run_cli, vault)
     assert result.exit_code == 2, result.output
     assert f"Error: cannot write the site to '{site}': {err.strerror} ('{site}')" in result.stderr
@@ -477,33 +509,33 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
 def test_an_unwritable_parent_of_out_is_an_error_line(
     vault: Path,
     tmp_path: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "public" / "site"
     assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
     old = tree(out)
     denied = PermissionError(errno.EACCES, "Permission denied", str(out.parent))
-    monkeypatch.setattr(output.tempfile, "mkdtemp", _fail(denied))
+    monkeypatch.setattr(tempfile, "mkdtemp", _fail(denied))
     result = _build_cli(run_cli, vault, "--out", out)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: cannot write the site to '{out}': Permission denied ('{out.parent}')")
     assert tree(out) == old and sorted(p.name for p in out.parent.iterdir()) == ["site"]
 
 
-def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed(  # type: ignore[no-untyped-def]
-    vault: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+def test_a_site_that_swapped_in_is_no_failure_when_the_old_one_cannot_be_removed(
+    vault: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _build_cli(run_cli, vault).exit_code == 0
     (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")
     real_rmtree = shutil.rmtree
 
-    def busy(path, ignore_errors=False, **kwargs):  # type: ignore[no-untyped-def]
+    def busy(path: str | Path, ignore_errors: bool = False, **kwargs: Any) -> None:
         if not ignore_errors:
             raise OSError(errno.EBUSY, "Device or resource busy", str(path))
 
-    monkeypatch.setattr(output.shutil, "rmtree", busy)
+    monkeypatch.setattr(shutil, "rmtree", busy)
     result = _build_cli(run_cli, vault)
-    monkeypatch.setattr(output.shutil, "rmtree", real_rmtree)
+    monkeypatch.setattr(shutil, "rmtree", real_rmtree)
     assert result.exit_code == 0, result.output
     assert (vault / "_site/contacts/new-person.html").is_file()

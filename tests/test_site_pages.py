@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import MakeVault, write_vault
 from site_html import TODAY, Page, build, parse
 from test_site_golden import VAULT
 
-from netnotes import markdown
 from netnotes.followup import due_items
 from netnotes.loader import load_vault
 from netnotes.site import search
@@ -19,8 +19,6 @@ from netnotes.site.build import BuildOptions
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import write_vault
-
     vault = write_vault(tmp_path_factory.mktemp("pages") / "vault", VAULT)
     out, _ = build(vault)
     return out
@@ -44,10 +42,10 @@ def test_dashboard_lists_the_engines_items_in_its_order(site: Path) -> None:
     shown = []
     for li in dash.elements:
         if li.tag == "li" and "due" in (li.attrs.get("class") or "").split():
-            status = li.attrs["class"].split()[1].removeprefix("due-")
+            status = (li.attrs["class"] or "").split()[1].removeprefix("due-")
             shown.append((status, " ".join(li.text.split())))
     assert [s for s, _ in shown] == [s for s, _ in expected]
-    assert all(name in text for (_, text), (_, name) in zip(shown, expected))
+    assert all(name in text for (_, text), (_, name) in zip(shown, expected, strict=True))
 
 
 def test_dashboard_sections(site: Path) -> None:
@@ -70,8 +68,10 @@ def test_dashboard_figures_and_charts(site: Path) -> None:
     assert [s.attrs["id"] for s in svgs] == ["chart-months", "chart-health", "chart-kinds"]
     for svg in svgs:
         assert svg.attrs.get("role") == "img"
-        assert dash.by_id(svg.attrs["id"] + "-title") and dash.by_id(svg.attrs["id"] + "-desc")
-    health = " ".join(dash.by_id("chart-health-desc").text.split())
+        assert dash.by_id(f"{svg.attrs['id']}-title") and dash.by_id(f"{svg.attrs['id']}-desc")
+    health_desc = dash.by_id("chart-health-desc")
+    assert health_desc is not None
+    health = " ".join(health_desc.text.split())
     # Priya (inner) on time; Zoë (active, last touch 20 Oct + 2m) on time; Jordan (1m, snoozed) on time
     assert health == "Of 3 contacts with a keep-in-touch cadence: 3 on time, 0 overdue, 0 never contacted."
     months = [r for r in dash.elements if r.tag == "rect" and "bar" in (r.attrs.get("class") or "")]
@@ -158,28 +158,20 @@ def test_calendar_is_the_calendar_module_output(site: Path) -> None:
     assert (site / "followups.ics").read_bytes() == build_calendar(load_vault(site.parent).vault, TODAY)
 
 
-def test_each_body_is_rendered_once(make_vault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_each_body_is_rendered_once(make_vault: MakeVault, rendered: list[str], tmp_path: Path) -> None:
     vault = make_vault(
         {
             **{f"contacts/p{n}.md": f"---\nname: P{n}\n---\nAbout P{n}.\n" for n in range(3)},
             "interactions/2026-01-01-all.md": "---\ndate: 2026-01-01\nwith: [p0, p1, p2]\n---\nShared *notes*.\n",
         }
     )
-    calls: list[str] = []
-    real = markdown.NoteRenderer.render
-
-    def counting(self, body: str, doc_id: str) -> str:  # type: ignore[no-untyped-def]
-        calls.append(doc_id)
-        return real(self, body, doc_id)
-
-    monkeypatch.setattr(markdown.NoteRenderer, "render", counting)
     out, _ = build(vault, tmp_path / "site")
-    assert sorted(calls) == ["c-p0", "c-p1", "c-p2", "i-2026-01-01-all"]
+    assert sorted(rendered) == ["c-p0", "c-p1", "c-p2", "i-2026-01-01-all"]
     for n in range(3):
         assert parse(out / f"contacts/p{n}.html").find("em")[0].text == "notes"
 
 
-def test_search_index_is_bounded_per_contact(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_search_index_is_bounded_per_contact(make_vault: MakeVault, tmp_path: Path) -> None:
     words = " ".join(f"word{n}" for n in range(5000))
     vault = make_vault(
         {
@@ -204,7 +196,7 @@ def test_search_words_fold_case_and_accents() -> None:
     assert search.words_of(["Zoë Müller", "ACME"], ["Straße café", "zoe again"]) == "zoe muller acme strasse cafe again"
 
 
-def test_build_options_hook_for_serve(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_build_options_hook_for_serve(make_vault: MakeVault, tmp_path: Path) -> None:
     vault = make_vault({"contacts/a.md": "---\nname: A\n---\n"})
     options = BuildOptions(
         extra_scripts=("static/live.js",),
@@ -216,17 +208,19 @@ def test_build_options_hook_for_serve(make_vault, tmp_path: Path) -> None:  # ty
     contact = parse(out / "contacts/a.html")
     assert [s.attrs["src"] for s in contact.find("script")] == ["../static/netnotes.js", "../static/live.js"]
     csp = next(m.attrs["content"] for m in contact.find("meta") if m.attrs.get("http-equiv"))
-    assert csp.endswith("; connect-src 'self'")
+    assert csp is not None and csp.endswith("; connect-src 'self'")
     assert (out / "static/live.js").read_bytes() == b"//live\n"
 
 
-def test_theme_overrides(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_theme_overrides(make_vault: MakeVault, tmp_path: Path) -> None:
     outside = tmp_path / "secret.txt"
     outside.write_text("not for the site")
     vault = make_vault(
         {
             "contacts/a.md": "---\nname: A <b>\n---\n",
-            "theme/templates/groups.html": "{% extends 'base.html' %}{% block main %}<p id=mine>{{ page.title }}</p>{% endblock %}",
+            "theme/templates/groups.html": (
+                "{% extends 'base.html' %}{% block main %}<p id=mine>{{ page.title }}</p>{% endblock %}"
+            ),
             "theme/static/style.css": "body { color: red; }\n",
             "theme/static/img/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
         }
@@ -237,18 +231,19 @@ def test_theme_overrides(make_vault, tmp_path: Path) -> None:  # type: ignore[no
     assert (out / "static/img/logo.svg").is_file()
     assert (out / "static/netnotes.js").is_file()  # not overridden: the default's
     assert not (out / "static/leak.txt").exists()
-    assert parse(out / "tags.html").by_id("mine").text == "Tags"
+    mine = parse(out / "tags.html").by_id("mine")
+    assert mine is not None and mine.text == "Tags"
     assert parse(out / "contacts/a.html").find("h1")[0].text == "A <b>"  # autoescape in the default's too
 
 
-def test_empty_vault_builds(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_empty_vault_builds(make_vault: MakeVault, tmp_path: Path) -> None:
     vault = make_vault({})
     out, report = build(vault, tmp_path / "site")
     assert report.contacts == 0 and (out / "index.html").is_file()
     assert "No interactions yet" in parse(out / "index.html").text
 
 
-def test_today_in_the_past_and_future(make_vault, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_today_in_the_past_and_future(make_vault: MakeVault, tmp_path: Path) -> None:
     vault = make_vault(
         {
             "contacts/a.md": "---\nname: A\ncadence: 1m\n---\n",
@@ -261,8 +256,8 @@ def test_today_in_the_past_and_future(make_vault, tmp_path: Path) -> None:  # ty
 
 
 def test_long_dashboard_lists_are_cut_and_link_to_the_rest(
-    make_vault,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    make_vault: MakeVault,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from netnotes.site import pages as site_pages

@@ -4,10 +4,8 @@ every script transliterated, always safe ASCII, unique, never a path out of its 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
-from click.testing import Result
+from conftest import MakeVault, RunCli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,7 +48,7 @@ def test_files_and_pages_get_the_same_slug() -> None:
         assert unique_slugs([name], "tag") == {name: slug}
 
 
-def test_a_tag_page_and_a_contacts_file_agree(make_vault: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
+def test_a_tag_page_and_a_contacts_file_agree(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault({"contacts/ole.md": "---\nname: Ole\ntags: [Straße Øre, Иван]\n---\n"})
     assert run_cli("--vault", vault, "new", "contact", "Straße Øre").exit_code == 0
     assert (vault / "contacts/strasse-ore.md").is_file()

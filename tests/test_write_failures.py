@@ -12,11 +12,10 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-
-from netnotes.cli import main
+from conftest import MakeVault, RunCli
 
 REFUSALS = {
     "no-permission": (lambda: PermissionError(errno.EACCES, os.strerror(errno.EACCES)), "Permission denied"),
@@ -45,12 +44,10 @@ def listing(folder: Path) -> dict[str, bytes | None]:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def workspace(make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The current folder: a vault (`vault/`, no note folders yet but `contacts/jane-doe.md`),
     two import files, and nothing else."""
-    (tmp_path / "vault/contacts").mkdir(parents=True)
-    (tmp_path / "vault/netnotes.yaml").write_text("title: test\n", encoding="utf-8")
-    (tmp_path / "vault/contacts/jane-doe.md").write_text("---\nname: Jane Doe\n---\n", encoding="utf-8")
+    make_vault({"contacts/jane-doe.md": "---\nname: Jane Doe\n---\n"}, config="title: test\n")
     (tmp_path / "Connections.csv").write_text(CONNECTIONS, encoding="utf-8")
     (tmp_path / "people.vcf").write_text(VCARDS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -110,7 +107,7 @@ def refuse(monkeypatch: pytest.MonkeyPatch, primitive: str, error: Callable[[], 
     def fail(*args: object, **kwargs: object) -> None:
         raise error()
 
-    def open_refusing_creation(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def open_refusing_creation(path: str | bytes | os.PathLike[str], flags: int, *args: Any, **kwargs: Any) -> int:
         if flags & os.O_CREAT:
             raise error()
         return real_open(path, flags, *args, **kwargs)
@@ -133,11 +130,7 @@ CASES = [
 
 @pytest.mark.parametrize(("command", "primitive", "refusal"), CASES)
 def test_a_refused_write_is_an_error_line_and_leaves_nothing_behind(
-    workspace: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    command: str,
-    primitive: str,
-    refusal: str,
+    run_cli: RunCli, workspace: Path, monkeypatch: pytest.MonkeyPatch, command: str, primitive: str, refusal: str
 ) -> None:
     args, target, _ = COMMANDS[command]
     if command in ("new-contact", "import-linkedin", "import-vcard"):
@@ -149,7 +142,7 @@ def test_a_refused_write_is_an_error_line_and_leaves_nothing_behind(
     before = listing(workspace)
     with monkeypatch.context() as patched:
         refuse(patched, primitive, make_error)
-        result: Result = CliRunner().invoke(main, args, catch_exceptions=False)
+        result = run_cli(*args)
     assert result.exit_code == 2, result.output
     assert (
         result.stderr.startswith(f"Error: cannot write {target}") or f"\nError: cannot write {target}" in result.stderr
@@ -160,23 +153,22 @@ def test_a_refused_write_is_an_error_line_and_leaves_nothing_behind(
 
 
 def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
-    workspace: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_link = os.link
     links: list[str] = []
 
-    def link_until_the_disk_is_full(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def link_until_the_disk_is_full(
+        src: str | os.PathLike[str], dst: str | os.PathLike[str], *args: Any, **kwargs: Any
+    ) -> None:
         if links:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         links.append(str(dst))
-        return real_link(src, dst, *args, **kwargs)
+        real_link(src, dst, *args, **kwargs)
 
     with monkeypatch.context() as patched:
         patched.setattr(os, "link", link_until_the_disk_is_full)
-        result = CliRunner().invoke(
-            main, ["--vault", "vault", "import", "linkedin", "Connections.csv"], catch_exceptions=False
-        )
+        result = run_cli("--vault", "vault", "import", "linkedin", "Connections.csv")
     assert result.exit_code == 2
     assert result.stdout == "vault/contacts/ada-lovelace.md\n"
     assert result.stderr.splitlines()[-2:] == [
@@ -185,9 +177,7 @@ def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
         "1 contact was written before the failure (importing again adds the rest)",
     ]
     assert sorted(p.name for p in (workspace / "vault/contacts").iterdir()) == ["ada-lovelace.md", "jane-doe.md"]
-    again = CliRunner().invoke(
-        main, ["--vault", "vault", "import", "linkedin", "Connections.csv"], catch_exceptions=False
-    )
+    again = run_cli("--vault", "vault", "import", "linkedin", "Connections.csv")
     assert again.exit_code == 0
     assert "created 2, skipped 1, invalid 0" in again.stderr
 
@@ -197,11 +187,11 @@ def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
     [["--vault", "vault", "export", "ics", "-o", "shared.txt"], ["init", "."]],
     ids=["export", "init-adding-to-a-gitignore"],
 )
-def test_a_file_replaced_in_one_step_keeps_its_permissions(workspace: Path, args: list[str]) -> None:
+def test_a_file_replaced_in_one_step_keeps_its_permissions(run_cli: RunCli, workspace: Path, args: list[str]) -> None:
     replaced = workspace / ("shared.txt" if "export" in args else ".gitignore")
     replaced.write_text("old\n", encoding="utf-8")
     replaced.chmod(0o644)
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    result = run_cli(*args)
     assert result.exit_code == 0, result.output
     assert replaced.read_text(encoding="utf-8") != "old\n"
     assert oct(replaced.stat().st_mode & 0o777) == oct(0o644)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import sys
 import tempfile
@@ -16,40 +17,18 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import LoadClean, MakeVault, RunCli, write_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netnotes.cli import main
 from netnotes.dates import Birthday, Duration
 from netnotes.drafts import Draft, render_note
 from netnotes.fsio import WriteError
-from netnotes.loader import LoadResult, load_vault
+from netnotes.loader import load_vault
 from netnotes.slugs import safe_slug, short_hash, slugify
 from netnotes.writer import log_interaction, new_contact, record_ask, write_draft
 
 CONFIG = "circles:\n  inner: 3w\n  active: 2m\nkinds: [podcast]\n"
-
-
-def make_vault(root: Path, files: dict[str, str] | None = None, config: str = CONFIG) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "netnotes.yaml").write_text(config, encoding="utf-8")
-    for rel, text in (files or {}).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def clean_load(root: Path) -> LoadResult:
-    """Load the vault and insist that `check` would find nothing wrong."""
-    result = load_vault(root)
-    assert result.problems == [], [str(p) for p in result.problems]
-    return result
-
-
-def run(root: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--vault", str(root), *args], catch_exceptions=False)
 
 
 def md_files(root: Path) -> list[str]:
@@ -115,20 +94,21 @@ def test_different_names_get_different_hashes_and_reserved_names_are_avoided() -
     assert len(slugify("a-very-long-name " * 20)) <= 60
 
 
-def test_new_contact_in_cyrillic_gets_a_readable_file_name(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
-    result = run(root, "new", "contact", "Иван Петров")
+def test_new_contact_in_cyrillic_gets_a_readable_file_name(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root = make_vault({}, CONFIG)
+    result = run_cli("--vault", root, "new", "contact", "Иван Петров")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(root / "contacts" / "ivan-petrov.md")
-    assert load_vault(root).vault.contact("ivan-petrov").name == "Иван Петров"
+    ivan = load_vault(root).vault.contact("ivan-petrov")
+    assert ivan is not None and ivan.name == "Иван Петров"
 
 
 # ---------------------------------------------------------------------------------------------
 # new contact
 
 
-def test_new_contact_reads_back_with_the_typed_values(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_new_contact_reads_back_with_the_typed_values(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault({}, CONFIG)
     path = new_contact(
         root,
         "Priya Natarajan",
@@ -149,7 +129,7 @@ def test_new_contact_reads_back_with_the_typed_values(tmp_path: Path) -> None:
         body="# Priya\n\nMet at PyCon.\n",
     )
     assert path == root / "contacts" / "priya-natarajan.md"
-    (c,) = clean_load(root).vault.contacts
+    (c,) = load_clean(root).contacts
     assert (c.id, c.name, c.aliases, c.company, c.role, c.location) == (
         "priya-natarajan",
         "Priya Natarajan",
@@ -174,24 +154,24 @@ def test_front_matter_is_in_the_documented_order_and_body_verbatim() -> None:
     assert text == "---\nname: x\ntags: ['a, b', c]\nsince: 2026-01-02\n---\n" + body
 
 
-def test_same_name_twice_gives_two_files_never_one(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_same_name_twice_gives_two_files_never_one(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault({}, CONFIG)
     first = new_contact(root, "Jane Doe", company="Acme")
     second = new_contact(root, "Jane Doe", company="Globex")
     assert (first.name, second.name) == ("jane-doe.md", "jane-doe-2.md")
-    companies = {c.id: c.company for c in clean_load(root).vault.contacts}
+    companies = {c.id: c.company for c in load_clean(root).contacts}
     assert companies == {"jane-doe": "Acme", "jane-doe-2": "Globex"}
 
 
-def test_an_id_taken_in_a_subfolder_is_not_reused(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/recruiters/jordan-blake.md": "---\nname: Jordan Blake\n---\n"})
+def test_an_id_taken_in_a_subfolder_is_not_reused(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault({"contacts/recruiters/jordan-blake.md": "---\nname: Jordan Blake\n---\n"}, CONFIG)
     path = new_contact(root, "Jordan Blake")
     assert path.name == "jordan-blake-2.md"
-    assert len(clean_load(root).vault.contacts) == 2  # no duplicate-id error
+    assert len(load_clean(root).contacts) == 2  # no duplicate-id error
 
 
-def test_an_existing_file_is_never_overwritten_even_when_the_writer_did_not_know(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_an_existing_file_is_never_overwritten_even_when_the_writer_did_not_know(make_vault: MakeVault) -> None:
+    root = make_vault({}, CONFIG)
     target = root / "contacts" / "jane-doe.md"
     target.parent.mkdir()
     target.write_text("---\nname: Jane Doe\n---\nprecious\n", encoding="utf-8")
@@ -202,31 +182,31 @@ def test_an_existing_file_is_never_overwritten_even_when_the_writer_did_not_know
     assert written.read_text(encoding="utf-8").endswith("new\n")
 
 
-def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_no_temporary_file_is_left_behind(make_vault: MakeVault) -> None:
+    root = make_vault({}, CONFIG)
     new_contact(root, "Jane Doe")
     new_contact(root, "Jane Doe")
     assert sorted(p.name for p in (root / "contacts").iterdir()) == ["jane-doe-2.md", "jane-doe.md"]
 
 
 def test_without_hard_links_exclusive_create_still_never_overwrites(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_links(src: object, dst: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
-    root = make_vault(tmp_path / "v", {"contacts/jane-doe.md": "---\nname: Jane Doe\n---\nprecious\n"})
+    root = make_vault({"contacts/jane-doe.md": "---\nname: Jane Doe\n---\nprecious\n"}, CONFIG)
     path = write_draft(root, Draft("contacts", "contacts", "jane-doe", "---\nname: Jane Doe\n---\n"), taken=set())
     assert path.name == "jane-doe-2.md"
     assert (root / "contacts/jane-doe.md").read_text(encoding="utf-8").endswith("precious\n")
     assert md_files(root) == ["contacts/jane-doe-2.md", "contacts/jane-doe.md"]
 
 
-def test_a_contacts_folder_linking_outside_the_vault_is_refused(tmp_path: Path) -> None:
+def test_a_contacts_folder_linking_outside_the_vault_is_refused(make_vault: MakeVault, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    root = make_vault(tmp_path / "v")
+    root = make_vault({}, CONFIG)
     (root / "contacts").symlink_to(outside, target_is_directory=True)
     with pytest.raises(WriteError, match="outside the vault"):
         new_contact(root, "Jane Doe")
@@ -246,15 +226,17 @@ def test_a_contacts_folder_linking_outside_the_vault_is_refused(tmp_path: Path) 
     ],
     ids=["circle", "cadence", "birthday", "newline", "crlf-in-list", "line-separator", "nul"],
 )
-def test_bad_contact_values_are_refused_and_nothing_is_written(tmp_path: Path, fields: dict, message: str) -> None:
-    root = make_vault(tmp_path / "v")
+def test_bad_contact_values_are_refused_and_nothing_is_written(
+    make_vault: MakeVault, fields: dict, message: str
+) -> None:
+    root = make_vault({}, CONFIG)
     with pytest.raises(WriteError, match=message):
         new_contact(root, "Jane Doe", **fields)
     assert md_files(root) == []
 
 
-def test_empty_name_is_refused(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
+def test_empty_name_is_refused(make_vault: MakeVault) -> None:
+    root = make_vault({}, CONFIG)
     with pytest.raises(WriteError, match="needs a name"):
         new_contact(root, "   ")
 
@@ -263,8 +245,8 @@ def test_empty_name_is_refused(tmp_path: Path) -> None:
 # log and ask
 
 
-def test_log_writes_a_dated_interaction_that_reads_back(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_log_writes_a_dated_interaction_that_reads_back(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     vault = load_vault(root).vault
     path = log_interaction(
         root,
@@ -278,7 +260,7 @@ def test_log_writes_a_dated_interaction_that_reads_back(tmp_path: Path) -> None:
         title="Coffee: staff track",
     )
     assert path == root / "interactions/2026/2026-03-02-coffee-jane-doe.md"
-    (i,) = clean_load(root).vault.interactions
+    (i,) = load_clean(root).interactions
     assert i.with_ == ("jane-doe", "omar")  # JD is Jane's alias: one contact, once
     assert (i.date, i.kind, i.title, i.next) == (dt.date(2026, 3, 2), "coffee", "Coffee: staff track", "send the deck")
     assert i.follow_up == dt.date(2026, 3, 16)
@@ -286,30 +268,32 @@ def test_log_writes_a_dated_interaction_that_reads_back(tmp_path: Path) -> None:
     assert "follow_up: 2w\n" in path.read_text(encoding="utf-8")  # the duration as typed, not a date
 
 
-def test_log_defaults_to_today_and_kind_other_and_accepts_a_follow_up_date(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_log_defaults_to_today_and_kind_other_and_accepts_a_follow_up_date(
+    make_vault: MakeVault, load_clean: LoadClean
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     path = log_interaction(root, load_vault(root).vault, ["jane-doe"], follow_up="2031-01-05")
     today = dt.date.today()
     assert path.relative_to(root).as_posix() == f"interactions/{today.year}/{today.isoformat()}-other-jane-doe.md"
-    (i,) = clean_load(root).vault.interactions
+    (i,) = load_clean(root).interactions
     assert (i.date, i.kind, i.follow_up) == (today, "other", dt.date(2031, 1, 5))
 
 
-def test_two_emails_the_same_day_are_two_notes(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_two_emails_the_same_day_are_two_notes(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     vault = load_vault(root).vault
     day = dt.date(2026, 5, 1)
     a = log_interaction(root, vault, ["Jane Doe"], kind="email", date=day, title="first")
     b = log_interaction(root, vault, ["Jane Doe"], kind="email", date=day, title="second")
     assert (a.name, b.name) == ("2026-05-01-email-jane-doe.md", "2026-05-01-email-jane-doe-2.md")
-    titles = {i.id: i.title for i in clean_load(root).vault.interactions}
+    titles = {i.id: i.title for i in load_clean(root).interactions}
     assert titles == {"2026-05-01-email-jane-doe": "first", "2026-05-01-email-jane-doe-2": "second"}
 
 
-def test_log_accepts_a_kind_from_netnotes_yaml(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_log_accepts_a_kind_from_netnotes_yaml(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     log_interaction(root, load_vault(root).vault, ["jane-doe"], kind="podcast", date=dt.date(2026, 1, 1))
-    assert clean_load(root).vault.interactions[0].kind == "podcast"
+    assert load_clean(root).interactions[0].kind == "podcast"
 
 
 @pytest.mark.parametrize(
@@ -324,23 +308,25 @@ def test_log_accepts_a_kind_from_netnotes_yaml(tmp_path: Path) -> None:
     ],
     ids=["unknown-ref", "no-ref", "unknown-kind", "bad-follow-up", "never-follow-up", "impossible-date"],
 )
-def test_log_refuses_bad_input(tmp_path: Path, refs: list[str], kind: str, follow_up: str | None, message: str) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_log_refuses_bad_input(
+    make_vault: MakeVault, refs: list[str], kind: str, follow_up: str | None, message: str
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     with pytest.raises(WriteError, match=message):
         log_interaction(root, load_vault(root).vault, refs, kind=kind, follow_up=follow_up)
     assert not (root / "interactions").exists()
 
 
-def test_an_ambiguous_name_lists_both_contacts(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/jane-doe.md": JANE, "contacts/jane-doe-2.md": JANE})
+def test_an_ambiguous_name_lists_both_contacts(make_vault: MakeVault) -> None:
+    root = make_vault({"contacts/jane-doe.md": JANE, "contacts/jane-doe-2.md": JANE}, CONFIG)
     with pytest.raises(
         WriteError, match=r"'Jane Doe' matches 2 contacts: jane-doe \(Jane Doe\), jane-doe-2 \(Jane Doe\); use the id"
     ):
         log_interaction(root, load_vault(root).vault, ["Jane Doe"])
 
 
-def test_ask_writes_an_open_ask_that_reads_back(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_ask_writes_an_open_ask_that_reads_back(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     path = record_ask(
         root,
         load_vault(root).vault,
@@ -353,7 +339,7 @@ def test_ask_writes_an_open_ask_that_reads_back(tmp_path: Path) -> None:
         date=dt.date(2026, 3, 20),
     )
     assert path == root / "asks/2026-03-20-introduction-jane-doe.md"
-    (a,) = clean_load(root).vault.asks
+    (a,) = load_clean(root).asks
     assert (a.with_, a.direction, a.kind, a.status, a.due) == (
         "jane-doe",
         "out",
@@ -364,10 +350,10 @@ def test_ask_writes_an_open_ask_that_reads_back(tmp_path: Path) -> None:
     assert (a.intro_to, a.intro_to_contact, a.body) == ("[[omar]]", "omar", "Intro to their VP.\n")
 
 
-def test_ask_intro_to_may_be_a_company(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_ask_intro_to_may_be_a_company(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     record_ask(root, load_vault(root).vault, "jane-doe", "in", "introduction", intro_to="Acme #1 (platform team)")
-    (a,) = clean_load(root).vault.asks
+    (a,) = load_clean(root).asks
     assert (a.intro_to, a.intro_to_contact, a.direction) == ("Acme #1 (platform team)", None, "in")
 
 
@@ -383,9 +369,9 @@ def test_ask_intro_to_may_be_a_company(tmp_path: Path) -> None:
     ids=["ref", "direction", "kind", "intro-wikilink", "intro-newline"],
 )
 def test_ask_refuses_bad_input(
-    tmp_path: Path, ref: str, direction: str, kind: str, intro_to: str | None, message: str
+    make_vault: MakeVault, ref: str, direction: str, kind: str, intro_to: str | None, message: str
 ) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+    root = make_vault(JANE_VAULT, CONFIG)
     with pytest.raises(WriteError, match=message):
         record_ask(root, load_vault(root).vault, ref, direction, kind, intro_to=intro_to)
     assert not (root / "asks").exists()
@@ -395,15 +381,17 @@ def test_ask_refuses_bad_input(
 # Two writers at once
 
 
-def _race_contact(root: str, barrier: object, name: str) -> None:
-    barrier.wait()  # type: ignore[attr-defined]
+def _race_contact(root: str, barrier: multiprocessing.synchronize.Barrier, name: str) -> None:
+    barrier.wait()
     new_contact(Path(root), name, company=f"pid {os.getpid()}")
 
 
-def test_processes_racing_for_the_same_contact_each_get_their_own_file(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v")
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    mp = multiprocessing.get_context(method)
+def test_processes_racing_for_the_same_contact_each_get_their_own_file(
+    make_vault: MakeVault, load_clean: LoadClean
+) -> None:
+    root = make_vault({}, CONFIG)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
     writers = 6
     barrier = mp.Barrier(writers)
     procs = [mp.Process(target=_race_contact, args=(str(root), barrier, "Jane Doe")) for _ in range(writers)]
@@ -412,13 +400,13 @@ def test_processes_racing_for_the_same_contact_each_get_their_own_file(tmp_path:
     for p in procs:
         p.join(60)
     assert [p.exitcode for p in procs] == [0] * writers
-    contacts = clean_load(root).vault.contacts
+    contacts = load_clean(root).contacts
     assert sorted(c.id for c in contacts) == sorted(["jane-doe"] + [f"jane-doe-{n}" for n in range(2, writers + 1)])
     assert len({c.company for c in contacts}) == writers  # every writer's note survived, whole
 
 
-def test_threads_racing_for_the_same_interaction_lose_nothing(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_threads_racing_for_the_same_interaction_lose_nothing(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     vault = load_vault(root).vault
     writers = 12
     barrier = threading.Barrier(writers)
@@ -437,7 +425,7 @@ def test_threads_racing_for_the_same_interaction_lose_nothing(tmp_path: Path) ->
     for t in threads:
         t.join()
     assert errors == []
-    titles = sorted(i.title for i in clean_load(root).vault.interactions)
+    titles = sorted(i.title or "" for i in load_clean(root).interactions)
     assert titles == sorted(f"email {n}" for n in range(writers))
 
 
@@ -486,11 +474,6 @@ HOSTILE = [
 HOSTILE_IDS = [f"h{i}" for i in range(len(HOSTILE))]
 
 
-def _contact(result: LoadResult, contact_id: str | None = None):  # type: ignore[no-untyped-def]
-    contacts = result.vault.contacts
-    return contacts[0] if contact_id is None else result.vault.contact(contact_id)
-
-
 CONTACT_OPTIONS = {
     "--company": lambda c: c.company,
     "--role": lambda c: c.role,
@@ -507,24 +490,28 @@ CONTACT_OPTIONS = {
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=HOSTILE_IDS)
-def test_hostile_names_survive_new_contact_and_work_as_refs(tmp_path: Path, value: str) -> None:
-    root = make_vault(tmp_path / "v")
-    made = run(root, "new", "contact", "--", value)  # `--`: a name like `---` is not an option
+def test_hostile_names_survive_new_contact_and_work_as_refs(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean, value: str
+) -> None:
+    root = make_vault({}, CONFIG)
+    made = run_cli("--vault", root, "new", "contact", "--", value)  # `--`: a name like `---` is not an option
     assert made.exit_code == 0, made.output
-    (c,) = clean_load(root).vault.contacts
+    (c,) = load_clean(root).contacts
     assert c.name == value
-    logged = run(root, "log", "--kind", "call", "--date", "2026-01-02", "--", value)
+    logged = run_cli("--vault", root, "log", "--kind", "call", "--date", "2026-01-02", "--", value)
     assert logged.exit_code == 0, logged.output
-    assert clean_load(root).vault.interactions[0].with_ == (c.id,)
+    assert load_clean(root).interactions[0].with_ == (c.id,)
 
 
 @pytest.mark.parametrize("option", list(CONTACT_OPTIONS))
 @pytest.mark.parametrize("value", HOSTILE, ids=HOSTILE_IDS)
-def test_hostile_values_survive_every_contact_option(tmp_path: Path, option: str, value: str) -> None:
-    root = make_vault(tmp_path / "v")
-    made = run(root, "new", "contact", "Jane Doe", option, value)
+def test_hostile_values_survive_every_contact_option(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean, option: str, value: str
+) -> None:
+    root = make_vault({}, CONFIG)
+    made = run_cli("--vault", root, "new", "contact", "Jane Doe", option, value)
     assert made.exit_code == 0, made.output
-    assert CONTACT_OPTIONS[option](_contact(clean_load(root))) == value
+    assert CONTACT_OPTIONS[option](load_clean(root).contacts[0]) == value
 
 
 LOG_OPTIONS = {
@@ -536,12 +523,14 @@ LOG_OPTIONS = {
 
 @pytest.mark.parametrize("option", list(LOG_OPTIONS))
 @pytest.mark.parametrize("value", HOSTILE, ids=HOSTILE_IDS)
-def test_hostile_values_survive_every_log_option(tmp_path: Path, option: str, value: str) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_hostile_values_survive_every_log_option(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean, option: str, value: str
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     follow_up = ("--follow-up", "2w") if option == "--next" else ()  # a next step needs a date (NN211)
-    made = run(root, "log", "jane-doe", "--date", "2026-01-02", *follow_up, option, value)
+    made = run_cli("--vault", root, "log", "jane-doe", "--date", "2026-01-02", *follow_up, option, value)
     assert made.exit_code == 0, made.output
-    assert LOG_OPTIONS[option](clean_load(root).vault.interactions[0]) == value
+    assert LOG_OPTIONS[option](load_clean(root).interactions[0]) == value
 
 
 ASK_OPTIONS = {
@@ -552,11 +541,13 @@ ASK_OPTIONS = {
 
 @pytest.mark.parametrize("option", list(ASK_OPTIONS))
 @pytest.mark.parametrize("value", HOSTILE, ids=HOSTILE_IDS)
-def test_hostile_values_survive_every_ask_option(tmp_path: Path, option: str, value: str) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
-    made = run(root, "ask", "jane-doe", "--direction", "out", "--kind", "introduction", option, value)
+def test_hostile_values_survive_every_ask_option(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean, option: str, value: str
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
+    made = run_cli("--vault", root, "ask", "jane-doe", "--direction", "out", "--kind", "introduction", option, value)
     assert made.exit_code == 0, made.output
-    assert ASK_OPTIONS[option](clean_load(root).vault.asks[0]) == value
+    assert ASK_OPTIONS[option](load_clean(root).asks[0]) == value
 
 
 ONE_LINE_OPTIONS = [
@@ -574,29 +565,36 @@ ONE_LINE_OPTIONS = [
 
 
 @pytest.mark.parametrize("args", ONE_LINE_OPTIONS, ids=lambda a: " ".join(a[:4]).replace("\n", "\\n"))
-def test_a_newline_in_a_one_line_option_is_refused_with_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_a_newline_in_a_one_line_option_is_refused_with_exit_2(
+    make_vault: MakeVault, run_cli: RunCli, args: tuple[str, ...]
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     before = md_files(root)
-    result = run(root, *args)
+    result = run_cli("--vault", root, *args)
     assert result.exit_code == 2
     assert "one line" in result.stderr or "line break" in result.stderr
     assert md_files(root) == before
 
 
-def test_a_body_keeps_its_newlines_and_paragraphs(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
-    run(root, "log", "jane-doe", "-m", "first\n---\nstill body", "-m", "second paragraph")
-    assert clean_load(root).vault.interactions[0].body == "first\n---\nstill body\n\nsecond paragraph\n"
+def test_a_body_keeps_its_newlines_and_paragraphs(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
+    run_cli("--vault", root, "log", "jane-doe", "-m", "first\n---\nstill body", "-m", "second paragraph")
+    assert load_clean(root).interactions[0].body == "first\n---\nstill body\n\nsecond paragraph\n"
 
 
 # ---------------------------------------------------------------------------------------------
 # Commands
 
 
-def test_commands_print_the_path_they_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_commands_print_the_path_they_wrote(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     monkeypatch.chdir(root)
-    made = run(
+    made = run_cli(
+        "--vault",
         root,
         "new",
         "contact",
@@ -613,7 +611,8 @@ def test_commands_print_the_path_they_wrote(tmp_path: Path, monkeypatch: pytest.
         "founder",
     )
     assert made.exit_code == 0 and made.stdout == "contacts/grace-liu.md\n"
-    logged = run(
+    logged = run_cli(
+        "--vault",
         root,
         "log",
         "Grace Liu",
@@ -628,11 +627,22 @@ def test_commands_print_the_path_they_wrote(tmp_path: Path, monkeypatch: pytest.
         "send notes",
     )
     assert logged.stdout == "interactions/2026/2026-06-11-meeting-grace-liu.md\n"
-    asked = run(
-        root, "ask", "grace-liu", "--direction", "in", "--kind", "advice", "--date", "2026-06-12", "--due", "2026-07-01"
+    asked = run_cli(
+        "--vault",
+        root,
+        "ask",
+        "grace-liu",
+        "--direction",
+        "in",
+        "--kind",
+        "advice",
+        "--date",
+        "2026-06-12",
+        "--due",
+        "2026-07-01",
     )
     assert asked.stdout == "asks/2026-06-12-advice-grace-liu.md\n"
-    vault = clean_load(root).vault
+    vault = load_clean(root)
     grace = vault.contact("grace-liu")
     assert grace is not None and grace.emails == ("grace@lumen.example", "g@home.example")
     assert grace.circle == "active" and grace.since == dt.date(2026, 6, 10) and grace.tags == ("founder",)
@@ -640,18 +650,18 @@ def test_commands_print_the_path_they_wrote(tmp_path: Path, monkeypatch: pytest.
     assert vault.asks[0].due == dt.date(2026, 7, 1)
 
 
-def test_a_namesake_is_written_with_a_warning(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
-    made = run(root, "new", "contact", "Jane Doe")
+def test_a_namesake_is_written_with_a_warning(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
+    made = run_cli("--vault", root, "new", "contact", "Jane Doe")
     assert made.exit_code == 0
     assert made.stdout.strip().endswith("jane-doe-2.md")
     assert "contacts/jane-doe.md has the same name" in made.stderr
 
 
-def test_a_third_namesake_is_told_both_others_by_path_and_its_own_id(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
-    assert run(root, "new", "contact", "Jane Doe").exit_code == 0
-    made = run(root, "new", "contact", "jane doe")
+def test_a_third_namesake_is_told_both_others_by_path_and_its_own_id(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root = make_vault(JANE_VAULT)
+    assert run_cli("--vault", root, "new", "contact", "Jane Doe").exit_code == 0
+    made = run_cli("--vault", root, "new", "contact", "jane doe")
     assert made.exit_code == 0
     assert made.stderr.endswith(
         "note: contacts/jane-doe.md, contacts/jane-doe-2.md have the same name; refer to these people by id "
@@ -671,32 +681,38 @@ def test_a_third_namesake_is_told_both_others_by_path_and_its_own_id(tmp_path: P
     ],
     ids=["ref", "kind", "circle", "ask-kind", "direction", "date"],
 )
-def test_errors_exit_2_with_a_clear_message(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
-    result = run(root, *args)
+def test_errors_exit_2_with_a_clear_message(
+    make_vault: MakeVault, run_cli: RunCli, args: tuple[str, ...], message: str
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
+    result = run_cli("--vault", root, *args)
     assert result.exit_code == 2
     assert message in result.stderr
 
 
-def test_edit_opens_the_new_note_in_the_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_edit_opens_the_new_note_in_the_editor(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     script = tmp_path / "editor.py"
     script.write_text("import sys\nopen(sys.argv[1], 'a', encoding='utf-8').write('Edited in the editor.\\n')\n")
     monkeypatch.setenv("EDITOR", f'"{sys.executable}" "{script}"')
     monkeypatch.delenv("VISUAL", raising=False)
-    result = run(root, "log", "jane-doe", "--kind", "call", "--date", "2026-01-05", "--edit")
+    result = run_cli("--vault", root, "log", "jane-doe", "--kind", "call", "--date", "2026-01-05", "--edit")
     assert result.exit_code == 0, result.output
-    assert clean_load(root).vault.interactions[0].body == "Edited in the editor.\n"
+    assert load_clean(root).interactions[0].body == "Edited in the editor.\n"
 
 
-def test_edit_reports_what_the_editing_broke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_vault(tmp_path / "v", JANE_VAULT)
+def test_edit_reports_what_the_editing_broke(
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(JANE_VAULT, CONFIG)
     script = tmp_path / "editor.py"
     script.write_text(
         "import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write('---\\nname: Grace\\ncircle: innr\\n---\\n')\n"
     )
     monkeypatch.setenv("VISUAL", f'"{sys.executable}" "{script}"')
-    result = run(root, "new", "contact", "Grace", "--edit")
+    result = run_cli("--vault", root, "new", "contact", "Grace", "--edit")
     assert result.exit_code == 0
     assert "contacts/grace.md:3:9: error NN104 unknown circle 'innr'" in result.stderr
 
@@ -714,22 +730,24 @@ ONE_LINE_TEXT = st.text(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=ONE_LINE_TEXT, title=ONE_LINE_TEXT)
-def test_any_name_and_title_round_trip(name: str, title: str) -> None:
+def test_any_name_and_title_round_trip(load_clean: LoadClean, name: str, title: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_vault(Path(tmp) / "v")
+        root = write_vault(Path(tmp) / "v", {}, CONFIG)
         path = new_contact(root, name)
         assert path.name.isascii()
-        vault = clean_load(root).vault
+        vault = load_clean(root)
         (c,) = vault.contacts
         assert c.name == name.strip()
         log_interaction(root, vault, [c.id], kind="call", date=dt.date(2026, 1, 1), title=title)
-        (i,) = clean_load(root).vault.interactions
+        (i,) = load_clean(root).interactions
         assert (i.title, i.with_) == (title.strip(), (c.id,))
 
 
-def test_log_resolves_a_name_holding_hash_and_bar(tmp_path: Path) -> None:
-    root = make_vault(tmp_path / "v", {"contacts/csharp-guild.md": "---\nname: C# Guild\naliases: [A|B team]\n---\n"})
+def test_log_resolves_a_name_holding_hash_and_bar(
+    make_vault: MakeVault, run_cli: RunCli, load_clean: LoadClean
+) -> None:
+    root = make_vault({"contacts/csharp-guild.md": "---\nname: C# Guild\naliases: [A|B team]\n---\n"}, CONFIG)
     for ref in ("C# Guild", "A|B team"):
-        result = run(root, "log", ref, "--kind", "event", "--date", "2026-03-02")
+        result = run_cli("--vault", root, "log", ref, "--kind", "event", "--date", "2026-03-02")
         assert result.exit_code == 0, result.output
-    assert [i.with_ for i in clean_load(root).vault.interactions] == [("csharp-guild",), ("csharp-guild",)]
+    assert [i.with_ for i in load_clean(root).interactions] == [("csharp-guild",), ("csharp-guild",)]
