@@ -137,9 +137,11 @@ class _Vault:
             return None
         rel = vault_relative(self.root, target)
         if rel is None:
-            return Refusal(target, f"{target} is outside the vault {self.root}")
+            return Refusal(target, f"{one_line(target)} is outside the vault {one_line(str(self.root))}")
         if rel not in self.loaded.notes:
-            return Refusal(target, f"{target} is not a note of the vault (netnotes due --long shows each item's path)")
+            return Refusal(
+                target, f"{one_line(target)} is not a note of the vault (netnotes due --long shows each item's path)"
+            )
         return rel
 
     def unreadable(self, target: str, path: str) -> Refusal:
@@ -427,16 +429,15 @@ def note_to_edit(root: Path, loaded: LoadResult, target: str, cwd: Path | None =
     (from the vault's folder, else from ``cwd``), or a contact ref (leniently) for its contact.
     ``target`` is a path when it looks like one (``looks_like_path``) or names an existing file."""
     bases = [root] if cwd is None else [root, cwd]
-    if looks_like_path(target) or any(os.path.lexists(os.path.join(base, target)) for base in bases):
+    if looks_like_path(target) or any(os.path.isfile(os.path.join(base, target)) for base in bases):
         found = [vault_relative(root, target), vault_relative(root, target, cwd) if cwd is not None else None]
         for rel in found:
             if rel is not None and rel in loaded.notes:
                 return rel
         if all(rel is None for rel in found):
-            return Refusal(target, f"{target} is outside the vault {root}")
-        return Refusal(
-            target, f"{target} is not a note of the vault (notes are *.md files in contacts/, interactions/ and asks/)"
-        )
+            return Refusal(target, f"{one_line(target)} is outside the vault {one_line(str(root))}")
+        where = "notes are *.md files in contacts/, interactions/ and asks/"
+        return Refusal(target, f"{one_line(target)} is not a note of the vault ({where})")
     v = _Vault(root, loaded, dt.date.min)
     contact = v.contact_of(target)
     return contact if isinstance(contact, Refusal) else contact.path

@@ -112,7 +112,7 @@ def problem(path: str, line: int, column: int, code: str, message: str) -> Probl
     return Problem(path, max(1, line), max(1, column), code, one_line(message))
 
 
-_ESCAPED = ("Cc", "Zl", "Zp")  # control characters, line and paragraph separators
+_ESCAPED = ("Cc", "Zl", "Zp", "Cs")  # control characters, line and paragraph separators, lone surrogates
 
 
 def one_line(text: str) -> str:

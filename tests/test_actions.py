@@ -535,3 +535,17 @@ def test_done_and_snooze_on_the_example_vault_shorten_due_by_exactly_those_items
     omar = "contacts/omar-haddad.md"
     assert changed_lines(before[omar].decode(), after[omar].decode()) == ["+snooze_until: 2026-12-23"]
     assert load_vault(root, today=today).problems == []
+
+
+@pytest.mark.parametrize("target", ["", "/", "asks/", "a\0b.md", "\x1b[31m.md", "\udcff.md", "..", "[[]]", "[["])
+def test_a_strange_target_is_a_printable_refusal_never_a_crash(make_vault: MakeVault, target: str) -> None:
+    root = vault(make_vault, {"asks/a.md": ASK_OUT})
+    loaded = load_vault(root, today=T)
+    refusals = [
+        *done(root, loaded, [target], today=T).refusals,
+        *snooze(root, loaded, target, None, today=T).refusals,
+    ]
+    edit = note_to_edit(root, loaded, target)
+    assert isinstance(edit, Refusal)
+    assert len(refusals) == 2 and all(r.message.isprintable() for r in [*refusals, edit])
+    assert text(root, "asks/a.md") == ASK_OUT
