@@ -55,7 +55,7 @@ class OpenItem:
 
     def describe(self) -> str:
         """``asks/x.md  ask due 2026-12-01: waiting on them: reference``, for a list of choices."""
-        return f"{self.path}  {self.kind} due {self.due.isoformat()}: {one_line(self.detail)}"
+        return one_line(f"{self.path}  {self.kind} due {self.due.isoformat()}: {self.detail}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,10 @@ class Change:
     remove: tuple[str, ...] = ()
     hint: str | None = None  # a next step, e.g. the command to log a thank-you
 
+    def __post_init__(self) -> None:  # paths and names come from the notes: one printable line
+        object.__setattr__(self, "message", one_line(self.message))
+        object.__setattr__(self, "hint", None if self.hint is None else one_line(self.hint))
+
     @property
     def changes_note(self) -> bool:
         return bool(self.set or self.remove)
@@ -85,6 +89,9 @@ class Refusal:
     target: str
     message: str
     choices: tuple[OpenItem, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", one_line(self.message))
 
 
 @dataclass(frozen=True, slots=True)

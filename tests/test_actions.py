@@ -549,3 +549,9 @@ def test_a_strange_target_is_a_printable_refusal_never_a_crash(make_vault: MakeV
     assert isinstance(edit, Refusal)
     assert len(refusals) == 2 and all(r.message.isprintable() for r in [*refusals, edit])
     assert text(root, "asks/a.md") == ASK_OUT
+
+
+def test_a_note_named_with_a_control_character_is_named_on_one_printable_line(make_vault: MakeVault) -> None:
+    root = vault(make_vault, {"asks/a\x1b[2J.md": ASK_OUT})
+    (change,) = close(root, "asks/a\x1b[2J.md").changes
+    assert change.message == "asks/a\\x1b[2J.md: ask to Jane Doe done, closed 2026-03-10"
