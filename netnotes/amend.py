@@ -29,18 +29,19 @@ import hashlib
 import math
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
 import yaml
 
+from .fsio import WriteError, WriteFailed, make_folders, replace_file
 from .notes import MAX_NOTE_BYTES, Note, _Loader, parse_note
 from .refs import WIKILINK_RE, unwrap
 from .refs import key as ref_key
-from .fsio import WriteError, WriteFailed, make_folders, replace_file
 
 try:  # POSIX; the lock is advisory, between netnotes commands
     import fcntl
@@ -473,19 +474,83 @@ def amend(
     the file no longer holds the bytes read just before the replace. Nothing is written when the
     note already says what was asked.
     """
-    changes = Changes(dict(set or {}), tuple(remove), dict(refs or {}))
-    real, relpath = _inside(path, root)
-    with note_lock(real, root):
-        before = _read(real, relpath)
-        try:
-            text = before.decode("utf-8")
-        except UnicodeDecodeError:
-            first = parse_note(before, relpath).problems[0]
-            raise AmendError(f"{relpath}:{first.line}:{first.column}: {first.message}") from None
-        new_text = amended_text(text, changes, relpath)
-        if new_text != text:
-            replace_unchanged(real, relpath, before, new_text.encode("utf-8"))
+    amend_notes(root, [NoteChange(path, Changes(dict(set or {}), tuple(remove), dict(refs or {})))])
     return path
+
+
+@dataclass(frozen=True, slots=True)
+class NoteChange:
+    """One note of a change to several: its path, what to change, and optionally the note as the
+    caller read it (a command decides what to change from the vault it loaded; if the note reads
+    otherwise by the time it is locked, someone changed it meanwhile and the change is refused)."""
+
+    path: Path
+    changes: Changes
+    as_read: Note | None = None
+
+
+def amend_notes(root: Path, notes: Sequence[NoteChange]) -> list[Path]:
+    """Change several notes of the vault ``root``, all or none; returns the paths changed.
+
+    Every note is locked, read and its new text computed and verified before the first one is
+    replaced, so a refusal of any (an ``AmendError``) leaves them all untouched. If a replace
+    fails, the notes already replaced get their old bytes back before the error is raised.
+    """
+    with ExitStack() as locks:
+        staged: list[tuple[Path, str, bytes, bytes]] = []
+        seen: set[Path] = set()
+        for note in notes:
+            real, relpath = _inside(note.path, root)
+            if real in seen:
+                raise ValueError(f"{relpath} is given twice; make one change of it")
+            seen.add(real)
+            locks.enter_context(note_lock(real, root))
+            _refuse_read_only(real, relpath)
+            before = _read(real, relpath)
+            try:
+                text = before.decode("utf-8")
+            except UnicodeDecodeError:
+                first = parse_note(before, relpath).problems[0]
+                raise AmendError(f"{relpath}:{first.line}:{first.column}: {first.message}") from None
+            if note.as_read is not None and not _reads_as(before, relpath, note.as_read):
+                raise NoteChanged(
+                    f"{relpath} changed since netnotes read it; nothing was written. Run the command again"
+                )
+            new_text = amended_text(text, note.changes, relpath)
+            if new_text != text:
+                staged.append((real, relpath, before, new_text.encode("utf-8")))
+        replaced: list[tuple[Path, bytes]] = []
+        try:
+            for real, relpath, before, data in staged:
+                replace_unchanged(real, relpath, before, data)
+                replaced.append((real, before))
+        except WriteError:
+            for real, before in reversed(replaced):
+                try:
+                    replace_file(real, before)
+                except WriteError:  # pragma: no cover - the disk failed twice; the first error says more
+                    pass
+            raise
+    return [path for path, _, _, _ in staged]
+
+
+def _reads_as(data: bytes, relpath: str, note: Note) -> bool:
+    now = parse_note(data, relpath)
+    if now.fields is None or note.fields is None:
+        return now.fields is None and note.fields is None
+    return now.body == note.body and same(
+        {k: f.value for k, f in now.fields.items()}, {k: f.value for k, f in note.fields.items()}
+    )
+
+
+def _refuse_read_only(path: Path, relpath: str) -> None:
+    """A note made read-only is not replaced, even where the folder would allow it (or by root)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as err:
+        raise AmendError(f"cannot read {relpath}: {err.strerror or err}") from None
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise AmendError(f"{relpath} is read-only; nothing was written. Make it writable to change it")
 
 
 def replace_unchanged(path: Path, relpath: str, before: bytes, data: bytes) -> None:

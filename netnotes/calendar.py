@@ -1,4 +1,4 @@
-"""Follow-ups, open asks with a due date, and birthdays as an iCalendar file.
+"""Follow-ups, open asks with a due date, thank-yous and birthdays as an iCalendar file.
 
 Used by ``netnotes export ics`` and by the dashboard's ``followups.ics``. UIDs are derived from
 the note that caused each event, so a calendar app that subscribes to the file updates events
@@ -54,6 +54,10 @@ def build_calendar(vault: Vault, today: dt.date) -> bytes:
         elif item.reason == "ask" and asks_by_path[item.source].due is not None:
             cal.add_component(
                 event(_uid("ask", item.source), item.due, f"Ask: {item.name} ({item.detail})", item.detail, "ask")
+            )
+        elif item.reason == "thank-you":
+            cal.add_component(
+                event(_uid("thank-you", item.source), item.due, f"Thank {item.name}", item.detail, "thank-you")
             )
     for contact in vault.contacts:
         bday = contact.birthday

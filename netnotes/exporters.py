@@ -174,6 +174,7 @@ def ask_json(a: Ask) -> dict[str, Any]:
         "closed": _iso(a.closed),
         "intro_to": a.intro_to,
         "intro_to_contact": a.intro_to_contact,
+        "thanked": a.thanked,
         "custom": _custom(a.custom),
         "body": a.body,
     }
@@ -198,7 +199,7 @@ def export_json(vault: Vault, today: dt.date) -> str:
 
 
 def export_ics(vault: Vault, today: dt.date) -> bytes:
-    """Follow-ups, dated open asks and birthdays (see ``calendar.build_calendar``)."""
+    """Follow-ups, dated open asks, thank-yous and birthdays (see ``calendar.build_calendar``)."""
     return build_calendar(vault, today)
 
 

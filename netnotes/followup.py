@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from .dates import Duration, add_duration
 from .model import Ask, Config, Contact, Interaction, Vault
 
-REASONS = ("follow-up", "ask", "keep-in-touch", "birthday")
+REASONS = ("follow-up", "ask", "thank-you", "keep-in-touch", "birthday")
 STATUSES = ("overdue", "today", "soon", "later")
+THANK_YOU_KIND = "thank-you"  # the interaction kind that says thank you (rule 10)
+THANK_YOU_AFTER = dt.timedelta(days=3)  # a thank-you is due this long after the ask was closed
+THANK_YOU_LAPSES = dt.timedelta(days=30)  # and is no longer listed after this long
 _REASON_RANK = {r: i for i, r in enumerate(REASONS)}
 
 
@@ -30,7 +33,7 @@ class DueItem:
     days: int  # due - today; negative when overdue
     detail: str | None
     source: str  # vault-relative path of the note that caused it
-    direction: str | None = None  # for asks: 'out' (waiting on them) or 'in' (I owe them)
+    direction: str | None = None  # for asks (and thank-yous): 'out' (waiting on them) or 'in' (I owe them)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -134,6 +137,39 @@ def ask_detail(ask: Ask, names: dict[str, str]) -> str:
     return f"{side}: {what}"
 
 
+def thank_you_dates(interactions: Iterable[Interaction], today: dt.date) -> dict[str, dt.date]:
+    """Each contact's latest interaction of kind ``thank-you`` dated on or before today."""
+    thanked: dict[str, dt.date] = {}
+    for i in interactions:
+        if i.kind == THANK_YOU_KIND and i.date <= today:
+            for cid in i.with_:
+                if i.date > thanked.get(cid, dt.date.min):
+                    thanked[cid] = i.date
+    return thanked
+
+
+def thank_you_due(ask: Ask, thanked: dict[str, dt.date], today: dt.date) -> dt.date | None:
+    """Rule 10: when a done ``out`` ask wants its thank-you (closed + 3 days), or None when it does
+    not today: not done, already thanked (``thanked: true`` or a thank-you interaction with its
+    contact on or after the day it closed), closed after today, or closed more than 30 days ago.
+
+    ``thanked`` is ``thank_you_dates``: a contact's latest thank-you up to today is on or after
+    the closing day exactly when some thank-you in between is.
+    """
+    closed = ask.closed
+    if ask.direction != "out" or ask.status != "done" or ask.thanked or closed is None or ask.with_ is None:
+        return None
+    if closed > today or today > closed + THANK_YOU_LAPSES:
+        return None
+    if thanked.get(ask.with_, dt.date.min) >= closed:
+        return None
+    return closed + THANK_YOU_AFTER
+
+
+def thank_you_detail(ask: Ask) -> str:
+    return f"thank them: {ask.kind or 'favour'}"
+
+
 def due_items(
     vault: Vault, today: dt.date, horizon: Duration | None = None, include_later: bool = False
 ) -> list[DueItem]:
@@ -185,9 +221,13 @@ def due_items(
                 interaction.path,
             )
 
+    thanked = thank_you_dates(vault.interactions, today)
     for ask in vault.asks:
         if ask.status == "open" and ask.with_ is not None:
             add(contacts[ask.with_], "ask", ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction)
+        thank_you = thank_you_due(ask, thanked, today)
+        if thank_you is not None and ask.with_ is not None:
+            add(contacts[ask.with_], "thank-you", thank_you, thank_you_detail(ask), ask.path, ask.direction)
 
     if not include_later:
         items = [i for i in items if i.status != "later"]

@@ -45,7 +45,7 @@ CONTACT_KEYS = (
     "archived",
 )
 INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done")
-ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to")
+ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to", "thanked")
 
 A_YEAR = Duration(1, "y")
 PARALLEL_THRESHOLD = 4000  # notes to read; below this, starting worker processes costs more than it saves
@@ -340,6 +340,7 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
         kind = read.choice("kind", ASK_KINDS, "NN203")
         due, closed = read.date("due"), read.date("closed")
         intro_to = read.text("intro_to")
+        thanked = read.boolean("thanked")
         custom = read.custom(ASK_KEYS)
         if day is not None:
             _far_future(read, day, today, "an ask's date is when it was made")
@@ -359,6 +360,7 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
                 closed=closed,
                 intro_to=intro_to,
                 intro_to_contact=intro_contact,
+                thanked=thanked,
                 custom=custom,
                 body=note.body,
                 body_line=note.body_line,

@@ -114,6 +114,7 @@ class Ask:
     closed: dt.date | None = None
     intro_to: str | None = None  # as written
     intro_to_contact: str | None = None  # a contact id when intro_to names one
+    thanked: bool = False  # for `out` asks: I have thanked them (rule 10)
     custom: CustomFields = ()
     body: str = ""
     body_line: int = 1

@@ -19,7 +19,7 @@ YAML_ONLY_LINE_BREAKS = "\x85\u2028\u2029"
 _LINE_BREAK_RE = re.compile(f"[{LINE_BREAKS}]")
 _LONE_CR_RE = re.compile("\r(?!\n)")
 _LINE_BREAKS_AND_SPACE_RE = re.compile(rf"\s*[{LINE_BREAKS}]+\s*")
-_ESCAPED = ("Cc", "Zl", "Zp")  # control characters, line and paragraph separators
+_ESCAPED = ("Cc", "Zl", "Zp", "Cs")  # control characters, line and paragraph separators, lone surrogates
 
 
 def is_control(ch: str) -> bool:

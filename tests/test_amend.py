@@ -27,9 +27,11 @@ from netnotes.amend import (
     AmendError,
     Changes,
     NoteBusy,
+    NoteChange,
     NoteChanged,
     NotVerified,
     amend,
+    amend_notes,
     amended_text,
     note_lock,
     render_value,
@@ -563,3 +565,64 @@ def test_a_lock_folder_leading_outside_the_vault_is_refused(make_vault: MakeVaul
         amend(root / "asks/a.md", root, set={"status": "done"})
     assert list((tmp_path / "elsewhere").iterdir()) == []
     assert (root / "asks/a.md").read_text() == "---\nstatus: open\n---\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Several notes at once, all or none (`done` with several TARGETs)
+
+OPEN = "---\nstatus: open\n---\n"
+
+
+def test_several_notes_change_together(make_vault: MakeVault) -> None:
+    root = make_vault({"asks/a.md": OPEN, "asks/b.md": OPEN, "asks/c.md": "---\nstatus: done\n---\n"})
+    done = Changes({"status": "done"})
+    changed = amend_notes(root, [NoteChange(root / f"asks/{n}.md", done) for n in "abc"])
+    assert changed == [root / "asks/a.md", root / "asks/b.md"]  # c already said so
+    assert [(root / f"asks/{n}.md").read_text() for n in "abc"] == ["---\nstatus: done\n---\n"] * 3
+
+
+def test_a_refused_note_leaves_every_note_untouched(make_vault: MakeVault) -> None:
+    root = make_vault({"asks/a.md": OPEN, "asks/b.md": "---\n{status: open}\n---\n"})
+    done = Changes({"status": "done"})
+    with pytest.raises(AmendError, match="asks/b.md: .*flow mapping"):
+        amend_notes(root, [NoteChange(root / "asks/a.md", done), NoteChange(root / "asks/b.md", done)])
+    assert (root / "asks/a.md").read_text() == OPEN
+
+
+def test_a_failed_replace_puts_back_the_notes_already_replaced(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault({"asks/a.md": OPEN, "asks/b.md": OPEN})
+    real_replace = os.replace
+
+    def full_disk_for_b(src: Any, dst: Any) -> None:
+        if str(dst).endswith("b.md"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full_disk_for_b)
+    with pytest.raises(WriteFailed, match="No space left on device"):
+        amend_notes(root, [NoteChange(root / f"asks/{n}.md", Changes({"status": "done"})) for n in "ab"])
+    assert [(root / f"asks/{n}.md").read_text() for n in "ab"] == [OPEN, OPEN]
+    assert sorted(p.name for p in (root / "asks").iterdir()) == ["a.md", "b.md"]
+
+
+def test_a_read_only_note_is_refused_even_where_its_folder_is_writable(make_vault: MakeVault) -> None:
+    root = make_vault({"asks/a.md": OPEN})
+    (root / "asks/a.md").chmod(0o444)
+    with pytest.raises(AmendError, match="asks/a.md is read-only; nothing was written"):
+        amend(root / "asks/a.md", root, set={"status": "done"})
+    assert (root / "asks/a.md").read_text() == OPEN
+
+
+def test_a_note_that_reads_otherwise_than_the_caller_read_it_is_refused(make_vault: MakeVault) -> None:
+    root = make_vault({"asks/a.md": OPEN})
+    as_read = parse_note(OPEN.encode(), "asks/a.md")
+    (root / "asks/a.md").write_text("---\nstatus: open\ndue: 2026-04-01\n---\n")  # an editor saved meanwhile
+    with pytest.raises(NoteChanged, match="asks/a.md changed since netnotes read it; nothing was written"):
+        amend_notes(root, [NoteChange(root / "asks/a.md", Changes({"status": "done"}), as_read)])
+    assert (root / "asks/a.md").read_text() == "---\nstatus: open\ndue: 2026-04-01\n---\n"
+    # The same bytes with another layout (a comment) read the same: that is no change.
+    (root / "asks/a.md").write_text("---\nstatus: open  # still\n---\n")
+    amend_notes(root, [NoteChange(root / "asks/a.md", Changes({"status": "done"}), as_read)])
+    assert (root / "asks/a.md").read_text() == "---\nstatus: done  # still\n---\n"
