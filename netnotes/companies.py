@@ -9,12 +9,12 @@ that shows, groups or searches companies goes through this module, so they all a
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .model import Config, Contact
-from .refs import folded_key
 
 # Trailing legal forms, dropped from the end of a name (after punctuation is gone, so `Co.`
 # and `GmbH,` are `co` and `gmbh`). A name that is only a legal form (`Co`) keeps it.
@@ -50,6 +50,15 @@ def _kept(ch: str) -> str:
     return ""
 
 
+def _fold(name: str) -> str:
+    """Case-folded, compatibility-decomposed, without combining accents. Folded case once more
+    after decomposing: ``𝗔`` (a styled letter) decomposes to ``A``, which must fold too."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return unicodedata.normalize("NFC", bare)
+
+
+@functools.lru_cache(maxsize=65536)  # a site asks for the same few thousand names again and again
 def company_key(name: str) -> str:
     """The automatic key of a company name: case-folded, combining accents dropped, letters of
     every script kept, punctuation dropped, spaces collapsed, trailing legal forms dropped.
@@ -57,10 +66,10 @@ def company_key(name: str) -> str:
     A name with no letter or digit at all (``🚀``, ``+++``) keeps its folded text as its key,
     rather than vanishing into an empty key.
     """
-    folded = folded_key(name)
+    folded = _fold(name)
     words = "".join(_kept(ch) for ch in folded).split()
     if not words:
-        return folded
+        return " ".join(folded.split())
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
     return " ".join(words)

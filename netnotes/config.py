@@ -103,7 +103,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         kinds=_kinds(read),
         output=output,
         companies=_companies(read),
-        git_history=read.boolean("git_history") if read.get("git_history") is not None else defaults.git_history,
+        git_history=_git_history(read, defaults.git_history),
         circles_known=_readable(read, "circles", dict),
         kinds_known=_readable(read, "kinds", list),
     )
@@ -141,6 +141,15 @@ def _kinds(read: FieldReader) -> tuple[str, ...]:
         read.report(f, "NN109", f"'kinds' should be a list of words, got {describe(f.value)}")
         return ()
     return tuple(k.strip() for k in (as_text(v) for v in f.value) if k and k.strip())
+
+
+def _git_history(read: FieldReader, default: bool) -> bool:
+    """``git_history: true/false``; a bad value is reported and the default (true) kept."""
+    f = read.get("git_history")
+    if f is None:
+        return default
+    value = read.boolean("git_history")  # reports a value that is not true/false
+    return value if isinstance(f.value, bool) else default
 
 
 def _companies(read: FieldReader) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -191,6 +191,34 @@ def relationships(vault: Vault, today: dt.date) -> Relationships:
     return Relationships(strength, fading)
 
 
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One note's share of a contact's points: what the docs' worked example shows."""
+
+    path: str
+    day: dt.date  # the interaction's date, or the ask's `closed` (else `date`)
+    kind: str  # the interaction's kind ("" when none), or "done ask"
+    weight: float
+    age: int  # days before today
+    points: float  # weight * decay(age)
+
+
+def contributions(vault: Vault, contact_id: str, today: dt.date) -> list[Contribution]:
+    """Every note that adds to the strength of one contact, interactions then asks, each in
+    date order: the terms ``relationships`` sums (for explaining a score, not for every contact)."""
+    out = []
+    for i in sorted(vault.interactions, key=attrgetter("date")):
+        if i.date <= today and contact_id in i.with_:
+            age = (today - i.date).days
+            out.append(Contribution(i.path, i.date, i.kind or "", weight(i.kind), age, weight(i.kind) * decay(age)))
+    for a in vault.asks:
+        day = a.closed or a.date
+        if a.status == "done" and a.with_ == contact_id and day <= today:
+            age = (today - day).days
+            out.append(Contribution(a.path, day, "done ask", ASK_WEIGHT, age, ASK_WEIGHT * decay(age)))
+    return out
+
+
 def _strength(h: _History, today: dt.date) -> Strength:
     reasons = []
     if h.touches == 0:
