@@ -266,3 +266,10 @@ def test_a_company_with_no_letters_still_gets_a_page(make_vault) -> None:  # typ
     b = parse(out / "contacts/b.html")  # a lone combining accent: no key, no page, no crash
     assert not any((e.attrs.get("href") or "").startswith("../companies/") for e in b.find("a"))
     assert load_vault(root).problems == []
+
+
+def test_the_contacts_filter_finds_a_contact_by_the_company_name(helix_site: Path) -> None:
+    contacts = parse(helix_site / "contacts.html")
+    ben = next(r for r in contacts.find("tr") if "Ben Ode" in r.text)
+    # Ben wrote "helix robotics"; the list shows, and filters on, the company's name too
+    assert "gmbh" in (ben.attrs["data-text"] or "").split()
