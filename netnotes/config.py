@@ -1,4 +1,4 @@
-"""Reading ``netnotes.yaml``: the vault's title, horizon, circles and extra kinds.
+"""Reading ``netnotes.yaml``: the vault's title, horizon, circles, extra kinds and company merges.
 
 Every key is optional and a missing file means the defaults. A bad value is reported like any
 note's problem, with its line, and the default is used in its place.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
+from .companies import company_key
 from .dates import Duration
 from .discover import CONFIG_FILE
 from .fields import FieldReader, as_text, describe, near_miss
@@ -17,7 +18,17 @@ from .model import Config
 from .notes import MAX_NOTE_BYTES, Field, decode, merge_conflict_problem, merge_conflicts, parse_fields
 from .problems import Problem, problem
 
-KNOWN_KEYS = ("title", "owner", "horizon", "default_cadence", "circles", "kinds", "output")
+KNOWN_KEYS = (
+    "title",
+    "owner",
+    "horizon",
+    "default_cadence",
+    "circles",
+    "kinds",
+    "output",
+    "companies",
+    "git_history",
+)
 
 TEMPLATE = """\
 # netnotes settings. Every key is optional.
@@ -31,6 +42,8 @@ circles:                   # circle name -> keep-in-touch cadence
   wider: 6m
 kinds: []                  # extra interaction kinds, e.g. [podcast]
 output: _site              # where `netnotes build` writes the dashboard
+companies: {}              # other spellings of one company, e.g. Alphabet: [Google, Google LLC]
+git_history: true          # read career moves from the vault's git history
 """
 
 
@@ -90,6 +103,8 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         circles=_circles(read),
         kinds=_kinds(read),
         output=output,
+        companies=_companies(read),
+        git_history=_git_history(read, defaults.git_history),
         circles_known=_readable(read, "circles", dict),
         kinds_known=_readable(read, "kinds", list),
     )
@@ -127,3 +142,64 @@ def _kinds(read: FieldReader) -> tuple[str, ...]:
         read.report(f, "NN109", f"'kinds' should be a list of words, got {describe(f.value)}")
         return ()
     return tuple(k.strip() for k in (as_text(v) for v in f.value) if k and k.strip())
+
+
+def _git_history(read: FieldReader, default: bool) -> bool:
+    """``git_history: true/false``; a bad value is reported and the default (true) kept."""
+    f = read.get("git_history")
+    if f is None:
+        return default
+    value = read.boolean("git_history")  # reports a value that is not true/false
+    return value if isinstance(f.value, bool) else default
+
+
+def _companies(read: FieldReader) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``companies:``: canonical name -> other spellings (a list, or one spelling as text).
+
+    A spelling already claimed, by another company or as a canonical name, is reported and
+    left with its first company, so every spelling names one company.
+    """
+    f = read.get("companies")
+    if f is None:
+        return ()
+    if not isinstance(f.value, dict):
+        read.report(
+            f,
+            "NN109",
+            f"'companies' should be a mapping of company name to its other spellings, got {describe(f.value)}",
+        )
+        return ()
+    out: list[tuple[str, tuple[str, ...]]] = []
+    claimed: dict[str, str] = {}  # company key -> the canonical name that claimed it
+    entries = f.entries or {}
+    for name, value in f.value.items():
+        line, column = entries.get(name, (f.line, f.column))
+        canonical = as_text(name)
+        canonical = " ".join(canonical.split()) if canonical else ""
+        if not company_key(canonical):
+            what = "an empty name" if isinstance(name, str) else describe(name)
+            read.report((line, column), "NN109", f"'companies' should name each company by text, got {what}")
+            continue
+        owner = claimed.setdefault(company_key(canonical), canonical)
+        if owner != canonical:
+            read.report(
+                (line, column), "NN118", f"company '{canonical}' is already listed under '{owner}' in 'companies'"
+            )
+            continue
+        sub = FieldReader(
+            read.path, {"companies": Field("companies", value, line, column, line, column)}, read.problems
+        )
+        spellings: list[str] = []
+        for spelling in sub.texts("companies"):
+            owner = claimed.setdefault(company_key(spelling), canonical)
+            if owner != canonical:
+                read.report(
+                    (line, column),
+                    "NN118",
+                    f"'{spelling}' is listed under both '{owner}' and '{canonical}' in 'companies';"
+                    f" it stays with '{owner}'",
+                )
+                continue
+            spellings.append(spelling)
+        out.append((canonical, tuple(spellings)))
+    return tuple(out)

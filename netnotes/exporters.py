@@ -19,6 +19,7 @@ import vobject
 from .calendar import build_calendar
 from .followup import due_items
 from .model import Ask, Config, Contact, Interaction, Vault
+from .strength import NO_STRENGTH, Strength, relationships
 
 JSON_VERSION = 1
 PRODID = "-//netnotes//netnotes contacts//EN"
@@ -115,10 +116,12 @@ def config_json(config: Config) -> dict[str, Any]:
         "circles": {name: str(cadence) for name, cadence in config.circles},
         "kinds": list(config.kinds),
         "output": config.output,
+        "companies": {name: list(spellings) for name, spellings in config.companies},
+        "git_history": config.git_history,
     }
 
 
-def contact_json(c: Contact) -> dict[str, Any]:
+def contact_json(c: Contact, strength: Strength = NO_STRENGTH) -> dict[str, Any]:
     return {
         "id": c.id,
         "path": c.path,
@@ -140,8 +143,10 @@ def contact_json(c: Contact) -> dict[str, Any]:
         "birthday": str(c.birthday) if c.birthday is not None else None,
         "snooze_until": _iso(c.snooze_until),
         "archived": c.archived,
+        "past_companies": list(c.past_companies),
         "custom": _custom(c.custom),
         "body": c.body,
+        "strength": strength.to_json(),
     }
 
 
@@ -182,11 +187,12 @@ def ask_json(a: Ask) -> dict[str, Any]:
 
 def export_json(vault: Vault, today: dt.date) -> str:
     """The whole model, plus the follow-up list for ``today``; same vault + day = same text."""
+    strength = relationships(vault, today).strength
     document = {
         "version": JSON_VERSION,
         "generated_for": today.isoformat(),
         "config": config_json(vault.config),
-        "contacts": [contact_json(c) for c in vault.contacts],
+        "contacts": [contact_json(c, strength[c.id]) for c in vault.contacts],
         "interactions": [interaction_json(i) for i in vault.interactions],
         "asks": [ask_json(a) for a in vault.asks],
         "due": [item.to_json() for item in due_items(vault, today, include_later=True)],

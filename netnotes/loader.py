@@ -43,6 +43,7 @@ CONTACT_KEYS = (
     "birthday",
     "snooze_until",
     "archived",
+    "past_companies",
 )
 INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done")
 ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to", "thanked")
@@ -179,6 +180,7 @@ def _contacts(
             birthday=read.birthday("birthday"),
             snooze_until=read.date("snooze_until"),
             archived=read.boolean("archived"),
+            past_companies=read.texts("past_companies"),
             custom=custom,
             body=note.body,
             body_line=note.body_line,

@@ -43,6 +43,9 @@ class Config:
     circles: tuple[tuple[str, Duration], ...] = ()
     kinds: tuple[str, ...] = ()
     output: str = "_site"
+    # `companies:`: (canonical name, other spellings) in the file's order (section 8)
+    companies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    git_history: bool = True  # read career moves from the vault's git history (rule 11)
     # While netnotes.yaml, or its `circles` or `kinds`, cannot be read, a contact's circle or an
     # interaction's kind is unknown rather than wrong: one problem for the file, not one a note.
     readable: bool = True
@@ -80,6 +83,7 @@ class Contact:
     birthday: Birthday | None = None
     snooze_until: dt.date | None = None
     archived: bool = False
+    past_companies: tuple[str, ...] = ()
     custom: CustomFields = ()
     body: str = ""
     body_line: int = 1  # the file line the body starts on

@@ -176,3 +176,62 @@ def test_dashboard_screenshots(site: Path, browser: Browser, tmp_path: Path) -> 
         w.close()
         shots.append(path)
     assert all(p.stat().st_size > 10_000 for p in shots)
+
+
+# -- strength and fading (section 8), on a small vault of their own: who fades depends on dates
+
+RELATIONSHIPS = {
+    "contacts/ana-ruiz.md": "---\nname: Ana Ruiz\ncompany: Helix Robotics, GmbH\n---\n",
+    "contacts/ben-ode.md": "---\nname: Ben Ode\ncompany: helix robotics\n---\n",
+    "contacts/cy-ng.md": "---\nname: Cy Ng\n---\n",
+    "interactions/a1.md": "---\ndate: 2026-02-02\nwith: ana-ruiz\nkind: coffee\n---\n",
+    "interactions/a2.md": "---\ndate: 2026-02-23\nwith: ana-ruiz\nkind: lunch\n---\n",
+    "interactions/a3.md": "---\ndate: 2026-03-16\nwith: ana-ruiz\nkind: coffee\n---\n",
+    "interactions/b1.md": "---\ndate: 2026-11-20\nwith: [ben-ode, cy-ng]\nkind: meeting\n---\n",
+    "interactions/b2.md": "---\ndate: 2026-11-23\nwith: ben-ode\nkind: call\n---\n",
+}
+
+
+@pytest.fixture(scope="module")
+def relationships_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import write_vault
+
+    vault = write_vault(tmp_path_factory.mktemp("relationships") / "vault", RELATIONSHIPS)
+    out, _ = build(vault, tmp_path_factory.mktemp("relationships-site") / "site")
+    return out
+
+
+def test_dashboard_shows_who_is_fading(relationships_site: Path, watched: Watched) -> None:
+    page = watched.page
+    page.goto((relationships_site / "index.html").as_uri())
+    panel = page.locator("section.fading")
+    assert panel.is_visible()
+    assert panel.locator("h2").inner_text().split() == ["Fading", "1"]
+    (item,) = panel.locator("li").all()
+    assert item.locator("a.who").inner_text() == "Ana Ruiz"
+    assert "you used to talk every 3 weeks; it has been 8 months" in item.inner_text()
+    item.locator("a.who").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("contacts/ana-ruiz.html")
+    assert "3 touches in 12 months, last 8 months ago" in page.locator("section.strength-card").inner_text()
+    assert watched.problems() == []
+
+
+def test_contacts_table_sorts_by_strength_highest_first(relationships_site: Path, watched: Watched) -> None:
+    page = watched.page
+    page.goto((relationships_site / "contacts.html").as_uri())
+    head = page.locator("#contacts-table th", has_text="Strength")
+    column = "#contacts-table tbody tr td:last-child strong"
+    names = "#contacts-table tbody tr td:first-child a"
+    assert page.locator(names).all_inner_texts() == ["Ana Ruiz", "Ben Ode", "Cy Ng"]  # by name at first
+    head.locator("button").click()
+    assert head.get_attribute("aria-sort") == "descending"
+    scores = [int(s) for s in page.locator(column).all_inner_texts()]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == 3
+    assert page.locator(names).all_inner_texts() == ["Ben Ode", "Ana Ruiz", "Cy Ng"]
+    head.locator("button").click()
+    assert head.get_attribute("aria-sort") == "ascending"
+    assert [int(s) for s in page.locator(column).all_inner_texts()] == sorted(scores)
+    # both spellings of Helix Robotics show as the one company, linking to its one page
+    assert page.locator("#contacts-table a[href='companies/helix-robotics.html']").count() == 2
+    assert watched.problems() == []

@@ -78,6 +78,7 @@ VAULT = {
         ---
         name: Jordan Blake
         company: Hirewell
+        past_companies: [Quillmark Inc.]
         tags: [recruiter]
         cadence: 1m
         snooze_until: 2026-12-10
@@ -89,6 +90,34 @@ VAULT = {
         name: Tom Old
         archived: true
         birthday: --11-30
+        ---
+    """,
+    "contacts/ana-ruiz.md": """
+        ---
+        name: Ana Ruiz
+        company: Helix Robotics, GmbH
+        ---
+    """,
+    "interactions/2026-03-02-coffee-ana.md": """
+        ---
+        date: 2026-03-02
+        with: ana-ruiz
+        kind: coffee
+        ---
+    """,
+    "interactions/2026-03-16-call-ana.md": """
+        ---
+        date: 2026-03-16
+        with: ana-ruiz
+        kind: call
+        ---
+    """,
+    "interactions/2026-04-06-lunch-ana.md": """
+        ---
+        date: 2026-04-06
+        with: ana-ruiz
+        kind: lunch
+        title: Lunch with Ana
         ---
     """,
     "interactions/2026-11-04-call-priya.md": """

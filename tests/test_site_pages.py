@@ -131,11 +131,11 @@ def test_tag_and_company_pages_group_case_insensitively(site: Path) -> None:
 def test_contacts_table(site: Path) -> None:
     contacts = page(site, "contacts.html")
     rows = [r for r in contacts.find("tr") if "data-status" in r.attrs]
-    assert [" ".join(r.text.split()).split(" ")[0] for r in rows] == ["Jordan", "Priya", "Tom", "Zoë"]
+    assert [" ".join(r.text.split()).split(" ")[0] for r in rows] == ["Ana", "Jordan", "Priya", "Tom", "Zoë"]
     statuses = {" ".join(r.text.split()).split(" ")[0]: r.attrs["data-status"] for r in rows}
     # Jordan is snoozed past the horizon; Zoë's ask of me is overdue
-    assert statuses == {"Jordan": "later", "Priya": "today", "Tom": "none", "Zoë": "overdue"}
-    assert [r.attrs.get("data-archived") for r in rows] == [None, None, "yes", None]
+    assert statuses == {"Ana": "none", "Jordan": "later", "Priya": "today", "Tom": "none", "Zoë": "overdue"}
+    assert [r.attrs.get("data-archived") for r in rows] == [None, None, None, "yes", None]
 
 
 def test_asks_board(site: Path) -> None:

@@ -10,17 +10,16 @@ summary keeps it as ``failure``, beside the notes written before it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..companies import company_key
 from ..dates import Birthday
 from ..drafts import contact_draft
 from ..fsio import WriteError, WriteFailed
 from ..model import Vault
-from ..refs import folded_key
 from ..refs import key as name_key
 from ..writer import first_free, taken_ids, write_draft
 
@@ -112,34 +111,6 @@ def is_linkedin(url: str) -> bool:
     return host == "linkedin.com" or host.endswith(".linkedin.com")
 
 
-# Legal forms dropped from the end of a company name when telling namesakes apart: the rule of
-# the contract's company key (section 8), so "Helix Robotics, GmbH" and "helix robotics" agree.
-_LEGAL_FORMS = {
-    "inc",
-    "llc",
-    "ltd",
-    "limited",
-    "gmbh",
-    "ag",
-    "sa",
-    "sas",
-    "bv",
-    "nv",
-    "plc",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-}
-
-
-def _company(name: str) -> str:
-    words = re.sub(r"[^\w\s]|_", "", folded_key(name)).split()
-    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
-        words.pop()
-    return " ".join(words)
-
-
 @dataclass(slots=True)
 class Identity:
     """One known person: a vault contact or an earlier row, with what tells namesakes apart."""
@@ -155,7 +126,7 @@ class Identity:
             label,
             {normalize_linkedin(linkedin)} if linkedin else set(),
             {e.strip().casefold() for e in emails if e.strip()},
-            {_company(company)} - {""} if company else set(),
+            {company_key(company)} - {""} if company else set(),
         )
 
     def difference(self, other: Identity) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..collation import collation_key
+from ..companies import Company, CompanyIndex, company_index
 from ..dates import Duration, days_before
 from ..followup import (
     DueItem,
@@ -34,6 +35,7 @@ from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
 from ..problems import Problem
 from ..refs import key
 from ..slugs import unique_slugs
+from ..strength import Fading, Relationships, Strength, relationships
 from . import charts
 
 DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
@@ -41,6 +43,7 @@ ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They a
 BIRTHDAY_DAYS = 30  # how far ahead the dashboard's birthday list looks
 DASHBOARD_LIST = 12  # planned and recent interactions shown on the dashboard
 DUE_LIMIT = 100  # items shown per dashboard section; the rest are counted and linked
+FADING_LIMIT = 12  # fading contacts shown on the dashboard; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,9 @@ class ContactRow:
     cadence: Duration
     last_touch: Touch | None
     next_due: DueItem | None  # the first item of the contact's follow-up list, any status
+    strength: Strength
+    company_name: str | None  # the contact's company by its most used spelling
+    company_url: str | None  # its page
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +154,14 @@ class Figures:
 class Links:
     """Page paths, relative to the site root, for everything a page can link to."""
 
-    def __init__(self, vault: Vault, tags: Mapping[str, str], companies: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        tags: Iterable[str],  # tag keys
+        companies: Iterable[str],  # company keys
+        company_key: Callable[[str], str] = key,
+    ) -> None:
+        self._company_key = company_key  # any spelling -> the key of its company page
         self._contacts = unique_slugs((c.id for c in vault.contacts), "contact")
         self._tags = unique_slugs(tags, "tag")
         self._companies = unique_slugs(companies, "company")
@@ -166,7 +179,8 @@ class Links:
         return f"tags/{self._tags[key(tag)]}.html"
 
     def company(self, company: str) -> str:
-        return f"companies/{self._companies[key(company)]}.html"
+        """The page of the company ``company`` names (any spelling of it)."""
+        return f"companies/{self._companies[self._company_key(company)]}.html"
 
     def contact_anchor(self, contact_id: str) -> str:
         return f"c-{self._contacts[contact_id]}"
@@ -230,13 +244,19 @@ class SiteModel:
     introduced: dict[str, list[Contact]] = field(init=False)
     reciprocity: dict[str, Reciprocity] = field(init=False)
     tags: dict[str, tuple[str, list[Contact]]] = field(init=False)
-    companies: dict[str, tuple[str, list[Contact]]] = field(init=False)
+    companies: dict[str, tuple[str, list[Contact]]] = field(init=False)  # by company key: now, then formerly
+    company_index: CompanyIndex = field(init=False)
+    relationships: Relationships = field(init=False)
 
     def __post_init__(self) -> None:
         vault, today = self.vault, self.today
         self.tags = _groups(vault.contacts, lambda c: c.tags)
-        self.companies = _groups(vault.contacts, lambda c: (c.company,) if c.company else ())
-        self.links = Links(vault, self.tags, self.companies)
+        self.company_index = company_index(vault.contacts, vault.config)
+        self.companies = {
+            k: (company.name, [*company.now, *company.formerly]) for k, company in self.company_index.companies.items()
+        }
+        self.links = Links(vault, self.tags, self.companies, self.company_index.merges.key)
+        self.relationships = relationships(vault, today)
         self.touches = last_touches(vault.interactions, today)
         self.due = due_items(vault, today, include_later=True)
         self.due_by_contact = {}
@@ -263,13 +283,22 @@ class SiteModel:
 
     def row(self, contact: Contact) -> ContactRow:
         due = self.due_by_contact.get(contact.id)
+        company = self.company_index.get(contact.company)
         return ContactRow(
             contact,
             self.links.contact(contact.id),
             cadence_of(contact, self.vault.config),
             self.touches.get(contact.id),
             due[0] if due else None,
+            self.relationships.of(contact.id),
+            company.name if company is not None else contact.company,
+            self.company_url(contact.company),
         )
+
+    def company_url(self, name: str | None) -> str | None:
+        """The page of the company ``name`` (any spelling), or None when it has none."""
+        k = self.company_index.key(name)
+        return self.links.company(k) if k is not None else None
 
     def rows(self, contacts: list[Contact]) -> list[ContactRow]:
         return [self.row(c) for c in sorted(contacts, key=by_name)]
@@ -400,8 +429,8 @@ def pages(model: SiteModel, bodies: Mapping[str, Markup]) -> Iterator[Page]:
     for k, (name, members) in model.tags.items():
         yield group_page(model, "tag", "tags", name, model.links.tag(k), members)
     yield groups_page(model, "companies", "Companies", model.companies, model.links.company)
-    for k, (name, members) in model.companies.items():
-        yield group_page(model, "company", "companies", name, model.links.company(k), members)
+    for company in model.company_index.companies.values():
+        yield company_page(model, company)
     yield asks_page(model)
     yield problems_page(model)
     yield Page("search.html", "search.html", "Search", "search", {})
@@ -440,10 +469,16 @@ def dashboard(model: SiteModel) -> Page:
             "birthday_days": BIRTHDAY_DAYS,
             "planned": [model.timeline_entry(i) for i in planned],
             "recent": [model.timeline_entry(i) for i in reversed(past)],
+            "fading": _fading_section(model),
             "figures": model.figures(),
             "charts": model.charts(),
         },
     )
+
+
+def _fading_section(model: SiteModel) -> Section:
+    fading: list[Fading] = model.relationships.fading
+    return Section("fading", "Fading", fading[:FADING_LIMIT], len(fading))
 
 
 def _ask_section(model: SiteModel, asks: list[Ask], direction: str, title: str) -> Section:
@@ -481,7 +516,9 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "introduced_by": introducer,
             "introduced": model.introduced.get(cid, []),
             "tag_links": [(t, links.tag(t)) for t in contact.tags if key(t)],
-            "company_url": links.company(contact.company) if contact.company and key(contact.company) else None,
+            "company_url": model.company_url(contact.company),
+            "strength": model.relationships.of(cid),
+            "past_companies": [(name, model.company_url(name)) for name in contact.past_companies],
         },
     )
 
@@ -502,6 +539,34 @@ def groups_page(
 
 def group_page(model: SiteModel, kind: str, section: str, name: str, path: str, members: list[Contact]) -> Page:
     return Page(path, f"{kind}.html", name, section, {"name": name, "rows": model.rows(members)})
+
+
+def company_page(model: SiteModel, company: Company) -> Page:
+    """A company by its key: titled by its most used spelling, its people now and formerly."""
+    return Page(
+        model.links.company(company.key),
+        "company.html",
+        company.name,
+        "companies",
+        {
+            "name": company.name,
+            "company": company,
+            "rows": model.rows(list(company.now)),
+            "former_rows": model.rows(list(company.formerly)),
+            "other_spellings": _other_spellings(company),
+        },
+    )
+
+
+def _other_spellings(company: Company) -> list[str]:
+    """The company's spellings that differ from its name in more than case, most used first."""
+    seen = {company.name.casefold()}
+    out = []
+    for spelling in company.spellings:
+        if spelling.casefold() not in seen:
+            seen.add(spelling.casefold())
+            out.append(spelling)
+    return out
 
 
 def asks_page(model: SiteModel) -> Page:

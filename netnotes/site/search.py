@@ -3,9 +3,10 @@
 Browsers do not let a page opened from disk fetch a JSON file, but they do run a script the
 page names. Each entry is ``[url, title, subtitle, words]``: a page (a contact, tag or
 company) and the lower-case, accent-free words it can be found by. A contact's words are its
-names, company, role, tags and the words of its notes (its own body, then its interactions and
-asks, newest first), each word once and cut at ``MAX_TEXT_CHARS``, so the index grows with the
-number of contacts, not with the amount of note text: about 0.8 KB per contact.
+names, company (as written and by its company's name), earlier companies, role, tags and the
+words of its notes (its own body, then its interactions and asks, newest first), each word once
+and cut at ``MAX_TEXT_CHARS``, so the index grows with the number of contacts, not with the
+amount of note text: about 0.8 KB per contact.
 """
 
 from __future__ import annotations
@@ -79,11 +80,30 @@ def search_entries(model: SiteModel) -> list[Entry]:
             notes += [i.title or "", i.next or "", i.body]
         for a in reversed(model.asks_by_contact.get(c.id, [])):
             notes += [a.intro_to or "", a.body]
+        company = model.company_index.get(c.company)
         subtitle = " · ".join(filter(None, (c.role, c.company, "archived" if c.archived else None)))
-        fields = (c.name, *c.aliases, c.company or "", c.role or "", c.location or "", *c.tags, c.circle or "")
+        fields = (
+            c.name,
+            *c.aliases,
+            c.company or "",
+            company.name if company else "",
+            *c.past_companies,
+            c.role or "",
+            c.location or "",
+            *c.tags,
+            c.circle or "",
+        )
         entries.append(Entry(links.contact(c.id), c.name, subtitle, fields, tuple(notes)))
     for k, (name, members) in model.tags.items():
         entries.append(Entry(links.tag(k), name, f"tag · {len(members)} contacts", ("tag", name)))
-    for k, (name, members) in model.companies.items():
-        entries.append(Entry(links.company(k), name, f"company · {len(members)} contacts", ("company", name)))
+    # a company is found by any spelling: the notes' ones, and its name in `companies:`
+    canonical: dict[str, list[str]] = {}
+    for name, _ in model.vault.config.companies:
+        canonical.setdefault(model.company_index.merges.key(name), []).append(name)
+    for company in model.company_index.companies.values():
+        subtitle = f"company · {len(company.now)} contacts"
+        if company.formerly:
+            subtitle += f", {len(company.formerly)} formerly"
+        fields = ("company", company.name, *company.spellings, *canonical.get(company.key, ()))
+        entries.append(Entry(links.company(company.key), company.name, subtitle, fields))
     return entries

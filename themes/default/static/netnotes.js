@@ -19,7 +19,8 @@
     });
   }
 
-  /* Sortable tables: click a column header's button; sorts on each cell's data-sort. */
+  /* Sortable tables: click a column header's button; sorts on each cell's data-sort. A header
+     with data-first-sort="descending" (a score: highest first) starts the other way round. */
   function sortKey(row, column) {
     var cell = row.cells[column];
     return cell ? (cell.getAttribute("data-sort") || cell.textContent.trim()) : "";
@@ -31,7 +32,8 @@
       var button = th.querySelector("button");
       if (!button) { return; }
       button.addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        var current = th.getAttribute("aria-sort");
+        var ascending = current ? current !== "ascending" : th.getAttribute("data-first-sort") !== "descending";
         Array.prototype.forEach.call(heads, function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var body = table.tBodies[0];
