@@ -165,12 +165,13 @@ def today_or(day: dt.date | None) -> dt.date:
 def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, fmt: str) -> None:
     """Who is due for a touch, which follow-ups and asks are waiting, and birthdays coming up."""
     from .followup import due_items
+    from .moves import moves_for
     from .report import format_due_json, format_due_text
 
     horizon = parse_within(within)
     result = ctx.load(today)
     report_problems(result, "this list is incomplete")
-    items = due_items(result.vault, today_or(today), horizon, include_later=show_all)
+    items = due_items(result.vault, today_or(today), horizon, show_all, moves_for(ctx.root, result.vault.config))
     if fmt == "json":
         click.echo(format_due_json(items), nl=False)
     else:
