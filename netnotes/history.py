@@ -423,7 +423,7 @@ class _Replay:
 def _read_cache(path: Path, key: dict[str, Any], warn: Warn) -> _Replay | None:
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none yet (saving it says why, if it cannot)
         return None
     except (OSError, ValueError) as err:
         warn(f"cannot read the history cache {path}: {_cause(err)}; reading the git history in full")
