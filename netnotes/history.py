@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -186,17 +187,18 @@ class _Git:
             raise GitFailed("" if quiet else _first_line(done.stderr))
         return done.stdout
 
-    def head(self) -> tuple[bool, str, str] | None:
-        """(shallow, the vault's folder in the repository, HEAD's commit), or None outside a
-        work tree or before the first commit."""
+    def head(self) -> tuple[str, str, str] | None:
+        """(the shallow clone's boundary, the vault's folder in the repository, HEAD's commit),
+        or None outside a work tree or before the first commit. The boundary is a digest of
+        ``.git/shallow`` ('' for a full clone): deepening a clone changes what can be read."""
         try:
-            out = self.run("rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD", quiet=True)
+            out = self.run("rev-parse", "--git-path", "shallow", "--show-prefix", "HEAD", quiet=True)
         except GitFailed:
             return None
-        lines = out.decode("utf-8", "replace").split("\n")
+        lines = out.decode("utf-8", "surrogateescape").split("\n")
         if len(lines) < 3 or not _HEX.fullmatch(lines[2]):
             return None
-        return lines[0] == "true", lines[1], lines[2]
+        return _digest(self.root / lines[0]), lines[1], lines[2]
 
     def follows(self, old: str, new: str) -> bool:
         """Whether ``old`` is on ``new``'s first-parent chain (else history was rewritten)."""
@@ -261,6 +263,16 @@ class _Git:
             proc.wait()
             stdout.close()
             writer.join()
+
+
+def _digest(path: Path) -> str:
+    try:
+        if not path.is_file():  # never open a FIFO or device a repository put there
+            return ""
+        with path.open("rb") as f:
+            return hashlib.sha256(f.read(MAX_NOTE_BYTES)).hexdigest()
+    except OSError:
+        return ""
 
 
 def _stopped(timer: threading.Timer) -> str:
@@ -336,7 +348,7 @@ def parse_log(out: bytes, prefix: str) -> list[_Commit]:
             close()
             header, changes = token[1:].decode("ascii", "replace").split(" "), []
         elif token.startswith(b":") and i < len(tokens):
-            path = tokens[i].decode("utf-8", "replace")
+            path = tokens[i].decode("utf-8", "surrogateescape")
             i += 1
             meta = token[1:].split(b" ")
             if len(meta) != 5 or not path.startswith(prefix):
@@ -437,7 +449,7 @@ def _read_cache(path: Path, key: dict[str, Any], warn: Warn) -> _Replay | None:
 
 
 def _from_json(data: Any, key: dict[str, Any]) -> _Replay | None:
-    """The cached replay, or None when it was made for another place or shallowness; raises
+    """The cached replay, or None when it was made for another place or depth of clone; raises
     on anything that is not exactly what ``_to_json`` writes."""
     if not isinstance(data, dict) or data["format"] != CACHE_FORMAT:
         raise ValueError("format")
@@ -509,7 +521,7 @@ def _write_cache(path: Path, key: dict[str, Any], replay: _Replay, warn: Warn) -
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(_to_json(replay, key), f, ensure_ascii=False, separators=(",", ":"))
+            json.dump(_to_json(replay, key), f, separators=(",", ":"))  # ASCII: any file name round-trips
         os.replace(tmp, path)
         tmp = None
     except OSError as err:

@@ -300,6 +300,12 @@ def test_a_shallow_clone_uses_the_history_it_has(repo: Repo, tmp_path: Path, run
 
     assert [(m.contact, m.was, m.now) for m in moves(clone)] == [("ana", "Orbit", "Quillmark")]
     assert [i["contact"] for i in congratulations(run_cli, clone)] == ["ana"]
+    repo.git("-C", str(clone), "fetch", "-q", "--deepen=2")  # the same HEAD, more history: read again
+    assert [(m.contact, m.was, m.now) for m in moves(clone)] == [
+        ("bo", "A", "B"),
+        ("ana", "Helix", "Orbit"),
+        ("ana", "Orbit", "Quillmark"),
+    ]
 
 
 def test_a_detached_head_reads_the_history_up_to_it(repo: Repo, run_cli: RunCli) -> None:
