@@ -374,3 +374,15 @@ def test_moves_keep_history_order_and_dates(repo: Repo) -> None:
         ("bo", "2026-03-01"),
         ("ana", "2026-02-01"),
     ]
+
+
+def test_the_exports_carry_the_congratulate_item(repo: Repo, run_cli: RunCli) -> None:
+    repo.commit({"contacts/ana.md": contact("Ana Lima", "Helix")}, "2026-01-10")
+    repo.commit({"contacts/ana.md": contact("Ana Lima", "Quillmark")}, "2026-11-10")
+
+    doc = json.loads(run_cli("--vault", repo.vault, "export", "json", "--today", T).stdout)
+    assert [(i["reason"], i["due"], i["detail"]) for i in doc["due"]] == [
+        ("congratulate", "2026-11-17", "now Quillmark (was Helix)")
+    ]
+    ics = run_cli("--vault", repo.vault, "export", "ics", "--today", T).stdout.replace("\r\n ", "")
+    assert "SUMMARY:Congratulate: Ana Lima" in ics and "DESCRIPTION:now Quillmark (was Helix)" in ics
