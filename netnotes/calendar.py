@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 import icalendar
 
 from .followup import due_items
 from .model import Vault
+from .moves import Move
 
 PRODID = "-//netnotes//netnotes follow-ups//EN"
 
@@ -23,7 +25,7 @@ def _uid(*parts: str) -> str:
     return f"{digest}@netnotes"
 
 
-def build_calendar(vault: Vault, today: dt.date) -> bytes:
+def build_calendar(vault: Vault, today: dt.date, moves: Iterable[Move] = ()) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -46,7 +48,7 @@ def build_calendar(vault: Vault, today: dt.date) -> bytes:
         return ev
 
     asks_by_path = {a.path: a for a in vault.asks}
-    for item in due_items(vault, today, include_later=True):
+    for item in due_items(vault, today, include_later=True, moves=moves):
         if item.reason == "follow-up":
             cal.add_component(
                 event(_uid("follow-up", item.source), item.due, f"Follow up: {item.name}", item.detail, "follow-up")
@@ -59,6 +61,9 @@ def build_calendar(vault: Vault, today: dt.date) -> bytes:
             cal.add_component(
                 event(_uid("thank-you", item.source), item.due, f"Thank {item.name}", item.detail, "thank-you")
             )
+        elif item.reason == "congratulate":  # one per move: its note and due day name it
+            uid = _uid("congratulate", item.source, item.due.isoformat())
+            cal.add_component(event(uid, item.due, f"Congratulate: {item.name}", item.detail, "congratulate"))
     for contact in vault.contacts:
         bday = contact.birthday
         if bday is None or contact.archived:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 import vobject
@@ -19,6 +20,7 @@ import vobject
 from .calendar import build_calendar
 from .followup import due_items
 from .model import Ask, Config, Contact, Interaction, Vault
+from .moves import Move, moves_for
 from .strength import NO_STRENGTH, Strength, relationships
 
 JSON_VERSION = 1
@@ -185,8 +187,10 @@ def ask_json(a: Ask) -> dict[str, Any]:
     }
 
 
-def export_json(vault: Vault, today: dt.date) -> str:
-    """The whole model, plus the follow-up list for ``today``; same vault + day = same text."""
+def export_json(vault: Vault, today: dt.date, moves: Iterable[Move] | None = None) -> str:
+    """The whole model, plus the follow-up list for ``today``; same vault + day (+ HEAD, for
+    career moves) = same text. ``moves``: the vault's career moves; None reads them from git."""
+    moves = moves_for(vault.root, vault.config) if moves is None else moves
     strength = relationships(vault, today).strength
     document = {
         "version": JSON_VERSION,
@@ -195,7 +199,7 @@ def export_json(vault: Vault, today: dt.date) -> str:
         "contacts": [contact_json(c, strength[c.id]) for c in vault.contacts],
         "interactions": [interaction_json(i) for i in vault.interactions],
         "asks": [ask_json(a) for a in vault.asks],
-        "due": [item.to_json() for item in due_items(vault, today, include_later=True)],
+        "due": [item.to_json() for item in due_items(vault, today, include_later=True, moves=moves)],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -204,9 +208,10 @@ def export_json(vault: Vault, today: dt.date) -> str:
 # iCalendar
 
 
-def export_ics(vault: Vault, today: dt.date) -> bytes:
-    """Follow-ups, dated open asks, thank-yous and birthdays (see ``calendar.build_calendar``)."""
-    return build_calendar(vault, today)
+def export_ics(vault: Vault, today: dt.date, moves: Iterable[Move] | None = None) -> bytes:
+    """Follow-ups, dated open asks, congratulations and birthdays (see ``calendar.build_calendar``);
+    ``moves``: the vault's career moves, None reads them from git."""
+    return build_calendar(vault, today, moves_for(vault.root, vault.config) if moves is None else moves)
 
 
 # ---------------------------------------------------------------------------------------------

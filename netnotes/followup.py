@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 from .dates import Duration, add_duration
 from .model import Ask, Config, Contact, Interaction, Vault
+from .moves import Move, latest_moves
 
-REASONS = ("follow-up", "ask", "thank-you", "keep-in-touch", "birthday")
+CONGRATULATE_AFTER = Duration(7, "d")  # rule 11: a congratulate item is due a week after the move
+
+REASONS = ("follow-up", "ask", "thank-you", "congratulate", "keep-in-touch", "birthday")
 STATUSES = ("overdue", "today", "soon", "later")
 THANK_YOU_KIND = "thank-you"  # the interaction kind that says thank you (rule 10)
 THANK_YOU_AFTER = dt.timedelta(days=3)  # a thank-you is due this long after the ask was closed
@@ -171,9 +174,14 @@ def thank_you_detail(ask: Ask) -> str:
 
 
 def due_items(
-    vault: Vault, today: dt.date, horizon: Duration | None = None, include_later: bool = False
+    vault: Vault,
+    today: dt.date,
+    horizon: Duration | None = None,
+    include_later: bool = False,
+    moves: Iterable[Move] = (),
 ) -> list[DueItem]:
-    """The follow-up list: every rule of section 5, in the order of rule 8."""
+    """The follow-up list: every rule of section 5, in the order of rule 8. ``moves`` are the
+    vault's career moves from git (``moves.moves_for``), for rule 11; none by default."""
     config = vault.config
     horizon_end = add_duration(today, horizon or config.horizon)
     touches = last_touches(vault.interactions, today)
@@ -228,6 +236,13 @@ def due_items(
         thank_you = thank_you_due(ask, thanked, today)
         if thank_you is not None and ask.with_ is not None:
             add(contacts[ask.with_], "thank-you", thank_you, thank_you_detail(ask), ask.path, ask.direction)
+
+    for cid, move in latest_moves(moves, today).items():
+        moved = contacts.get(cid)
+        touch = touches.get(cid)
+        if moved is None or moved.archived or (touch is not None and touch.date >= move.date):
+            continue  # gone from the vault, archived, or congratulated (any touch since counts)
+        add(moved, "congratulate", add_duration(move.date, CONGRATULATE_AFTER), move.detail, moved.path)
 
     if not include_later:
         items = [i for i in items if i.status != "later"]

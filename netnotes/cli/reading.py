@@ -42,12 +42,14 @@ def parse_within(value: str | None) -> Duration | None:
 def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, fmt: str) -> None:
     """Who is due for a touch, which follow-ups and asks are waiting, and birthdays coming up."""
     from ..followup import due_items
+    from ..moves import moves_for
     from ..report import format_due_json, format_due_text
 
     horizon = parse_within(within)
     result = ctx.load(today)
     report_problems(result, "this list is incomplete")
-    items = due_items(result.vault, today_or(today), horizon, include_later=show_all)
+    moves = moves_for(ctx.root, result.vault.config)
+    items = due_items(result.vault, today_or(today), horizon, include_later=show_all, moves=moves)
     if fmt == "json":
         click.echo(format_due_json(items), nl=False)
     else:

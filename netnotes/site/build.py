@@ -20,6 +20,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..calendar import build_calendar
 from ..loader import LoadResult
+from ..moves import moves_for
 from ..parallel import parallel_map
 from .bodies import render_bodies
 from .output import CACHE_DIR, Staging, check_output, remove_stale_staging, staged_output
@@ -68,7 +69,7 @@ class BuildOptions:
     extra_files: tuple[tuple[str, bytes], ...] = ()
     connect_src: tuple[str, ...] = ()
     jobs: int | None = None  # processes for rendering notes; None: one per core
-    cache: bool = True  # keep rendered notes in the vault's .netnotes/cache/ between builds
+    cache: bool = True  # keep rendered notes and the git history read in the vault's .netnotes/cache/
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +180,10 @@ def build_site(
     check_output(out_dir, vault_root)  # before the render cache is written, or anything else
     vault = result.vault
     theme = load_theme(vault_root, today)
-    model = SiteModel(vault, today, result.problems)
-    cache = Path(vault_root) / RENDER_CACHE if options.cache else None
     cache_warnings: list[str] = []
+    moves = moves_for(vault_root, vault.config, cache_warnings.append, options.cache)
+    model = SiteModel(vault, today, result.problems, moves)
+    cache = Path(vault_root) / RENDER_CACHE if options.cache else None
     bodies = render_bodies(vault, model.links, options.jobs, cache, cache_warnings.append)
     errors = sum(p.is_error for p in result.problems)
     site = SiteInfo(
@@ -204,7 +206,7 @@ def build_site(
             stage.write(f"static/{relpath}", data)
         stage.write(SEARCH_INDEX, index_script(search_entries(model)))
         count = _write_pages(stage, theme, site, model, bodies, options.jobs)
-        stage.write(CALENDAR, build_calendar(vault, today))
+        stage.write(CALENDAR, build_calendar(vault, today, moves))
         for relpath, data in options.extra_files:
             stage.write(relpath, data)
         files, size = stage.files, stage.bytes

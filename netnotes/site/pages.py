@@ -32,6 +32,7 @@ from ..followup import (
 )
 from ..markdown import is_web_url
 from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
+from ..moves import WINDOW_DAYS, Move, recent_moves
 from ..problems import Problem
 from ..refs import key
 from ..slugs import unique_slugs
@@ -122,6 +123,15 @@ class BirthdayRow:
     day: dt.date
     days: int
     turns: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRow:
+    """A career move on the dashboard's *Recent moves* panel."""
+
+    move: Move
+    contact: Contact
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +245,7 @@ class SiteModel:
     vault: Vault
     today: dt.date
     problems: list[Problem]
+    moves: tuple[Move, ...] = ()  # career moves from git (rule 11), in history order
     links: Links = field(init=False)
     touches: dict[str, Touch] = field(init=False)
     due: list[DueItem] = field(init=False)  # every item, later ones too, in the engine's order
@@ -247,6 +258,7 @@ class SiteModel:
     companies: dict[str, tuple[str, list[Contact]]] = field(init=False)  # by company key: now, then formerly
     company_index: CompanyIndex = field(init=False)
     relationships: Relationships = field(init=False)
+    moves_by_contact: dict[str, list[Move]] = field(init=False)  # dated up to today, newest first
 
     def __post_init__(self) -> None:
         vault, today = self.vault, self.today
@@ -258,7 +270,7 @@ class SiteModel:
         self.links = Links(vault, self.tags, self.companies, self.company_index.merges.key)
         self.relationships = relationships(vault, today)
         self.touches = last_touches(vault.interactions, today)
-        self.due = due_items(vault, today, include_later=True)
+        self.due = due_items(vault, today, include_later=True, moves=self.moves)
         self.due_by_contact = {}
         for item in self.due:
             self.due_by_contact.setdefault(item.contact, []).append(item)
@@ -275,6 +287,10 @@ class SiteModel:
             if c.met_through is not None and c.met_through in vault.contacts_by_id:
                 self.introduced.setdefault(c.met_through, []).append(c)
         self.reciprocity = reciprocity(vault)
+        self.moves_by_contact = {}
+        for move in reversed(self.moves):
+            if move.date <= today:
+                self.moves_by_contact.setdefault(move.contact, []).append(move)
 
     # -- pieces shared by several pages
 
@@ -467,6 +483,12 @@ def dashboard(model: SiteModel) -> Page:
             "i_owe_them": _ask_section(model, open_asks, "in", "I owe them"),
             "birthdays": birthdays,
             "birthday_days": BIRTHDAY_DAYS,
+            "recent_moves": [
+                MoveRow(m, vault.contacts_by_id[m.contact], model.links.contact(m.contact))
+                for m in recent_moves(model.moves, today)
+                if m.contact in vault.contacts_by_id
+            ],
+            "move_days": WINDOW_DAYS,
             "planned": [model.timeline_entry(i) for i in planned],
             "recent": [model.timeline_entry(i) for i in reversed(past)],
             "fading": _fading_section(model),
@@ -515,6 +537,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "reciprocity": model.reciprocity.get(cid, Reciprocity(0, 0)),
             "introduced_by": introducer,
             "introduced": model.introduced.get(cid, []),
+            "moves": model.moves_by_contact.get(cid, []),
             "tag_links": [(t, links.tag(t)) for t in contact.tags if key(t)],
             "company_url": model.company_url(contact.company),
             "strength": model.relationships.of(cid),
