@@ -37,9 +37,10 @@ def parse_within(value: str | None) -> Duration | None:
 @today_option()
 @click.option("--within", metavar="DUR", help="How far ahead 'soon' looks (default: horizon in netnotes.yaml).")
 @click.option("--all", "show_all", is_flag=True, help="Also list items due later than the horizon.")
+@click.option("--long", "long_", is_flag=True, help="Show each item's note (the TARGET netnotes done takes).")
 @format_option("text", "json")
 @pass_ctx
-def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, fmt: str) -> None:
+def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, long_: bool, fmt: str) -> None:
     """Who is due for a touch, which follow-ups and asks are waiting, and birthdays coming up."""
     from ..followup import due_items
     from ..report import format_due_json, format_due_text
@@ -52,7 +53,8 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
         click.echo(format_due_json(items), nl=False)
     else:
         color = False if os.environ.get("NO_COLOR") else None
-        click.echo(format_due_text(items, today_or(today), result.vault.contacts_by_id), nl=False, color=color)
+        text = format_due_text(items, today_or(today), result.vault.contacts_by_id, sources=long_)
+        click.echo(text, nl=False, color=color)
     exit_for(result.problems)
 
 
