@@ -132,8 +132,8 @@ def test_done_with_a_ref_naming_several_items_lists_them_and_exits_2(vault: Any,
 
 
 def run_on_a_terminal(root: Path, args: list[str], answer: str) -> tuple[int, str]:
-    """Run ``netnotes ARGS`` with stdin and stdout on a pseudo-terminal, typing ``answer`` at
-    its prompt; its exit code and everything the terminal showed."""
+    """Run ``netnotes ARGS`` with stdin and stdout on a pseudo-terminal, typing ``answer`` (keys,
+    ``\\n`` for Enter) at its prompt; its exit code and everything the terminal showed."""
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "NO_COLOR": "1"}
     proc = subprocess.Popen(
@@ -154,7 +154,7 @@ def run_on_a_terminal(root: Path, args: list[str], answer: str) -> tuple[int, st
                 break
             shown += chunk
             if not typed and b"Close which one" in shown:
-                os.write(leader, answer.encode() + b"\n")
+                os.write(leader, answer.encode())
                 typed = True
     finally:
         os.close(leader)
@@ -164,7 +164,7 @@ def run_on_a_terminal(root: Path, args: list[str], answer: str) -> tuple[int, st
 
 def test_on_a_terminal_done_offers_a_numbered_choice(vault: Any) -> None:
     root = vault({"interactions/coffee.md": COFFEE, "asks/a.md": ASK_OUT})
-    code, screen = run_on_a_terminal(root, ["done", "jane", "--today", T], "2")
+    code, screen = run_on_a_terminal(root, ["done", "jane", "--today", T], "2\n")
     assert code == 0, screen
     assert (
         "Jane Doe (jane-doe) has 2 open items:\n"
@@ -175,6 +175,15 @@ def test_on_a_terminal_done_offers_a_numbered_choice(vault: Any) -> None:
     assert "asks/a.md\nasks/a.md: ask to Jane Doe done, closed 2026-03-10\n" in screen
     assert "status: done\nclosed: 2026-03-10\n" in text(root, "asks/a.md")
     assert text(root, "interactions/coffee.md") == COFFEE
+
+
+def test_on_a_terminal_no_answer_changes_nothing(vault: Any) -> None:
+    root = vault({"interactions/coffee.md": COFFEE, "asks/a.md": ASK_OUT})
+    before = snapshot(root)
+    code, screen = run_on_a_terminal(root, ["done", "jane", "--today", T], "\x04")  # Ctrl-D: end of input
+    assert code == 2, screen
+    assert screen.endswith("Error: nothing chosen; nothing changed\n")
+    assert snapshot(root) == before
 
 
 def test_every_target_is_checked_before_any_note_changes(vault: Any, run_cli: RunCli) -> None:
