@@ -87,17 +87,22 @@ def shown_names(items: list[DueItem], contacts: Mapping[str, Contact]) -> dict[s
     return shown
 
 
-def format_due_text(items: list[DueItem], today: dt.date, contacts: Mapping[str, Contact] | None = None) -> str:
+def format_due_text(
+    items: list[DueItem], today: dt.date, contacts: Mapping[str, Contact] | None = None, *, sources: bool = False
+) -> str:
     """A table grouped by status; styles are stripped by click when not on a terminal.
 
     Columns line up by display width (``wcwidth``), so names in any script align in a terminal.
-    ``contacts`` (by id) gives namesakes their company.
+    ``contacts`` (by id) gives namesakes their company. ``sources`` adds a column, before the
+    detail, with the note each item comes from (what ``netnotes done`` takes).
     """
     if not items:
         return f"Nothing due as of {today.isoformat()}.\n"
     shown = shown_names(items, contacts or {})
     width = max(columns(name) for name in shown.values())
     cells = {cid: pad(name, width) for cid, name in shown.items()}
+    paths = {i.source: escape_for_line(i.source) for i in items} if sources else {}
+    path_width = max((columns(p) for p in paths.values()), default=0)
     lines: list[str] = []
     for status in STATUSES:
         group = [i for i in items if i.status == status]
@@ -108,7 +113,8 @@ def format_due_text(items: list[DueItem], today: dt.date, contacts: Mapping[str,
         lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", **COLOURS[status]))
         for i in group:
             detail = f"  {escape_for_line(i.detail)}" if i.detail else ""
+            source = f"  {pad(paths[i.source], path_width)}" if sources else ""
             lines.append(
-                f"  {i.due.isoformat()}  {when(i.days):>8}  {cells[i.contact]}  {i.reason:<13}{detail}".rstrip()
+                f"  {i.due.isoformat()}  {when(i.days):>8}  {cells[i.contact]}  {i.reason:<13}{source}{detail}".rstrip()
             )
     return "\n".join(lines) + "\n"

@@ -143,3 +143,27 @@ def test_any_names_line_up_and_fit(names: list[str]) -> None:
     lines = [line for line in format_due_text(items, today).splitlines() if line.startswith("  ")]
     assert len(reason_columns(lines)) == 1, lines
     assert all(wcswidth(cell) <= 2 * NAME_WIDTH + 3 for cell in name_cells(lines))
+
+
+def test_long_shows_each_items_note_in_an_aligned_column(make_vault: MakeVault, run_cli: RunCli) -> None:
+    ask = "---\ndate: 2026-03-01\nwith: 王小明\ndirection: out\nkind: reference\n---\n"
+    vault = make_vault(
+        {
+            "contacts/wang.md": contact("王小明"),
+            "contacts/王.md": contact("Bob"),  # a wide character in the path: 2 columns
+            "asks/wang-ref.md": ask,
+        }
+    )
+    result = run_cli("--vault", vault, "due", "--today", TODAY, "--long")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Overdue (3)",
+        "  2026-03-01    9d ago  王小明  ask            asks/wang-ref.md  waiting on them: reference",
+        "  2026-03-02    8d ago  Bob     keep-in-touch  contacts/王.md    every 1d; no touch since 2026-03-01",
+        "  2026-03-02    8d ago  王小明  keep-in-touch  contacts/wang.md  every 1d; no touch since 2026-03-01",
+    ]  # 王 takes two columns, in a name and in a path alike
+    json_sources = [
+        i["source"] for i in json.loads(run_cli("--vault", vault, "due", "--today", TODAY, "--format", "json").stdout)
+    ]
+    assert json_sources == ["asks/wang-ref.md", "contacts/王.md", "contacts/wang.md"]
+    assert "contacts/" not in run_cli("--vault", vault, "due", "--today", TODAY).stdout  # only with --long

@@ -9,17 +9,23 @@ an unreadable vault, 130 stopped with Ctrl-C.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
+from ..config import load_config
 from ..discover import VaultError, find_vault
 from ..fsio import WriteError, WriteFailed
 from ..loader import LoadResult, load_vault
 from ..problems import Problem, has_errors
+
+if TYPE_CHECKING:
+    from ..completion import Candidate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
@@ -35,6 +41,13 @@ class VaultUnusable(click.ClickException):
 
 class CannotWrite(click.ClickException):
     """A note or file could not be written as asked (bad value, unknown ref...): exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class Refused(click.ClickException):
+    """What was asked cannot be done as given (a ref to no contact, a target that is not a
+    note, a refused change): exit 2, nothing changed."""
 
     exit_code = EXIT_USAGE
 
@@ -60,6 +73,12 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def on_terminal() -> bool:
+    """Whether a person is at the keyboard and the screen (stdin and stdout are terminals), so a
+    command may ask a question instead of failing."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 class DateParam(click.ParamType):
@@ -130,3 +149,70 @@ def report_problems(result: LoadResult, incomplete: str | None) -> None:
 def exit_for(problems: list[Problem], strict: bool = False) -> NoReturn:
     """End the command: exit 1 when the vault has errors (or, ``strict``, any problem), else 0."""
     sys.exit(EXIT_PROBLEMS if has_errors(problems, strict) else EXIT_OK)
+
+
+# Shell completion. Click calls these with the command line parsed so far; they find the vault
+# as the command would (``--vault``, ``NETNOTES_VAULT``, else upward) and never fail: a shell
+# shows whatever a completion prints, so any error means no candidates, not a traceback.
+
+
+def _completion_root(ctx: click.Context) -> Path:
+    vault = ctx.find_root().params.get("vault")
+    return find_vault(vault if isinstance(vault, str) else None)
+
+
+def _offered(candidates: list[Candidate]) -> list[CompletionItem]:
+    return [CompletionItem(c.value, help=c.help) for c in candidates]
+
+
+def _quietly(find: Callable[[], list[Candidate]]) -> list[CompletionItem]:
+    try:
+        return _offered(find())
+    except Exception:  # noqa: BLE001 - a completion that fails offers nothing, whatever the cause
+        return []
+
+
+def complete_contact(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """REF: contact ids, names and aliases."""
+    from ..completion import contact_refs
+
+    return _quietly(lambda: contact_refs(load_vault(_completion_root(ctx)).vault.contacts, incomplete))
+
+
+def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """REF|PATH: a contact, or (once a folder separator is typed) a file, completed by the shell."""
+    if "/" in incomplete or os.sep in incomplete:
+        return [CompletionItem(incomplete, type="file")]
+    return complete_contact(ctx, param, incomplete)
+
+
+def complete_open_item(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """``done`` TARGET: the paths of the open follow-ups and asks, and of asks wanting a thank-you."""
+    from ..completion import open_item_paths
+
+    def find() -> list[Candidate]:
+        day = today_or(ctx.params.get("today"))
+        return open_item_paths(load_vault(_completion_root(ctx), today=day), day, incomplete)
+
+    return _quietly(find)
+
+
+def complete_kind(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """An interaction's ``--kind``: the built-in kinds and those of netnotes.yaml."""
+    from ..completion import interaction_kinds
+
+    return _quietly(lambda: interaction_kinds(load_config(_completion_root(ctx))[0], incomplete))
+
+
+def complete_circle(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """``--circle``: the circles of netnotes.yaml."""
+    from ..completion import circles
+
+    return _quietly(lambda: circles(load_config(_completion_root(ctx))[0], incomplete))
+
+
+def complete_status(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """``done --status``: done, declined, dropped."""
+    from ..completion import ask_statuses
+
+    return _quietly(lambda: ask_statuses(incomplete))

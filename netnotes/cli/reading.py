@@ -1,4 +1,4 @@
-"""The commands that read the vault and print what they find: ``check`` and ``due``."""
+"""The commands that read the vault and print what they find: ``check``, ``due`` and ``show``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ import click
 
 from ..dates import DateError, Duration, parse_duration
 from ..problems import format_json, format_text
-from .common import Context, exit_for, format_option, pass_ctx, report_problems, today_option, today_or
+from .common import (
+    Context,
+    Refused,
+    complete_contact,
+    exit_for,
+    format_option,
+    pass_ctx,
+    report_problems,
+    today_option,
+    today_or,
+)
 
 
 @click.command()
@@ -37,9 +47,10 @@ def parse_within(value: str | None) -> Duration | None:
 @today_option()
 @click.option("--within", metavar="DUR", help="How far ahead 'soon' looks (default: horizon in netnotes.yaml).")
 @click.option("--all", "show_all", is_flag=True, help="Also list items due later than the horizon.")
+@click.option("--long", "long_", is_flag=True, help="Show each item's note (the TARGET netnotes done takes).")
 @format_option("text", "json")
 @pass_ctx
-def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, fmt: str) -> None:
+def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, long_: bool, fmt: str) -> None:
     """Who is due for a touch, which follow-ups and asks are waiting, and birthdays coming up."""
     from ..followup import due_items
     from ..moves import moves_for
@@ -54,8 +65,34 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
         click.echo(format_due_json(items), nl=False)
     else:
         color = False if os.environ.get("NO_COLOR") else None
-        click.echo(format_due_text(items, today_or(today), result.vault.contacts_by_id), nl=False, color=color)
+        text = format_due_text(items, today_or(today), result.vault.contacts_by_id, sources=long_)
+        click.echo(text, nl=False, color=color)
     exit_for(result.problems)
 
 
-COMMANDS = (check, due)
+@click.command()
+@click.argument("ref", shell_complete=complete_contact)
+@today_option()
+@format_option("text", "markdown", "json")
+@pass_ctx
+def show(ctx: Context, ref: str, today: dt.date | None, fmt: str) -> None:
+    """The brief to read before meeting REF: profile, strength, last touches, what is open both
+    ways, reciprocity, who introduced whom, and the first lines of the notes."""
+    from ..brief import Strength, brief, format_brief_json, format_brief_markdown, format_brief_text
+    from ..refs import RefIndex
+    from ..strength import relationships
+
+    result = ctx.load(today)
+    report_problems(result, "this brief is incomplete")
+    found = RefIndex(result.vault.contacts).lookup_for_cli(ref)
+    if found.contact_id is None:
+        raise Refused(found.message or f"'{ref}' matches no contact")
+    day = today_or(today)
+    s = relationships(result.vault, day).of(found.contact_id)
+    the_brief = brief(result.vault, found.contact_id, day, strength=Strength(s.score, s.band, s.reasons))
+    render = {"text": format_brief_text, "markdown": format_brief_markdown, "json": format_brief_json}[fmt]
+    click.echo(render(the_brief), nl=False)
+    exit_for(result.problems)
+
+
+COMMANDS = (check, due, show)

@@ -1,31 +1,50 @@
-"""The commands that write notes: ``init`` (a new vault), ``new contact``, ``log`` and ``ask``.
+"""The commands that write notes: ``init`` (a new vault), ``new contact``, ``log`` and ``ask``;
+and those that change one: ``done``, ``snooze`` and ``edit``.
 
-Each parses its options, calls one function of ``scaffold`` or ``writer`` and prints the path
-written. A ``WriteError`` becomes a message and exit code 2.
+Each parses its options, calls one function of ``scaffold``, ``writer`` or ``actions`` and
+prints the path written or changed. A ``WriteError`` or a refusal becomes a message and exit
+code 2.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from ..actions import CLOSING_STATUSES, problems_after_edit
 from ..fsio import WriteError
-from ..loader import load_vault
 from ..model import ASK_KINDS, Vault
 from ..problems import format_text
 from .common import (
     DATE,
     Context,
+    Refused,
     VaultUnusable,
     cannot_write,
+    complete_circle,
+    complete_contact,
+    complete_kind,
+    complete_note,
+    complete_open_item,
+    complete_status,
     edit_option,
+    exit_for,
     message_option,
+    on_terminal,
     pass_ctx,
     report_problems,
     shown,
+    today_option,
+    today_or,
 )
+
+if TYPE_CHECKING:
+    from ..actions import Outcome, Refusal, Status
 
 
 @click.command()
@@ -64,9 +83,8 @@ def finish(ctx: Context, root: Path, path: Path, edit: bool) -> None:
     if not edit:
         return
     click.edit(filename=str(path))
-    rel = path.relative_to(root).as_posix()
-    problems = [p for p in load_vault(root).problems if p.path == rel]
-    if problems:
+    problems = problems_after_edit(root, path.relative_to(root).as_posix())
+    if problems:  # on stderr: stdout is the path written
         click.echo(format_text(problems), nl=False, err=True)
 
 
@@ -107,7 +125,9 @@ def new_group() -> None:
 @click.option("--alias", multiple=True, help="Another name they go by (repeat for several).")
 @click.option("--linkedin", metavar="URL", help="LinkedIn profile URL.")
 @click.option("--website", metavar="URL", help="Website URL.")
-@click.option("--circle", help="A circle from netnotes.yaml (gives the keep-in-touch cadence).")
+@click.option(
+    "--circle", shell_complete=complete_circle, help="A circle from netnotes.yaml (gives the keep-in-touch cadence)."
+)
 @click.option("--cadence", metavar="DUR", help="Keep-in-touch cadence (2w, 3m, monthly, never...).")
 @click.option("--tag", multiple=True, help="A tag (repeat for several).")
 @click.option("--since", type=DATE, help="When you met (default: not set).")
@@ -171,11 +191,12 @@ def new_contact_command(
 
 
 @click.command("log")
-@click.argument("refs", nargs=-1, required=True, metavar="REF...")
+@click.argument("refs", nargs=-1, required=True, metavar="REF...", shell_complete=complete_contact)
 @click.option(
     "--kind",
     default="other",
     show_default=True,
+    shell_complete=complete_kind,
     help="coffee, lunch, call, email, text, meeting, event, linkedin, thank-you, invitation, intro, "
     "other, or a kind from netnotes.yaml.",
 )
@@ -222,13 +243,18 @@ def log_command(
 
 
 @click.command("ask")
-@click.argument("ref")
+@click.argument("ref", shell_complete=complete_contact)
 @click.option(
     "--direction", type=click.Choice(["out", "in"]), required=True, help="out: I asked them; in: they asked me."
 )
 @click.option("--kind", type=click.Choice(ASK_KINDS), required=True, help="What is asked.")
 @click.option("--due", type=DATE, help="Needed by this date.")
-@click.option("--intro-to", metavar="REF|TEXT", help="For introductions: to whom (a contact) or to which company.")
+@click.option(
+    "--intro-to",
+    metavar="REF|TEXT",
+    shell_complete=complete_contact,
+    help="For introductions: to whom (a contact) or to which company.",
+)
 @click.option("--date", "day", type=DATE, help="When the ask was made (default: today).")
 @message_option
 @edit_option
@@ -258,4 +284,115 @@ def ask_command(
     finish(ctx, root, path, edit)
 
 
-COMMANDS = (init, new_group, log_command, ask_command)
+# ---------------------------------------------------------------------------------------------
+# done / snooze / edit: change an existing note
+
+
+def report_outcome(root: Path, outcome: Outcome) -> None:
+    """The paths changed on stdout; what was done, hints and refusals on stderr. Exits 0, or 2
+    when something was refused (then nothing changed)."""
+    for path in outcome.changed:
+        click.echo(shown(root / path))
+    for change in outcome.changes:
+        click.echo(change.message, err=True)
+        if change.hint:
+            click.echo(f"hint: {change.hint}", err=True)
+    for refusal in outcome.refusals:
+        click.echo(f"Error: {refusal.message}", err=True)
+        for item in refusal.choices:
+            click.echo(f"  {item.describe()}", err=True)
+    sys.exit(outcome.exit_code)
+
+
+def choose(refusal: Refusal) -> str:
+    """On a terminal, the path of the open item the user picks for an ambiguous contact ref."""
+    click.echo(refusal.message.split(";", 1)[0] + ":", err=True)
+    for number, item in enumerate(refusal.choices, 1):
+        click.echo(f"  {number}. {item.describe()}", err=True)
+    try:
+        choices = len(refusal.choices)
+        number = click.prompt(f"Close which one (1-{choices})", type=click.IntRange(1, choices), err=True)
+    except click.Abort:
+        raise Refused("nothing chosen; nothing changed") from None
+    return refusal.choices[number - 1].path
+
+
+def chosen(targets: Sequence[str], refusals: Sequence[Refusal]) -> tuple[str, ...]:
+    """``targets`` with each ambiguous contact ref replaced by the item picked for it."""
+    picked = {r.target: choose(r) for r in refusals}
+    return tuple(picked.get(t, t) for t in targets)
+
+
+@click.command("done")
+@click.argument("targets", nargs=-1, required=True, metavar="TARGET...", shell_complete=complete_open_item)
+@click.option(
+    "--status",
+    type=click.Choice(CLOSING_STATUSES),
+    default="done",
+    show_default=True,
+    shell_complete=complete_status,
+    help="What an open ask became (a follow-up or a thank-you is only done).",
+)
+@click.option("--date", "day", type=DATE, help="When an ask was closed (default: today).")
+@today_option()
+@pass_ctx
+def done_command(
+    ctx: Context, targets: tuple[str, ...], status: Status, day: dt.date | None, today: dt.date | None
+) -> None:
+    """Close what due lists: TARGET is a follow-up's or an ask's path (as due --long prints it),
+    or a contact with exactly one open follow-up or ask."""
+    from ..actions import done
+
+    root = ctx.root
+    result = ctx.load(today)
+    report_problems(result, None)
+    outcome = done(root, result, targets, status=status, date=day, today=today_or(today))
+    if outcome.refusals and all(r.choices for r in outcome.refusals) and on_terminal():
+        outcome = done(root, result, chosen(targets, outcome.refusals), status=status, date=day, today=today_or(today))
+    report_outcome(root, outcome)
+
+
+@click.command("snooze")
+@click.argument("ref", shell_complete=complete_contact)
+@click.argument("until", metavar="[DATE|DUR]", required=False)
+@click.option("--clear", is_flag=True, help="Remove the snooze instead.")
+@today_option("Count a DUR from this date, and refuse dates before it (default: the local date).")
+@pass_ctx
+def snooze_command(ctx: Context, ref: str, until: str | None, clear: bool, today: dt.date | None) -> None:
+    """No keep-in-touch reminder for REF before DATE, or for DUR (2w, 3m...) from today."""
+    from ..actions import snooze, snooze_date
+
+    if clear == (until is not None):
+        raise click.UsageError("give either DATE|DUR or --clear")
+    day = today_or(today)
+    try:
+        date = None if until is None else snooze_date(until, day)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'DATE|DUR'") from None
+    root = ctx.root
+    result = ctx.load(today)
+    report_problems(result, "whether REF has a keep-in-touch reminder is not known")
+    report_outcome(root, snooze(root, result, ref, date, today=day))
+
+
+@click.command("edit")
+@click.argument("target", metavar="REF|PATH", shell_complete=complete_note)
+@pass_ctx
+def edit_command(ctx: Context, target: str) -> None:
+    """Open a contact's note (REF) or any note (PATH) in $VISUAL/$EDITOR, then report its problems."""
+    from ..actions import Refusal, note_to_edit
+
+    root = ctx.root
+    found = note_to_edit(root, ctx.load(), target, Path.cwd())
+    if isinstance(found, Refusal):
+        raise Refused(found.message)
+    try:
+        click.edit(filename=str(root / found))
+    except click.ClickException as err:  # no editor, or it failed
+        raise Refused(err.format_message()) from None
+    problems = problems_after_edit(root, found)
+    click.echo(format_text(problems), nl=False)
+    exit_for(problems)
+
+
+COMMANDS = (init, new_group, log_command, ask_command, done_command, snooze_command, edit_command)
