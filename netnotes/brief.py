@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from .followup import (
     thank_you_due,
 )
 from .model import Vault
+from .moves import Move
 from .report import columns, pad, when
 from .text import escape_for_line
 
@@ -113,6 +114,16 @@ class Brief:
     @property
     def balance(self) -> int:
         return self.given - self.received
+
+
+def brief_for(vault: Vault, contact_id: str, today: dt.date, moves: Iterable[Move]) -> Brief:
+    """The brief with what is computed elsewhere filled in: the contact's strength (section 8)
+    and their career moves up to ``today`` (rule 11; ``moves`` are the vault's, as read from git)."""
+    from .strength import relationships
+
+    s = relationships(vault, today).of(contact_id)
+    theirs = [(m.date, m.detail) for m in moves if m.contact == contact_id and m.date <= today]
+    return brief(vault, contact_id, today, strength=Strength(s.score, s.band, s.reasons), moves=theirs)
 
 
 def brief(

@@ -386,3 +386,18 @@ def test_the_exports_carry_the_congratulate_item(repo: Repo, run_cli: RunCli) ->
     ]
     ics = run_cli("--vault", repo.vault, "export", "ics", "--today", T).stdout.replace("\r\n ", "")
     assert "SUMMARY:Congratulate: Ana Lima" in ics and "DESCRIPTION:now Quillmark (was Helix)" in ics
+
+
+def test_show_lists_the_contacts_career_moves_up_to_today(repo: Repo, run_cli: RunCli) -> None:
+    repo.commit({"contacts/ana.md": contact("Ana Lima", "Helix Robotics", "Engineer")}, "2026-01-10")
+    repo.commit({"contacts/ana.md": contact("Ana Lima", "Quillmark", "CTO")}, "2026-11-10")
+
+    shown = run_cli("--vault", repo.vault, "show", "ana", "--today", T, "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["moves"] == [
+        {"date": "2026-11-10", "text": "now CTO at Quillmark (was Engineer at Helix Robotics)"}
+    ]
+    before = run_cli("--vault", repo.vault, "show", "ana", "--today", "2026-11-09", "--format", "json")
+    assert json.loads(before.stdout)["moves"] == []
+    text = run_cli("--vault", repo.vault, "show", "ana", "--today", T).stdout
+    assert "Career moves" in text and "now CTO at Quillmark" in text

@@ -78,9 +78,9 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
 def show(ctx: Context, ref: str, today: dt.date | None, fmt: str) -> None:
     """The brief to read before meeting REF: profile, strength, last touches, what is open both
     ways, reciprocity, who introduced whom, and the first lines of the notes."""
-    from ..brief import Strength, brief, format_brief_json, format_brief_markdown, format_brief_text
+    from ..brief import brief_for, format_brief_json, format_brief_markdown, format_brief_text
+    from ..moves import moves_for
     from ..refs import RefIndex
-    from ..strength import relationships
 
     result = ctx.load(today)
     report_problems(result, "this brief is incomplete")
@@ -88,8 +88,7 @@ def show(ctx: Context, ref: str, today: dt.date | None, fmt: str) -> None:
     if found.contact_id is None:
         raise Refused(found.message or f"'{ref}' matches no contact")
     day = today_or(today)
-    s = relationships(result.vault, day).of(found.contact_id)
-    the_brief = brief(result.vault, found.contact_id, day, strength=Strength(s.score, s.band, s.reasons))
+    the_brief = brief_for(result.vault, found.contact_id, day, moves_for(ctx.root, result.vault.config))
     render = {"text": format_brief_text, "markdown": format_brief_markdown, "json": format_brief_json}[fmt]
     click.echo(render(the_brief), nl=False)
     exit_for(result.problems)
