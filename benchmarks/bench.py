@@ -273,7 +273,8 @@ def print_table(results: list[Result], repeat: int) -> None:
     right = {"seconds", "median", "peak MiB", "exit"}
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, head)).rstrip()
+        aligned = (c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, head, strict=True))
+        return "  ".join(aligned).rstrip()
 
     print(fmt(head))
     print("  ".join("-" * w for w in widths))

@@ -402,6 +402,8 @@ HOBBIES = [
     "surfing",
 ]
 
+CHANNELS = ["email", "texts", "a quick call", "LinkedIn messages", "coffee in person"]
+
 MET_AT = [
     "PyCon US 2019",
     "a hackathon",
@@ -536,7 +538,7 @@ def _sentence_pool(c: _Contact, company: str, role: str, location: str, rng: ran
         f"We first met at {rng.choice(MET_AT)} and kept in touch since.",
         f"Knows a lot about {topic}; good person to ask before making a call on it.",
         f"Outside work: {rng.choice(HOBBIES)} and {rng.choice(HOBBIES)}.",
-        f"Prefers {rng.choice(['email', 'texts', 'a quick call', 'LinkedIn messages', 'coffee in person'])} over anything else.",
+        f"Prefers {rng.choice(CHANNELS)} over anything else.",
         f"Was thinking about leaving {company} last time we spoke; worth checking in.",
         f"Very generous with time. Helped me think through {rng.choice(TOPICS)}.",
         f"Has a newsletter about {rng.choice(TOPICS)} that is worth reading.",

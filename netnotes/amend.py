@@ -33,14 +33,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
+from .fsio import WriteError, WriteFailed, make_folders, replace_file
 from .notes import MAX_NOTE_BYTES, Note, _Loader, parse_note
 from .refs import WIKILINK_RE, unwrap
 from .refs import key as ref_key
-from .fsio import WriteError, WriteFailed, make_folders, replace_file
 
 try:  # POSIX; the lock is advisory, between netnotes commands
     import fcntl
@@ -52,8 +52,8 @@ except ImportError:  # pragma: no cover - Windows
 REF_FIELDS = ("with", "met_through", "intro_to", "not_same_as")
 LOCKS_DIR = ".netnotes/locks"
 
-Scalar = Union[bool, int, str, dt.date, None]
-Value = Union[Scalar, Sequence[Scalar]]
+Scalar = bool | int | str | dt.date | None
+Value = Scalar | Sequence[Scalar]
 
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _COLON_RE = re.compile(r"[ \t]*:")
@@ -296,7 +296,7 @@ def _ref_edits(
     if isinstance(value, list) and len(value) == len(node.children):
         return [
             e
-            for c, v in zip(node.children, value)
+            for c, v in zip(node.children, value, strict=True)
             for e in _ref_edits(c, v, refs, path, key, depth + 1, len(value) == 1)
         ]
     if not isinstance(value, str) or node.scalar is None:
@@ -426,7 +426,7 @@ def same(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, float) and math.isnan(a):

@@ -105,7 +105,7 @@ def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
     for note in notes:
         problems.extend(note.problems)
     by_kind: dict[str, list[tuple[NoteFile, Note]]] = {"contacts": [], "interactions": [], "asks": []}
-    for file, note in zip(files, notes):
+    for file, note in zip(files, notes, strict=True):
         by_kind[file.kind].append((file, note))
     unique, dup_problems = check_duplicate_ids(by_kind)
     problems += dup_problems

@@ -462,7 +462,7 @@ def notes(draw: st.DrawFn) -> tuple[str, list[tuple[str | None, int, int]]]:
     lines.append("---")
     body = draw(st.sampled_from(["", "Met at [[jane-doe]].", "One\r\ntwo\n\nthree"]))
     eols = [draw(EOL) for _ in lines]
-    text = "".join(line + eol for line, eol in zip(lines, eols))
+    text = "".join(line + eol for line, eol in zip(lines, eols, strict=True))
     if body:
         text += body
     elif draw(st.booleans()):

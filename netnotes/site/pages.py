@@ -41,6 +41,7 @@ ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They a
 BIRTHDAY_DAYS = 30  # how far ahead the dashboard's birthday list looks
 DASHBOARD_LIST = 12  # planned and recent interactions shown on the dashboard
 DUE_LIMIT = 100  # items shown per dashboard section; the rest are counted and linked
+NO_BODY = Markup("")  # a note with no rendered body (Markup is immutable, so one value serves all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ class TimelineEntry:
     people: tuple[tuple[str, str], ...]  # (name, url) of everyone in `with`
     planned: bool
     follow_up: str | None  # "open", "done" or "closed" (a later touch); None without one
-    body: Markup = Markup("")
+    body: Markup = NO_BODY
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ class AskEntry:
     due: dt.date
     days: int
     intro_to: tuple[str, str | None] | None  # (text, url or None)
-    body: Markup = Markup("")
+    body: Markup = NO_BODY
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +275,7 @@ class SiteModel:
     def rows(self, contacts: list[Contact]) -> list[ContactRow]:
         return [self.row(c) for c in sorted(contacts, key=by_name)]
 
-    def timeline_entry(self, interaction: Interaction, body: Markup = Markup("")) -> TimelineEntry:
+    def timeline_entry(self, interaction: Interaction, body: Markup = NO_BODY) -> TimelineEntry:
         people = tuple((self.contact(cid).name, self.links.contact(cid)) for cid in interaction.with_)
         if interaction.follow_up is None:
             follow_up = None
@@ -291,7 +292,7 @@ class SiteModel:
             body,
         )
 
-    def ask_entry(self, ask: Ask, body: Markup = Markup("")) -> AskEntry:
+    def ask_entry(self, ask: Ask, body: Markup = NO_BODY) -> AskEntry:
         intro_to = None
         if ask.intro_to:
             target = ask.intro_to_contact
@@ -462,7 +463,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
     interactions = model.interactions_by_contact.get(cid, [])
     asks = model.asks_by_contact.get(cid, [])
     introducer = model.vault.contact(contact.met_through) if contact.met_through else None
-    timeline = [model.timeline_entry(i, bodies.get(i.path, Markup(""))) for i in reversed(interactions)]
+    timeline = [model.timeline_entry(i, bodies.get(i.path, NO_BODY)) for i in reversed(interactions)]
     return Page(
         links.contact(cid),
         "contact.html",
@@ -471,12 +472,12 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
         {
             "contact": contact,
             "row": model.row(contact),
-            "body": bodies.get(contact.path, Markup("")),
+            "body": bodies.get(contact.path, NO_BODY),
             "custom": [(k, show_value(v)) for k, v in contact.custom],
             "due_items": model.due_by_contact.get(cid, []),
             "planned": [e for e in timeline if e.planned],
             "timeline": [e for e in timeline if not e.planned],
-            "asks": [model.ask_entry(a, bodies.get(a.path, Markup(""))) for a in reversed(asks)],
+            "asks": [model.ask_entry(a, bodies.get(a.path, NO_BODY)) for a in reversed(asks)],
             "reciprocity": model.reciprocity.get(cid, Reciprocity(0, 0)),
             "introduced_by": introducer,
             "introduced": model.introduced.get(cid, []),
