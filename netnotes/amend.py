@@ -144,22 +144,28 @@ def _entries(yaml_text: str, base: int, text: str, path: str) -> list[_Entry]:
     except (yaml.YAMLError, RecursionError, MemoryError) as err:  # parse_note found none; be safe
         raise AmendError(f"{path}: front matter cannot be read: {err}") from None
 
+    def span(ev: yaml.Event) -> tuple[int, int]:
+        """Where ``ev`` starts and ends in ``text``; the parser marks every event it makes."""
+        if ev.start_mark is None or ev.end_mark is None:
+            raise AmendError(f"{path}: front matter cannot be read")
+        return base + ev.start_mark.index, base + ev.end_mark.index
+
     def build(ev: yaml.Event, in_flow: bool) -> _Node:
-        start = base + ev.start_mark.index
+        start, end = span(ev)
         if isinstance(ev, yaml.AliasEvent):
-            return _Node(start, base + ev.end_mark.index, None, None, in_flow, True)
-        marked = ev.anchor is not None
+            return _Node(start, end, None, None, in_flow, True)
         if isinstance(ev, yaml.ScalarEvent):
-            return _Node(start, base + ev.end_mark.index, ev.value, ev.style or "", in_flow, marked)
+            return _Node(start, end, ev.value, ev.style or "", in_flow, ev.anchor is not None)
+        if not isinstance(ev, yaml.CollectionStartEvent):  # an end event where a value belongs
+            raise AmendError(f"{path}: front matter ends inside a value")
+        marked = ev.anchor is not None
         flow = bool(ev.flow_style)
         children: list[_Node] = []
         for child in events:
             if isinstance(child, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 # A block collection ends where the next token starts, past comments and blank
                 # lines; its text ends with its last item.
-                end = (
-                    base + child.end_mark.index if flow else max([base + ev.end_mark.index, *(c.end for c in children)])
-                )
+                end = span(child)[1] if flow else max([end, *(c.end for c in children)])
                 return _Node(
                     start, end, None, None, in_flow, marked or any(c.marked for c in children), tuple(children)
                 )
@@ -185,10 +191,10 @@ def _entries(yaml_text: str, base: int, text: str, path: str) -> list[_Entry]:
             break
         if not isinstance(ev, yaml.ScalarEvent):
             raise _refuse_layout(path, "a key is not plain text")
-        key_start = base + ev.start_mark.index
+        key_start, key_end = span(ev)
         line_start = text.rfind("\n", 0, key_start) + 1
         before = text[line_start:key_start]
-        colon = _COLON_RE.match(text, base + ev.end_mark.index)
+        colon = _COLON_RE.match(text, key_end)
         if before.strip(" ") or (indent is not None and before != indent) or colon is None:
             raise _refuse_layout(path, f"the key '{ev.value}' is not at the start of its line as 'key: value'")
         indent = before

@@ -196,10 +196,10 @@ def parse_birthday(value: object) -> Birthday:
                 raise DateError(f"impossible birthday {_show(value)}: no such day in the calendar")
             return Birthday(month, day)
     try:
-        day = parse_date(value)
+        born = parse_date(value)
     except DateError as err:
         raise DateError(f"{err}; a birthday is YYYY-MM-DD, or --MM-DD when the year is unknown") from None
-    return Birthday(day.month, day.day, day.year)
+    return Birthday(born.month, born.day, born.year)
 
 
 def _show(value: object) -> str:

@@ -70,7 +70,7 @@ def _one_or_many(values: list[str]) -> str | list[str] | None:
 class _Dumper(yaml.SafeDumper):
     """Block mappings (one field per line) with lists written inline: ``tags: [a, b]``."""
 
-    def represent_list(self, data: list[Any]) -> yaml.SequenceNode:  # type: ignore[override]
+    def represent_list(self, data: Iterable[Any]) -> yaml.SequenceNode:
         return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 

@@ -26,7 +26,7 @@ try:  # libyaml is what makes 100,000 notes cheap; pure Python is a fallback onl
 
     _LIBYAML = True
 except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # the same interface, in pure Python
 
     _LIBYAML = False
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import click
 from wcwidth import iter_graphemes, wcswidth
@@ -15,12 +16,22 @@ from .model import Contact
 from .refs import key
 from .text import escape_for_line
 
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a status heading looks on a terminal (None: click's default)."""
+
+    fg: str | None = None
+    bold: bool | None = None
+    dim: bool | None = None
+
+
 HEADINGS = {"overdue": "Overdue", "today": "Today", "soon": "Soon", "later": "Later"}
 COLOURS = {
-    "overdue": {"fg": "red", "bold": True},
-    "today": {"fg": "yellow", "bold": True},
-    "soon": {"fg": "cyan"},
-    "later": {"dim": True},
+    "overdue": Style(fg="red", bold=True),
+    "today": Style(fg="yellow", bold=True),
+    "soon": Style(fg="cyan"),
+    "later": Style(dim=True),
 }
 NAME_WIDTH = 24  # display columns for a name, and for what tells namesakes apart
 
@@ -105,7 +116,8 @@ def format_due_text(items: list[DueItem], today: dt.date, contacts: Mapping[str,
             continue
         if lines:
             lines.append("")
-        lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", **COLOURS[status]))
+        style = COLOURS[status]
+        lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", fg=style.fg, bold=style.bold, dim=style.dim))
         for i in group:
             detail = f"  {escape_for_line(i.detail)}" if i.detail else ""
             lines.append(

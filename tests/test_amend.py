@@ -154,7 +154,7 @@ def test_values_are_written_on_one_line_and_read_back_as_given(value: Any, writt
 
 def test_a_value_netnotes_does_not_write_is_a_type_error() -> None:
     with pytest.raises(TypeError):
-        render_value({"a": 1})  # type: ignore[arg-type]
+        render_value({"a": 1})  # type: ignore[arg-type]  # the wrong type, on purpose
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,8 +375,8 @@ def _slow_amend(root: str, holding: Any, go_on: Any) -> None:
 
 def test_of_two_commands_changing_one_note_at_once_the_later_fails_and_one_change_lands(make_vault: MakeVault) -> None:
     root = make_vault({"asks/a.md": "---\nstatus: open\n---\n"})
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    mp = multiprocessing.get_context(method)
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork") if forks else multiprocessing.get_context("spawn")
     holding, go_on = mp.Event(), mp.Event()
     first = mp.Process(target=_slow_amend, args=(str(root), holding, go_on))
     first.start()

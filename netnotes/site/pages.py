@@ -149,10 +149,11 @@ class Figures:
 class Links:
     """Page paths, relative to the site root, for everything a page can link to."""
 
-    def __init__(self, vault: Vault, tags: Mapping[str, str], companies: Mapping[str, str]) -> None:
+    def __init__(self, vault: Vault, tag_keys: Iterable[str], company_keys: Iterable[str]) -> None:
+        """``tag_keys`` and ``company_keys`` are the case-folded keys of every tag and company page."""
         self._contacts = unique_slugs((c.id for c in vault.contacts), "contact")
-        self._tags = unique_slugs(tags, "tag")
-        self._companies = unique_slugs(companies, "company")
+        self._tags = unique_slugs(tag_keys, "tag")
+        self._companies = unique_slugs(company_keys, "company")
         self._interactions = unique_slugs((i.id for i in vault.interactions), "interaction")
         self._asks = unique_slugs((a.id for a in vault.asks), "ask")
         self._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
@@ -237,7 +238,7 @@ class SiteModel:
         vault, today = self.vault, self.today
         self.tags = _groups(vault.contacts, lambda c: c.tags)
         self.companies = _groups(vault.contacts, lambda c: (c.company,) if c.company else ())
-        self.links = Links(vault, self.tags, self.companies)
+        self.links = Links(vault, self.tags.keys(), self.companies.keys())
         self.touches = last_touches(vault.interactions, today)
         self.due = due_items(vault, today, include_later=True)
         self.due_by_contact = {}
