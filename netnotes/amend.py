@@ -213,10 +213,18 @@ def _entries(yaml_text: str, base: int, text: str, path: str) -> list[_Entry]:
 def render_value(value: Value) -> str:
     """``value`` as YAML on one line that reads back as ``value``: ``true``, ``2026-03-01``,
     ``jane``, ``'yes'``, ``"two\\nlines"``, ``[a, b]``."""
+    value = _as_read(value)
     _check_value(value)
-    if isinstance(value, tuple):
-        value = list(value)
     return _dump(value, flow=False, style=None)
+
+
+def _as_read(value: Value) -> Value:
+    """``value`` as the note will read it back: a closed set's word (``AskStatus.DONE``) is text."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [str(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _check_value(value: Any) -> None:
@@ -348,6 +356,7 @@ def amended_text(text: str, changes: Changes, path: str = "note") -> str:
     expected = {k: f.value for k, f in note.fields.items()}
     added: list[str] = []
     for k, value in changes.set.items():
+        value = _as_read(value)
         rendered = render_value(value)
         want = list(value) if isinstance(value, tuple) else value
         entry = by_key.get(k)

@@ -12,7 +12,7 @@ import hashlib
 
 import icalendar
 
-from .followup import due_items
+from .followup import Reason, due_items
 from .model import Vault
 
 PRODID = "-//netnotes//netnotes follow-ups//EN"
@@ -47,11 +47,11 @@ def build_calendar(vault: Vault, today: dt.date) -> bytes:
 
     asks_by_path = {a.path: a for a in vault.asks}
     for item in due_items(vault, today, include_later=True):
-        if item.reason == "follow-up":
+        if item.reason == Reason.FOLLOW_UP:
             cal.add_component(
                 event(_uid("follow-up", item.source), item.due, f"Follow up: {item.name}", item.detail, "follow-up")
             )
-        elif item.reason == "ask" and asks_by_path[item.source].due is not None:
+        elif item.reason == Reason.ASK and asks_by_path[item.source].due is not None:
             cal.add_component(
                 event(_uid("ask", item.source), item.due, f"Ask: {item.name} ({item.detail})", item.detail, "ask")
             )

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .discover import NoteFile
+from .discover import NoteFile, NoteKind
 from .notes import Note
 from .problems import Problem, problem
 from .refs import WIKILINK_RE, RefIndex, key, wikilink_target
 
 
 def check_duplicate_ids(
-    by_kind: dict[str, list[tuple[NoteFile, Note]]],
-) -> tuple[dict[str, list[tuple[NoteFile, Note]]], list[Problem]]:
+    by_kind: dict[NoteKind, list[tuple[NoteFile, Note]]],
+) -> tuple[dict[NoteKind, list[tuple[NoteFile, Note]]], list[Problem]]:
     """Ids are unique per kind across subfolders; the first file by path keeps the id."""
-    unique: dict[str, list[tuple[NoteFile, Note]]] = {}
+    unique: dict[NoteKind, list[tuple[NoteFile, Note]]] = {}
     problems: list[Problem] = []
     for kind, items in by_kind.items():
         first: dict[str, str] = {}

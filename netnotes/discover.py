@@ -11,13 +11,24 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from .fsio import is_inside
 from .problems import Problem, problem
 
 CONFIG_FILE = "netnotes.yaml"
-KINDS = ("contacts", "interactions", "asks")
+
+
+class NoteKind(StrEnum):
+    """The three kinds of note; each is the name of the vault folder that holds them."""
+
+    CONTACTS = "contacts"
+    INTERACTIONS = "interactions"
+    ASKS = "asks"
+
+
+KINDS: tuple[NoteKind, ...] = tuple(NoteKind)  # in the order the vault is read
 
 
 class VaultError(Exception):
@@ -26,7 +37,7 @@ class VaultError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class NoteFile:
-    kind: str  # contacts | interactions | asks
+    kind: NoteKind
     path: str  # vault-relative, '/'-separated
     abspath: str
     id: str = field(init=False)  # the file name without .md, case-folded
@@ -150,7 +161,13 @@ def _skipped(entry_rel: str, name: str, entries: list[os.DirEntry[str]]) -> Prob
 
 
 def _walk(
-    real_root: str, root: str, kind: str, rel: str, files: list[NoteFile], problems: list[Problem], seen: set[str]
+    real_root: str,
+    root: str,
+    kind: NoteKind,
+    rel: str,
+    files: list[NoteFile],
+    problems: list[Problem],
+    seen: set[str],
 ) -> None:
     folder = os.path.join(root, rel)
     real = os.path.realpath(folder)

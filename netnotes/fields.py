@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from .dates import Birthday, DateError, Duration, parse_birthday, parse_date, parse_date_or_duration, parse_duration
 from .notes import Field
 from .problems import Problem, problem
+
+Word = TypeVar("Word", bound=StrEnum)
 
 
 def describe(value: Any) -> str:
@@ -201,6 +204,11 @@ class FieldReader:
             self.report(f, code, f"unknown {key} '{value}'{tip}")
             return default if code.startswith("NN1") else value
         return value
+
+    def member(self, key: str, words: type[Word], code: str) -> Word | None:
+        """One of the closed set ``words``; any other value is ``code``, an error, and reads as None."""
+        value = self.choice(key, tuple(words), code)
+        return words(value) if value is not None else None
 
     def missing(self, key: str) -> None:
         f = self.fields.get(key)

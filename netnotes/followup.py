@@ -11,26 +11,46 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .dates import Duration, add_duration
-from .model import Ask, Config, Contact, Interaction, Vault
+from .model import Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 
-REASONS = ("follow-up", "ask", "keep-in-touch", "birthday")
-STATUSES = ("overdue", "today", "soon", "later")
-_REASON_RANK = {r: i for i, r in enumerate(REASONS)}
+
+class Reason(StrEnum):
+    """Why an item is due, in the order of rule 8 (an item's ``reason`` in ``due --format json``)."""
+
+    FOLLOW_UP = "follow-up"
+    ASK = "ask"
+    THANK_YOU = "thank-you"
+    CONGRATULATE = "congratulate"
+    KEEP_IN_TOUCH = "keep-in-touch"
+    BIRTHDAY = "birthday"
+
+
+class DueStatus(StrEnum):
+    """Where a due date falls from today (rule 7), in the order listings show them."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    SOON = "soon"
+    LATER = "later"
+
+
+_REASON_RANK = {r: i for i, r in enumerate(Reason)}
 
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
     contact: str  # contact id
     name: str
-    reason: str  # one of REASONS
+    reason: Reason
     due: dt.date
-    status: str  # one of STATUSES
+    status: DueStatus
     days: int  # due - today; negative when overdue
     detail: str | None
     source: str  # vault-relative path of the note that caused it
-    direction: str | None = None  # for asks: 'out' (waiting on them) or 'in' (I owe them)
+    direction: Direction | None = None  # for asks
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -66,12 +86,12 @@ class Reciprocity:
         return self.given - self.received
 
 
-def status_of(due: dt.date, today: dt.date, horizon_end: dt.date) -> str:
+def status_of(due: dt.date, today: dt.date, horizon_end: dt.date) -> DueStatus:
     if due < today:
-        return "overdue"
+        return DueStatus.OVERDUE
     if due == today:
-        return "today"
-    return "soon" if due <= horizon_end else "later"
+        return DueStatus.TODAY
+    return DueStatus.SOON if due <= horizon_end else DueStatus.LATER
 
 
 def last_touches(interactions: Iterable[Interaction], today: dt.date) -> dict[str, Touch]:
@@ -126,7 +146,7 @@ def ask_due_date(ask: Ask) -> dt.date:
 
 
 def ask_detail(ask: Ask, names: dict[str, str]) -> str:
-    side = "waiting on them" if ask.direction == "out" else "I owe them"
+    side = "waiting on them" if ask.direction == Direction.OUT else "I owe them"
     what = ask.kind or "ask"
     if ask.intro_to:
         target = names.get(ask.intro_to_contact or "", ask.intro_to)
@@ -146,7 +166,12 @@ def due_items(
     items: list[DueItem] = []
 
     def add(
-        contact: Contact, reason: str, due: dt.date, detail: str | None, source: str, direction: str | None = None
+        contact: Contact,
+        reason: Reason,
+        due: dt.date,
+        detail: str | None,
+        source: str,
+        direction: Direction | None = None,
     ) -> None:
         items.append(
             DueItem(
@@ -166,31 +191,31 @@ def due_items(
         touch = touches.get(contact.id)
         due = keep_in_touch_date(contact, config, touch, today)
         if due is not None:
-            add(contact, "keep-in-touch", due, _keep_in_touch_detail(contact, config, touch, due), contact.path)
+            add(contact, Reason.KEEP_IN_TOUCH, due, _keep_in_touch_detail(contact, config, touch, due), contact.path)
         if contact.birthday is not None and not contact.archived:
             day = contact.birthday.next_on_or_after(today)
             if day <= horizon_end:
                 years = day.year - contact.birthday.year if contact.birthday.year else 0
                 age = f"turns {years}" if years > 0 else "birthday"
-                add(contact, "birthday", day, age, contact.path)
+                add(contact, Reason.BIRTHDAY, day, age, contact.path)
 
     for interaction in vault.interactions:
         if interaction.with_ and is_follow_up_open(interaction, touches):
             assert interaction.follow_up is not None
             add(
                 contacts[interaction.with_[0]],
-                "follow-up",
+                Reason.FOLLOW_UP,
                 interaction.follow_up,
                 interaction.next or interaction.title,
                 interaction.path,
             )
 
     for ask in vault.asks:
-        if ask.status == "open" and ask.with_ is not None:
-            add(contacts[ask.with_], "ask", ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction)
+        if ask.status == AskStatus.OPEN and ask.with_ is not None:
+            add(contacts[ask.with_], Reason.ASK, ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction)
 
     if not include_later:
-        items = [i for i in items if i.status != "later"]
+        items = [i for i in items if i.status != DueStatus.LATER]
     items.sort(key=DueItem.sort_key)
     return items
 
@@ -219,8 +244,8 @@ def reciprocity(vault: Vault) -> dict[str, Reciprocity]:
     given: dict[str, int] = {}
     received: dict[str, int] = {}
     for ask in vault.asks:
-        if ask.status != "done" or ask.with_ is None:
+        if ask.status != AskStatus.DONE or ask.with_ is None:
             continue
-        bucket = given if ask.direction == "in" else received
+        bucket = given if ask.direction == Direction.IN else received
         bucket[ask.with_] = bucket.get(ask.with_, 0) + 1
     return {cid: Reciprocity(given.get(cid, 0), received.get(cid, 0)) for cid in sorted(set(given) | set(received))}

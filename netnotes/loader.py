@@ -16,9 +16,9 @@ from . import dates
 from .checks import check_duplicate_ids, check_wikilinks
 from .config import load_config
 from .dates import Duration, add_duration
-from .discover import CONFIG_FILE, NoteFile, VaultError, discover
+from .discover import CONFIG_FILE, NoteFile, NoteKind, VaultError, discover
 from .fields import FieldReader, describe, near_miss
-from .model import ASK_DIRECTIONS, ASK_KINDS, ASK_STATUSES, Ask, Config, Contact, Interaction, Vault
+from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 from .notes import Note, read_note
 from .parallel import parallel_map
 from .problems import Problem, problem, sort_problems, summary
@@ -104,22 +104,22 @@ def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
     notes = read_notes(files, jobs)
     for note in notes:
         problems.extend(note.problems)
-    by_kind: dict[str, list[tuple[NoteFile, Note]]] = {"contacts": [], "interactions": [], "asks": []}
+    by_kind: dict[NoteKind, list[tuple[NoteFile, Note]]] = {kind: [] for kind in NoteKind}
     for file, note in zip(files, notes, strict=True):
         by_kind[file.kind].append((file, note))
     unique, dup_problems = check_duplicate_ids(by_kind)
     problems += dup_problems
 
-    contacts, met_through = _contacts(unique["contacts"], config, problems)
+    contacts, met_through = _contacts(unique[NoteKind.CONTACTS], config, problems)
     index = RefIndex(contacts)
     contacts = _resolve_met_through(contacts, met_through, index, problems)
-    interactions = _interactions(unique["interactions"], config, index, problems, today)
-    asks = _asks(unique["asks"], index, problems, today)
+    interactions = _interactions(unique[NoteKind.INTERACTIONS], config, index, problems, today)
+    asks = _asks(unique[NoteKind.ASKS], index, problems, today)
 
     contacts.sort(key=lambda c: c.id)
     interactions.sort(key=lambda i: (i.date, i.path))
     asks.sort(key=lambda a: (a.date, a.path))
-    all_ids = {f.id for f, _ in unique["interactions"]} | {f.id for f, _ in unique["asks"]}
+    all_ids = {f.id for f, _ in unique[NoteKind.INTERACTIONS]} | {f.id for f, _ in unique[NoteKind.ASKS]}
     problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids)
     vault = Vault(
         root=str(root),
@@ -333,10 +333,10 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
         if refs is not None and len(refs) > 1:
             read.report(note.fields["with"], "NN109", "an ask is with one contact; make one ask per person")
         direction_given = read.get("direction") is not None
-        direction = read.choice("direction", ASK_DIRECTIONS, "NN112")
+        direction = read.member("direction", Direction, "NN112")
         if not direction_given:
             read.missing("direction")
-        status = read.choice("status", ASK_STATUSES, "NN113", default="open")
+        status = read.member("status", AskStatus, "NN113")
         kind = read.choice("kind", ASK_KINDS, "NN203")
         due, closed = read.date("due"), read.date("closed")
         intro_to = read.text("intro_to")
@@ -354,7 +354,7 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
                 with_=refs[0] if refs else None,
                 direction=direction,
                 kind=kind,
-                status=status or "open",
+                status=status or AskStatus.OPEN,
                 due=due,
                 closed=closed,
                 intro_to=intro_to,

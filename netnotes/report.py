@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import click
 from wcwidth import iter_graphemes, wcswidth
 
-from .followup import STATUSES, DueItem
+from .followup import DueItem, DueStatus
 from .model import Contact
 from .refs import key
 from .text import escape_for_line
@@ -26,12 +26,17 @@ class Style:
     dim: bool | None = None
 
 
-HEADINGS = {"overdue": "Overdue", "today": "Today", "soon": "Soon", "later": "Later"}
+HEADINGS = {
+    DueStatus.OVERDUE: "Overdue",
+    DueStatus.TODAY: "Today",
+    DueStatus.SOON: "Soon",
+    DueStatus.LATER: "Later",
+}
 COLOURS = {
-    "overdue": Style(fg="red", bold=True),
-    "today": Style(fg="yellow", bold=True),
-    "soon": Style(fg="cyan"),
-    "later": Style(dim=True),
+    DueStatus.OVERDUE: Style(fg="red", bold=True),
+    DueStatus.TODAY: Style(fg="yellow", bold=True),
+    DueStatus.SOON: Style(fg="cyan"),
+    DueStatus.LATER: Style(dim=True),
 }
 NAME_WIDTH = 24  # display columns for a name, and for what tells namesakes apart
 
@@ -110,7 +115,7 @@ def format_due_text(items: list[DueItem], today: dt.date, contacts: Mapping[str,
     width = max(columns(name) for name in shown.values())
     cells = {cid: pad(name, width) for cid, name in shown.items()}
     lines: list[str] = []
-    for status in STATUSES:
+    for status in DueStatus:
         group = [i for i in items if i.status == status]
         if not group:
             continue

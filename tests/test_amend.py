@@ -35,6 +35,7 @@ from netnotes.amend import (
     render_value,
 )
 from netnotes.fsio import WriteError, WriteFailed
+from netnotes.model import AskStatus, Direction
 from netnotes.notes import parse_note
 
 
@@ -150,6 +151,12 @@ def test_values_are_written_on_one_line_and_read_back_as_given(value: Any, writt
     assert render_value(value) == written
     assert changed("---\nname: Jane\nx: old\n---\n", set={"x": value}) == f"---\nname: Jane\nx: {written}\n---\n"
     assert fields_of(f"---\nx: {written}\n---\n")["x"] == value
+
+
+def test_a_word_of_a_closed_set_is_written_as_its_text() -> None:
+    before = "---\ndate: 2026-03-01\nstatus: open\n---\n"
+    assert changed(before, set={"status": AskStatus.DONE}) == "---\ndate: 2026-03-01\nstatus: done\n---\n"
+    assert render_value([Direction.IN, Direction.OUT]) == "[in, out]"
 
 
 def test_a_value_netnotes_does_not_write_is_a_type_error() -> None:

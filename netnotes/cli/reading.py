@@ -9,14 +9,14 @@ import click
 
 from ..dates import DateError, Duration, parse_duration
 from ..problems import format_json, format_text
-from .common import Context, exit_for, format_option, pass_ctx, report_problems, today_option, today_or
+from .common import Context, Format, exit_for, format_option, pass_ctx, report_problems, today_option, today_or
 
 
 @click.command()
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @format_option("text", "json")
 @pass_ctx
-def check(ctx: Context, strict: bool, fmt: str) -> None:
+def check(ctx: Context, strict: bool, fmt: Format) -> None:
     """Report every problem in the vault, like a linter (FILE:LINE:COL: severity CODE message)."""
     result = ctx.load()
     click.echo(format_json(result.problems) if fmt == "json" else format_text(result.problems), nl=False)
@@ -39,7 +39,7 @@ def parse_within(value: str | None) -> Duration | None:
 @click.option("--all", "show_all", is_flag=True, help="Also list items due later than the horizon.")
 @format_option("text", "json")
 @pass_ctx
-def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, fmt: str) -> None:
+def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, fmt: Format) -> None:
     """Who is due for a touch, which follow-ups and asks are waiting, and birthdays coming up."""
     from ..followup import due_items
     from ..report import format_due_json, format_due_text

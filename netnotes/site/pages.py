@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from markupsafe import Markup
 
@@ -20,6 +20,8 @@ from ..collation import collation_key
 from ..dates import Duration, days_before
 from ..followup import (
     DueItem,
+    DueStatus,
+    Reason,
     Reciprocity,
     Touch,
     ask_due_date,
@@ -30,14 +32,14 @@ from ..followup import (
     reciprocity,
 )
 from ..markdown import is_web_url
-from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
+from ..model import Ask, AskStatus, Contact, Direction, Interaction, Vault
 from ..problems import Problem
 from ..refs import key
 from ..slugs import unique_slugs
 from . import charts
 
-DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
-ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They asked me"))
+DUE_SECTIONS = ((DueStatus.OVERDUE, "Overdue"), (DueStatus.TODAY, "Today"), (DueStatus.SOON, "Soon"))
+ASK_SIDES = ((Direction.OUT, "Waiting on them", "I asked"), (Direction.IN, "I owe them", "They asked me"))
 BIRTHDAY_DAYS = 30  # how far ahead the dashboard's birthday list looks
 DASHBOARD_LIST = 12  # planned and recent interactions shown on the dashboard
 DUE_LIMIT = 100  # items shown per dashboard section; the rest are counted and linked
@@ -73,13 +75,17 @@ class ContactRow:
     next_due: DueItem | None  # the first item of the contact's follow-up list, any status
 
 
+# An interaction's follow-up on the timeline: still open, marked done, or closed by a later touch.
+FollowUpState = Literal["open", "done", "closed"]
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     interaction: Interaction
     anchor: str
     people: tuple[tuple[str, str], ...]  # (name, url) of everyone in `with`
     planned: bool
-    follow_up: str | None  # "open", "done" or "closed" (a later touch); None without one
+    follow_up: FollowUpState | None  # None: the interaction has no follow-up
     body: Markup = NO_BODY
 
 
@@ -100,7 +106,7 @@ class Section:
     """A dashboard list (overdue, today, soon, waiting on them, I owe them): its first
     ``DUE_LIMIT`` items in order, and how many there are in all."""
 
-    name: str
+    name: DueStatus | Direction
     title: str
     items: list[Any]
     total: int
@@ -119,13 +125,16 @@ class BirthdayRow:
     turns: int | None
 
 
+ShownKind = Literal["text", "link", "list", "map"]
+
+
 @dataclass(frozen=True, slots=True)
 class Shown:
     """A custom field's value as something a template can show without knowing YAML types:
     ``kind`` is ``text``, ``link``, ``list`` (value: tuple of Shown) or ``map`` (value: tuple
     of (key, Shown))."""
 
-    kind: str
+    kind: ShownKind
     value: Any
 
 
@@ -278,6 +287,7 @@ class SiteModel:
 
     def timeline_entry(self, interaction: Interaction, body: Markup = NO_BODY) -> TimelineEntry:
         people = tuple((self.contact(cid).name, self.links.contact(cid)) for cid in interaction.with_)
+        follow_up: FollowUpState | None
         if interaction.follow_up is None:
             follow_up = None
         elif interaction.done:
@@ -321,7 +331,7 @@ class SiteModel:
             elif i.date > quarter_ago:
                 people_90d.update(i.with_)
                 touches_30d += i.date > month_ago
-        open_asks = [a for a in vault.asks if a.status == "open" and a.with_ is not None]
+        open_asks = [a for a in vault.asks if a.status == AskStatus.OPEN and a.with_ is not None]
         active = [c for c in vault.contacts if not c.archived]
         return Figures(
             contacts=len(active),
@@ -331,10 +341,10 @@ class SiteModel:
             touches_30d=touches_30d,
             people_90d=len(people_90d),
             planned=planned,
-            waiting_on_them=sum(a.direction == "out" for a in open_asks),
-            i_owe_them=sum(a.direction == "in" for a in open_asks),
-            overdue=sum(item.status == "overdue" for item in self.due),
-            due_soon=sum(item.status in ("today", "soon") for item in self.due),
+            waiting_on_them=sum(a.direction == Direction.OUT for a in open_asks),
+            i_owe_them=sum(a.direction == Direction.IN for a in open_asks),
+            overdue=sum(item.status == DueStatus.OVERDUE for item in self.due),
+            due_soon=sum(item.status in (DueStatus.TODAY, DueStatus.SOON) for item in self.due),
             favours_given=sum(r.given for r in self.reciprocity.values()),
             favours_received=sum(r.received for r in self.reciprocity.values()),
         )
@@ -355,10 +365,10 @@ class SiteModel:
         for c in self.vault.contacts:
             if c.archived or cadence_of(c, config).is_never:
                 continue
-            due = next((d for d in self.due_by_contact.get(c.id, ()) if d.reason == "keep-in-touch"), None)
+            due = next((d for d in self.due_by_contact.get(c.id, ()) if d.reason == Reason.KEEP_IN_TOUCH), None)
             if c.id not in self.touches:
                 never += 1
-            elif due is not None and due.status == "overdue":
+            elif due is not None and due.status == DueStatus.OVERDUE:
                 overdue += 1
             else:
                 on_time += 1
@@ -416,7 +426,8 @@ def dashboard(model: SiteModel) -> Page:
         items = [i for i in model.due if i.status == status]
         sections.append(Section(status, title, items[:DUE_LIMIT], len(items)))
     open_asks = sorted(
-        (a for a in vault.asks if a.status == "open" and a.with_ is not None), key=lambda a: (ask_due_date(a), a.path)
+        (a for a in vault.asks if a.status == AskStatus.OPEN and a.with_ is not None),
+        key=lambda a: (ask_due_date(a), a.path),
     )
     birthdays = []
     for c in vault.contacts:
@@ -436,8 +447,8 @@ def dashboard(model: SiteModel) -> Page:
         "dashboard",
         {
             "due_sections": sections,
-            "waiting_on_them": _ask_section(model, open_asks, "out", "Waiting on them"),
-            "i_owe_them": _ask_section(model, open_asks, "in", "I owe them"),
+            "waiting_on_them": _ask_section(model, open_asks, Direction.OUT, "Waiting on them"),
+            "i_owe_them": _ask_section(model, open_asks, Direction.IN, "I owe them"),
             "birthdays": birthdays,
             "birthday_days": BIRTHDAY_DAYS,
             "planned": [model.timeline_entry(i) for i in planned],
@@ -448,7 +459,7 @@ def dashboard(model: SiteModel) -> Page:
     )
 
 
-def _ask_section(model: SiteModel, asks: list[Ask], direction: str, title: str) -> Section:
+def _ask_section(model: SiteModel, asks: list[Ask], direction: Direction, title: str) -> Section:
     mine = [a for a in asks if a.direction == direction]
     return Section(direction, title, [model.ask_entry(a) for a in mine[:DUE_LIMIT]], len(mine))
 
@@ -507,19 +518,19 @@ def group_page(model: SiteModel, kind: str, section: str, name: str, path: str, 
 
 
 def asks_page(model: SiteModel) -> Page:
-    by_status: dict[tuple[str, str], list[AskEntry]] = {}
+    by_status: dict[tuple[AskStatus, Direction], list[AskEntry]] = {}
     for ask in model.vault.asks:
         by_status.setdefault((ask.status, ask.direction), []).append(model.ask_entry(ask))
     board = []
-    for status in ASK_STATUSES:
+    for status in AskStatus:
         columns = []
         for direction, open_title, title in ASK_SIDES:
             entries = by_status.get((status, direction), [])
-            if status == "open":
+            if status == AskStatus.OPEN:
                 entries.sort(key=lambda e: (e.due, e.ask.path))
             else:
                 entries.sort(key=lambda e: (e.ask.closed or e.ask.date, e.ask.path), reverse=True)
-            columns.append((direction, open_title if status == "open" else title, entries))
+            columns.append((direction, open_title if status == AskStatus.OPEN else title, entries))
         board.append((status, columns))
     return Page("asks.html", "asks.html", "Asks", "asks", {"board": board})
 
