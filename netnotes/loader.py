@@ -21,7 +21,7 @@ from .fields import FieldReader, describe, near_miss
 from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 from .notes import Note, read_note
 from .parallel import parallel_map
-from .problems import Problem, problem, sort_problems, summary
+from .problems import Code, Problem, problem, sort_problems, summary
 from .refs import RefIndex
 
 CONTACT_KEYS = (
@@ -155,7 +155,7 @@ def _contacts(
         custom = read.custom(CONTACT_KEYS)
         circle = read.text("circle")
         if circle is not None and config.circles_known and circle not in circles:
-            read.report(note.fields["circle"], "NN104", _unknown_circle(circle, circles))
+            read.report(note.fields["circle"], Code.UNKNOWN_CIRCLE, _unknown_circle(circle, circles))
             circle = None
         ref = read.text("met_through")
         # Every field is read before a nameless contact is left out, so all its problems show at once.
@@ -215,7 +215,7 @@ def _resolve_met_through(
                         c.path,
                         line,
                         column,
-                        "NN207",
+                        Code.INTRODUCED_BY_SELF,
                         f"'met_through' names {c.name} themselves; name who introduced them",
                     )
                 )
@@ -229,7 +229,7 @@ def _resolve_met_through(
 def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex, problems: list[Problem]) -> str | None:
     found = index.resolve(ref)
     if found.contact_id is None:
-        problems.append(problem(path, line, column, found.code or "NN115", found.error or "bad ref"))
+        problems.append(problem(path, line, column, found.code or Code.NO_SUCH_CONTACT, found.error or "bad ref"))
     return found.contact_id
 
 
@@ -245,13 +245,13 @@ def _interactions(
         day = read.date("date", required=True)
         refs = _refs(read, "with", index, problems)
         custom = read.custom(INTERACTION_KEYS)
-        kind = read.choice("kind", kinds, "NN202") if config.kinds_known else read.text("kind")
+        kind = read.choice("kind", kinds, Code.UNKNOWN_INTERACTION_KIND) if config.kinds_known else read.text("kind")
         follow_up = read.date_or_duration("follow_up")
         title, next_step, done = read.text("title"), read.text("next"), read.boolean("done")
         if next_step is not None and not done and read.get("follow_up") is None:
             read.report(
                 note.fields["next"],
-                "NN211",
+                Code.NEXT_WITHOUT_FOLLOW_UP,
                 "'next' has no 'follow_up', so it will never be due; add follow_up: a date or a duration like 2w",
             )
         if day is None:
@@ -260,7 +260,7 @@ def _interactions(
         if isinstance(follow_up, dt.date) and follow_up < day:
             read.report(
                 note.fields["follow_up"],
-                "NN210",
+                Code.FOLLOW_UP_BEFORE_DATE,
                 f"'follow_up' {follow_up} is before this interaction's date {day}; a typo in the year or month?",
             )
         if refs is None:
@@ -303,7 +303,9 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
                 item = f"[[{item}]]"  # so that '|label' and '#heading' are cut as in a wikilink
         if not isinstance(item, str):
             read.report(
-                (line, column), "NN109", f"'{key}' should be a contact ref or a list of refs, got {describe(item)}"
+                (line, column),
+                Code.WRONG_TYPE,
+                f"'{key}' should be a contact ref or a list of refs, got {describe(item)}",
             )
             continue
         contact_id = _resolve(item, read.path, line, column, index, problems)
@@ -317,7 +319,7 @@ def _far_future(read: FieldReader, day: dt.date, today: dt.date, meaning: str) -
     if day > add_duration(today, A_YEAR):
         read.report(
             read.fields["date"],
-            "NN212",
+            Code.FAR_FUTURE_DATE,
             f"'date' {day} is more than a year from today; a typo in the year? ({meaning})",
         )
 
@@ -331,13 +333,13 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
         day = read.date("date", required=True)
         refs = _refs(read, "with", index, problems)
         if refs is not None and len(refs) > 1:
-            read.report(note.fields["with"], "NN109", "an ask is with one contact; make one ask per person")
+            read.report(note.fields["with"], Code.WRONG_TYPE, "an ask is with one contact; make one ask per person")
         direction_given = read.get("direction") is not None
-        direction = read.member("direction", Direction, "NN112")
+        direction = read.member("direction", Direction, Code.UNKNOWN_DIRECTION)
         if not direction_given:
             read.missing("direction")
-        status = read.member("status", AskStatus, "NN113")
-        kind = read.choice("kind", ASK_KINDS, "NN203")
+        status = read.member("status", AskStatus, Code.UNKNOWN_STATUS)
+        kind = read.choice("kind", ASK_KINDS, Code.UNKNOWN_ASK_KIND)
         due, closed = read.date("due"), read.date("closed")
         intro_to = read.text("intro_to")
         custom = read.custom(ASK_KEYS)
