@@ -46,12 +46,16 @@ DUE_LIMIT = 100  # items shown per dashboard section; the rest are counted and l
 NO_BODY = Markup("")  # a note with no rendered body (Markup is immutable, so one value serves all)
 
 
+# The navigation entries of base.html; a page names the one that is current.
+NavSection = Literal["dashboard", "contacts", "tags", "companies", "asks", "problems", "search"]
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     path: str  # in the output, '/'-separated
     template: str
     title: str
-    section: str  # which navigation entry is current
+    section: NavSection
     context: dict[str, Any]
 
 
@@ -501,7 +505,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
 
 def groups_page(
     model: SiteModel,
-    section: str,
+    section: Literal["tags", "companies"],
     title: str,
     groups: dict[str, tuple[str, list[Contact]]],
     url_of: Callable[[str], str],
@@ -513,7 +517,14 @@ def groups_page(
     return Page(f"{section}.html", "groups.html", title, section, {"groups": listed, "kind": section})
 
 
-def group_page(model: SiteModel, kind: str, section: str, name: str, path: str, members: list[Contact]) -> Page:
+def group_page(
+    model: SiteModel,
+    kind: Literal["tag", "company"],
+    section: Literal["tags", "companies"],
+    name: str,
+    path: str,
+    members: list[Contact],
+) -> Page:
     return Page(path, f"{kind}.html", name, section, {"name": name, "rows": model.rows(members)})
 
 
