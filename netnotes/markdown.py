@@ -70,8 +70,7 @@ class NoteRenderer:
         md.enable(["table", "strikethrough"])
         md.use(tasklists_plugin)  # label=False: the plugin's labels use uuid4 ids (not reproducible)
         md.use(footnote_plugin)
-        # validateLink is the hook markdown-it gives for this; mypy only sees a method replaced.
-        md.validateLink = is_safe_url  # type: ignore[method-assign]
+        md.validateLink = is_safe_url  # type: ignore[method-assign]  # markdown-it's hook for this check
         md.inline.ruler.before("link", "wikilink", _wikilink_rule)
         md.add_render_rule("wikilink", _wikilink_renderer(link_for))
         md.add_render_rule("image", _render_image)
