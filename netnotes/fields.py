@@ -210,9 +210,10 @@ class FieldReader:
         return value
 
     def member(self, key: str, words: type[Word], code: Code) -> Word | None:
-        """One of the closed set ``words``; any other value is ``code``, an error, and reads as None."""
-        value = self.choice(key, tuple(words), code)
-        return words(value) if value is not None else None
+        """One of the closed set ``words``; any other value is ``code`` (an error) and reads as None."""
+        allowed = tuple(words)
+        value = self.choice(key, allowed, code)
+        return words(value) if value in allowed else None
 
     def missing(self, key: str) -> None:
         f = self.fields.get(key)
