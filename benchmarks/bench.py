@@ -40,6 +40,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -169,8 +170,18 @@ def tail(text: str, lines: int) -> str:
     return "\n".join(text.rstrip("\n").splitlines()[-lines:])
 
 
-def run_once(python: str, vault: Path, words: list[str], timeout: float, env: dict[str, str]):
-    """One child run: (seconds, peak_mib, exit_code, stdout, stderr, timed_out, workdir_info)."""
+class ChildRun(NamedTuple):
+    seconds: float
+    peak_mib: float
+    exit_code: int
+    stdout: str
+    stderr: str
+    timed_out: bool
+    site_info: str  # how many files the command wrote into the site folder, and their size
+
+
+def run_once(python: str, vault: Path, words: list[str], timeout: float, env: dict[str, str]) -> ChildRun:
+    """One run of netnotes in a child process, with its time and peak memory."""
     with tempfile.TemporaryDirectory(prefix="netnotes-bench-") as tmpname:
         work = Path(tmpname)
         argv = [python, "-m", "netnotes", "--vault", str(vault), *command_args(words, work)]
@@ -206,7 +217,7 @@ def run_once(python: str, vault: Path, words: list[str], timeout: float, env: di
             files = [p for p in site.rglob("*") if p.is_file()]
             info = f"site: {len(files)} files, {sum(p.stat().st_size for p in files) / 2**20:.1f} MiB"
         peak_mib = usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
-        return seconds, peak_mib, code, stdout, stderr, state["timed_out"], info
+        return ChildRun(seconds, peak_mib, code, stdout, stderr, state["timed_out"], info)
 
 
 def bench_command(
@@ -273,7 +284,8 @@ def print_table(results: list[Result], repeat: int) -> None:
     right = {"seconds", "median", "peak MiB", "exit"}
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, head)).rstrip()
+        aligned = (c.rjust(w) if h in right else c.ljust(w) for c, w, h in zip(cells, widths, head, strict=True))
+        return "  ".join(aligned).rstrip()
 
     print(fmt(head))
     print("  ".join("-" * w for w in widths))

@@ -402,6 +402,8 @@ HOBBIES = [
     "surfing",
 ]
 
+CHANNELS = ["email", "texts", "a quick call", "LinkedIn messages", "coffee in person"]
+
 MET_AT = [
     "PyCon US 2019",
     "a hackathon",
@@ -536,7 +538,7 @@ def _sentence_pool(c: _Contact, company: str, role: str, location: str, rng: ran
         f"We first met at {rng.choice(MET_AT)} and kept in touch since.",
         f"Knows a lot about {topic}; good person to ask before making a call on it.",
         f"Outside work: {rng.choice(HOBBIES)} and {rng.choice(HOBBIES)}.",
-        f"Prefers {rng.choice(['email', 'texts', 'a quick call', 'LinkedIn messages', 'coffee in person'])} over anything else.",
+        f"Prefers {rng.choice(CHANNELS)} over anything else.",
         f"Was thinking about leaving {company} last time we spoke; worth checking in.",
         f"Very generous with time. Helped me think through {rng.choice(TOPICS)}.",
         f"Has a newsletter about {rng.choice(TOPICS)} that is worth reading.",
@@ -759,9 +761,9 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
             lo = max(history_start, max(g.since for g in group))
             day = rng.randint(min(lo, TODAY_ORD), TODAY_ORD)
         iso = _iso(day)
-        key = (iso, kind, lead.cid)
-        n = seen.get(key, 0) + 1
-        seen[key] = n
+        slot = (iso, kind, lead.cid)
+        n = seen.get(slot, 0) + 1
+        seen[slot] = n
         rel = f"interactions/{iso[:4]}/{iso}-{kind}-{lead.cid}-{n}.md"
 
         fm = [f'date: "{iso}"' if rng.random() < 0.03 else f"date: {iso}"]
@@ -863,9 +865,9 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
         weights = ASK_STATUS_WEIGHTS if TODAY_ORD - day < 120 else ASK_STATUS_WEIGHTS_OLD
         status = rng.choices(ASK_STATUSES, weights=weights)[0]
         iso = _iso(day)
-        key = (iso, kind, who.cid)
-        n = seen_asks.get(key, 0) + 1
-        seen_asks[key] = n
+        slot = (iso, kind, who.cid)
+        n = seen_asks.get(slot, 0) + 1
+        seen_asks[slot] = n
         rel = f"asks/{iso[:4]}/{iso}-{kind}-{who.cid}-{n}.md"
         fm = [f"date: {iso}", f"with: {ref(who)}", f"direction: {direction}", f"kind: {kind}"]
         if status != "open" or rng.random() < 0.5:

@@ -34,7 +34,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -53,8 +53,8 @@ except ImportError:  # pragma: no cover - Windows
 REF_FIELDS = ("with", "met_through", "intro_to", "not_same_as")
 LOCKS_DIR = ".netnotes/locks"
 
-Scalar = Union[bool, int, str, dt.date, None]
-Value = Union[Scalar, Sequence[Scalar]]
+Scalar = bool | int | str | dt.date | None
+Value = Scalar | Sequence[Scalar]
 
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _COLON_RE = re.compile(r"[ \t]*:")
@@ -145,22 +145,28 @@ def _entries(yaml_text: str, base: int, text: str, path: str) -> list[_Entry]:
     except (yaml.YAMLError, RecursionError, MemoryError) as err:  # parse_note found none; be safe
         raise AmendError(f"{path}: front matter cannot be read: {err}") from None
 
+    def span(ev: yaml.Event) -> tuple[int, int]:
+        """Where ``ev`` starts and ends in ``text``; the parser marks every event it makes."""
+        if ev.start_mark is None or ev.end_mark is None:
+            raise AmendError(f"{path}: front matter cannot be read")
+        return base + ev.start_mark.index, base + ev.end_mark.index
+
     def build(ev: yaml.Event, in_flow: bool) -> _Node:
-        start = base + ev.start_mark.index
+        start, end = span(ev)
         if isinstance(ev, yaml.AliasEvent):
-            return _Node(start, base + ev.end_mark.index, None, None, in_flow, True)
-        marked = ev.anchor is not None
+            return _Node(start, end, None, None, in_flow, True)
         if isinstance(ev, yaml.ScalarEvent):
-            return _Node(start, base + ev.end_mark.index, ev.value, ev.style or "", in_flow, marked)
+            return _Node(start, end, ev.value, ev.style or "", in_flow, ev.anchor is not None)
+        if not isinstance(ev, yaml.CollectionStartEvent):  # an end event where a value belongs
+            raise AmendError(f"{path}: front matter ends inside a value")
+        marked = ev.anchor is not None
         flow = bool(ev.flow_style)
         children: list[_Node] = []
         for child in events:
             if isinstance(child, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 # A block collection ends where the next token starts, past comments and blank
                 # lines; its text ends with its last item.
-                end = (
-                    base + child.end_mark.index if flow else max([base + ev.end_mark.index, *(c.end for c in children)])
-                )
+                end = span(child)[1] if flow else max([end, *(c.end for c in children)])
                 return _Node(
                     start, end, None, None, in_flow, marked or any(c.marked for c in children), tuple(children)
                 )
@@ -186,10 +192,10 @@ def _entries(yaml_text: str, base: int, text: str, path: str) -> list[_Entry]:
             break
         if not isinstance(ev, yaml.ScalarEvent):
             raise _refuse_layout(path, "a key is not plain text")
-        key_start = base + ev.start_mark.index
+        key_start, key_end = span(ev)
         line_start = text.rfind("\n", 0, key_start) + 1
         before = text[line_start:key_start]
-        colon = _COLON_RE.match(text, base + ev.end_mark.index)
+        colon = _COLON_RE.match(text, key_end)
         if before.strip(" ") or (indent is not None and before != indent) or colon is None:
             raise _refuse_layout(path, f"the key '{ev.value}' is not at the start of its line as 'key: value'")
         indent = before
@@ -208,10 +214,18 @@ def _entries(yaml_text: str, base: int, text: str, path: str) -> list[_Entry]:
 def render_value(value: Value) -> str:
     """``value`` as YAML on one line that reads back as ``value``: ``true``, ``2026-03-01``,
     ``jane``, ``'yes'``, ``"two\\nlines"``, ``[a, b]``."""
+    value = _as_read(value)
     _check_value(value)
-    if isinstance(value, tuple):
-        value = list(value)
     return _dump(value, flow=False, style=None)
+
+
+def _as_read(value: Value) -> Value:
+    """``value`` as the note will read it back: a closed set's word (``AskStatus.DONE``) is text."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [str(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _check_value(value: Any) -> None:
@@ -297,7 +311,7 @@ def _ref_edits(
     if isinstance(value, list) and len(value) == len(node.children):
         return [
             e
-            for c, v in zip(node.children, value)
+            for c, v in zip(node.children, value, strict=True)
             for e in _ref_edits(c, v, refs, path, key, depth + 1, len(value) == 1)
         ]
     if not isinstance(value, str) or node.scalar is None:
@@ -343,6 +357,7 @@ def amended_text(text: str, changes: Changes, path: str = "note") -> str:
     expected = {k: f.value for k, f in note.fields.items()}
     added: list[str] = []
     for k, value in changes.set.items():
+        value = _as_read(value)
         rendered = render_value(value)
         want = list(value) if isinstance(value, tuple) else value
         entry = by_key.get(k)
@@ -427,7 +442,7 @@ def same(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, float) and math.isnan(a):

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import icalendar
 
-from .followup import due_items
+from .followup import Reason, due_items
 from .model import Vault
 from .moves import Move
 
@@ -49,19 +49,19 @@ def build_calendar(vault: Vault, today: dt.date, moves: Iterable[Move] = ()) -> 
 
     asks_by_path = {a.path: a for a in vault.asks}
     for item in due_items(vault, today, include_later=True, moves=moves):
-        if item.reason == "follow-up":
+        if item.reason == Reason.FOLLOW_UP:
             cal.add_component(
                 event(_uid("follow-up", item.source), item.due, f"Follow up: {item.name}", item.detail, "follow-up")
             )
-        elif item.reason == "ask" and asks_by_path[item.source].due is not None:
+        elif item.reason == Reason.ASK and asks_by_path[item.source].due is not None:
             cal.add_component(
                 event(_uid("ask", item.source), item.due, f"Ask: {item.name} ({item.detail})", item.detail, "ask")
             )
-        elif item.reason == "thank-you":
+        elif item.reason == Reason.THANK_YOU:
             cal.add_component(
                 event(_uid("thank-you", item.source), item.due, f"Thank {item.name}", item.detail, "thank-you")
             )
-        elif item.reason == "congratulate":  # one per move: its note and due day name it
+        elif item.reason == Reason.CONGRATULATE:  # one per move: its note and due day name it
             uid = _uid("congratulate", item.source, item.due.isoformat())
             cal.add_component(event(uid, item.due, f"Congratulate: {item.name}", item.detail, "congratulate"))
     for contact in vault.contacts:

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .discover import NoteFile
+from .discover import NoteFile, NoteKind
 from .notes import Note
-from .problems import Problem, problem
+from .problems import Code, Problem, problem
 from .refs import WIKILINK_RE, RefIndex, key, wikilink_target
 
 
 def check_duplicate_ids(
-    by_kind: dict[str, list[tuple[NoteFile, Note]]],
-) -> tuple[dict[str, list[tuple[NoteFile, Note]]], list[Problem]]:
+    by_kind: dict[NoteKind, list[tuple[NoteFile, Note]]],
+) -> tuple[dict[NoteKind, list[tuple[NoteFile, Note]]], list[Problem]]:
     """Ids are unique per kind across subfolders; the first file by path keeps the id."""
-    unique: dict[str, list[tuple[NoteFile, Note]]] = {}
+    unique: dict[NoteKind, list[tuple[NoteFile, Note]]] = {}
     problems: list[Problem] = []
     for kind, items in by_kind.items():
         first: dict[str, str] = {}
@@ -30,7 +30,7 @@ def check_duplicate_ids(
                         file.path,
                         1,
                         1,
-                        "NN114",
+                        Code.DUPLICATE_ID,
                         f"duplicate id '{file.id}': this file and {first[file.id]}"
                         " have the same file name; rename one of them",
                     )
@@ -63,5 +63,5 @@ def check_wikilinks(notes: Iterable[Note], index: RefIndex, note_ids: set[str]) 
                 if len(several) > 1
                 else "matches no contact"
             )
-            problems.append(problem(note.path, line, column, "NN204", f"wikilink [[{target}]] {what}"))
+            problems.append(problem(note.path, line, column, Code.UNRESOLVED_WIKILINK, f"wikilink [[{target}]] {what}"))
     return problems

@@ -16,7 +16,7 @@ from .fields import FieldReader, as_text, describe, near_miss
 from .fsio import is_inside
 from .model import Config
 from .notes import MAX_NOTE_BYTES, Field, decode, merge_conflict_problem, merge_conflicts, parse_fields
-from .problems import Problem, problem
+from .problems import Code, Problem, problem
 
 KNOWN_KEYS = (
     "title",
@@ -59,12 +59,18 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     real = os.path.realpath(path)
     if not is_inside(os.path.realpath(root), real):
         return UNREAD, [
-            problem(CONFIG_FILE, 1, 1, "NN206", f"{CONFIG_FILE} links outside the vault (to {real}); it was not read")
+            problem(
+                CONFIG_FILE,
+                1,
+                1,
+                Code.LINK_OUTSIDE_VAULT,
+                f"{CONFIG_FILE} links outside the vault (to {real}); it was not read",
+            )
         ]
     try:
         data = path.read_bytes()[: MAX_NOTE_BYTES + 1]
     except OSError as err:
-        return UNREAD, [problem(CONFIG_FILE, 1, 1, "NN100", f"cannot read file: {err.strerror or err}")]
+        return UNREAD, [problem(CONFIG_FILE, 1, 1, Code.UNREADABLE, f"cannot read file: {err.strerror or err}")]
     text = decode(data, CONFIG_FILE)
     if isinstance(text, Problem):
         return UNREAD, [text]
@@ -80,10 +86,12 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         if key not in KNOWN_KEYS:
             hint = near_miss(key, KNOWN_KEYS)
             tip = f" (did you mean '{hint}'?)" if hint else f"; known keys: {', '.join(KNOWN_KEYS)}"
-            read.report((f.key_line, f.key_column), "NN205", f"unknown key '{key}' in {CONFIG_FILE}{tip}")
+            read.report(
+                (f.key_line, f.key_column), Code.UNKNOWN_CONFIG_KEY, f"unknown key '{key}' in {CONFIG_FILE}{tip}"
+            )
     horizon = read.duration("horizon") or defaults.horizon
     if horizon.is_never:
-        read.report(fields["horizon"], "NN111", "'horizon' cannot be 'never'; use a duration like 14d")
+        read.report(fields["horizon"], Code.BAD_DURATION, "'horizon' cannot be 'never'; use a duration like 14d")
         horizon = defaults.horizon
     output = read.text("output") or defaults.output
     # A vault may come from someone else: its settings may not send the build outside it
@@ -91,7 +99,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     if os.path.isabs(output) or ".." in PurePosixPath(output.replace("\\", "/")).parts:
         read.report(
             fields["output"],
-            "NN118",
+            Code.INVALID_VALUE,
             "'output' must be a folder inside the vault, like _site; use --out to build elsewhere",
         )
         output = defaults.output
@@ -122,7 +130,9 @@ def _circles(read: FieldReader) -> tuple[tuple[str, Duration], ...]:
     if f is None:
         return ()
     if not isinstance(f.value, dict):
-        read.report(f, "NN109", f"'circles' should be a mapping of circle name to cadence, got {describe(f.value)}")
+        read.report(
+            f, Code.WRONG_TYPE, f"'circles' should be a mapping of circle name to cadence, got {describe(f.value)}"
+        )
         return ()
     circles = []
     for name, value in f.value.items():
@@ -139,7 +149,7 @@ def _kinds(read: FieldReader) -> tuple[str, ...]:
     if f is None:
         return ()
     if not isinstance(f.value, list):
-        read.report(f, "NN109", f"'kinds' should be a list of words, got {describe(f.value)}")
+        read.report(f, Code.WRONG_TYPE, f"'kinds' should be a list of words, got {describe(f.value)}")
         return ()
     return tuple(k.strip() for k in (as_text(v) for v in f.value) if k and k.strip())
 
@@ -165,7 +175,7 @@ def _companies(read: FieldReader) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(f.value, dict):
         read.report(
             f,
-            "NN109",
+            Code.WRONG_TYPE,
             f"'companies' should be a mapping of company name to its other spellings, got {describe(f.value)}",
         )
         return ()
@@ -178,12 +188,14 @@ def _companies(read: FieldReader) -> tuple[tuple[str, tuple[str, ...]], ...]:
         canonical = " ".join(canonical.split()) if canonical else ""
         if not company_key(canonical):
             what = "an empty name" if isinstance(name, str) else describe(name)
-            read.report((line, column), "NN109", f"'companies' should name each company by text, got {what}")
+            read.report((line, column), Code.WRONG_TYPE, f"'companies' should name each company by text, got {what}")
             continue
         owner = claimed.setdefault(company_key(canonical), canonical)
         if owner != canonical:
             read.report(
-                (line, column), "NN118", f"company '{canonical}' is already listed under '{owner}' in 'companies'"
+                (line, column),
+                Code.INVALID_VALUE,
+                f"company '{canonical}' is already listed under '{owner}' in 'companies'",
             )
             continue
         sub = FieldReader(
@@ -195,7 +207,7 @@ def _companies(read: FieldReader) -> tuple[tuple[str, tuple[str, ...]], ...]:
             if owner != canonical:
                 read.report(
                     (line, column),
-                    "NN118",
+                    Code.INVALID_VALUE,
                     f"'{spelling}' is listed under both '{owner}' and '{canonical}' in 'companies';"
                     f" it stays with '{owner}'",
                 )

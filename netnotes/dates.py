@@ -135,7 +135,7 @@ def parse_date(value: object) -> dt.date:
             try:
                 return dt.date(year, month, day)
             except ValueError:
-                raise DateError(f"impossible date {_show(value)}: {_why_impossible(year, month, day)}")
+                raise DateError(f"impossible date {_show(value)}: {_why_impossible(year, month, day)}") from None
     raise DateError(f"expected a date as YYYY-MM-DD, got {_show(value)}")
 
 
@@ -148,7 +148,7 @@ def parse_date_or_duration(value: object) -> dt.date | Duration:
     try:
         duration = parse_duration(value)
     except DateError:
-        raise DateError(f"expected a date (YYYY-MM-DD) or a duration (like 2w), got {_show(value)}")
+        raise DateError(f"expected a date (YYYY-MM-DD) or a duration (like 2w), got {_show(value)}") from None
     if duration.is_never:
         raise DateError("a follow-up cannot be 'never'; remove the field instead")
     return duration
@@ -196,10 +196,10 @@ def parse_birthday(value: object) -> Birthday:
                 raise DateError(f"impossible birthday {_show(value)}: no such day in the calendar")
             return Birthday(month, day)
     try:
-        day = parse_date(value)
+        born = parse_date(value)
     except DateError as err:
         raise DateError(f"{err}; a birthday is YYYY-MM-DD, or --MM-DD when the year is unknown") from None
-    return Birthday(day.month, day.day, day.year)
+    return Birthday(born.month, born.day, born.year)
 
 
 def _show(value: object) -> str:

@@ -11,13 +11,24 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from .fsio import is_inside
-from .problems import Problem, problem
+from .problems import Code, Problem, problem
 
 CONFIG_FILE = "netnotes.yaml"
-KINDS = ("contacts", "interactions", "asks")
+
+
+class NoteKind(StrEnum):
+    """The three kinds of note; each is the name of the vault folder that holds them."""
+
+    CONTACTS = "contacts"
+    INTERACTIONS = "interactions"
+    ASKS = "asks"
+
+
+KINDS: tuple[NoteKind, ...] = tuple(NoteKind)  # in the order the vault is read
 
 
 class VaultError(Exception):
@@ -26,7 +37,7 @@ class VaultError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class NoteFile:
-    kind: str  # contacts | interactions | asks
+    kind: NoteKind
     path: str  # vault-relative, '/'-separated
     abspath: str
     id: str = field(init=False)  # the file name without .md, case-folded
@@ -123,7 +134,9 @@ def _skipped(entry_rel: str, name: str, entries: list[os.DirEntry[str]]) -> Prob
     """Why a regular file in a note folder is not read, when its user might expect it to be."""
     if _is_other_markdown(name):
         stem = name[: name.rfind(".")]
-        return problem(entry_rel, 1, 1, "NN214", f"'{name}' is not read: notes are .md files; rename it to {stem}.md")
+        return problem(
+            entry_rel, 1, 1, Code.NOT_NAMED_MD, f"'{name}' is not read: notes are .md files; rename it to {stem}.md"
+        )
     if not _is_note_name(name):
         return None
     original = conflict_copy_of(name)
@@ -136,7 +149,7 @@ def _skipped(entry_rel: str, name: str, entries: list[os.DirEntry[str]]) -> Prob
             entry_rel,
             1,
             1,
-            "NN208",
+            Code.SYNC_CONFLICT_COPY,
             f"conflict copy of {folder}/{original} left by a sync tool, and that note is missing:"
             f" rename this file to {original}",
         )
@@ -144,18 +157,26 @@ def _skipped(entry_rel: str, name: str, entries: list[os.DirEntry[str]]) -> Prob
         entry_rel,
         1,
         1,
-        "NN208",
+        Code.SYNC_CONFLICT_COPY,
         f"conflict copy of {folder}/{present} left by a sync tool; merge it by hand and delete it",
     )
 
 
 def _walk(
-    real_root: str, root: str, kind: str, rel: str, files: list[NoteFile], problems: list[Problem], seen: set[str]
+    real_root: str,
+    root: str,
+    kind: NoteKind,
+    rel: str,
+    files: list[NoteFile],
+    problems: list[Problem],
+    seen: set[str],
 ) -> None:
     folder = os.path.join(root, rel)
     real = os.path.realpath(folder)
     if not is_inside(real_root, real):
-        problems.append(problem(rel, 1, 1, "NN206", f"'{rel}' links outside the vault (to {real}); it was not read"))
+        problems.append(
+            problem(rel, 1, 1, Code.LINK_OUTSIDE_VAULT, f"'{rel}' links outside the vault (to {real}); it was not read")
+        )
         return
     if real in seen:  # a symlink loop inside the vault
         return
@@ -165,7 +186,7 @@ def _walk(
     except (FileNotFoundError, NotADirectoryError):
         return
     except OSError as err:
-        problems.append(problem(rel, 1, 1, "NN100", f"cannot read folder: {err.strerror or err}"))
+        problems.append(problem(rel, 1, 1, Code.UNREADABLE, f"cannot read folder: {err.strerror or err}"))
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -179,7 +200,11 @@ def _walk(
                 if not is_inside(real_root, target):
                     problems.append(
                         problem(
-                            entry_rel, 1, 1, "NN206", f"symlink points outside the vault (to {target}); it was not read"
+                            entry_rel,
+                            1,
+                            1,
+                            Code.LINK_OUTSIDE_VAULT,
+                            f"symlink points outside the vault (to {target}); it was not read",
                         )
                     )
                     continue
@@ -193,7 +218,9 @@ def _walk(
             # Undecodable bytes come back from the OS as lone surrogates, which no page, export
             # or terminal can show; the problem names the file with U+FFFD in their place.
             what = "folder" if is_dir else "file"
-            problems.append(problem(_printable(entry_rel), 1, 1, "NN100", f"{what} name is not valid UTF-8; rename it"))
+            problems.append(
+                problem(_printable(entry_rel), 1, 1, Code.UNREADABLE, f"{what} name is not valid UTF-8; rename it")
+            )
             continue
         if is_dir:
             _walk(real_root, root, kind, entry_rel, files, problems, seen)
@@ -218,4 +245,4 @@ def _dangling(real_root: str, entry_rel: str, path: str, err: OSError) -> Proble
         why = f"points to {shown}, which does not exist"
     else:
         why = f"cannot be followed ({err.strerror or err})"
-    return problem(entry_rel, 1, 1, "NN215", f"symlink {why}; it was not read")
+    return problem(entry_rel, 1, 1, Code.DANGLING_SYMLINK, f"symlink {why}; it was not read")

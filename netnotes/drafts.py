@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import yaml
 
 from .dates import Birthday, DateError, parse_birthday, parse_date_or_duration, parse_duration
+from .discover import NoteKind
 from .fields import near_miss
 from .fsio import WriteError
-from .model import ASK_DIRECTIONS, ASK_KINDS, Config, Vault
+from .model import ASK_KINDS, AskStatus, Config, Direction, Vault
 from .refs import Lookup, RefIndex
 from .slugs import safe_slug
 from .text import LINE_BREAKS, unfit_for_line
@@ -28,7 +30,7 @@ from .text import LINE_BREAKS, unfit_for_line
 class Draft:
     """A note ready to be written: its folder (vault-relative), base file name, and text."""
 
-    kind: str  # contacts | interactions | asks
+    kind: NoteKind
     folder: str  # vault-relative, '/'-separated
     stem: str
     text: str
@@ -70,11 +72,13 @@ def _one_or_many(values: list[str]) -> str | list[str] | None:
 class _Dumper(yaml.SafeDumper):
     """Block mappings (one field per line) with lists written inline: ``tags: [a, b]``."""
 
-    def represent_list(self, data: list[Any]) -> yaml.SequenceNode:  # type: ignore[override]
+    def represent_list(self, data: Iterable[Any]) -> yaml.SequenceNode:
         return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
 _Dumper.add_representer(list, _Dumper.represent_list)
+# A closed set's word (Direction.OUT) is written as the text it stands for, as a note holds it.
+_Dumper.add_multi_representer(StrEnum, lambda dumper, word: dumper.represent_str(str(word)))
 
 
 def render_note(fields: dict[str, Any], body: str = "") -> str:
@@ -159,7 +163,7 @@ def contact_draft(
         if name in fields:
             raise WriteError(f"'{name}' is a contact field, not a custom one")
         fields[name] = one_line_field(name, value) if isinstance(value, str) else one_line_fields(name, value)
-    return Draft("contacts", "contacts", safe_slug(clean_name, "contact"), render_note(fields, body))
+    return Draft(NoteKind.CONTACTS, "contacts", safe_slug(clean_name, "contact"), render_note(fields, body))
 
 
 def _date(key: str, value: object) -> dt.date | None:
@@ -275,7 +279,7 @@ def interaction_draft(
         "next": next_step,
     }
     return Draft(
-        "interactions",
+        NoteKind.INTERACTIONS,
         f"interactions/{day.year:04d}",
         _dated_stem(day, kind, ids[0]),
         render_note(fields, message or ""),
@@ -293,7 +297,7 @@ def ask_draft(
     date: dt.date | None = None,
 ) -> Draft:
     (contact_id,) = resolve_refs(vault, [ref])
-    if direction not in ASK_DIRECTIONS:
+    if direction not in tuple(Direction):
         raise WriteError(f"direction must be 'out' (I asked them) or 'in' (they asked me), not '{direction}'")
     kind = one_line_field("kind", kind) or ""
     if kind not in ASK_KINDS:
@@ -305,8 +309,8 @@ def ask_draft(
         "with": contact_id,
         "direction": direction,
         "kind": kind,
-        "status": "open",
+        "status": AskStatus.OPEN,
         "due": _date("due", due),
         "intro_to": intro,
     }
-    return Draft("asks", "asks", _dated_stem(day, kind, contact_id), render_note(fields, message or ""))
+    return Draft(NoteKind.ASKS, "asks", _dated_stem(day, kind, contact_id), render_note(fields, message or ""))

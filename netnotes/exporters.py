@@ -13,7 +13,7 @@ import json
 import math
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import vobject
 
@@ -217,12 +217,12 @@ def export_ics(vault: Vault, today: dt.date, moves: Iterable[Move] | None = None
 # ---------------------------------------------------------------------------------------------
 # The command's choice
 
-FORMATS = ("ics", "vcard", "json")
+ExportFormat = Literal["ics", "vcard", "json"]
 
 
-def export(vault: Vault, fmt: str, today: dt.date) -> bytes:
-    """The vault as ``fmt`` (one of ``FORMATS``): follow-ups and birthdays as of ``today`` (ics),
-    contacts (vcard) or the whole model (json)."""
+def export(vault: Vault, fmt: ExportFormat, today: dt.date) -> bytes:
+    """The vault as ``fmt``: follow-ups and birthdays as of ``today`` (ics), contacts (vcard) or
+    the whole model (json)."""
     if fmt == "ics":
         return export_ics(vault, today)
     if fmt == "vcard":

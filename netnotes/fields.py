@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from .dates import Birthday, DateError, Duration, parse_birthday, parse_date, parse_date_or_duration, parse_duration
 from .notes import Field
-from .problems import Problem, problem
+from .problems import Code, Problem, Severity, problem
+
+Word = TypeVar("Word", bound=StrEnum)
 
 
 def describe(value: Any) -> str:
@@ -82,7 +85,7 @@ class FieldReader:
         self.fields = fields
         self.problems = problems
 
-    def report(self, f: Field | tuple[int, int], code: str, message: str) -> None:
+    def report(self, f: Field | tuple[int, int], code: Code, message: str) -> None:
         line, column = (f.line, f.column) if isinstance(f, Field) else f
         self.problems.append(problem(self.path, line, column, code, message))
 
@@ -98,7 +101,7 @@ class FieldReader:
             return None
         value = as_text(f.value)
         if value is None:
-            self.report(f, "NN109", f"'{key}' should be text, got {describe(f.value)}")
+            self.report(f, Code.WRONG_TYPE, f"'{key}' should be text, got {describe(f.value)}")
             return None
         value = value.strip()
         if not value and required:
@@ -117,7 +120,7 @@ class FieldReader:
             value = as_text(item)
             if value is None:
                 where = f.items[i] if isinstance(f.value, list) and i < len(f.items) else f
-                self.report(where, "NN109", f"'{key}' should be text or a list of text, got {describe(item)}")
+                self.report(where, Code.WRONG_TYPE, f"'{key}' should be text or a list of text, got {describe(item)}")
                 continue
             if value.strip():
                 out.append(value.strip())
@@ -128,7 +131,7 @@ class FieldReader:
         if f is None:
             return False
         if not isinstance(f.value, bool):
-            self.report(f, "NN109", f"'{key}' should be true or false, got {describe(f.value)}")
+            self.report(f, Code.WRONG_TYPE, f"'{key}' should be true or false, got {describe(f.value)}")
             return False
         return f.value
 
@@ -141,7 +144,7 @@ class FieldReader:
         try:
             return parse_date(f.value)
         except DateError as err:
-            self.report(f, "NN110", f"'{key}': {err}")
+            self.report(f, Code.BAD_DATE, f"'{key}': {err}")
             return None
 
     def duration(self, key: str) -> Duration | None:
@@ -151,7 +154,7 @@ class FieldReader:
         try:
             return parse_duration(f.value)
         except DateError as err:
-            self.report(f, "NN111", f"'{key}': {err}")
+            self.report(f, Code.BAD_DURATION, f"'{key}': {err}")
             return None
 
     def cadence(self, key: str, label: str | None = None) -> Duration | None:
@@ -161,7 +164,7 @@ class FieldReader:
             what = label or f"'{key}'"
             self.report(
                 self.fields[key],
-                "NN213",
+                Code.ZERO_CADENCE,
                 f"{what} is {value}: a cadence of zero makes a contact due again the moment"
                 " a touch is logged; use a duration like 3w, or never",
             )
@@ -174,7 +177,11 @@ class FieldReader:
         try:
             return parse_date_or_duration(f.value)
         except DateError as err:
-            code = "NN110" if isinstance(f.value, (dt.date, str)) and str(f.value)[:4].isdigit() else "NN111"
+            code = (
+                Code.BAD_DATE
+                if isinstance(f.value, (dt.date, str)) and str(f.value)[:4].isdigit()
+                else Code.BAD_DURATION
+            )
             self.report(f, code, f"'{key}': {err}")
             return None
 
@@ -185,10 +192,10 @@ class FieldReader:
         try:
             return parse_birthday(f.value)
         except DateError as err:
-            self.report(f, "NN110", f"'{key}': {err}")
+            self.report(f, Code.BAD_DATE, f"'{key}': {err}")
             return None
 
-    def choice(self, key: str, choices: Iterable[str], code: str, default: str | None = None) -> str | None:
+    def choice(self, key: str, choices: Iterable[str], code: Code, default: str | None = None) -> str | None:
         """A word from ``choices``; otherwise ``code`` (an error drops it, a warning keeps it)."""
         value = self.text(key)
         if value is None:
@@ -199,14 +206,20 @@ class FieldReader:
             hint = near_miss(value, allowed)
             tip = f" (did you mean '{hint}'?)" if hint else f"; use one of: {', '.join(allowed)}"
             self.report(f, code, f"unknown {key} '{value}'{tip}")
-            return default if code.startswith("NN1") else value
+            return default if code.severity is Severity.ERROR else value
         return value
+
+    def member(self, key: str, words: type[Word], code: Code) -> Word | None:
+        """One of the closed set ``words``; any other value is ``code`` (an error) and reads as None."""
+        allowed = tuple(words)
+        value = self.choice(key, allowed, code)
+        return words(value) if value in allowed else None
 
     def missing(self, key: str) -> None:
         f = self.fields.get(key)
         where = (f.key_line, f.key_column) if f else (1, 1)
         what = "is empty" if f else "is missing"
-        self.report(where, "NN108", f"required field '{key}' {what}")
+        self.report(where, Code.MISSING_FIELD, f"required field '{key}' {what}")
 
     def custom(self, known: Iterable[str]) -> tuple[tuple[str, Any], ...]:
         """Keys outside ``known``: kept as custom fields; near-misses of a known key warned about."""
@@ -219,7 +232,7 @@ class FieldReader:
             if hint:
                 self.report(
                     (f.key_line, f.key_column),
-                    "NN201",
+                    Code.MISSPELT_KEY,
                     f"unknown key '{key}' (did you mean '{hint}'?); kept as a custom field",
                 )
             out.append((key, f.value))

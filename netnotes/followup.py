@@ -11,32 +11,52 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .dates import Duration, add_duration
-from .model import Ask, Config, Contact, Interaction, Vault
+from .model import Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 from .moves import Move, latest_moves
 
 CONGRATULATE_AFTER = Duration(7, "d")  # rule 11: a congratulate item is due a week after the move
-
-REASONS = ("follow-up", "ask", "thank-you", "congratulate", "keep-in-touch", "birthday")
-STATUSES = ("overdue", "today", "soon", "later")
 THANK_YOU_KIND = "thank-you"  # the interaction kind that says thank you (rule 10)
 THANK_YOU_AFTER = dt.timedelta(days=3)  # a thank-you is due this long after the ask was closed
 THANK_YOU_LAPSES = dt.timedelta(days=30)  # and is no longer listed after this long
-_REASON_RANK = {r: i for i, r in enumerate(REASONS)}
+
+
+class Reason(StrEnum):
+    """Why an item is due, in the order of rule 8 (an item's ``reason`` in ``due --format json``)."""
+
+    FOLLOW_UP = "follow-up"
+    ASK = "ask"
+    THANK_YOU = "thank-you"
+    CONGRATULATE = "congratulate"
+    KEEP_IN_TOUCH = "keep-in-touch"
+    BIRTHDAY = "birthday"
+
+
+class DueStatus(StrEnum):
+    """Where a due date falls from today (rule 7), in the order listings show them."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    SOON = "soon"
+    LATER = "later"
+
+
+_REASON_RANK = {r: i for i, r in enumerate(Reason)}
 
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
     contact: str  # contact id
     name: str
-    reason: str  # one of REASONS
+    reason: Reason
     due: dt.date
-    status: str  # one of STATUSES
+    status: DueStatus
     days: int  # due - today; negative when overdue
     detail: str | None
     source: str  # vault-relative path of the note that caused it
-    direction: str | None = None  # for asks (and thank-yous): 'out' (waiting on them) or 'in' (I owe them)
+    direction: Direction | None = None  # for asks (and thank-yous): out (waiting on them) or in (I owe them)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -72,12 +92,12 @@ class Reciprocity:
         return self.given - self.received
 
 
-def status_of(due: dt.date, today: dt.date, horizon_end: dt.date) -> str:
+def status_of(due: dt.date, today: dt.date, horizon_end: dt.date) -> DueStatus:
     if due < today:
-        return "overdue"
+        return DueStatus.OVERDUE
     if due == today:
-        return "today"
-    return "soon" if due <= horizon_end else "later"
+        return DueStatus.TODAY
+    return DueStatus.SOON if due <= horizon_end else DueStatus.LATER
 
 
 def last_touches(interactions: Iterable[Interaction], today: dt.date) -> dict[str, Touch]:
@@ -132,7 +152,7 @@ def ask_due_date(ask: Ask) -> dt.date:
 
 
 def ask_detail(ask: Ask, names: dict[str, str]) -> str:
-    side = "waiting on them" if ask.direction == "out" else "I owe them"
+    side = "waiting on them" if ask.direction == Direction.OUT else "I owe them"
     what = ask.kind or "ask"
     if ask.intro_to:
         target = names.get(ask.intro_to_contact or "", ask.intro_to)
@@ -160,7 +180,13 @@ def thank_you_due(ask: Ask, thanked: dict[str, dt.date], today: dt.date) -> dt.d
     the closing day exactly when some thank-you in between is.
     """
     closed = ask.closed
-    if ask.direction != "out" or ask.status != "done" or ask.thanked or closed is None or ask.with_ is None:
+    if (
+        ask.direction != Direction.OUT
+        or ask.status != AskStatus.DONE
+        or ask.thanked
+        or closed is None
+        or ask.with_ is None
+    ):
         return None
     if closed > today or today > closed + THANK_YOU_LAPSES:
         return None
@@ -190,7 +216,12 @@ def due_items(
     items: list[DueItem] = []
 
     def add(
-        contact: Contact, reason: str, due: dt.date, detail: str | None, source: str, direction: str | None = None
+        contact: Contact,
+        reason: Reason,
+        due: dt.date,
+        detail: str | None,
+        source: str,
+        direction: Direction | None = None,
     ) -> None:
         items.append(
             DueItem(
@@ -210,20 +241,20 @@ def due_items(
         touch = touches.get(contact.id)
         due = keep_in_touch_date(contact, config, touch, today)
         if due is not None:
-            add(contact, "keep-in-touch", due, _keep_in_touch_detail(contact, config, touch, due), contact.path)
+            add(contact, Reason.KEEP_IN_TOUCH, due, _keep_in_touch_detail(contact, config, touch, due), contact.path)
         if contact.birthday is not None and not contact.archived:
             day = contact.birthday.next_on_or_after(today)
             if day <= horizon_end:
                 years = day.year - contact.birthday.year if contact.birthday.year else 0
                 age = f"turns {years}" if years > 0 else "birthday"
-                add(contact, "birthday", day, age, contact.path)
+                add(contact, Reason.BIRTHDAY, day, age, contact.path)
 
     for interaction in vault.interactions:
         if interaction.with_ and is_follow_up_open(interaction, touches):
             assert interaction.follow_up is not None
             add(
                 contacts[interaction.with_[0]],
-                "follow-up",
+                Reason.FOLLOW_UP,
                 interaction.follow_up,
                 interaction.next or interaction.title,
                 interaction.path,
@@ -231,21 +262,21 @@ def due_items(
 
     thanked = thank_you_dates(vault.interactions, today)
     for ask in vault.asks:
-        if ask.status == "open" and ask.with_ is not None:
-            add(contacts[ask.with_], "ask", ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction)
+        if ask.status == AskStatus.OPEN and ask.with_ is not None:
+            add(contacts[ask.with_], Reason.ASK, ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction)
         thank_you = thank_you_due(ask, thanked, today)
         if thank_you is not None and ask.with_ is not None:
-            add(contacts[ask.with_], "thank-you", thank_you, thank_you_detail(ask), ask.path, ask.direction)
+            add(contacts[ask.with_], Reason.THANK_YOU, thank_you, thank_you_detail(ask), ask.path, ask.direction)
 
     for cid, move in latest_moves(moves, today).items():
         moved = contacts.get(cid)
         touch = touches.get(cid)
         if moved is None or moved.archived or (touch is not None and touch.date >= move.date):
             continue  # gone from the vault, archived, or congratulated (any touch since counts)
-        add(moved, "congratulate", add_duration(move.date, CONGRATULATE_AFTER), move.detail, moved.path)
+        add(moved, Reason.CONGRATULATE, add_duration(move.date, CONGRATULATE_AFTER), move.detail, moved.path)
 
     if not include_later:
-        items = [i for i in items if i.status != "later"]
+        items = [i for i in items if i.status != DueStatus.LATER]
     items.sort(key=DueItem.sort_key)
     return items
 
@@ -274,8 +305,8 @@ def reciprocity(vault: Vault) -> dict[str, Reciprocity]:
     given: dict[str, int] = {}
     received: dict[str, int] = {}
     for ask in vault.asks:
-        if ask.status != "done" or ask.with_ is None:
+        if ask.status != AskStatus.DONE or ask.with_ is None:
             continue
-        bucket = given if ask.direction == "in" else received
+        bucket = given if ask.direction == Direction.IN else received
         bucket[ask.with_] = bucket.get(ask.with_, 0) + 1
     return {cid: Reciprocity(given.get(cid, 0), received.get(cid, 0)) for cid in sorted(set(given) | set(received))}

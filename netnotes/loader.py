@@ -16,12 +16,12 @@ from . import dates
 from .checks import check_duplicate_ids, check_wikilinks
 from .config import load_config
 from .dates import Duration, add_duration
-from .discover import CONFIG_FILE, NoteFile, VaultError, discover
+from .discover import CONFIG_FILE, NoteFile, NoteKind, VaultError, discover
 from .fields import FieldReader, describe, near_miss
-from .model import ASK_DIRECTIONS, ASK_KINDS, ASK_STATUSES, Ask, Config, Contact, Interaction, Vault
+from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 from .notes import Note, read_note
 from .parallel import parallel_map
-from .problems import Problem, problem, sort_problems, summary
+from .problems import Code, Problem, problem, sort_problems, summary
 from .refs import RefIndex
 
 CONTACT_KEYS = (
@@ -105,22 +105,22 @@ def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
     notes = read_notes(files, jobs)
     for note in notes:
         problems.extend(note.problems)
-    by_kind: dict[str, list[tuple[NoteFile, Note]]] = {"contacts": [], "interactions": [], "asks": []}
-    for file, note in zip(files, notes):
+    by_kind: dict[NoteKind, list[tuple[NoteFile, Note]]] = {kind: [] for kind in NoteKind}
+    for file, note in zip(files, notes, strict=True):
         by_kind[file.kind].append((file, note))
     unique, dup_problems = check_duplicate_ids(by_kind)
     problems += dup_problems
 
-    contacts, met_through = _contacts(unique["contacts"], config, problems)
+    contacts, met_through = _contacts(unique[NoteKind.CONTACTS], config, problems)
     index = RefIndex(contacts)
     contacts = _resolve_met_through(contacts, met_through, index, problems)
-    interactions = _interactions(unique["interactions"], config, index, problems, today)
-    asks = _asks(unique["asks"], index, problems, today)
+    interactions = _interactions(unique[NoteKind.INTERACTIONS], config, index, problems, today)
+    asks = _asks(unique[NoteKind.ASKS], index, problems, today)
 
     contacts.sort(key=lambda c: c.id)
     interactions.sort(key=lambda i: (i.date, i.path))
     asks.sort(key=lambda a: (a.date, a.path))
-    all_ids = {f.id for f, _ in unique["interactions"]} | {f.id for f, _ in unique["asks"]}
+    all_ids = {f.id for f, _ in unique[NoteKind.INTERACTIONS]} | {f.id for f, _ in unique[NoteKind.ASKS]}
     problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids)
     vault = Vault(
         root=str(root),
@@ -156,7 +156,7 @@ def _contacts(
         custom = read.custom(CONTACT_KEYS)
         circle = read.text("circle")
         if circle is not None and config.circles_known and circle not in circles:
-            read.report(note.fields["circle"], "NN104", _unknown_circle(circle, circles))
+            read.report(note.fields["circle"], Code.UNKNOWN_CIRCLE, _unknown_circle(circle, circles))
             circle = None
         ref = read.text("met_through")
         # Every field is read before a nameless contact is left out, so all its problems show at once.
@@ -217,7 +217,7 @@ def _resolve_met_through(
                         c.path,
                         line,
                         column,
-                        "NN207",
+                        Code.INTRODUCED_BY_SELF,
                         f"'met_through' names {c.name} themselves; name who introduced them",
                     )
                 )
@@ -231,7 +231,7 @@ def _resolve_met_through(
 def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex, problems: list[Problem]) -> str | None:
     found = index.resolve(ref)
     if found.contact_id is None:
-        problems.append(problem(path, line, column, found.code or "NN115", found.error or "bad ref"))
+        problems.append(problem(path, line, column, found.code or Code.NO_SUCH_CONTACT, found.error or "bad ref"))
     return found.contact_id
 
 
@@ -247,13 +247,13 @@ def _interactions(
         day = read.date("date", required=True)
         refs = _refs(read, "with", index, problems)
         custom = read.custom(INTERACTION_KEYS)
-        kind = read.choice("kind", kinds, "NN202") if config.kinds_known else read.text("kind")
+        kind = read.choice("kind", kinds, Code.UNKNOWN_INTERACTION_KIND) if config.kinds_known else read.text("kind")
         follow_up = read.date_or_duration("follow_up")
         title, next_step, done = read.text("title"), read.text("next"), read.boolean("done")
         if next_step is not None and not done and read.get("follow_up") is None:
             read.report(
                 note.fields["next"],
-                "NN211",
+                Code.NEXT_WITHOUT_FOLLOW_UP,
                 "'next' has no 'follow_up', so it will never be due; add follow_up: a date or a duration like 2w",
             )
         if day is None:
@@ -262,7 +262,7 @@ def _interactions(
         if isinstance(follow_up, dt.date) and follow_up < day:
             read.report(
                 note.fields["follow_up"],
-                "NN210",
+                Code.FOLLOW_UP_BEFORE_DATE,
                 f"'follow_up' {follow_up} is before this interaction's date {day}; a typo in the year or month?",
             )
         if refs is None:
@@ -305,7 +305,9 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
                 item = f"[[{item}]]"  # so that '|label' and '#heading' are cut as in a wikilink
         if not isinstance(item, str):
             read.report(
-                (line, column), "NN109", f"'{key}' should be a contact ref or a list of refs, got {describe(item)}"
+                (line, column),
+                Code.WRONG_TYPE,
+                f"'{key}' should be a contact ref or a list of refs, got {describe(item)}",
             )
             continue
         contact_id = _resolve(item, read.path, line, column, index, problems)
@@ -319,7 +321,7 @@ def _far_future(read: FieldReader, day: dt.date, today: dt.date, meaning: str) -
     if day > add_duration(today, A_YEAR):
         read.report(
             read.fields["date"],
-            "NN212",
+            Code.FAR_FUTURE_DATE,
             f"'date' {day} is more than a year from today; a typo in the year? ({meaning})",
         )
 
@@ -333,13 +335,13 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
         day = read.date("date", required=True)
         refs = _refs(read, "with", index, problems)
         if refs is not None and len(refs) > 1:
-            read.report(note.fields["with"], "NN109", "an ask is with one contact; make one ask per person")
+            read.report(note.fields["with"], Code.WRONG_TYPE, "an ask is with one contact; make one ask per person")
         direction_given = read.get("direction") is not None
-        direction = read.choice("direction", ASK_DIRECTIONS, "NN112")
+        direction = read.member("direction", Direction, Code.UNKNOWN_DIRECTION)
         if not direction_given:
             read.missing("direction")
-        status = read.choice("status", ASK_STATUSES, "NN113", default="open")
-        kind = read.choice("kind", ASK_KINDS, "NN203")
+        status = read.member("status", AskStatus, Code.UNKNOWN_STATUS)
+        kind = read.choice("kind", ASK_KINDS, Code.UNKNOWN_ASK_KIND)
         due, closed = read.date("due"), read.date("closed")
         intro_to = read.text("intro_to")
         thanked = read.boolean("thanked")
@@ -357,7 +359,7 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
                 with_=refs[0] if refs else None,
                 direction=direction,
                 kind=kind,
-                status=status or "open",
+                status=status or AskStatus.OPEN,
                 due=due,
                 closed=closed,
                 intro_to=intro_to,

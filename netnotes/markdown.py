@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -32,6 +33,8 @@ _WIKILINK_INNER_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 
 # A wikilink's target -> (href, text to show when the link has no |label), or None.
 LinkFor = Callable[[str], "tuple[str, str] | None"]
+# A render rule: markdown-it binds it to its renderer, which comes in as the first argument.
+RenderRule = Callable[[RendererHTML, Sequence[Token], int, OptionsDict, EnvType], str]
 
 
 def is_safe_url(url: str, schemes: Sequence[str] = SAFE_SCHEMES) -> bool:
@@ -51,7 +54,7 @@ def is_web_url(url: str) -> bool:
     """An absolute http(s) URL, the only kind a profile field like ``linkedin`` is linked as."""
     text = _INVISIBLE_RE.sub("", url)
     match = _SCHEME_RE.match(text)
-    return bool(match) and match.group(1).lower() in WEB_SCHEMES and "//" in text[:10]
+    return match is not None and match.group(1).lower() in WEB_SCHEMES and "//" in text[:10]
 
 
 class NoteRenderer:
@@ -67,7 +70,7 @@ class NoteRenderer:
         md.enable(["table", "strikethrough"])
         md.use(tasklists_plugin)  # label=False: the plugin's labels use uuid4 ids (not reproducible)
         md.use(footnote_plugin)
-        md.validateLink = is_safe_url  # type: ignore[method-assign]
+        md.validateLink = is_safe_url  # type: ignore[method-assign]  # markdown-it's hook for this check
         md.inline.ruler.before("link", "wikilink", _wikilink_rule)
         md.add_render_rule("wikilink", _wikilink_renderer(link_for))
         md.add_render_rule("image", _render_image)
@@ -101,15 +104,9 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _wikilink_renderer(link_for: LinkFor):  # type: ignore[no-untyped-def]
+def _wikilink_renderer(link_for: LinkFor) -> RenderRule:
     # markdown-it binds render rules to its renderer, so the resolver comes in by closure.
-    def render(
-        self,
-        tokens: Sequence[Token],
-        idx: int,
-        options: OptionsDict,  # type: ignore[no-untyped-def]
-        env: EnvType,
-    ) -> str:
+    def render(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         target, label = token.meta["target"], token.meta["label"]
         link = link_for(target) if target else None
@@ -121,43 +118,25 @@ def _wikilink_renderer(link_for: LinkFor):  # type: ignore[no-untyped-def]
     return render
 
 
-def _render_image(
-    self,
-    tokens: Sequence[Token],
-    idx: int,
-    options: OptionsDict,  # type: ignore[no-untyped-def]
-    env: EnvType,
-) -> str:
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     """An image is shown as a link to it: the dashboard never loads a picture from a note."""
     token = tokens[idx]
-    src = token.attrGet("src") or ""
+    src = str(token.attrGet("src") or "")
     alt = self.renderInlineAsText(token.children or [], options, env) or src
-    return f'<a class="image-link" href="{escapeHtml(str(src))}" rel="noopener noreferrer">image: {escapeHtml(alt)}</a>'
+    return f'<a class="image-link" href="{escapeHtml(src)}" rel="noopener noreferrer">image: {escapeHtml(alt)}</a>'
 
 
 HEADING_SHIFT = 2  # a note is shown under the page's h1 and a section's h2: its "# x" is an h3
 
 
-def _render_heading(
-    self,
-    tokens: Sequence[Token],
-    idx: int,
-    options: OptionsDict,  # type: ignore[no-untyped-def]
-    env: EnvType,
-) -> str:
+def _render_heading(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
     token.tag = f"h{level}"
     return self.renderToken(tokens, idx, options, env)
 
 
-def _render_link_open(
-    self,
-    tokens: Sequence[Token],
-    idx: int,
-    options: OptionsDict,  # type: ignore[no-untyped-def]
-    env: EnvType,
-) -> str:
+def _render_link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     if is_web_url(str(token.attrGet("href") or "")):
         token.attrSet("rel", "noopener noreferrer")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .dates import NEVER, Birthday, Duration
@@ -28,8 +29,21 @@ INTERACTION_KINDS = (
     "other",
 )
 ASK_KINDS = ("reference", "introduction", "linkedin-intro", "job-lead", "info", "advice", "other")
-ASK_DIRECTIONS = ("out", "in")
-ASK_STATUSES = ("open", "done", "declined", "dropped")
+
+
+class Direction(StrEnum):
+    """Who asked: ``out``, I asked them (waiting on them); ``in``, they asked me (I owe them)."""
+
+    OUT = "out"
+    IN = "in"
+
+
+class AskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DECLINED = "declined"
+    DROPPED = "dropped"
+
 
 CustomFields = tuple[tuple[str, Any], ...]
 
@@ -111,9 +125,9 @@ class Ask:
     path: str
     date: dt.date
     with_: str | None  # a contact id; None when the ref did not resolve
-    direction: str
+    direction: Direction
     kind: str | None = None
-    status: str = "open"
+    status: AskStatus = AskStatus.OPEN
     due: dt.date | None = None
     closed: dt.date | None = None
     intro_to: str | None = None  # as written

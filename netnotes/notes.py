@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, problem
+from .problems import Code, Problem, problem
 from .text import breaks_lines_beyond_lf
 
 try:  # libyaml is what makes 100,000 notes cheap; pure Python is a fallback only
@@ -26,7 +26,7 @@ try:  # libyaml is what makes 100,000 notes cheap; pure Python is a fallback onl
 
     _LIBYAML = True
 except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # the same interface, in pure Python
 
     _LIBYAML = False
 
@@ -91,13 +91,13 @@ def read_note(abspath: str, relpath: str) -> Note:
                 relpath,
                 1,
                 1,
-                "NN117",
+                Code.TOO_LARGE,
                 f"note is {size // 1024} KiB; notes larger than {MAX_NOTE_BYTES // 1024 // 1024} MiB are not read",
             )
         with open(abspath, "rb") as fh:
             data = fh.read(MAX_NOTE_BYTES + 1)
     except OSError as err:
-        return _broken(relpath, 1, 1, "NN100", f"cannot read file: {err.strerror or err}")
+        return _broken(relpath, 1, 1, Code.UNREADABLE, f"cannot read file: {err.strerror or err}")
     return parse_note(data, relpath)
 
 
@@ -109,7 +109,11 @@ def decode(data: bytes, relpath: str) -> str | Problem:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         return problem(
-            relpath, line, column, "NN100", f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8"
+            relpath,
+            line,
+            column,
+            Code.UNREADABLE,
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8",
         )
     return text.removeprefix(BOM)
 
@@ -119,7 +123,7 @@ def parse_note(data: bytes, relpath: str) -> Note:
     if isinstance(text, Problem):
         return Note(relpath, None, problems=(text,))
     if not text.strip():
-        return _broken(relpath, 1, 1, "NN101", "file is empty; a note starts with '---', its fields, and '---'")
+        return _broken(relpath, 1, 1, Code.EMPTY_FILE, "file is empty; a note starts with '---', its fields, and '---'")
     conflicts = merge_conflicts(text)
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
@@ -134,7 +138,7 @@ def parse_note(data: bytes, relpath: str) -> Note:
                     relpath,
                     1,
                     1,
-                    "NN102",
+                    Code.NO_FRONT_MATTER,
                     "no front matter: the first line must be '---', followed by the fields and a closing '---'",
                 ),
                 *_conflicted(relpath, conflicts, 1).problems,
@@ -157,7 +161,13 @@ def parse_note(data: bytes, relpath: str) -> Note:
     if closing < 0:
         if conflicts:  # the closing '---' may well be on one side of the conflict
             return _conflicted(relpath, conflicts, line_no)
-        return _broken(relpath, 1, 1, "NN103", "front matter is not closed: add a line '---' after the last field")
+        return _broken(
+            relpath,
+            1,
+            1,
+            Code.UNCLOSED_FRONT_MATTER,
+            "front matter is not closed: add a line '---' after the last field",
+        )
     if conflicts and conflicts[0] <= line_no:
         return _conflicted(relpath, conflicts, line_no)
     yaml_text = text[start:closing]
@@ -167,7 +177,9 @@ def parse_note(data: bytes, relpath: str) -> Note:
     fields, problems = parse_fields(yaml_text, relpath, line_offset=1)
     in_body = _conflicted(relpath, conflicts, line_no).problems if conflicts else ()
     if fields == {} and not problems:  # nothing, or only comments, between the '---' lines
-        empty = problem(relpath, 1, 1, "NN106", "front matter is empty; add the note's fields between the '---' lines")
+        empty = problem(
+            relpath, 1, 1, Code.NOT_A_MAPPING, "front matter is empty; add the note's fields between the '---' lines"
+        )
         return Note(relpath, None, body, body_line, (empty, *in_body))
     return Note(relpath, fields, body, body_line, (*problems, *in_body))
 
@@ -203,7 +215,7 @@ def merge_conflict_problem(relpath: str, line: int, where: str, unread: str) -> 
         relpath,
         line,
         1,
-        "NN119",
+        Code.CONFLICT_IN_FRONT_MATTER,
         f"unresolved git merge conflict in {where}: {_FIX_CONFLICT}; {unread} not read until then",
     )
 
@@ -212,7 +224,7 @@ def _conflicted(relpath: str, conflicts: list[int], front_matter_end: int) -> No
     """A note with merge conflicts: those starting by line ``front_matter_end`` leave the note
     unread (one error, rather than whatever YAML makes of the markers); the rest are warnings."""
     problems = [
-        problem(relpath, line, 1, "NN209", f"unresolved git merge conflict in the body: {_FIX_CONFLICT}")
+        problem(relpath, line, 1, Code.CONFLICT_IN_BODY, f"unresolved git merge conflict in the body: {_FIX_CONFLICT}")
         for line in conflicts
         if line > front_matter_end
     ]
@@ -240,7 +252,7 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
             index = len(yaml_text.encode("utf-8")[:index].decode("utf-8", "ignore"))
         line, column = _lf_positions(yaml_text, line_offset)(index)
         char = f" (U+{err.character:04X})" if isinstance(err.character, int) else ""
-        return None, [problem(relpath, line, column, "NN105", f"YAML syntax error: {err.reason}{char}")]
+        return None, [problem(relpath, line, column, Code.YAML_SYNTAX, f"YAML syntax error: {err.reason}{char}")]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = at(mark) if mark else (1 + line_offset, 1)
@@ -249,16 +261,20 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         tab = _indenting_tab(yaml_text, line - line_offset) if mark and about_tabs else None
         if tab is not None:
             line, column, what = line, tab, "tabs cannot indent YAML; use spaces"
-        return None, [problem(relpath, line, column, "NN105", f"YAML syntax error: {what}")]
+        return None, [problem(relpath, line, column, Code.YAML_SYNTAX, f"YAML syntax error: {what}")]
     except (yaml.YAMLError, RecursionError, MemoryError) as err:
-        return None, [problem(relpath, 1 + line_offset, 1, "NN105", f"YAML syntax error: {err}")]
+        return None, [problem(relpath, 1 + line_offset, 1, Code.YAML_SYNTAX, f"YAML syntax error: {err}")]
     if root is None:  # empty, or only comments: a note calls that an error, netnotes.yaml does not
         return {}, []
     if not isinstance(root, yaml.MappingNode):
         line, column = at(root.start_mark)
         return None, [
             problem(
-                relpath, line, column, "NN106", "front matter must be 'key: value' lines, not a single value or a list"
+                relpath,
+                line,
+                column,
+                Code.NOT_A_MAPPING,
+                "front matter must be 'key: value' lines, not a single value or a list",
             )
         ]
     fields: dict[str, Field] = {}
@@ -266,7 +282,7 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
     for key_node, value_node in root.value:
         key_line, key_column = at(key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(problem(relpath, key_line, key_column, "NN106", "a key must be plain text"))
+            problems.append(problem(relpath, key_line, key_column, Code.NOT_A_MAPPING, "a key must be plain text"))
             continue
         key = key_node.value
         if key in fields:
@@ -276,7 +292,7 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
                     relpath,
                     key_line,
                     key_column,
-                    "NN107",
+                    Code.DUPLICATE_KEY,
                     f"duplicate key '{key}' (first at line {first.key_line}); remove one of them",
                 )
             )
@@ -286,7 +302,7 @@ def parse_fields(yaml_text: str, relpath: str, line_offset: int) -> tuple[dict[s
         except _TooComplex as err:
             # At the field that expands, not at the anchor it repeats (which may be lines above).
             line, column = at(value_node.start_mark)
-            problems.append(problem(relpath, line, column, "NN117", str(err)))
+            problems.append(problem(relpath, line, column, Code.TOO_LARGE, str(err)))
             return None, problems
         items: tuple[tuple[int, int], ...] = ()
         entries = None
@@ -349,7 +365,9 @@ def _build(node: yaml.Node, budget: list[int], depth: int, relpath: str, problem
         )
         if key in mapping:
             line, column = at(key_node.start_mark)
-            problems.append(problem(relpath, line, column, "NN107", f"duplicate key '{key}'; remove one of them"))
+            problems.append(
+                problem(relpath, line, column, Code.DUPLICATE_KEY, f"duplicate key '{key}'; remove one of them")
+            )
             continue
         mapping[key] = _build(value_node, budget, depth + 1, relpath, problems, at)
     return mapping
@@ -375,5 +393,5 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return node.value
 
 
-def _broken(relpath: str, line: int, column: int, code: str, message: str) -> Note:
+def _broken(relpath: str, line: int, column: int, code: Code, message: str) -> Note:
     return Note(relpath, None, problems=(problem(relpath, line, column, code, message),))

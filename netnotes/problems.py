@@ -1,14 +1,15 @@
 """Problems found in a vault: plain values with a stable code, never exceptions.
 
-Every check in netnotes returns ``Problem`` values. The table ``CODES`` is the one place that
-names each code; ``docs/problems.md`` documents each with an example, and a test keeps the two
-in step.
+Every check in netnotes returns ``Problem`` values. The enum ``Code`` is the one place that
+names each code, with its severity; ``docs/problems.md`` documents each with an example, and a
+test keeps the two in step. A check names its code (``Code.UNKNOWN_CIRCLE``), so a misspelt
+one is an error for mypy and at import, not a problem that fails at run time.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 from .text import escape_for_line
@@ -19,59 +20,63 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
-    code: str
+class Code(StrEnum):
+    """Every problem code, named for what it finds, with its severity and the summary that heads
+    its section in docs/problems.md. A member is the code itself (``Code.UNKNOWN_CIRCLE ==
+    "NN104"``), so it prints, sorts and goes into JSON as that text. The contract numbers
+    errors ``NN1xx`` and warnings ``NN2xx``; each code still states its severity, so nothing
+    reads it off the number (a test checks that the two agree)."""
+
+    severity: Severity
     summary: str
 
-    @property
-    def severity(self) -> Severity:
-        return Severity.ERROR if self.code.startswith("NN1") else Severity.WARNING
+    def __new__(cls, code: str, severity: Severity, summary: str) -> Code:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.severity = severity
+        member.summary = summary
+        return member
+
+    # Errors: a note, or a field of it, cannot be used.
+    UNREADABLE = "NN100", Severity.ERROR, "file cannot be read as UTF-8 text"
+    EMPTY_FILE = "NN101", Severity.ERROR, "file is empty"
+    NO_FRONT_MATTER = "NN102", Severity.ERROR, "note has no front matter"
+    UNCLOSED_FRONT_MATTER = "NN103", Severity.ERROR, "front matter is not closed"
+    UNKNOWN_CIRCLE = "NN104", Severity.ERROR, "unknown circle"
+    YAML_SYNTAX = "NN105", Severity.ERROR, "YAML syntax error in front matter"
+    NOT_A_MAPPING = "NN106", Severity.ERROR, "front matter is not a mapping of keys to values"
+    DUPLICATE_KEY = "NN107", Severity.ERROR, "duplicate key in front matter"
+    MISSING_FIELD = "NN108", Severity.ERROR, "required field is missing or empty"
+    WRONG_TYPE = "NN109", Severity.ERROR, "field has the wrong type"
+    BAD_DATE = "NN110", Severity.ERROR, "invalid or impossible date"
+    BAD_DURATION = "NN111", Severity.ERROR, "invalid duration"
+    UNKNOWN_DIRECTION = "NN112", Severity.ERROR, "unknown ask direction"
+    UNKNOWN_STATUS = "NN113", Severity.ERROR, "unknown ask status"
+    DUPLICATE_ID = "NN114", Severity.ERROR, "duplicate note id"
+    NO_SUCH_CONTACT = "NN115", Severity.ERROR, "contact ref matches no contact"
+    AMBIGUOUS_REF = "NN116", Severity.ERROR, "contact ref matches several contacts"
+    TOO_LARGE = "NN117", Severity.ERROR, "note is too large or too complex to read"
+    INVALID_VALUE = "NN118", Severity.ERROR, "invalid value"
+    CONFLICT_IN_FRONT_MATTER = "NN119", Severity.ERROR, "unresolved git merge conflict in front matter"
+    # Warnings: read as written, but probably not what was meant.
+    MISSPELT_KEY = "NN201", Severity.WARNING, "unknown key looks like a misspelt known key"
+    UNKNOWN_INTERACTION_KIND = "NN202", Severity.WARNING, "unknown interaction kind"
+    UNKNOWN_ASK_KIND = "NN203", Severity.WARNING, "unknown ask kind"
+    UNRESOLVED_WIKILINK = "NN204", Severity.WARNING, "wikilink matches no contact"
+    UNKNOWN_CONFIG_KEY = "NN205", Severity.WARNING, "unknown key in netnotes.yaml"
+    LINK_OUTSIDE_VAULT = "NN206", Severity.WARNING, "symlink pointing outside the vault was skipped"
+    INTRODUCED_BY_SELF = "NN207", Severity.WARNING, "a contact is introduced by themselves"
+    SYNC_CONFLICT_COPY = "NN208", Severity.WARNING, "conflict copy left by a sync tool is not read"
+    CONFLICT_IN_BODY = "NN209", Severity.WARNING, "unresolved git merge conflict in a note's body"
+    FOLLOW_UP_BEFORE_DATE = "NN210", Severity.WARNING, "follow-up date before the interaction's date"
+    NEXT_WITHOUT_FOLLOW_UP = "NN211", Severity.WARNING, "next step without a follow-up date"
+    FAR_FUTURE_DATE = "NN212", Severity.WARNING, "date more than a year after today"
+    ZERO_CADENCE = "NN213", Severity.WARNING, "cadence of zero"
+    NOT_NAMED_MD = "NN214", Severity.WARNING, "Markdown file not named .md is not read"
+    DANGLING_SYMLINK = "NN215", Severity.WARNING, "symlink to nothing was skipped"
 
 
-def _table(*codes: Code) -> dict[str, Code]:
-    return {c.code: c for c in codes}
-
-
-CODES: dict[str, Code] = _table(
-    # Reading files and front matter.
-    Code("NN100", "file cannot be read as UTF-8 text"),
-    Code("NN101", "file is empty"),
-    Code("NN102", "note has no front matter"),
-    Code("NN103", "front matter is not closed"),
-    Code("NN104", "unknown circle"),
-    Code("NN105", "YAML syntax error in front matter"),
-    Code("NN106", "front matter is not a mapping of keys to values"),
-    Code("NN107", "duplicate key in front matter"),
-    Code("NN108", "required field is missing or empty"),
-    Code("NN109", "field has the wrong type"),
-    Code("NN110", "invalid or impossible date"),
-    Code("NN111", "invalid duration"),
-    Code("NN112", "unknown ask direction"),
-    Code("NN113", "unknown ask status"),
-    Code("NN114", "duplicate note id"),
-    Code("NN115", "contact ref matches no contact"),
-    Code("NN116", "contact ref matches several contacts"),
-    Code("NN117", "note is too large or too complex to read"),
-    Code("NN118", "invalid value"),
-    Code("NN119", "unresolved git merge conflict in front matter"),
-    # Warnings.
-    Code("NN201", "unknown key looks like a misspelt known key"),
-    Code("NN202", "unknown interaction kind"),
-    Code("NN203", "unknown ask kind"),
-    Code("NN204", "wikilink matches no contact"),
-    Code("NN205", "unknown key in netnotes.yaml"),
-    Code("NN206", "symlink pointing outside the vault was skipped"),
-    Code("NN207", "a contact is introduced by themselves"),
-    Code("NN208", "conflict copy left by a sync tool is not read"),
-    Code("NN209", "unresolved git merge conflict in a note's body"),
-    Code("NN210", "follow-up date before the interaction's date"),
-    Code("NN211", "next step without a follow-up date"),
-    Code("NN212", "date more than a year after today"),
-    Code("NN213", "cadence of zero"),
-    Code("NN214", "Markdown file not named .md is not read"),
-    Code("NN215", "symlink to nothing was skipped"),
-)
+CODES: dict[str, Code] = {code.value: code for code in Code}  # by the text users see: "NN104"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -81,12 +86,12 @@ class Problem:
     path: str
     line: int
     column: int
-    code: str
+    code: Code
     message: str
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code].severity
+        return self.code.severity
 
     @property
     def is_error(self) -> bool:
@@ -96,20 +101,17 @@ class Problem:
         return f"{escape_for_line(self.path)}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
 
     def to_json(self) -> dict[str, object]:
-        d = asdict(self)
         return {
-            "path": d["path"],
-            "line": d["line"],
-            "column": d["column"],
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
             "severity": str(self.severity),
-            "code": d["code"],
-            "message": d["message"],
+            "code": str(self.code),
+            "message": self.message,
         }
 
 
-def problem(path: str, line: int, column: int, code: str, message: str) -> Problem:
-    if code not in CODES:  # a programming error, not a user's mistake
-        raise KeyError(f"undocumented problem code {code}")
+def problem(path: str, line: int, column: int, code: Code, message: str) -> Problem:
     return Problem(path, max(1, line), max(1, column), code, escape_for_line(message))
 
 

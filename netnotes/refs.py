@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .model import Contact
+from .problems import Code
 
 WIKILINK_RE = re.compile(r"(?<!!)\[\[([^\[\]\n]+?)\]\]")
 
@@ -51,7 +52,7 @@ def folded_key(text: str) -> str:
 class Resolution:
     contact_id: str | None
     error: str | None = None  # a message when the ref does not resolve
-    code: str | None = None  # NN115 no match, NN116 several
+    code: Code | None = None  # NO_SUCH_CONTACT or AMBIGUOUS_REF when it does not resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +100,18 @@ class RefIndex:
         target = unwrap(ref)
         k = key(target)
         if not k:
-            return Resolution(None, "empty contact ref", "NN115")
+            return Resolution(None, "empty contact ref", Code.NO_SUCH_CONTACT)
         found = self.named(k)
         if len(found) == 1:
             return Resolution(found[0])
         if found:
             listed = ", ".join(sorted(found))
-            return Resolution(None, f"contact ref '{target}' matches several contacts: {listed}; use the id", "NN116")
+            return Resolution(
+                None, f"contact ref '{target}' matches several contacts: {listed}; use the id", Code.AMBIGUOUS_REF
+            )
         hint = self.suggest(k)
         tip = f" (did you mean {hint}?)" if hint else ""
-        return Resolution(None, f"contact ref '{target}' matches no contact{tip}", "NN115")
+        return Resolution(None, f"contact ref '{target}' matches no contact{tip}", Code.NO_SUCH_CONTACT)
 
     def targets(self) -> dict[str, str]:
         """Every ref key that names exactly one contact, with that contact's id: the table a
@@ -144,7 +147,7 @@ class RefIndex:
         if strict.contact_id is not None:
             return Lookup("found", strict.contact_id)
         k = key(target)
-        if strict.code == "NN116":
+        if strict.code == Code.AMBIGUOUS_REF:
             return self._ambiguous(target, self.named(k))
         if not k:
             return Lookup("none", message=strict.error)

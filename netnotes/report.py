@@ -6,21 +6,37 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import click
 from wcwidth import iter_graphemes, wcswidth
 
-from .followup import STATUSES, DueItem
+from .followup import DueItem, DueStatus
 from .model import Contact
 from .refs import key
 from .text import escape_for_line
 
-HEADINGS = {"overdue": "Overdue", "today": "Today", "soon": "Soon", "later": "Later"}
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a status heading looks on a terminal (None: click's default)."""
+
+    fg: str | None = None
+    bold: bool | None = None
+    dim: bool | None = None
+
+
+HEADINGS = {
+    DueStatus.OVERDUE: "Overdue",
+    DueStatus.TODAY: "Today",
+    DueStatus.SOON: "Soon",
+    DueStatus.LATER: "Later",
+}
 COLOURS = {
-    "overdue": {"fg": "red", "bold": True},
-    "today": {"fg": "yellow", "bold": True},
-    "soon": {"fg": "cyan"},
-    "later": {"dim": True},
+    DueStatus.OVERDUE: Style(fg="red", bold=True),
+    DueStatus.TODAY: Style(fg="yellow", bold=True),
+    DueStatus.SOON: Style(fg="cyan"),
+    DueStatus.LATER: Style(dim=True),
 }
 NAME_WIDTH = 24  # display columns for a name, and for what tells namesakes apart
 
@@ -104,13 +120,14 @@ def format_due_text(
     paths = {i.source: escape_for_line(i.source) for i in items} if sources else {}
     path_width = max((columns(p) for p in paths.values()), default=0)
     lines: list[str] = []
-    for status in STATUSES:
+    for status in DueStatus:
         group = [i for i in items if i.status == status]
         if not group:
             continue
         if lines:
             lines.append("")
-        lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", **COLOURS[status]))
+        style = COLOURS[status]
+        lines.append(click.style(f"{HEADINGS[status]} ({len(group)})", fg=style.fg, bold=style.bold, dim=style.dim))
         for i in group:
             detail = f"  {escape_for_line(i.detail)}" if i.detail else ""
             source = f"  {pad(paths[i.source], path_width)}" if sources else ""

@@ -19,9 +19,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 GENERATION_PATH = "/__netnotes__/generation"
 QUIET_SECONDS = 0.3
@@ -68,7 +70,7 @@ def host_allowed(host_header: str | None, bound: str) -> bool:
 
 def _handler(directory: Path, generation: Generation, bound: str) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(directory), **kwargs)
 
         def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
@@ -115,7 +117,7 @@ class _VaultChanges(FileSystemEventHandler):
         self.output = output.resolve()
         self.on_change = on_change
 
-    def relevant(self, path: str) -> bool:
+    def relevant(self, path: bytes | str) -> bool:
         p = Path(os.fsdecode(path)).resolve() if path else self.root
         if p == self.output or self.output in p.parents:
             return False
@@ -128,8 +130,7 @@ class _VaultChanges(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(self.relevant(p) for p in paths if p):
+        if any(self.relevant(p) for p in (event.src_path, event.dest_path) if p):
             self.on_change()
 
 
@@ -181,7 +182,7 @@ class Rebuilder:
 WATCHED_FOLDERS = ("contacts", "interactions", "asks", "theme")
 
 
-def _watch(root: Path, output: Path, on_change: Callable[[], None]) -> Observer:
+def _watch(root: Path, output: Path, on_change: Callable[[], None]) -> BaseObserver:
     """Watch the note folders and theme recursively and the vault's top level alone, so that
     the output and cache folders, which every build replaces, are never watched."""
     observer = Observer()
@@ -269,7 +270,7 @@ def serve(
     ``stop_event``, rebuilding on vault changes and, given ``today``, when the date changes."""
     rebuilder = Rebuilder(build, generation, log)
     day_watch: NewDayWatch | None = None
-    observer: Observer | None = None
+    observer: BaseObserver | None = None
     thread = threading.Thread(target=functools.partial(server.serve_forever, poll_interval=0.2), daemon=True)
     thread.start()
     try:

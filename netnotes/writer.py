@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from .config import load_config
-from .discover import discover
+from .discover import NoteKind, discover
 from .drafts import Draft, ask_draft, contact_draft, interaction_draft
 from .fsio import WriteError, create_first_free, is_inside, make_folders, remove_folders
 from .model import Config, Vault
@@ -33,7 +33,7 @@ def candidate_stems(base: str) -> Iterator[str]:
         yield f"{base}-{n}"
 
 
-def taken_ids(root: Path, kind: str) -> set[str]:
+def taken_ids(root: Path, kind: NoteKind) -> set[str]:
     """Ids of every note of ``kind`` already in the vault, in any subfolder, readable or not."""
     files, _ = discover(root)
     return {f.id for f in files if f.kind == kind}

@@ -37,6 +37,7 @@ from netnotes.amend import (
     render_value,
 )
 from netnotes.fsio import WriteError, WriteFailed
+from netnotes.model import AskStatus, Direction
 from netnotes.notes import parse_note
 
 
@@ -154,9 +155,15 @@ def test_values_are_written_on_one_line_and_read_back_as_given(value: Any, writt
     assert fields_of(f"---\nx: {written}\n---\n")["x"] == value
 
 
+def test_a_word_of_a_closed_set_is_written_as_its_text() -> None:
+    before = "---\ndate: 2026-03-01\nstatus: open\n---\n"
+    assert changed(before, set={"status": AskStatus.DONE}) == "---\ndate: 2026-03-01\nstatus: done\n---\n"
+    assert render_value([Direction.IN, Direction.OUT]) == "[in, out]"
+
+
 def test_a_value_netnotes_does_not_write_is_a_type_error() -> None:
     with pytest.raises(TypeError):
-        render_value({"a": 1})  # type: ignore[arg-type]
+        render_value({"a": 1})  # type: ignore[arg-type]  # the wrong type, on purpose
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,8 +384,8 @@ def _slow_amend(root: str, holding: Any, go_on: Any) -> None:
 
 def test_of_two_commands_changing_one_note_at_once_the_later_fails_and_one_change_lands(make_vault: MakeVault) -> None:
     root = make_vault({"asks/a.md": "---\nstatus: open\n---\n"})
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    mp = multiprocessing.get_context(method)
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork") if forks else multiprocessing.get_context("spawn")
     holding, go_on = mp.Event(), mp.Event()
     first = mp.Process(target=_slow_amend, args=(str(root), holding, go_on))
     first.start()
@@ -464,7 +471,7 @@ def notes(draw: st.DrawFn) -> tuple[str, list[tuple[str | None, int, int]]]:
     lines.append("---")
     body = draw(st.sampled_from(["", "Met at [[jane-doe]].", "One\r\ntwo\n\nthree"]))
     eols = [draw(EOL) for _ in lines]
-    text = "".join(line + eol for line, eol in zip(lines, eols))
+    text = "".join(line + eol for line, eol in zip(lines, eols, strict=True))
     if body:
         text += body
     elif draw(st.booleans()):

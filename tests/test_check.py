@@ -1013,8 +1013,8 @@ def test_init_refuses_an_existing_vault_and_changes_nothing(tmp_path: Path, run_
 
 
 def test_every_code_is_an_error_or_a_warning_by_its_number() -> None:
-    assert {str(c.severity) for c in CODES.values() if c.code.startswith("NN1")} == {"error"}
-    assert {str(c.severity) for c in CODES.values() if c.code.startswith("NN2")} == {"warning"}
+    assert {str(c.severity) for c in CODES.values() if c.startswith("NN1")} == {"error"}
+    assert {str(c.severity) for c in CODES.values() if c.startswith("NN2")} == {"warning"}
 
 
 def test_a_plain_ref_may_hold_hash_and_bar_only_wikilinks_are_cut_there(load: Load) -> None:

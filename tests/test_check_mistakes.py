@@ -16,7 +16,7 @@ from conftest import Load, MakeVault, RunCli
 
 from netnotes import dates
 from netnotes.loader import LoadResult, load_vault
-from netnotes.problems import Problem, format_text, summary
+from netnotes.problems import CODES, Problem, format_text, summary
 from netnotes.serve import serve_vault
 
 JANE = """
@@ -263,7 +263,7 @@ def test_netnotes_yaml_problems_come_first_in_text_and_json(make_vault: MakeVaul
     ],
 )
 def test_the_summary_line_counts_problems_and_errors(codes: list[str], line: str) -> None:
-    assert summary([Problem("contacts/a.md", 1, 1, code, "x") for code in codes]) == line
+    assert summary([Problem("contacts/a.md", 1, 1, CODES[code], "x") for code in codes]) == line
 
 
 BROKEN_VAULT = {

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from wcwidth import wcswidth
 
-from netnotes.followup import DueItem
+from netnotes.followup import DueItem, DueStatus, Reason
 from netnotes.report import NAME_WIDTH, format_due_text
 
 TODAY = "2026-03-10"
@@ -137,7 +137,7 @@ def test_a_namesakes_company_is_shown_escaped(make_vault: MakeVault, run_cli: Ru
 def test_any_names_line_up_and_fit(names: list[str]) -> None:
     today = dt.date(2026, 3, 10)
     items = [
-        DueItem(f"c{n}", name, "keep-in-touch", today, "today", 0, None, f"contacts/c{n}.md")
+        DueItem(f"c{n}", name, Reason.KEEP_IN_TOUCH, today, DueStatus.TODAY, 0, None, f"contacts/c{n}.md")
         for n, name in enumerate(names)
     ]
     lines = [line for line in format_due_text(items, today).splitlines() if line.startswith("  ")]

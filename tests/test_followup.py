@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 
 from netnotes.dates import NEVER, Birthday, Duration, add_duration
 from netnotes.followup import (
+    DueItem,
+    DueStatus,
+    Reason,
     Reciprocity,
     cadence_of,
     due_items,
@@ -29,7 +32,7 @@ from netnotes.followup import (
     planned_interactions,
     reciprocity,
 )
-from netnotes.model import Ask, Config, Contact, Interaction, Vault
+from netnotes.model import Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 
 TODAY = "2026-03-10"
 T = dt.date(2026, 3, 10)
@@ -745,6 +748,42 @@ def test_total_order(make_vault: MakeVault, due_json: DueJson, load_clean: LoadC
     assert engine == [(i["due"], i["reason"], i["contact"], i["source"]) for i in items]
 
 
+def test_items_due_on_one_day_sort_by_reason_in_the_order_of_rule_8() -> None:
+    items = [DueItem("c", "C", reason, T, DueStatus.TODAY, 0, None, "contacts/c.md") for reason in reversed(Reason)]
+    assert [str(i.reason) for i in sorted(items, key=DueItem.sort_key)] == [
+        "follow-up",
+        "ask",
+        "thank-you",
+        "congratulate",
+        "keep-in-touch",
+        "birthday",
+    ]
+
+
+def test_an_ask_and_its_due_item_hold_members_of_their_closed_sets(
+    make_vault: MakeVault, load_clean: LoadClean
+) -> None:
+    vault = make_vault(
+        {
+            "contacts/alice.md": contact("Alice Smith"),
+            "asks/a.md": ask("2026-03-01", "alice", "in", kind="reference"),
+            "asks/b.md": ask("2026-03-02", "alice", "out", kind="reference", status="declined"),
+        },
+        CONFIG,
+    )
+    a, b = load_clean(vault).asks
+    assert (a.direction, a.status, b.direction, b.status) == (
+        Direction.IN,
+        AskStatus.OPEN,
+        Direction.OUT,
+        AskStatus.DECLINED,
+    )
+    assert all(isinstance(x, (Direction, AskStatus)) for x in (a.direction, a.status, b.direction, b.status))
+    [item] = due_items(load_clean(vault), T)
+    assert (item.reason, item.status, item.direction) == (Reason.ASK, DueStatus.OVERDUE, Direction.IN)
+    assert (type(item.reason), type(item.status), type(item.direction)) == (Reason, DueStatus, Direction)
+
+
 def test_same_vault_and_today_give_identical_output(make_vault: MakeVault, run_due: RunDue) -> None:
     vault = _status_vault(make_vault)
     make_vault(
@@ -1008,8 +1047,8 @@ def vaults(draw: st.DrawFn) -> tuple[Vault, dt.date, Duration]:
             path=f"asks/a{n}.md",
             date=BASE + dt.timedelta(days=draw(days_off)),
             with_=draw(st.sampled_from(ids)),
-            direction=draw(st.sampled_from(["in", "out"])),
-            status=draw(st.sampled_from(["open", "done", "declined", "dropped"])),
+            direction=draw(st.sampled_from([Direction.IN, Direction.OUT])),
+            status=draw(st.sampled_from(list(AskStatus))),
             due=draw(maybe_date),
         )
         for n in range(draw(st.integers(0, 4)))

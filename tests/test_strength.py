@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from site_html import build, parse
 
 from netnotes.loader import LoadResult, load_vault
-from netnotes.model import Ask, Config, Contact, Interaction, Vault
+from netnotes.model import Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 from netnotes.strength import Strength, band_of, contributions, relationships
 
 T = dt.date(2026, 11, 25)
@@ -171,7 +171,14 @@ def vault_of(touches: list[tuple[int, str | None]], asks: list[tuple[int, str]],
     )
     ask_notes = sorted(
         (
-            Ask(f"a{n}", f"asks/a{n:03}.md", T - dt.timedelta(days=age + shift), "c", "out", status=status)
+            Ask(
+                f"a{n}",
+                f"asks/a{n:03}.md",
+                T - dt.timedelta(days=age + shift),
+                "c",
+                Direction.OUT,
+                status=AskStatus(status),
+            )
             for n, (age, status) in enumerate(asks)
         ),
         key=lambda a: (a.date, a.path),

@@ -18,8 +18,9 @@ from site_html import build, parse
 
 from netnotes.calendar import build_calendar
 from netnotes.exporters import export_json
-from netnotes.followup import DueItem, due_items
+from netnotes.followup import DueItem, DueStatus, Reason, due_items
 from netnotes.loader import LoadResult, load_vault
+from netnotes.model import Direction
 
 Load = Callable[..., LoadResult]
 C = dt.date(2026, 3, 1)
@@ -48,13 +49,13 @@ def test_a_done_out_ask_wants_a_thank_you_three_days_after_it_closed(load: Load)
     assert item == DueItem(
         "priya",
         "Priya Natarajan",
-        "thank-you",
+        Reason.THANK_YOU,
         dt.date(2026, 3, 4),
-        "soon",
+        DueStatus.SOON,
         2,
         "thank them: reference",
         "asks/ref.md",
-        "out",
+        Direction.OUT,
     )
     assert item.to_json()["reason"] == "thank-you" and item.to_json()["source"] == "asks/ref.md"
 

@@ -22,9 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netnotes.dates import Birthday, Duration
+from netnotes.discover import NoteKind
 from netnotes.drafts import Draft, render_note
 from netnotes.fsio import WriteError
 from netnotes.loader import load_vault
+from netnotes.model import AskStatus, Direction
 from netnotes.slugs import safe_slug, short_hash, slugify
 from netnotes.writer import log_interaction, new_contact, record_ask, write_draft
 
@@ -154,6 +156,17 @@ def test_front_matter_is_in_the_documented_order_and_body_verbatim() -> None:
     assert text == "---\nname: x\ntags: ['a, b', c]\nsince: 2026-01-02\n---\n" + body
 
 
+def test_a_word_of_a_closed_set_is_written_as_its_text(make_vault: MakeVault, load_clean: LoadClean) -> None:
+    assert (
+        render_note({"direction": Direction.IN, "status": AskStatus.OPEN}) == "---\ndirection: in\nstatus: open\n---\n"
+    )
+    root = make_vault(JANE_VAULT, CONFIG)
+    path = record_ask(root, load_vault(root).vault, "jane-doe", Direction.OUT, "reference", date=dt.date(2026, 3, 20))
+    assert "\ndirection: out\n" in path.read_text(encoding="utf-8")
+    (a,) = load_clean(root).asks
+    assert (a.direction, a.status) == (Direction.OUT, AskStatus.OPEN)
+
+
 def test_same_name_twice_gives_two_files_never_one(make_vault: MakeVault, load_clean: LoadClean) -> None:
     root = make_vault({}, CONFIG)
     first = new_contact(root, "Jane Doe", company="Acme")
@@ -175,7 +188,7 @@ def test_an_existing_file_is_never_overwritten_even_when_the_writer_did_not_know
     target = root / "contacts" / "jane-doe.md"
     target.parent.mkdir()
     target.write_text("---\nname: Jane Doe\n---\nprecious\n", encoding="utf-8")
-    draft = Draft("contacts", "contacts", "jane-doe", "---\nname: Jane Doe\n---\nnew\n")
+    draft = Draft(NoteKind.CONTACTS, "contacts", "jane-doe", "---\nname: Jane Doe\n---\nnew\n")
     written = write_draft(root, draft, taken=set())  # as if the file appeared after the vault was scanned
     assert written.name == "jane-doe-2.md"
     assert target.read_text(encoding="utf-8") == "---\nname: Jane Doe\n---\nprecious\n"
@@ -197,7 +210,9 @@ def test_without_hard_links_exclusive_create_still_never_overwrites(
 
     monkeypatch.setattr(os, "link", no_links)
     root = make_vault({"contacts/jane-doe.md": "---\nname: Jane Doe\n---\nprecious\n"}, CONFIG)
-    path = write_draft(root, Draft("contacts", "contacts", "jane-doe", "---\nname: Jane Doe\n---\n"), taken=set())
+    path = write_draft(
+        root, Draft(NoteKind.CONTACTS, "contacts", "jane-doe", "---\nname: Jane Doe\n---\n"), taken=set()
+    )
     assert path.name == "jane-doe-2.md"
     assert (root / "contacts/jane-doe.md").read_text(encoding="utf-8").endswith("precious\n")
     assert md_files(root) == ["contacts/jane-doe-2.md", "contacts/jane-doe.md"]

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -110,7 +110,11 @@ def today_option(help: str = TODAY_HELP) -> Callable[[Decorated], Decorated]:
     return click.option("--today", type=DATE, help=help)
 
 
-def format_option(*formats: str) -> Callable[[Decorated], Decorated]:
+# What --format may name (the contract's section 6); each command offers some of them.
+Format = Literal["text", "json", "markdown"]
+
+
+def format_option(*formats: Format) -> Callable[[Decorated], Decorated]:
     """``--format``, one of ``formats`` (the first is the default), passed as ``fmt``."""
     return click.option("--format", "fmt", type=click.Choice(list(formats)), default=formats[0], show_default=True)
 

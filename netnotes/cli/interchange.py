@@ -26,6 +26,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from ..exporters import ExportFormat
     from ..importers import ImportSummary
 
     Importer = Callable[..., ImportSummary]
@@ -85,7 +86,7 @@ def import_vcard_command(ctx: Context, file: Path, dry_run: bool) -> None:
 )
 @today_option("Pretend today is this date (ics and json; default: the local date).")
 @pass_ctx
-def export_command(ctx: Context, fmt: str, output: Path | None, today: dt.date | None) -> None:
+def export_command(ctx: Context, fmt: ExportFormat, output: Path | None, today: dt.date | None) -> None:
     """Write follow-ups and birthdays (ics), contacts (vcard) or the whole model (json)."""
     from ..discover import is_vault_file
     from ..exporters import export

@@ -11,6 +11,7 @@ from ..dates import DateError, Duration, parse_duration
 from ..problems import format_json, format_text
 from .common import (
     Context,
+    Format,
     Refused,
     complete_contact,
     exit_for,
@@ -26,7 +27,7 @@ from .common import (
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @format_option("text", "json")
 @pass_ctx
-def check(ctx: Context, strict: bool, fmt: str) -> None:
+def check(ctx: Context, strict: bool, fmt: Format) -> None:
     """Report every problem in the vault, like a linter (FILE:LINE:COL: severity CODE message)."""
     result = ctx.load()
     click.echo(format_json(result.problems) if fmt == "json" else format_text(result.problems), nl=False)
@@ -50,7 +51,7 @@ def parse_within(value: str | None) -> Duration | None:
 @click.option("--long", "long_", is_flag=True, help="Show each item's note (the TARGET netnotes done takes).")
 @format_option("text", "json")
 @pass_ctx
-def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, long_: bool, fmt: str) -> None:
+def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool, long_: bool, fmt: Format) -> None:
     """Who is due for a touch, which follow-ups and asks are waiting, and birthdays coming up."""
     from ..followup import due_items
     from ..moves import moves_for

@@ -18,7 +18,7 @@ import click
 
 from ..actions import CLOSING_STATUSES, problems_after_edit
 from ..fsio import WriteError
-from ..model import ASK_KINDS, Vault
+from ..model import ASK_KINDS, Direction, Vault
 from ..problems import format_text
 from .common import (
     DATE,
@@ -245,7 +245,10 @@ def log_command(
 @click.command("ask")
 @click.argument("ref", shell_complete=complete_contact)
 @click.option(
-    "--direction", type=click.Choice(["out", "in"]), required=True, help="out: I asked them; in: they asked me."
+    "--direction",
+    type=click.Choice([d.value for d in Direction]),
+    required=True,
+    help="out: I asked them; in: they asked me.",
 )
 @click.option("--kind", type=click.Choice(ASK_KINDS), required=True, help="What is asked.")
 @click.option("--due", type=DATE, help="Needed by this date.")

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..companies import company_key
 from ..dates import Birthday
+from ..discover import NoteKind
 from ..drafts import contact_draft
 from ..fsio import WriteError, WriteFailed
 from ..model import Vault
@@ -216,7 +217,7 @@ def import_people(root: Path, vault: Vault, people: Iterable[Person | Row], summ
     """Write a contact for each new person (or plan it, on a dry run); count the rest."""
     known = known_from_vault(vault)
     seen = Known()
-    taken = taken_ids(root, "contacts")
+    taken = taken_ids(root, NoteKind.CONTACTS)
     for item in people:
         if isinstance(item, Row):
             summary.invalid.append(item)

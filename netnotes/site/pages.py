@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from markupsafe import Markup
 
@@ -21,6 +21,8 @@ from ..companies import Company, CompanyIndex, company_index
 from ..dates import Duration, days_before
 from ..followup import (
     DueItem,
+    DueStatus,
+    Reason,
     Reciprocity,
     Touch,
     ask_due_date,
@@ -31,7 +33,7 @@ from ..followup import (
     reciprocity,
 )
 from ..markdown import is_web_url
-from ..model import ASK_STATUSES, Ask, Contact, Interaction, Vault
+from ..model import Ask, AskStatus, Contact, Direction, Interaction, Vault
 from ..moves import WINDOW_DAYS, Move, recent_moves
 from ..problems import Problem
 from ..refs import key
@@ -39,12 +41,18 @@ from ..slugs import unique_slugs
 from ..strength import Fading, Relationships, Strength, relationships
 from . import charts
 
-DUE_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("soon", "Soon"))
-ASK_SIDES = (("out", "Waiting on them", "I asked"), ("in", "I owe them", "They asked me"))
+DUE_SECTIONS = ((DueStatus.OVERDUE, "Overdue"), (DueStatus.TODAY, "Today"), (DueStatus.SOON, "Soon"))
+ASK_SIDES = ((Direction.OUT, "Waiting on them", "I asked"), (Direction.IN, "I owe them", "They asked me"))
 BIRTHDAY_DAYS = 30  # how far ahead the dashboard's birthday list looks
 DASHBOARD_LIST = 12  # planned and recent interactions shown on the dashboard
 DUE_LIMIT = 100  # items shown per dashboard section; the rest are counted and linked
 FADING_LIMIT = 12  # fading contacts shown on the dashboard; the rest are counted
+
+NO_BODY = Markup("")  # a note with no rendered body (Markup is immutable, so one value serves all)
+
+
+# The navigation entries of base.html; a page names the one that is current.
+NavSection = Literal["dashboard", "contacts", "tags", "companies", "asks", "problems", "search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +60,7 @@ class Page:
     path: str  # in the output, '/'-separated
     template: str
     title: str
-    section: str  # which navigation entry is current
+    section: NavSection
     context: dict[str, Any]
 
 
@@ -79,14 +87,18 @@ class ContactRow:
     company_url: str | None  # its page
 
 
+# An interaction's follow-up on the timeline: still open, marked done, or closed by a later touch.
+FollowUpState = Literal["open", "done", "closed"]
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     interaction: Interaction
     anchor: str
     people: tuple[tuple[str, str], ...]  # (name, url) of everyone in `with`
     planned: bool
-    follow_up: str | None  # "open", "done" or "closed" (a later touch); None without one
-    body: Markup = Markup("")
+    follow_up: FollowUpState | None  # None: the interaction has no follow-up
+    body: Markup = NO_BODY
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +110,7 @@ class AskEntry:
     due: dt.date
     days: int
     intro_to: tuple[str, str | None] | None  # (text, url or None)
-    body: Markup = Markup("")
+    body: Markup = NO_BODY
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +118,7 @@ class Section:
     """A dashboard list (overdue, today, soon, waiting on them, I owe them): its first
     ``DUE_LIMIT`` items in order, and how many there are in all."""
 
-    name: str
+    name: DueStatus | Direction | Literal["fading"]
     title: str
     items: list[Any]
     total: int
@@ -125,6 +137,9 @@ class BirthdayRow:
     turns: int | None
 
 
+ShownKind = Literal["text", "link", "list", "map"]
+
+
 @dataclass(frozen=True, slots=True)
 class MoveRow:
     """A career move on the dashboard's *Recent moves* panel."""
@@ -140,7 +155,7 @@ class Shown:
     ``kind`` is ``text``, ``link``, ``list`` (value: tuple of Shown) or ``map`` (value: tuple
     of (key, Shown))."""
 
-    kind: str
+    kind: ShownKind
     value: Any
 
 
@@ -167,14 +182,14 @@ class Links:
     def __init__(
         self,
         vault: Vault,
-        tags: Iterable[str],  # tag keys
-        companies: Iterable[str],  # company keys
+        tag_keys: Iterable[str],  # the case-folded keys of every tag page
+        company_keys: Iterable[str],  # the keys of every company page
         company_key: Callable[[str], str] = key,
     ) -> None:
         self._company_key = company_key  # any spelling -> the key of its company page
         self._contacts = unique_slugs((c.id for c in vault.contacts), "contact")
-        self._tags = unique_slugs(tags, "tag")
-        self._companies = unique_slugs(companies, "company")
+        self._tags = unique_slugs(tag_keys, "tag")
+        self._companies = unique_slugs(company_keys, "company")
         self._interactions = unique_slugs((i.id for i in vault.interactions), "interaction")
         self._asks = unique_slugs((a.id for a in vault.asks), "ask")
         self._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
@@ -319,8 +334,9 @@ class SiteModel:
     def rows(self, contacts: list[Contact]) -> list[ContactRow]:
         return [self.row(c) for c in sorted(contacts, key=by_name)]
 
-    def timeline_entry(self, interaction: Interaction, body: Markup = Markup("")) -> TimelineEntry:
+    def timeline_entry(self, interaction: Interaction, body: Markup = NO_BODY) -> TimelineEntry:
         people = tuple((self.contact(cid).name, self.links.contact(cid)) for cid in interaction.with_)
+        follow_up: FollowUpState | None
         if interaction.follow_up is None:
             follow_up = None
         elif interaction.done:
@@ -336,7 +352,7 @@ class SiteModel:
             body,
         )
 
-    def ask_entry(self, ask: Ask, body: Markup = Markup("")) -> AskEntry:
+    def ask_entry(self, ask: Ask, body: Markup = NO_BODY) -> AskEntry:
         intro_to = None
         if ask.intro_to:
             target = ask.intro_to_contact
@@ -364,7 +380,7 @@ class SiteModel:
             elif i.date > quarter_ago:
                 people_90d.update(i.with_)
                 touches_30d += i.date > month_ago
-        open_asks = [a for a in vault.asks if a.status == "open" and a.with_ is not None]
+        open_asks = [a for a in vault.asks if a.status == AskStatus.OPEN and a.with_ is not None]
         active = [c for c in vault.contacts if not c.archived]
         return Figures(
             contacts=len(active),
@@ -374,10 +390,10 @@ class SiteModel:
             touches_30d=touches_30d,
             people_90d=len(people_90d),
             planned=planned,
-            waiting_on_them=sum(a.direction == "out" for a in open_asks),
-            i_owe_them=sum(a.direction == "in" for a in open_asks),
-            overdue=sum(item.status == "overdue" for item in self.due),
-            due_soon=sum(item.status in ("today", "soon") for item in self.due),
+            waiting_on_them=sum(a.direction == Direction.OUT for a in open_asks),
+            i_owe_them=sum(a.direction == Direction.IN for a in open_asks),
+            overdue=sum(item.status == DueStatus.OVERDUE for item in self.due),
+            due_soon=sum(item.status in (DueStatus.TODAY, DueStatus.SOON) for item in self.due),
             favours_given=sum(r.given for r in self.reciprocity.values()),
             favours_received=sum(r.received for r in self.reciprocity.values()),
         )
@@ -398,10 +414,10 @@ class SiteModel:
         for c in self.vault.contacts:
             if c.archived or cadence_of(c, config).is_never:
                 continue
-            due = next((d for d in self.due_by_contact.get(c.id, ()) if d.reason == "keep-in-touch"), None)
+            due = next((d for d in self.due_by_contact.get(c.id, ()) if d.reason == Reason.KEEP_IN_TOUCH), None)
             if c.id not in self.touches:
                 never += 1
-            elif due is not None and due.status == "overdue":
+            elif due is not None and due.status == DueStatus.OVERDUE:
                 overdue += 1
             else:
                 on_time += 1
@@ -459,7 +475,8 @@ def dashboard(model: SiteModel) -> Page:
         items = [i for i in model.due if i.status == status]
         sections.append(Section(status, title, items[:DUE_LIMIT], len(items)))
     open_asks = sorted(
-        (a for a in vault.asks if a.status == "open" and a.with_ is not None), key=lambda a: (ask_due_date(a), a.path)
+        (a for a in vault.asks if a.status == AskStatus.OPEN and a.with_ is not None),
+        key=lambda a: (ask_due_date(a), a.path),
     )
     birthdays = []
     for c in vault.contacts:
@@ -479,8 +496,8 @@ def dashboard(model: SiteModel) -> Page:
         "dashboard",
         {
             "due_sections": sections,
-            "waiting_on_them": _ask_section(model, open_asks, "out", "Waiting on them"),
-            "i_owe_them": _ask_section(model, open_asks, "in", "I owe them"),
+            "waiting_on_them": _ask_section(model, open_asks, Direction.OUT, "Waiting on them"),
+            "i_owe_them": _ask_section(model, open_asks, Direction.IN, "I owe them"),
             "birthdays": birthdays,
             "birthday_days": BIRTHDAY_DAYS,
             "recent_moves": [
@@ -503,7 +520,7 @@ def _fading_section(model: SiteModel) -> Section:
     return Section("fading", "Fading", fading[:FADING_LIMIT], len(fading))
 
 
-def _ask_section(model: SiteModel, asks: list[Ask], direction: str, title: str) -> Section:
+def _ask_section(model: SiteModel, asks: list[Ask], direction: Direction, title: str) -> Section:
     mine = [a for a in asks if a.direction == direction]
     return Section(direction, title, [model.ask_entry(a) for a in mine[:DUE_LIMIT]], len(mine))
 
@@ -519,7 +536,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
     interactions = model.interactions_by_contact.get(cid, [])
     asks = model.asks_by_contact.get(cid, [])
     introducer = model.vault.contact(contact.met_through) if contact.met_through else None
-    timeline = [model.timeline_entry(i, bodies.get(i.path, Markup(""))) for i in reversed(interactions)]
+    timeline = [model.timeline_entry(i, bodies.get(i.path, NO_BODY)) for i in reversed(interactions)]
     return Page(
         links.contact(cid),
         "contact.html",
@@ -528,12 +545,12 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
         {
             "contact": contact,
             "row": model.row(contact),
-            "body": bodies.get(contact.path, Markup("")),
+            "body": bodies.get(contact.path, NO_BODY),
             "custom": [(k, show_value(v)) for k, v in contact.custom],
             "due_items": model.due_by_contact.get(cid, []),
             "planned": [e for e in timeline if e.planned],
             "timeline": [e for e in timeline if not e.planned],
-            "asks": [model.ask_entry(a, bodies.get(a.path, Markup(""))) for a in reversed(asks)],
+            "asks": [model.ask_entry(a, bodies.get(a.path, NO_BODY)) for a in reversed(asks)],
             "reciprocity": model.reciprocity.get(cid, Reciprocity(0, 0)),
             "introduced_by": introducer,
             "introduced": model.introduced.get(cid, []),
@@ -548,7 +565,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
 
 def groups_page(
     model: SiteModel,
-    section: str,
+    section: Literal["tags", "companies"],
     title: str,
     groups: dict[str, tuple[str, list[Contact]]],
     url_of: Callable[[str], str],
@@ -560,7 +577,14 @@ def groups_page(
     return Page(f"{section}.html", "groups.html", title, section, {"groups": listed, "kind": section})
 
 
-def group_page(model: SiteModel, kind: str, section: str, name: str, path: str, members: list[Contact]) -> Page:
+def group_page(
+    model: SiteModel,
+    kind: Literal["tag", "company"],
+    section: Literal["tags", "companies"],
+    name: str,
+    path: str,
+    members: list[Contact],
+) -> Page:
     return Page(path, f"{kind}.html", name, section, {"name": name, "rows": model.rows(members)})
 
 
@@ -593,19 +617,19 @@ def _other_spellings(company: Company) -> list[str]:
 
 
 def asks_page(model: SiteModel) -> Page:
-    by_status: dict[tuple[str, str], list[AskEntry]] = {}
+    by_status: dict[tuple[AskStatus, Direction], list[AskEntry]] = {}
     for ask in model.vault.asks:
         by_status.setdefault((ask.status, ask.direction), []).append(model.ask_entry(ask))
     board = []
-    for status in ASK_STATUSES:
+    for status in AskStatus:
         columns = []
         for direction, open_title, title in ASK_SIDES:
             entries = by_status.get((status, direction), [])
-            if status == "open":
+            if status == AskStatus.OPEN:
                 entries.sort(key=lambda e: (e.due, e.ask.path))
             else:
                 entries.sort(key=lambda e: (e.ask.closed or e.ask.date, e.ask.path), reverse=True)
-            columns.append((direction, open_title if status == "open" else title, entries))
+            columns.append((direction, open_title if status == AskStatus.OPEN else title, entries))
         board.append((status, columns))
     return Page("asks.html", "asks.html", "Asks", "asks", {"board": board})
 
