@@ -1,4 +1,4 @@
-"""The commands that read the vault and print what they find: ``check`` and ``due``."""
+"""The commands that read the vault and print what they find: ``check``, ``due`` and ``path``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ import click
 
 from ..dates import DateError, Duration, parse_duration
 from ..problems import format_json, format_text
-from .common import Context, exit_for, format_option, pass_ctx, report_problems, today_option, today_or
+from .common import (
+    EXIT_USAGE,
+    Context,
+    exit_for,
+    format_option,
+    pass_ctx,
+    report_problems,
+    today_option,
+    today_or,
+)
 
 
 @click.command()
@@ -58,4 +67,48 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
     exit_for(result.problems)
 
 
-COMMANDS = (check, due)
+class UnknownTarget(click.ClickException):
+    """A TARGET that names no company and no contact, or several contacts: exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+@click.command()
+@click.argument("target")
+@today_option()
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Introducer paths to list (0: all)."
+)
+@format_option("text", "json")
+@pass_ctx
+def path(ctx: Context, target: str, today: dt.date | None, limit: int, fmt: str) -> None:
+    """Who can introduce me to TARGET: a company (any spelling) or a contact ([[Name]] for the
+    person when a company has the same name)."""
+    import json
+
+    from ..moves import moves_for
+    from ..paths import PathIndex, find_target, format_paths_text, paths_json
+    from ..strength import relationships
+
+    day = today_or(today)
+    result = ctx.load(today)
+    report_problems(result, "these paths may be incomplete")
+    vault = result.vault
+    index = PathIndex(vault, day, moves_for(ctx.root, vault.config), relationships(vault, day))
+    found = find_target(index, target)
+    if found.target is None:
+        raise UnknownTarget(found.message or f"no company or contact matches '{target}'")
+    if found.note:
+        click.echo(f"note: {found.note}", err=True)
+    top = limit or None
+    answer = (
+        index.company(found.target.key, top) if found.target.kind == "company" else index.person(found.target.key, top)
+    )
+    if fmt == "json":
+        click.echo(json.dumps(paths_json(answer), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_paths_text(answer), nl=False)
+    exit_for(result.problems)
+
+
+COMMANDS = (check, due, path)
