@@ -122,27 +122,28 @@ def test_make_history_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 
-# -- the README shows real output
+# -- the README and the docs show real output
 
 
-def readme_block(command: str) -> str:
-    """The output the README shows under ``$ <command>`` in a console block."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"```console\n\$ " + re.escape(command) + r"\n(.*?)```", readme, re.S)
+def console_block(doc: str, command: str) -> str:
+    """The output ``doc`` shows under ``$ <command>`` in a console block."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    found = re.search(r"```console\n\$ " + re.escape(command) + r"\n(.*?)```", text, re.S)
     assert found, command
     return found.group(1)
 
 
 @pytest.mark.parametrize(
-    "command",
+    ("doc", "command"),
     [
-        "netnotes --vault example-vault due --today 2026-11-25",
-        'netnotes --vault example-vault path "Helix Robotics" --today 2026-11-25',
+        ("README.md", "netnotes --vault example-vault due --today 2026-11-25"),
+        ("README.md", 'netnotes --vault example-vault path "Helix Robotics" --today 2026-11-25'),
+        ("docs/commands.md", "netnotes --vault example-vault path ingrid --today 2026-11-25"),
     ],
 )
-def test_the_readme_shows_what_the_command_prints(command: str, run_cli: RunCli) -> None:
+def test_the_docs_show_what_the_command_prints(doc: str, command: str, run_cli: RunCli) -> None:
     args = [a.strip('"') for a in re.findall(r'"[^"]*"|\S+', command)][1:]
     args[1] = str(EXAMPLE)
     result = run_cli(*args)
     assert result.exit_code == 0, result.stderr
-    assert readme_block(command) == result.stdout
+    assert console_block(doc, command) == result.stdout
