@@ -27,6 +27,7 @@ from .model import Ask, Contact, Interaction, Vault
 from .moves import Move, job_text
 from .refs import RefIndex, unwrap
 from .strength import Relationships, Strength
+from .text import escape_for_line
 
 KNOWN = 30  # "a contact I know": strength from the *steady* band up
 # An interaction naming more people than this (a conference's attendee list, a mailing list)
@@ -334,16 +335,24 @@ def _together(interactions: Iterable[Interaction], today: dt.date) -> dict[str, 
 
 @dataclass(frozen=True, slots=True)
 class TargetLookup:
-    """What a TARGET typed on the command line names."""
+    """What a TARGET typed on the command line names; the texts are one printable line."""
 
     target: Target | None
     message: str | None = None  # why there is no target
     note: str | None = None  # when TARGET names a company and a contact too
 
+    def __post_init__(self) -> None:
+        for name in ("message", "note"):
+            text = getattr(self, name)
+            if text is not None:
+                object.__setattr__(self, name, escape_for_line(text))
+
 
 def find_target(index: PathIndex, text: str) -> TargetLookup:
     """The company or the contact ``text`` names. A company (any spelling) wins over a contact
     of the same name; a wikilink (``[[Jane Doe]]``) always means the contact."""
+    if not unwrap(text):
+        return TargetLookup(None, "TARGET is empty: name a company or a contact")
     refs = RefIndex(index.vault.contacts)
     wikilink = text.strip().startswith("[[")
     company = None if wikilink else index.company_target(text)
@@ -449,7 +458,8 @@ def format_paths_text(answer: Paths) -> str:
         lines.append(f"No path yet ({len(answer.unreached)})")
         for i in answer.unreached:
             lines.append(f"  {_who(i, company)}: strength {i.strength.score}")
-    return "\n".join(lines) + "\n"
+    # a name or a title from a note may hold a line break or a terminal escape: shown escaped
+    return "".join(escape_for_line(line) + "\n" for line in lines)
 
 
 def _person_json(contact: Contact, strength: Strength, formerly: bool | None = None) -> dict[str, Any]:

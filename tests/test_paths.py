@@ -17,9 +17,11 @@ import pytest
 from conftest import Load, MakeVault, RunCli
 from git_history import Repo
 from git_history import contact as contact_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netnotes.loader import load_vault
-from netnotes.model import Vault
+from netnotes.model import Ask, Config, Contact, Interaction, Vault
 from netnotes.moves import Move, moves_for
 from netnotes.paths import TOGETHER_LIMIT, PathIndex, Paths, find_target, paths
 from netnotes.strength import relationships
@@ -474,3 +476,95 @@ def test_limit_cuts_the_introducer_list_and_says_how_many_more(make_vault: MakeV
     assert "  ... and 1 more (--limit 0 lists them all)\n" in result.stdout
     result = run_cli("--vault", root, "path", "Helix", "--today", "2026-11-25", "--limit", "0")
     assert result.stdout.count("-> X ") == 3
+
+
+def test_an_empty_target_is_exit_2(helix: Path, run_cli: RunCli) -> None:
+    for typed in ("", "  ", "[[ ]]"):
+        result = run_cli("--vault", helix, "path", typed, "--today", "2026-11-25")
+        assert (result.exit_code, result.stderr) == (2, "Error: TARGET is empty: name a company or a contact\n")
+
+
+def test_names_from_notes_print_as_one_line_each(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root = make_vault(
+        {
+            "contacts/jonas.md": '---\nname: "Jonas\\nEvil\\u001b[2J"\ncompany: Helix\nmet_through: amy\n---\n',
+            "contacts/amy.md": "---\nname: Amy\n---\n",
+        }
+    )
+    result = run_cli("--vault", root, "path", "Helix", "--today", "2026-11-25")
+    assert result.exit_code == 0, result.stderr
+    assert "  Amy (strength 0 none) -> Jonas\\nEvil\\x1b[2J (Helix)\n" in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+# -- a limit never changes the ranking: the first paths of the whole list, on any small vault
+
+PEOPLE = ["a", "b", "c", "d", "e", "f"]
+COMPANIES = ["Helix", "Helix GmbH", "Kranich", None]
+TO = ["Helix", "Kranich"]  # an intro ask to a company
+
+
+@st.composite
+def small_vaults(draw: st.DrawFn) -> Vault:
+    contacts = []
+    for cid in PEOPLE:
+        met_through = draw(st.sampled_from([None, *PEOPLE]))
+        contacts.append(
+            Contact(
+                cid,
+                f"contacts/{cid}.md",
+                draw(st.sampled_from(["Ann", "ann", "Bo", "Cy"])),
+                company=draw(st.sampled_from(COMPANIES)),
+                past_companies=tuple(draw(st.lists(st.sampled_from(["Helix", "Kranich"]), max_size=1))),
+                met_through=met_through if met_through != cid else None,
+                since=draw(st.sampled_from([None, dt.date(2024, 1, 1), dt.date(2026, 1, 1)])),
+            )
+        )
+    days = st.integers(min_value=-400, max_value=30).map(lambda n: T + dt.timedelta(days=n))
+    interactions = [
+        Interaction(f"i{n}", f"interactions/i{n}.md", day, tuple(dict.fromkeys(people)), kind)
+        for n, (day, people, kind) in enumerate(
+            draw(
+                st.lists(
+                    st.tuples(
+                        days,
+                        st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=3),
+                        st.sampled_from(["coffee", "email"]),
+                    ),
+                    max_size=12,
+                )
+            )
+        )
+    ]
+    interactions.sort(key=lambda i: (i.date, i.path))
+    asks = []
+    for n, (day, who, to) in enumerate(
+        draw(
+            st.lists(
+                st.tuples(days, st.sampled_from(PEOPLE), st.sampled_from([*PEOPLE, "Helix", "Kranich"])), max_size=5
+            )
+        )
+    ):
+        person_to = to if to in PEOPLE else None
+        asks.append(
+            Ask(f"a{n}", f"asks/a{n}.md", day, who, "out", "introduction", intro_to=to, intro_to_contact=person_to)
+        )
+    by_id = {c.id: c for c in contacts}
+    return Vault("/nowhere", Config(), tuple(contacts), tuple(interactions), tuple(asks), by_id)
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_vaults())
+def test_a_limit_keeps_exactly_the_first_paths_of_the_whole_ranking(vault: Vault) -> None:
+    index = PathIndex(vault, T, (), relationships(vault, T))
+    answers = [(index.company, k) for k in index.company_names()] + [(index.person, c.id) for c in vault.contacts]
+    for query, key in answers:
+        whole = query(key, None)
+        assert whole.introduced_total == len(whole.introduced)
+        assert len({(p.introducer.id, p.insider.contact.id) for p in whole.introduced if p.introducer}) == len(
+            whole.introduced
+        )
+        for limit in (1, 2, 5):
+            some = query(key, limit)
+            assert some.introduced == whole.introduced[:limit]
+            assert (some.introduced_total, some.unreached) == (whole.introduced_total, whole.unreached)
