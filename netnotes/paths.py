@@ -313,22 +313,25 @@ class PathIndex:
 def _together(interactions: Iterable[Interaction], today: dt.date) -> dict[str, dict[str, tuple[dt.date, Interaction]]]:
     """Who was with whom, in one pass: contact -> {other contact: (latest date, its interaction)}.
 
-    Interactions come in (date, path) order, so a later one replaces an earlier one; planned
-    interactions (after today) have not happened, and crowds (more than ``TOGETHER_LIMIT``
-    people) link no one.
+    Of two interactions of a pair on one day, the later path wins, whatever the order they come
+    in. Planned interactions (after today) have not happened, and crowds (more than
+    ``TOGETHER_LIMIT`` people) link no one.
     """
     together: dict[str, dict[str, tuple[dt.date, Interaction]]] = {}
-    for interaction in sorted(interactions, key=lambda i: (i.date, i.path)):
-        if interaction.date > today:
-            break
-        people = list(dict.fromkeys(interaction.with_))
-        if not 2 <= len(people) <= TOGETHER_LIMIT:
+    for interaction in interactions:
+        people = interaction.with_
+        if len(people) < 2 or interaction.date > today:
+            continue  # most interactions are with one person: nothing to pair
+        if len(people) > TOGETHER_LIMIT and len(set(people)) > TOGETHER_LIMIT:
             continue
         seen = (interaction.date, interaction)
         for a in people:
             row = together.setdefault(a, {})
             for b in people:
-                if b != a:
+                if b == a:
+                    continue
+                old = row.get(b)
+                if old is None or (old[0], old[1].path) < (interaction.date, interaction.path):
                     row[b] = seen
     return together
 
