@@ -1,4 +1,4 @@
-"""The commands that read the vault and print what they find: ``check``, ``due`` and ``show``."""
+"""The commands that read the vault and print what they find: ``check``, ``due``, ``show`` and ``path``."""
 
 from __future__ import annotations
 
@@ -95,4 +95,42 @@ def show(ctx: Context, ref: str, today: dt.date | None, fmt: str) -> None:
     exit_for(result.problems)
 
 
-COMMANDS = (check, due, show)
+@click.command()
+@click.argument("target")
+@today_option()
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Introducer paths to list (0: all)."
+)
+@format_option("text", "json")
+@pass_ctx
+def path(ctx: Context, target: str, today: dt.date | None, limit: int, fmt: Format) -> None:
+    """Who can introduce me to TARGET: a company (any spelling) or a contact ([[Name]] for the
+    person when a company has the same name)."""
+    import json
+
+    from ..moves import moves_for
+    from ..paths import PathIndex, find_target, format_paths_text, paths_json
+    from ..strength import relationships
+
+    day = today_or(today)
+    result = ctx.load(today)
+    report_problems(result, "these paths may be incomplete")
+    vault = result.vault
+    index = PathIndex(vault, day, moves_for(ctx.root, vault.config), relationships(vault, day))
+    found = find_target(index, target)
+    if found.target is None:
+        raise Refused(found.message or f"no company or contact matches '{target}'")
+    if found.note:
+        click.echo(f"note: {found.note}", err=True)
+    top = limit or None
+    answer = (
+        index.company(found.target.key, top) if found.target.kind == "company" else index.person(found.target.key, top)
+    )
+    if fmt == "json":
+        click.echo(json.dumps(paths_json(answer), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_paths_text(answer), nl=False)
+    exit_for(result.problems)
+
+
+COMMANDS = (check, due, show, path)

@@ -35,8 +35,9 @@ from ..followup import (
 from ..markdown import is_web_url
 from ..model import Ask, AskStatus, Contact, Direction, Interaction, Vault
 from ..moves import WINDOW_DAYS, Move, recent_moves
+from ..paths import KNOWN, Path, PathIndex
 from ..problems import Problem
-from ..refs import key
+from ..refs import key, unwrap
 from ..slugs import unique_slugs
 from ..strength import Fading, Relationships, Strength, relationships
 from . import charts
@@ -47,6 +48,7 @@ BIRTHDAY_DAYS = 30  # how far ahead the dashboard's birthday list looks
 DASHBOARD_LIST = 12  # planned and recent interactions shown on the dashboard
 DUE_LIMIT = 100  # items shown per dashboard section; the rest are counted and linked
 FADING_LIMIT = 12  # fading contacts shown on the dashboard; the rest are counted
+PATHS_LIMIT = 5  # introduction paths on a company page, or on the page of someone I barely know
 
 NO_BODY = Markup("")  # a note with no rendered body (Markup is immutable, so one value serves all)
 
@@ -118,7 +120,7 @@ class Section:
     """A dashboard list (overdue, today, soon, waiting on them, I owe them): its first
     ``DUE_LIMIT`` items in order, and how many there are in all."""
 
-    name: DueStatus | Direction | Literal["fading"]
+    name: DueStatus | Direction | Literal["fading", "paths"]
     title: str
     items: list[Any]
     total: int
@@ -274,6 +276,7 @@ class SiteModel:
     company_index: CompanyIndex = field(init=False)
     relationships: Relationships = field(init=False)
     moves_by_contact: dict[str, list[Move]] = field(init=False)  # dated up to today, newest first
+    path_index: PathIndex = field(init=False)  # introduction paths (section 8)
 
     def __post_init__(self) -> None:
         vault, today = self.vault, self.today
@@ -306,6 +309,7 @@ class SiteModel:
         for move in reversed(self.moves):
             if move.date <= today:
                 self.moves_by_contact.setdefault(move.contact, []).append(move)
+        self.path_index = PathIndex(vault, today, self.moves, self.relationships, self.company_index)
 
     # -- pieces shared by several pages
 
@@ -353,10 +357,13 @@ class SiteModel:
         )
 
     def ask_entry(self, ask: Ask, body: Markup = NO_BODY) -> AskEntry:
-        intro_to = None
+        intro_to: tuple[str, str | None] | None = None
         if ask.intro_to:
             target = ask.intro_to_contact
-            intro_to = (self.contact(target).name, self.links.contact(target)) if target else (ask.intro_to, None)
+            if target:
+                intro_to = (self.contact(target).name, self.links.contact(target))
+            else:  # a company's name, any spelling, links to its page
+                intro_to = (ask.intro_to, self.company_url(unwrap(ask.intro_to)))
         due = ask_due_date(ask)
         return AskEntry(
             ask,
@@ -559,6 +566,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "company_url": model.company_url(contact.company),
             "strength": model.relationships.of(cid),
             "past_companies": [(name, model.company_url(name)) for name in contact.past_companies],
+            "paths": _paths_section(model, cid) if model.relationships.of(cid).score < KNOWN else None,
         },
     )
 
@@ -601,8 +609,17 @@ def company_page(model: SiteModel, company: Company) -> Page:
             "rows": model.rows(list(company.now)),
             "former_rows": model.rows(list(company.formerly)),
             "other_spellings": _other_spellings(company),
+            "paths": _paths_section(model, company.key, company=True),
         },
     )
+
+
+def _paths_section(model: SiteModel, key: str, company: bool = False) -> Section:
+    """The top introduction paths to a company (by key) or a person (by id), and how many in all."""
+    index = model.path_index
+    answer = index.company(key, PATHS_LIMIT) if company else index.person(key, PATHS_LIMIT)
+    top: list[Path] = answer.top(PATHS_LIMIT)
+    return Section("paths", "Ways in", top, len(answer.direct) + answer.introduced_total)
 
 
 def _other_spellings(company: Company) -> list[str]:
