@@ -1,4 +1,4 @@
-"""The commands that read the vault and print what they find: ``check`` and ``due``."""
+"""The commands that read the vault and print what they find: ``check``, ``due`` and ``dupes``."""
 
 from __future__ import annotations
 
@@ -56,4 +56,21 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
     exit_for(result.problems)
 
 
-COMMANDS = (check, due)
+@click.command()
+@format_option("text", "json")
+@pass_ctx
+def dupes(ctx: Context, fmt: str) -> None:
+    """Pairs of contacts that look like one person (same email or LinkedIn URL, names that match
+    after folding accents, initials and nicknames), each with the merge command to run."""
+    from ..dupes import find_dupes, format_dupes_json, format_dupes_text
+
+    result = ctx.load()
+    report_problems(result, None)
+    pairs = find_dupes(result.vault)
+    click.echo(format_dupes_json(pairs) if fmt == "json" else format_dupes_text(pairs), nl=False)
+    if fmt == "text":
+        click.echo(f"{len(pairs)} possible duplicate{'s' * (len(pairs) != 1)}", err=True)
+    exit_for(result.problems)
+
+
+COMMANDS = (check, due, dupes)
