@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 from conftest import Load, MakeVault, RunCli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from site_html import build, parse
 
 import netnotes.dupes as dupes_module
 from netnotes.dupes import find_dupes, name_form
@@ -246,3 +248,32 @@ def test_a_pair_found_twice_is_listed_once(load: Load) -> None:
     )
     assert list(found) == [("bob-stone", "robert-stone")]
     assert found[("bob-stone", "robert-stone")][0] == "same email b@x.example"
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard: suggestions on the problems page, not problems
+
+
+def test_problems_page_suggests_possible_duplicates(make_vault: MakeVault, tmp_path: Path) -> None:
+    root = make_vault(
+        dict(
+            [
+                contact("jane-doe", "Jane Doe", "email: jane@acme.example\n"),
+                contact("j-doe", "J. Doe", "email: jane@acme.example\n"),
+                contact("john-smith", "John Smith"),
+                contact("jon-smith", "Jon Smith", "not_same_as: [john-smith]\n"),
+            ]
+        )
+    )
+    out, report = build(root, tmp_path / "site")
+    assert (report.errors, report.warnings) == (0, 0)
+    page = parse(out / "problems.html")
+    [suggestions] = [e for e in page.elements if e.attrs.get("aria-labelledby") == "h-duplicates"]
+    text = " ".join(suggestions.text.split())
+    assert "Possible duplicates" in text
+    assert "same email jane@acme.example" in text and "netnotes merge j-doe jane-doe" in text
+    assert "Smith" not in text
+    links = [a.attrs["href"] for a in page.find("a") if a.text in ("J. Doe", "Jane Doe")]
+    assert links == ["contacts/j-doe.html", "contacts/jane-doe.html"]
+    assert all((out / str(href)).is_file() for href in links)
+    assert "No problems" in page.text
