@@ -35,11 +35,10 @@ from .amend import (
     amended_text,
     note_lock,
     render_value,
-    replace_unchanged,
     same,
     verify,
 )
-from .fsio import WriteError, WriteFailed, replace_file, sync_folder
+from .fsio import WriteError, WriteFailed, put_in_place, remove_aside, replace_file, sync_folder, write_aside_all
 from .loader import LoadResult
 from .model import Contact
 from .notes import Field, Note, parse_note
@@ -151,24 +150,25 @@ def plan_merge(root: Path, loaded: LoadResult, keep_id: str, drop_id: str) -> Me
     keep_note, drop_note = _note(loaded, keep), _note(loaded, drop)
     files: list[FileChange] = []
     plan = _keep_changes(keep, drop, keep_note, drop_note, index, names, loaded)
-    drop_text = _decoded(drop_note.path, _read_now(root, drop_note))
+    drop_real, drop_before = _read_now(root, drop_note)
+    drop_text = _decoded(drop_note.path, drop_before)
     drop_body = parse_note(amended_text(drop_text, Changes(refs=refs), drop.path).encode("utf-8"), drop.path).body
-    keep_before = _read_now(root, keep_note)
+    keep_real, keep_before = _read_now(root, keep_note)
     keep_text = _decoded(keep.path, keep_before)
     middle = amended_text(keep_text, Changes(plan.set, plan.remove, refs), keep.path)
     after = _appended(middle, keep.path, _merged_section(drop, plan.differing, drop_body))
-    files.append(FileChange(_real(root, keep.path), keep.path, keep_before, after.encode("utf-8")))
+    files.append(FileChange(keep_real, keep.path, keep_before, after.encode("utf-8")))
 
     for path in sorted(loaded.notes):
         note = loaded.notes[path]
         if path in (keep.path, drop.path) or note.fields is None or not _names_any(note, refs):
             continue
-        before = _read_now(root, note)
+        real, before = _read_now(root, note)
         changes = Changes(_deduplicated(note, names, keep.id), (), refs)
         text = amended_text(_decoded(path, before), changes, path)
         if text.encode("utf-8") != before:
-            files.append(FileChange(_real(root, path), path, before, text.encode("utf-8")))
-    files.append(FileChange(_real(root, drop.path), drop.path, _read_now(root, drop_note), None))
+            files.append(FileChange(real, path, before, text.encode("utf-8")))
+    files.append(FileChange(drop_real, drop.path, drop_before, None))
     return MergePlan(root, keep, drop, plan.aliases, plan.taken, plan.differing, plan.not_taken, tuple(files))
 
 
@@ -393,14 +393,15 @@ def _real(root: Path, relpath: str) -> Path:
     return Path(os.path.realpath(root / relpath))
 
 
-def _read_now(root: Path, note: Note) -> bytes:
-    """The note's bytes now, refused when it no longer reads as when the vault was loaded."""
+def _read_now(root: Path, note: Note) -> tuple[Path, bytes]:
+    """Where the note really is and its bytes now, refused when it is read-only or no longer
+    reads as when the vault was loaded."""
     path = _real(root, note.path)
     _refuse_read_only(path, note.path)
     data = _read(path, note.path)
     if parse_note(data, note.path) != note:
         raise NoteChanged(f"{note.path} changed since netnotes read it; {AGAIN}")
-    return data
+    return path, data
 
 
 def _decoded(relpath: str, data: bytes) -> str:
@@ -417,41 +418,49 @@ def _decoded(relpath: str, data: bytes) -> str:
 def apply_merge(plan: MergePlan) -> list[str]:
     """Make the plan's changes, all or none; returns the vault paths replaced, then removed.
 
-    Every file is locked and checked to hold the bytes planned from before the first is
-    replaced; DROP's note is removed only once every other file is replaced. If a step fails,
-    the files already replaced get their old bytes back and the error is raised.
+    Every file is locked and checked to hold the bytes planned from; every new text is written
+    beside its file and flushed to disk; only then is the first file replaced (each checked once
+    more just before), and DROP's note is removed once every other file is replaced. If a step
+    fails, the files already replaced get their old bytes back and the error is raised.
     """
     with ExitStack() as locks:
         for f in plan.files:
             locks.enter_context(note_lock(f.path, plan.root))
         for f in plan.files:
             if _read(f.path, f.relpath) != f.before:
-                raise NoteChanged(
-                    f"{f.relpath} changed since netnotes read it; nothing was written. Run the command again"
-                )
+                raise NoteChanged(f"{f.relpath} changed since netnotes read it; {AGAIN}")
+        changed = plan.changed
+        staged = write_aside_all([(f.path, f.after or b"") for f in changed])
         replaced: list[FileChange] = []
         try:
-            for f in plan.changed:
-                replace_unchanged(f.path, f.relpath, f.before, f.after or b"")
+            for f, tmp in zip(changed, staged, strict=True):
+                replace_staged(f, tmp)
                 replaced.append(f)
             _remove(plan.removed)
         except WriteError:
+            remove_aside(staged[len(replaced) :])
             for f in reversed(replaced):
                 try:
                     replace_file(f.path, f.before)
                 except WriteError:  # pragma: no cover - the disk failed twice; the first error says more
                     pass
             raise
+        for folder in sorted({f.path.parent for f in plan.files}):
+            sync_folder(folder)
     return [f.relpath for f in plan.files]
+
+
+def replace_staged(f: FileChange, staged: Path) -> None:
+    """Put the new text written aside in ``staged`` in place of ``f``, unless the file changed."""
+    if _read(f.path, f.relpath) != f.before:
+        raise NoteChanged(f"{f.relpath} changed while netnotes was changing it; {AGAIN}")
+    put_in_place(staged, f.path)
 
 
 def _remove(f: FileChange) -> None:
     if _read(f.path, f.relpath) != f.before:
-        raise NoteChanged(
-            f"{f.relpath} changed while netnotes was changing it; nothing was written. Run the command again"
-        )
+        raise NoteChanged(f"{f.relpath} changed while netnotes was changing it; {AGAIN}")
     try:
         os.remove(f.path)
     except OSError as err:
         raise WriteFailed(f.path, err) from None
-    sync_folder(f.path.parent)

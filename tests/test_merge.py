@@ -18,7 +18,7 @@ import netnotes.merge as merge_module
 from netnotes.amend import NoteChanged, note_lock
 from netnotes.fsio import WriteFailed
 from netnotes.loader import load_vault
-from netnotes.merge import apply_merge, plan_merge
+from netnotes.merge import FileChange, apply_merge, plan_merge
 
 JANE = """
     ---
@@ -278,26 +278,29 @@ def test_merge_command_prints_the_paths_changed_and_removed(make_vault: MakeVaul
     assert not (root / "contacts/j-doe.md").exists()
 
 
-def test_a_failing_replace_half_way_puts_every_file_back(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_replace_half_way_puts_every_file_back(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_vault(VAULT)
     before = snapshot(root)
     plan = plan_merge(root, load_vault(root), "jane-doe", "j-doe")
-    real = merge_module.replace_unchanged
+    real = merge_module.replace_staged
     calls: list[Path] = []
 
-    def third_fails(path: Path, relpath: str, old: bytes, data: bytes) -> None:
-        calls.append(path)
+    def third_fails(f: FileChange, staged: Path) -> None:
+        calls.append(f.path)
         if len(calls) == 3:
-            raise WriteFailed(path, OSError(28, "No space left on device"))
-        real(path, relpath, old, data)
+            raise WriteFailed(f.path, OSError(28, "No space left on device"))
+        real(f, staged)
 
-    monkeypatch.setattr(merge_module, "replace_unchanged", third_fails)
+    monkeypatch.setattr(merge_module, "replace_staged", third_fails)
     with pytest.raises(WriteFailed, match="No space left on device"):
         apply_merge(plan)
 
     assert len(calls) == 3
     assert snapshot(root) == before
     assert (root / "contacts/j-doe.md").exists()
+    assert [p.name for p in root.rglob(".netnotes-*.tmp")] == []  # no text written aside is left
 
 
 def test_a_failing_removal_of_drop_puts_every_file_back(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> None:
