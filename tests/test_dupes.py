@@ -277,3 +277,11 @@ def test_problems_page_suggests_possible_duplicates(make_vault: MakeVault, tmp_p
     assert links == ["contacts/j-doe.html", "contacts/jane-doe.html"]
     assert all((out / str(href)).is_file() for href in links)
     assert "No problems" in page.text
+
+
+def test_export_json_lists_not_same_as_ids(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root = make_vault(
+        dict([contact("john-smith", "John Smith", "not_same_as: '[[Jon Smith]]'\n"), contact("jon-smith", "Jon Smith")])
+    )
+    contacts = json.loads(run_cli("--vault", root, "export", "json").stdout)["contacts"]
+    assert [(c["id"], c["not_same_as"]) for c in contacts] == [("john-smith", ["jon-smith"]), ("jon-smith", [])]
