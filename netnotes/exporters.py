@@ -146,6 +146,7 @@ def contact_json(c: Contact, strength: Strength = NO_STRENGTH) -> dict[str, Any]
         "snooze_until": _iso(c.snooze_until),
         "archived": c.archived,
         "past_companies": list(c.past_companies),
+        "not_same_as": list(c.not_same_as),
         "custom": _custom(c.custom),
         "body": c.body,
         "strength": strength.to_json(),

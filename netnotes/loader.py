@@ -19,7 +19,7 @@ from .dates import Duration, add_duration
 from .discover import CONFIG_FILE, NoteFile, NoteKind, VaultError, discover
 from .fields import FieldReader, describe, near_miss
 from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
-from .notes import Note, read_note
+from .notes import Field, Note, read_note
 from .parallel import parallel_map
 from .problems import Code, Problem, problem, sort_problems, summary
 from .refs import RefIndex
@@ -44,6 +44,7 @@ CONTACT_KEYS = (
     "snooze_until",
     "archived",
     "past_companies",
+    "not_same_as",
 )
 INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done")
 ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to", "thanked")
@@ -114,6 +115,7 @@ def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
     contacts, met_through = _contacts(unique[NoteKind.CONTACTS], config, problems)
     index = RefIndex(contacts)
     contacts = _resolve_met_through(contacts, met_through, index, problems)
+    contacts = _resolve_not_same_as(contacts, {n.path: n for _, n in unique[NoteKind.CONTACTS]}, index, problems)
     interactions = _interactions(unique[NoteKind.INTERACTIONS], config, index, problems, today)
     asks = _asks(unique[NoteKind.ASKS], index, problems, today)
 
@@ -228,6 +230,24 @@ def _resolve_met_through(
     return out
 
 
+def _resolve_not_same_as(
+    contacts: list[Contact], notes: dict[str, Note], index: RefIndex, problems: list[Problem]
+) -> list[Contact]:
+    """``not_same_as``: contact refs resolved strictly, as ``with`` is (a bad one is NN115/NN116);
+    a contact naming itself is left out quietly (it cannot be paired with itself anyway)."""
+    out = []
+    for c in contacts:
+        note = notes[c.path]
+        f = note.fields.get("not_same_as") if note.fields is not None else None
+        if f is None or f.value is None or f.value == [] or f.value == "":
+            out.append(c)
+            continue
+        read = FieldReader(c.path, {"not_same_as": f}, problems)
+        ids = _ref_items(read, "not_same_as", f, index, problems)
+        out.append(replace(c, not_same_as=tuple(i for i in ids if i != c.id)))
+    return out
+
+
 def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex, problems: list[Problem]) -> str | None:
     found = index.resolve(ref)
     if found.contact_id is None:
@@ -294,6 +314,11 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
     if f is None or f.value == [] or f.value == "":
         read.missing(key)
         return None
+    return _ref_items(read, key, f, index, problems)
+
+
+def _ref_items(read: FieldReader, key: str, f: Field, index: RefIndex, problems: list[Problem]) -> tuple[str, ...]:
+    """The contact ids a ref-or-list field names, each bad item reported where it is written."""
     items = f.value if isinstance(f.value, list) else [f.value]
     ids: list[str] = []
     for i, item in enumerate(items):

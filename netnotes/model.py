@@ -101,6 +101,7 @@ class Contact:
     custom: CustomFields = ()
     body: str = ""
     body_line: int = 1  # the file line the body starts on
+    not_same_as: tuple[str, ...] = ()  # contact ids that `dupes` must not pair with this one
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""The commands that read the vault and print what they find: ``check``, ``due``, ``show`` and ``path``."""
+"""The commands that read the vault and print what they find: ``check``, ``due``, ``show``, ``path``
+and ``dupes``."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def due(ctx: Context, today: dt.date | None, within: str | None, show_all: bool,
 @today_option()
 @format_option("text", "markdown", "json")
 @pass_ctx
-def show(ctx: Context, ref: str, today: dt.date | None, fmt: str) -> None:
+def show(ctx: Context, ref: str, today: dt.date | None, fmt: Format) -> None:
     """The brief to read before meeting REF: profile, strength, last touches, what is open both
     ways, reciprocity, who introduced whom, and the first lines of the notes."""
     from ..brief import brief_for, format_brief_json, format_brief_markdown, format_brief_text
@@ -133,4 +134,21 @@ def path(ctx: Context, target: str, today: dt.date | None, limit: int, fmt: Form
     exit_for(result.problems)
 
 
-COMMANDS = (check, due, show, path)
+@click.command()
+@format_option("text", "json")
+@pass_ctx
+def dupes(ctx: Context, fmt: Format) -> None:
+    """Pairs of contacts that look like one person (same email or LinkedIn URL, names that match
+    after folding accents, initials and nicknames), each with the merge command to run."""
+    from ..dupes import find_dupes, format_dupes_json, format_dupes_text
+
+    result = ctx.load()
+    report_problems(result, None)
+    pairs = find_dupes(result.vault)
+    click.echo(format_dupes_json(pairs) if fmt == "json" else format_dupes_text(pairs), nl=False)
+    if fmt == "text":
+        click.echo(f"{len(pairs)} possible duplicate{'s' * (len(pairs) != 1)}", err=True)
+    exit_for(result.problems)
+
+
+COMMANDS = (check, due, show, path, dupes)

@@ -1,5 +1,6 @@
 """The commands that write notes: ``init`` (a new vault), ``new contact``, ``log`` and ``ask``;
-and those that change one: ``done``, ``snooze`` and ``edit``.
+and those that change notes: ``done``, ``snooze``, ``edit``, and ``merge``, which folds one
+contact's note into another's.
 
 Each parses its options, calls one function of ``scaffold``, ``writer`` or ``actions`` and
 prints the path written or changed. A ``WriteError`` or a refusal becomes a message and exit
@@ -22,6 +23,7 @@ from ..model import ASK_KINDS, Direction, Vault
 from ..problems import format_text
 from .common import (
     DATE,
+    CannotWrite,
     Context,
     Refused,
     VaultUnusable,
@@ -398,4 +400,46 @@ def edit_command(ctx: Context, target: str) -> None:
     exit_for(problems)
 
 
-COMMANDS = (init, new_group, log_command, ask_command, done_command, snooze_command, edit_command)
+# ---------------------------------------------------------------------------------------------
+# merge
+
+
+@click.command("merge")
+@click.argument("keep")
+@click.argument("drop")
+@click.option("--dry-run", is_flag=True, help="Print every change as a diff; write nothing.")
+@pass_ctx
+def merge_command(ctx: Context, keep: str, drop: str, dry_run: bool) -> None:
+    """Fold the contact DROP into KEEP: every note naming DROP names KEEP, DROP's note is removed."""
+    from ..merge import apply_merge, plan_merge
+    from ..refs import RefIndex
+
+    root = ctx.root
+    result = ctx.load()
+    report_problems(result, None)
+    index = RefIndex(result.vault.contacts)
+    ids = []
+    for ref in (keep, drop):
+        found = index.lookup_for_cli(ref)
+        if found.contact_id is None:
+            raise CannotWrite(found.message or f"'{ref}' matches no contact")
+        ids.append(found.contact_id)
+    try:
+        plan = plan_merge(root, result, ids[0], ids[1])
+        if dry_run:
+            click.echo(plan.diff(), nl=False)
+        else:
+            apply_merge(plan)
+    except WriteError as err:
+        raise cannot_write(err) from None
+    if not dry_run:
+        for f in plan.changed:
+            click.echo(shown(f.path))
+        click.echo(f"removed {shown(plan.removed.path)}")
+    for line in plan.summary():
+        click.echo(line, err=True)
+    if dry_run:
+        click.echo("dry run: nothing was written", err=True)
+
+
+COMMANDS = (init, new_group, log_command, ask_command, done_command, snooze_command, edit_command, merge_command)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ..collation import collation_key
 from ..companies import Company, CompanyIndex, company_index
 from ..dates import Duration, days_before
+from ..dupes import find_dupes
 from ..followup import (
     DueItem,
     DueStatus,
@@ -149,6 +150,19 @@ class MoveRow:
     move: Move
     contact: Contact
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateRow:
+    """A pair ``netnotes dupes`` suggests merging, for the problems page: KEEP, DROP (each a
+    contact and its page), the evidence and the command."""
+
+    keep: Contact
+    keep_url: str
+    drop: Contact
+    drop_url: str
+    evidence: tuple[str, ...]
+    command: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -653,6 +667,18 @@ def asks_page(model: SiteModel) -> Page:
 
 def problems_page(model: SiteModel) -> Page:
     errors = sum(p.is_error for p in model.problems)
+    links = model.links
+    duplicates = [
+        DuplicateRow(
+            p.keep,
+            links.contact(p.keep.id),
+            p.drop,
+            links.contact(p.drop.id),
+            tuple(e.detail for e in p.evidence),
+            p.command,
+        )
+        for p in find_dupes(model.vault)
+    ]
     return Page(
         "problems.html",
         "problems.html",
@@ -662,5 +688,6 @@ def problems_page(model: SiteModel) -> Page:
             "problems": model.problems,
             "errors": errors,
             "warnings": len(model.problems) - errors,
+            "duplicates": duplicates,
         },
     )
