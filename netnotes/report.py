@@ -52,8 +52,15 @@ def when(days: int) -> str:
 
 
 def columns(text: str) -> int:
-    """How many terminal columns ``text`` takes: 2 for ``王`` or an emoji, 0 for a combining accent."""
-    width = wcswidth(text)
+    """How many terminal columns ``text`` takes: 2 for ``王`` or an emoji, 0 for a combining accent.
+
+    A cell always follows a space, and a combining mark at its start joins that space as one
+    character (a spacing mark then takes a column of its own): measured so, the row lines up.
+    """
+    if text and unicodedata.category(text[0]).startswith("M"):
+        width = wcswidth(" " + text) - 1
+    else:
+        width = wcswidth(text)
     return width if width >= 0 else len(text)  # wcswidth says -1 for a control character
 
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from conftest import MakeVault, RunCli
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from wcwidth import wcswidth
 
@@ -134,6 +134,7 @@ def test_a_namesakes_company_is_shown_escaped(make_vault: MakeVault, run_cli: Ru
 
 
 @given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=6))
+@example(["0", "\u1a6d"])  # a name that is a lone spacing mark: it joins the space before its cell
 def test_any_names_line_up_and_fit(names: list[str]) -> None:
     today = dt.date(2026, 3, 10)
     items = [
