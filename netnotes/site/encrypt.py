@@ -24,6 +24,7 @@ is derived once here, and workers forked to render pages inherit only the derive
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import html
@@ -57,7 +58,7 @@ MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable: moderate protecti
 SCORED_CHARS = 100  # zxcvbn slows down sharply on long input; a longer passphrase is judged by its start
 
 # Attributes whose value is a link the templates write relative to the page (``{{ root }}...``).
-_LINK_ATTR_RE = re.compile(r'(?<=\s)(href|src|data-target|data-root)="([^"]*)"')
+_LINK_ATTR_RE = re.compile(r'(\s(?:href|src|data-target|data-root))="([^"]*)"')  # (space and name, value)
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -197,6 +198,7 @@ class Sealer:
     key: SiteKey
     shell: tuple[str, str]
     data: frozenset[str]
+    _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # path -> opaque name
 
     def seal(self, relpath: str, raw: bytes) -> list[tuple[str, bytes]]:
         """The output files (path, bytes) for the plain site's ``relpath``."""
@@ -214,10 +216,13 @@ class Sealer:
 
     def file_name(self, relpath: str) -> str:
         """The opaque name of a page or data file: the same for the same key and path."""
-        if relpath == INDEX_PAGE:
-            return INDEX_PAGE
-        digest = hmac.digest(self.key.names, relpath.encode("utf-8"), hashlib.sha256).hex()[:NAME_CHARS]
-        return f"{digest}{posixpath.splitext(relpath)[1]}"
+        name = self._names.get(relpath)
+        if name is None:
+            digest = hmac.digest(self.key.names, relpath.encode("utf-8"), hashlib.sha256).hex()[:NAME_CHARS]
+            name = self._names[relpath] = (
+                INDEX_PAGE if relpath == INDEX_PAGE else f"{digest}{posixpath.splitext(relpath)[1]}"
+            )
+        return name
 
     def link(self, target: str) -> str:
         """Where a link to the site path ``target`` points in the encrypted site, whose pages all
@@ -248,27 +253,36 @@ def _id_of(name: str) -> str:
 def rewrite_links(page: str, relpath: str, link: Callable[[str], str]) -> str:
     """``page`` (at ``relpath``) with every relative link resolved to a site path and passed
     through ``link``; the result is relative to the site root, where every encrypted page lies.
-    Links with a scheme, absolute paths and fragments of the page itself stay as they are."""
+    Links with a scheme, absolute paths and links to the page itself stay as they are."""
     folder = posixpath.dirname(relpath)
 
     def rewrite(match: re.Match[str]) -> str:
-        attr, value = match.group(1), html.unescape(match.group(2))
-        cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
-        path, rest = value[:cut], value[cut:]
-        if not path or path.startswith("/") or _SCHEME_RE.match(path):
-            return match.group(0)  # this page, or not a path of the site
-        resolved = posixpath.normpath(posixpath.join(folder, path))
-        if resolved == ".." or resolved.startswith("../"):
-            return match.group(0)  # outside the site: nothing of ours to point to
-        if resolved == ".":
-            target = ""  # the site's root folder
-        elif path.endswith("/"):
-            target = resolved + "/"
-        else:
-            target = link(resolved)
-        return f'{attr}="{html.escape(target + rest, quote=True)}"'
+        resolved = _resolve(folder, match.group(2))
+        if resolved is None:
+            return match.group(0)
+        target, rest, is_folder = resolved
+        return f'{match.group(1)}="{html.escape((target if is_folder else link(target)) + rest, quote=True)}"'
 
     return _LINK_ATTR_RE.sub(rewrite, page)
+
+
+@functools.lru_cache(maxsize=65536)  # pages repeat the same links (the header's, the site's)
+def _resolve(folder: str, written: str) -> tuple[str, str, bool] | None:
+    """A link as written in a page of ``folder``: (site path, its ``?query#fragment``, whether it
+    is a folder), or None for a link to leave alone."""
+    value = html.unescape(written)
+    cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
+    path, rest = value[:cut], value[cut:]
+    if not path or path.startswith("/") or _SCHEME_RE.match(path):
+        return None  # this page, or not a path of the site
+    resolved = posixpath.normpath(posixpath.join(folder, path))
+    if resolved == ".." or resolved.startswith("../"):
+        return None  # outside the site: nothing of ours to point to
+    if resolved == ".":
+        return "", rest, True  # the site's root folder
+    if path.endswith("/"):
+        return resolved + "/", rest, True
+    return resolved, rest, False
 
 
 def sealer_for(key: SiteKey, render_shell: Callable[[dict[str, str]], str], data: Iterable[str]) -> Sealer:
