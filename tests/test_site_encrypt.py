@@ -230,7 +230,8 @@ def test_a_new_salt_changes_every_sealed_file(make_vault: MakeVault, tmp_path: P
 def test_the_salt_survives_rebuilds_and_clean(make_vault: MakeVault, run_cli: RunCli) -> None:
     vault = make_vault(VAULT)
     env = {PASSPHRASE_VARIABLE: PASSPHRASE}
-    assert run_cli("--vault", vault, "build", "--encrypt", "--today", TODAY, env=env).exit_code == 0
+    result = run_cli("--vault", vault, "build", "--encrypt", "--today", TODAY, env=env)
+    assert result.exit_code == 0 and result.stderr.startswith("built 14 encrypted pages (")
     salt = (vault / "_site" / SALT_FILE).read_bytes()
     assert b'"iterations": 600000' in salt and b'"kdf": "PBKDF2-HMAC-SHA256"' in salt
     first = tree(vault / "_site")
@@ -291,6 +292,19 @@ def test_the_passphrase_is_asked_twice_when_the_environment_has_none(make_vault:
     assert "do not match" in result.stderr
     assert PASSPHRASE not in result.output  # hidden input is not echoed
     assert "Priya Natarajan" in unseal(vault / "_site", "index.html")
+
+
+def test_no_passphrase_at_the_prompt_is_a_usage_error(make_vault: MakeVault) -> None:
+    from click.testing import CliRunner
+
+    from netnotes.cli import main
+
+    vault = make_vault(VAULT)
+    args = ["--vault", str(vault), "build", "--encrypt", "--today", TODAY]
+    result = CliRunner().invoke(main, args, input="", env={PASSPHRASE_VARIABLE: None})
+    assert result.exit_code == 2
+    assert "Error: no passphrase was typed; type it at the prompt, or set NETNOTES_PASSPHRASE" in result.stderr
+    assert not (vault / "_site").exists()
 
 
 def test_the_salt_and_weak_options_need_encrypt(make_vault: MakeVault, run_cli: RunCli) -> None:

@@ -48,9 +48,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# Playwright's init scripts run whatever the page's CSP says: every violation becomes a console error.
+REPORT_CSP = (
+    "document.addEventListener('securitypolicyviolation', function (e) {"
+    " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
+)
+
+
+def on_phone(browser: Browser) -> Watched:
+    w = Watched(browser, **PHONE)
+    w.context.add_init_script(REPORT_CSP)
+    return w
+
+
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Watched]:
-    w = Watched(browser, **PHONE)
+    w = on_phone(browser)
     yield w
     w.close()
 
@@ -164,7 +177,7 @@ def test_a_tampered_or_truncated_page_shows_the_error(site: Path, phone: Watched
 
 
 def test_the_key_lasts_for_the_tab_unless_remembered_on_the_device(site: Path, browser: Browser) -> None:
-    w = Watched(browser, **PHONE)
+    w = on_phone(browser)
     try:
         w.page.goto((site / "index.html").as_uri())
         unlock(w.page)

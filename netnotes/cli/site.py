@@ -74,7 +74,12 @@ def build(
 
 
 def _ask_passphrase() -> str:
-    return str(click.prompt("Passphrase", hide_input=True, confirmation_prompt=True, err=True))
+    try:
+        return str(click.prompt("Passphrase", hide_input=True, confirmation_prompt=True, err=True))
+    except click.Abort:  # no input left (or Ctrl-C): a usage error, not a vault with errors
+        raise VaultUnusable(
+            "no passphrase was typed; type it at the prompt, or set NETNOTES_PASSPHRASE to give it without one"
+        ) from None
 
 
 @click.command()

@@ -105,11 +105,13 @@ class BuildReport:
     errors: int
     warnings: int
     cache_warnings: tuple[str, ...] = ()  # the render cache could not be used or saved: no failure
+    encrypted: bool = False
 
     def summary(self) -> str:
         problems = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
         return (
-            f"built {self.pages} pages ({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
+            f"built {self.pages} {'encrypted ' * self.encrypted}pages "
+            f"({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
             f"{self.contacts} contacts, {self.interactions} interactions, {self.asks} asks "
             f"in {self.seconds:.2f}s; {problems}"
         )
@@ -235,6 +237,7 @@ def build_site(
         errors,
         len(result.problems) - errors,
         tuple(cache_warnings),
+        key is not None,
     )
 
 
