@@ -4,6 +4,7 @@ Thin commands over ``site.build.build_site`` and ``serve.serve_vault``."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
@@ -21,16 +22,40 @@ from .common import Context, VaultUnusable, exit_for, pass_ctx, report_problems,
 @click.option(
     "--clean", is_flag=True, help="Drop cached data under the vault's .netnotes/ first (a full rebuild from the notes)."
 )
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="Encrypt every page for a passphrase (from NETNOTES_PASSPHRASE, else asked twice); see docs/encryption.md.",
+)
+@click.option("--new-salt", is_flag=True, help="With --encrypt: draw a new salt (after changing the passphrase).")
+@click.option(
+    "--allow-weak-passphrase", is_flag=True, help="With --encrypt: accept a passphrase that is easy to guess."
+)
 @pass_ctx
-def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) -> None:
+def build(
+    ctx: Context,
+    out: Path | None,
+    today: dt.date | None,
+    clean: bool,
+    encrypt: bool,
+    new_salt: bool,
+    allow_weak_passphrase: bool,
+) -> None:
     """Render the private dashboard site: open OUT/index.html in a browser.
 
     The site is built aside and swapped in whole, so a failed or interrupted build leaves the
     previous one as it was. A non-empty folder that netnotes did not make is never written to.
     """
-    from ..site.build import ThemeError, build_site, clean_cache, output_folder
+    from ..site.build import BuildOptions, ThemeError, build_site, clean_cache, output_folder
+    from ..site.encrypt import EncryptionError, encryption_from
     from ..site.output import OutputRefused, SiteWriteError, check_output
 
+    if (new_salt or allow_weak_passphrase) and not encrypt:
+        raise click.UsageError("--new-salt and --allow-weak-passphrase go with --encrypt")
+    try:  # first: the passphrase leaves the environment before anything starts a process
+        encryption = encryption_from(os.environ, _ask_passphrase, new_salt, allow_weak_passphrase) if encrypt else None
+    except EncryptionError as err:
+        raise VaultUnusable(str(err)) from None
     root = ctx.root
     result = ctx.load(today)
     target = output_folder(root, out, result.vault.config.output)
@@ -38,14 +63,23 @@ def build(ctx: Context, out: Path | None, today: dt.date | None, clean: bool) ->
         check_output(target, root)  # before --clean deletes anything
         warnings = clean_cache(root, target) if clean else []
         report_problems(result, "the dashboard is incomplete")
-        report = build_site(root, result, target, today_or(today))
-    except (OutputRefused, ThemeError, SiteWriteError) as err:
+        report = build_site(root, result, target, today_or(today), BuildOptions(encryption=encryption))
+    except (OutputRefused, ThemeError, SiteWriteError, EncryptionError) as err:
         raise VaultUnusable(str(err)) from None
     for warning in (*warnings, *report.cache_warnings):
         click.echo(f"Warning: {warning}", err=True)
     click.echo(str(report.out))
     click.echo(report.summary(), err=True)
     exit_for(result.problems)
+
+
+def _ask_passphrase() -> str:
+    try:
+        return str(click.prompt("Passphrase", hide_input=True, confirmation_prompt=True, err=True))
+    except click.Abort:  # no input left (or Ctrl-C): a usage error, not a vault with errors
+        raise VaultUnusable(
+            "no passphrase was typed; type it at the prompt, or set NETNOTES_PASSPHRASE to give it without one"
+        ) from None
 
 
 @click.command()

@@ -7,6 +7,7 @@ function of (vault, today, options) alone: no clock, no randomness, everything s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import time
@@ -23,9 +24,10 @@ from ..loader import LoadResult
 from ..moves import moves_for
 from ..parallel import parallel_map
 from .bodies import render_bodies
-from .output import CACHE_DIR, Staging, check_output, remove_stale_staging, staged_output
+from .encrypt import SALT_FILE, Encryption, Sealer, sealer_for, site_key
+from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
 from .pages import Links, Page, SiteModel, pages
-from .search import index_script, search_entries
+from .search import Entry, index_script, search_entries
 from .theme import Theme, load_theme
 
 CSP = (
@@ -70,6 +72,7 @@ class BuildOptions:
     connect_src: tuple[str, ...] = ()
     jobs: int | None = None  # processes for rendering notes; None: one per core
     cache: bool = True  # keep rendered notes and the git history read in the vault's .netnotes/cache/
+    encryption: Encryption | None = None  # build --encrypt: seal every page for a passphrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ class SiteInfo:
     errors: int
     warnings: int
     version: str
-    calendar: str  # the followups.ics path, relative to the site root
+    calendar: str | None  # the followups.ics path, relative to the site root; None: no calendar
     csp: str
     extra_scripts: tuple[str, ...]
 
@@ -103,11 +106,13 @@ class BuildReport:
     errors: int
     warnings: int
     cache_warnings: tuple[str, ...] = ()  # the render cache could not be used or saved: no failure
+    encrypted: bool = False
 
     def summary(self) -> str:
         problems = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
         return (
-            f"built {self.pages} pages ({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
+            f"built {self.pages} {'encrypted ' * self.encrypted}pages "
+            f"({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
             f"{self.contacts} contacts, {self.interactions} interactions, {self.asks} asks "
             f"in {self.seconds:.2f}s; {problems}"
         )
@@ -139,17 +144,21 @@ def _write_pages(
     """Render every page into ``stage``; large sites in forked worker processes, which inherit
     the pages and the theme instead of receiving them pickled (only page numbers travel)."""
     todo = list(pages(model, bodies))
-    shared = (stage.folder, theme, site, model.links, todo)
+    shared = (stage.folder, stage.transform, theme, site, model.links, todo)
     written = parallel_map(_render_share, range(len(todo)), shared, threshold=PARALLEL_PAGES, jobs=jobs, fork=True)
     stage.files += sum(files for files, _ in written)
     stage.bytes += sum(size for _, size in written)
     return len(todo)
 
 
-def _render_share(shared: tuple[Path, Theme, SiteInfo, Links, list[Page]], numbers: list[int]) -> list[tuple[int, int]]:
-    """Pages ``numbers`` of the shared list, written into the staging folder: (files, bytes)."""
-    folder, theme, site, links, todo = shared
-    stage = Staging(folder)
+def _render_share(
+    shared: tuple[Path, Transform | None, Theme, SiteInfo, Links, list[Page]], numbers: list[int]
+) -> list[tuple[int, int]]:
+    """Pages ``numbers`` of the shared list, written into the staging folder: (files, bytes).
+
+    A forked worker inherits the transform (for ``--encrypt``, the derived keys) with the rest."""
+    folder, transform, theme, site, links, todo = shared
+    stage = Staging(folder, transform)
     _render_pages(stage, theme, site, links, [todo[n] for n in numbers])
     return [(stage.files, stage.bytes)]
 
@@ -174,10 +183,13 @@ def build_site(
     """Build the dashboard of ``result`` (loaded from ``vault_root``) into ``out_dir``.
 
     Raises ``output.OutputRefused`` before writing anything when ``out_dir`` cannot be used
-    (``output.check_output``). On any error the previous site stays as it was.
+    (``output.check_output``), and ``encrypt.EncryptionError`` when its salt file is broken. On
+    any error the previous site stays as it was.
     """
     started = time.perf_counter()
     check_output(out_dir, vault_root)  # before the render cache is written, or anything else
+    # the passphrase is stretched once, here, before any worker starts
+    key = site_key(options.encryption, out_dir) if options.encryption else None
     vault = result.vault
     theme = load_theme(vault_root, today)
     cache_warnings: list[str] = []
@@ -196,17 +208,22 @@ def build_site(
         errors=errors,
         warnings=len(result.problems) - errors,
         version=__version__,
-        calendar=CALENDAR,
+        calendar=None if key else CALENDAR,  # calendar apps cannot decrypt: no calendar when encrypted
         csp=content_security_policy(options),
         extra_scripts=options.extra_scripts,
     )
+    sealer = sealer_for(key, lambda lock: _render_shell(theme, site, lock), {SEARCH_INDEX}) if key else None
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
-    with staged_output(out_dir, vault_root) as stage:
+    entries = search_entries(model)
+    with staged_output(out_dir, vault_root, sealer.seal if sealer else None) as stage:
         for relpath, data in static.items():
             stage.write(f"static/{relpath}", data)
-        stage.write(SEARCH_INDEX, index_script(search_entries(model)))
+        stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer)))
         count = _write_pages(stage, theme, site, model, bodies, options.jobs)
-        stage.write(CALENDAR, build_calendar(vault, today, moves))
+        if key is None:
+            stage.write(CALENDAR, build_calendar(vault, today, moves))
+        else:
+            stage.write(SALT_FILE, key.salt.to_json())  # public; the next build into out_dir reuses it
         for relpath, data in options.extra_files:
             stage.write(relpath, data)
         files, size = stage.files, stage.bytes
@@ -222,7 +239,23 @@ def build_site(
         errors,
         len(result.problems) - errors,
         tuple(cache_warnings),
+        key is not None,
     )
+
+
+def _render_shell(theme: Theme, site: SiteInfo, lock: dict[str, str]) -> str:
+    """The theme's ``locked.html``: the page every encrypted file shows until it is unlocked."""
+    try:
+        return theme.env.get_template("locked.html").render(site=site, lock=lock)
+    except jinja2.TemplateError as err:
+        raise ThemeError(_theme_error("locked.html", err)) from None
+
+
+def _linked(entries: list[Entry], sealer: Sealer | None) -> list[Entry]:
+    """Search entries pointing at the pages' opaque names when the site is encrypted."""
+    if sealer is None:
+        return entries
+    return [dataclasses.replace(e, url=sealer.link(e.url)) for e in entries]
 
 
 def output_folder(root: Path, out: Path | None, configured: str) -> Path:

@@ -22,7 +22,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..discover import CONFIG_FILE, KINDS
@@ -58,16 +58,32 @@ def _write_failure(out: Path, err: OSError) -> SiteWriteError:
     return SiteWriteError(f"cannot write the site to '{out}': {cause}{where}; the previous site is left as it was")
 
 
-class Staging:
-    """The folder a build writes into; ``write`` takes '/'-separated paths made of safe parts."""
+Transform = Callable[[str, bytes], list[tuple[str, bytes]]]
 
-    def __init__(self, folder: Path) -> None:
+
+class Staging:
+    """The folder a build writes into; ``write`` takes '/'-separated paths made of safe parts.
+
+    A ``transform`` (``build --encrypt``'s sealer) turns each file written into the files that
+    are really stored: (path, bytes) pairs, none to leave the file out.
+    """
+
+    def __init__(self, folder: Path, transform: Transform | None = None) -> None:
         self.folder = folder
+        self.transform = transform
         self._made: set[str] = {""}
         self.files = 0
         self.bytes = 0
 
     def write(self, relpath: str, data: str | bytes) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if self.transform is None:
+            self._store(relpath, raw)
+            return
+        for path, stored in self.transform(relpath, raw):
+            self._store(path, stored)
+
+    def _store(self, relpath: str, raw: bytes) -> None:
         parts = relpath.split("/")
         if not all(_SAFE_PART_RE.match(p) and ".." not in p for p in parts):
             raise ValueError(f"unsafe output path {relpath!r}")  # a bug: page names are slugs
@@ -75,7 +91,6 @@ class Staging:
         if parent not in self._made:
             (self.folder / parent).mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        raw = data.encode("utf-8") if isinstance(data, str) else data
         (self.folder / relpath).write_bytes(raw)
         self.files += 1
         self.bytes += len(raw)
@@ -172,7 +187,7 @@ def staging_parent(out: Path, vault_root: Path) -> Path:
 
 
 @contextlib.contextmanager
-def staged_output(out: Path, vault_root: Path) -> Iterator[Staging]:
+def staged_output(out: Path, vault_root: Path, transform: Transform | None = None) -> Iterator[Staging]:
     """Yield a ``Staging``; when the block ends without error, it becomes ``out`` whole.
 
     A failing write (here or in the block) raises ``SiteWriteError``; the caller's other
@@ -190,7 +205,7 @@ def staged_output(out: Path, vault_root: Path) -> Iterator[Staging]:
         check_output(out, vault_root)  # again: recovery may have put an old site back
         folder = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
         (folder / STAGING_MARKER).write_text(str(out) + "\n", encoding="utf-8")
-        staging = Staging(folder)
+        staging = Staging(folder, transform)
         yield staging
         (folder / STAGING_MARKER).unlink()
         (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
