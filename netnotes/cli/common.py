@@ -66,10 +66,14 @@ class Context:
             raise VaultUnusable(str(err)) from None
 
     def load(self, today: dt.date | None = None) -> LoadResult:
+        """The vault, loaded; what kept its note cache from being used is a warning on stderr."""
         try:
-            return load_vault(self.root, today=today)
+            result = load_vault(self.root, today=today)
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
+        for warning in result.cache_warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        return result
 
 
 pass_ctx = click.make_pass_decorator(Context)
