@@ -10,6 +10,7 @@ large vaults. The model is built from all of them every time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -323,9 +324,14 @@ def _refs(read: FieldReader, key: str, index: RefIndex, problems: list[Problem])
     return tuple(ids)
 
 
+@functools.lru_cache(maxsize=4)  # one date per load, asked for every interaction and ask
+def _a_year_after(today: dt.date) -> dt.date:
+    return add_duration(today, A_YEAR)
+
+
 def _far_future(read: FieldReader, day: dt.date, today: dt.date, meaning: str) -> None:
     """A ``date`` more than a year after today is most likely a typo in its year (NN212)."""
-    if day > add_duration(today, A_YEAR):
+    if day > _a_year_after(today):
         read.report(
             read.fields["date"],
             "NN212",

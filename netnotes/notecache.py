@@ -44,6 +44,7 @@ BUSY_SECONDS = 2.0  # how long to wait for another command holding the cache
 
 Warn = Callable[[str], None]
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+_Row = tuple[str, int, int, int, int, int, bytes, bytes]  # path, *stamp, written_ns, digest, data
 ReadNotes = Callable[[list[NoteFile]], list[Note]]
 
 # SQLite's primary result codes that say the database file is not one it can trust.
@@ -105,60 +106,60 @@ class NoteCache:
         self,
         files: list[NoteFile],
         read_notes: ReadNotes,
-        rows: dict[str, tuple[Stamp, int, bytes, bytes]],
+        rows: dict[str, _Row],
         store: _Store | None,
         warn: Warn,
     ) -> list[Note]:
+        memory = self._memory
         out: list[Note | None] = []
-        todo: list[NoteFile] = []
-        stamps: dict[str, Stamp | None] = {}
+        todo: list[tuple[int, Stamp | None]] = []  # what to read: index in ``files``, stamp
         damaged = 0
         for file in files:
             stamp = file.stamp or _stat(file.abspath)
-            stamps[file.path] = stamp
             note = None
             if stamp is not None:
-                kept = self._memory.get(file.path)
-                if kept is not None and kept[0] == stamp and _trusted(stamp, kept[1]):
+                # An entry is trusted when its file had settled before it was read (and that
+                # was not in the file's future): then any later change moves its times.
+                settled = max(stamp[1], stamp[2]) + RACY_NS
+                kept = memory.get(file.path)
+                if kept is not None and kept[0] == stamp and settled <= kept[1]:
                     note = kept[2]
                 else:
-                    row = rows.pop(file.path, None)
-                    if row is not None and row[0] == stamp and _trusted(stamp, row[1]):
-                        note = _decode(file.path, row[2], row[3])
+                    row = rows.get(file.path)
+                    if row is not None and row[1:5] == stamp and settled <= row[5]:
+                        note = _decode(file.path, row[6], row[7])
                         if note is None:
                             damaged += 1
                         else:
-                            self._memory[file.path] = (stamp, row[1], note)
-            out.append(note)
+                            memory[file.path] = (stamp, row[5], note)
             if note is None:
-                todo.append(file)
+                todo.append((len(out), stamp))
+            out.append(note)
         if damaged:
             warn(
                 f"ignored {damaged} damaged entr{'y' if damaged == 1 else 'ies'} of the note cache {self.path}; "
                 "those notes were read again"
             )
         written = now_ns()  # before any file is read: a change after this moves its times
-        fresh = read_notes(todo) if todo else []
+        fresh = read_notes([files[i] for i, _ in todo]) if todo else []
         self.read = len(todo)
         saved: list[tuple[str, Stamp, int, Note]] = []
-        fresh_notes = iter(fresh)
-        for i, note in enumerate(out):
-            if note is None:
-                note = out[i] = next(fresh_notes)
-                stamp = stamps[note.path]
-                if stamp is not None and not could_not_read(note):
-                    self._memory[note.path] = (stamp, written, note)
-                    saved.append((note.path, stamp, written, note))
-                else:
-                    self._memory.pop(note.path, None)
-        gone = [path for path in self._memory if path not in stamps]
+        for (i, stamp), note in zip(todo, fresh, strict=True):
+            out[i] = note
+            if stamp is not None and not could_not_read(note):
+                memory[note.path] = (stamp, written, note)
+                saved.append((note.path, stamp, written, note))
+            else:
+                memory.pop(note.path, None)
+        paths = {file.path for file in files}
+        gone = [path for path in memory if path not in paths]
         for path in gone:
-            del self._memory[path]
+            del memory[path]
         if store is not None:
-            store.save(saved, [*gone, *(p for p in rows if p not in stamps)], warn)
+            store.save(saved, [*gone, *(p for p in rows if p not in paths)], warn)
         return [note for note in out if note is not None]
 
-    def _open(self, warn: Warn) -> tuple[dict[str, tuple[Stamp, int, bytes, bytes]], _Store | None]:
+    def _open(self, warn: Warn) -> tuple[dict[str, _Row], _Store | None]:
         """The database's entries not yet in memory (all of them, the first time) and the
         store to save to; no store when there is no database to use this time."""
         if self.path is None:
@@ -167,7 +168,7 @@ class NoteCache:
         if store is None:
             self._loaded = True
             return {}, None
-        rows: dict[str, tuple[Stamp, int, bytes, bytes]] = {}
+        rows: dict[str, _Row] = {}
         if not self._loaded:
             rows = store.entries(warn)
             self._loaded = True
@@ -180,12 +181,6 @@ def _stat(abspath: str) -> Stamp | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def _trusted(stamp: Stamp, written: int) -> bool:
-    """Whether a file with ``stamp`` had settled before it was read at ``written`` (and that
-    was not in its future): its times move with any later change."""
-    return max(stamp[1], stamp[2]) + RACY_NS <= written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,7 +264,7 @@ class _Store:
                 warn(f"the note cache {path} was corrupt ({_why(err)}): made anew; every note is read")
         return None  # pragma: no cover - the loop returns
 
-    def entries(self, warn: Warn) -> dict[str, tuple[Stamp, int, bytes, bytes]]:
+    def entries(self, warn: Warn) -> dict[str, _Row]:
         """Every entry by path: (stamp, when its file was read, digest, data); none when the
         cache is of another version or vault."""
         if self.fresh:
@@ -283,7 +278,7 @@ class _Store:
                 warn(f"cannot read the note cache {self.path}: {_why(err)}; it is made anew")
                 self.fresh = True
             return {}
-        return {row[0]: ((row[1], row[2], row[3], row[4]), row[5], row[6], row[7]) for row in rows}
+        return {row[0]: row for row in rows}
 
     def save(self, notes: list[tuple[str, Stamp, int, Note]], gone: list[str], warn: Warn) -> None:
         """Remember ``notes`` and forget ``gone`` in one transaction (none when nothing changed)."""
@@ -350,22 +345,17 @@ def _digest(data: bytes) -> bytes:
 
 
 def encode(note: Note) -> bytes | None:
-    """``note`` as JSON, or None for a value this cannot spell (then it is not cached)."""
+    """``note`` as JSON, or None for a value this cannot spell (then it is not cached). A field
+    is [key, value, line, column, key line, key column], and the positions of a list's items
+    and of a mapping's values after that when it has them."""
     fields = None
     if note.fields is not None:
-        fields = [
-            [
-                f.key,
-                _value(f.value),
-                f.line,
-                f.column,
-                f.key_line,
-                f.key_column,
-                f.items,
-                None if f.entries is None else [[k, *at] for k, at in f.entries.items()],
-            ]
-            for f in note.fields.values()
-        ]
+        fields = []
+        for f in note.fields.values():
+            row = [f.key, _value(f.value), f.line, f.column, f.key_line, f.key_column]
+            if f.items or f.entries is not None:
+                row += [f.items, None if f.entries is None else [[k, *at] for k, at in f.entries.items()]]
+            fields.append(row)
     problems = [[p.path, p.line, p.column, p.code, p.message] for p in note.problems]
     try:
         text = json.dumps([fields, note.body, note.body_line, problems], ensure_ascii=False, separators=(",", ":"))
@@ -400,26 +390,34 @@ def _typed(obj: dict[str, Any]) -> Any:
     raise ValueError("not a value of a note")
 
 
+_JSON = json.JSONDecoder(object_hook=_typed)
+
+
 def decode(relpath: str, data: bytes) -> Note:
     """The note that ``encode`` made ``data`` of; raises ValueError (or TypeError, ...) when
     ``data`` is not such a note."""
-    fields, body, body_line, problems = json.loads(data, object_hook=_typed)
-    if not isinstance(body, str) or type(body_line) is not int:
+    text = data.decode("utf-8")
+    (fields, body, body_line, problems), end = _JSON.raw_decode(text)
+    if end != len(text) or not isinstance(body, str) or type(body_line) is not int:
         raise ValueError("not a note")
     found = None
     if fields is not None:
         found = {}
-        for key, value, line, column, key_line, key_column, items, entries in fields:
-            found[key] = Field(
-                key,
-                value,
-                line,
-                column,
-                key_line,
-                key_column,
-                tuple((a, b) for a, b in items),
-                None if entries is None else {k: (a, b) for k, a, b in entries},
-            )
+        for row in fields:
+            if len(row) == 6:
+                found[row[0]] = Field(*row)
+            else:
+                key, value, line, column, key_line, key_column, items, entries = row
+                found[key] = Field(
+                    key,
+                    value,
+                    line,
+                    column,
+                    key_line,
+                    key_column,
+                    tuple((a, b) for a, b in items),
+                    None if entries is None else {k: (a, b) for k, a, b in entries},
+                )
     kept = tuple(Problem(*p) for p in problems)
     if any(p.code not in CODES or p.path != relpath for p in kept):
         raise ValueError("not a problem of this note")
