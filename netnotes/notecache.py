@@ -345,9 +345,10 @@ def _digest(data: bytes) -> bytes:
 
 
 def encode(note: Note) -> bytes | None:
-    """``note`` as JSON, or None for a value this cannot spell (then it is not cached). A field
-    is [key, value, line, column, key line, key column], and the positions of a list's items
-    and of a mapping's values after that when it has them."""
+    """``note`` as JSON (its fields, body line and problems), a line break and its body; None
+    for a value this cannot spell (then it is not cached). A field is [key, value, line, column,
+    key line, key column], and the positions of a list's items and of a mapping's values after
+    that when it has them."""
     fields = None
     if note.fields is not None:
         fields = []
@@ -358,10 +359,12 @@ def encode(note: Note) -> bytes | None:
             fields.append(row)
     problems = [[p.path, p.line, p.column, p.code, p.message] for p in note.problems]
     try:
-        text = json.dumps([fields, note.body, note.body_line, problems], ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps([fields, note.body_line, problems], ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return None
-    return text.encode("utf-8")
+    # The body follows as it is, after the first line break (JSON escapes its own): most of a
+    # note's bytes need no parsing then.
+    return f"{text}\n{note.body}".encode()
 
 
 def _value(value: Any) -> Any:
@@ -396,10 +399,12 @@ _JSON = json.JSONDecoder(object_hook=_typed)
 def decode(relpath: str, data: bytes) -> Note:
     """The note that ``encode`` made ``data`` of; raises ValueError (or TypeError, ...) when
     ``data`` is not such a note."""
-    text = data.decode("utf-8")
-    (fields, body, body_line, problems), end = _JSON.raw_decode(text)
-    if end != len(text) or not isinstance(body, str) or type(body_line) is not int:
+    head, _, rest = data.partition(b"\n")
+    text = head.decode()
+    (fields, body_line, problems), end = _JSON.raw_decode(text)
+    if end != len(text) or type(body_line) is not int:
         raise ValueError("not a note")
+    body = rest.decode()
     found = None
     if fields is not None:
         found = {}

@@ -266,8 +266,8 @@ def _poison(db: Path, old: str, new: str, fix_digest: bool = False) -> None:
     [
         lambda db: _poison(db, "Jane Doe", "Jane Bad"),
         lambda db: _set_data(db, b"[1, 2, 3]"),
-        lambda db: _set_data(db, b'[[["name", {"x": 1}, 1, 1, 1, 1, [], null]], "", 1, []]'),
-        lambda db: _set_data(db, b'[null, "", 1, [["contacts/jane-doe.md", 1, 1, "NN999", "made up"]]]'),
+        lambda db: _set_data(db, b'[[["name", {"x": 1}, 1, 1, 1, 1, [], null]], 1, []]\n'),
+        lambda db: _set_data(db, b'[null, 1, [["contacts/jane-doe.md", 1, 1, "NN999", "made up"]]]\n'),
         lambda db: _set_data(db, b"\xff\xfe not json"),
     ],
     ids=["edited", "not-a-note", "unknown-type", "unknown-code", "not-utf8"],
