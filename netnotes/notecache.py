@@ -90,7 +90,6 @@ class NoteCache:
         self.path = database_path(root) if persistent else None
         self._memory: dict[str, tuple[Stamp, int, Note]] = {}
         self._loaded = False  # whether the database's entries are in (or were tried for) memory
-        self.read = 0  # notes read from their files by the last ``notes`` call
 
     def notes(self, files: list[NoteFile], read_notes: ReadNotes, warn: Warn) -> list[Note]:
         """The note of each file, in order: remembered ones from the cache, the rest read with
@@ -142,7 +141,6 @@ class NoteCache:
             )
         written = now_ns()  # before any file is read: a change after this moves its times
         fresh = read_notes([files[i] for i, _ in todo]) if todo else []
-        self.read = len(todo)
         saved: list[tuple[str, Stamp, int, Note]] = []
         for (i, stamp), note in zip(todo, fresh, strict=True):
             out[i] = note
