@@ -229,6 +229,7 @@ def bench_command(
     for i in range(repeat):
         if not warm:
             shutil.rmtree(vault / ".netnotes", ignore_errors=True)
+            shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)  # the parsed notes kept per user
         seconds, peak, code, stdout, stderr, timed_out, info = run_once(python, vault, words, timeout, env)
         res.all_seconds.append(seconds)
         peaks.append(peak)
@@ -329,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warm-cache",
         action="store_true",
-        help="keep VAULT/.netnotes/ between runs (default: delete it before each run)",
+        help="keep VAULT/.netnotes/ and the note cache between runs (default: delete them before each run)",
     )
     parser.add_argument("--python", default=sys.executable, help="interpreter for the child (default: this one)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
@@ -342,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = os.environ.copy()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["XDG_CACHE_HOME"] = str(args.keep.resolve() / "user-cache")  # not the real user's note cache
     print(
         f"python {platform.python_version()} ({args.python}), {platform.system()} {platform.machine()}, "
         f"{os.cpu_count()} CPUs; package from {REPO}",

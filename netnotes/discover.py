@@ -40,6 +40,9 @@ class NoteFile:
     kind: NoteKind
     path: str  # vault-relative, '/'-separated
     abspath: str
+    # (size, mtime_ns, ctime_ns, inode) as found, before the file is read: what the note cache
+    # keys its entry by (None: not looked at yet)
+    stamp: tuple[int, int, int, int] | None = field(default=None, compare=False)
     id: str = field(init=False)  # the file name without .md, case-folded
 
     def __post_init__(self) -> None:
@@ -208,7 +211,8 @@ def _walk(
                         )
                     )
                     continue
-            mode = os.stat(entry.path).st_mode
+            found = os.stat(entry.path)
+            mode = found.st_mode
         except OSError as err:
             if is_link:  # else a file removed meanwhile: nothing to say
                 problems.append(_dangling(real_root, entry_rel, entry.path, err))
@@ -229,7 +233,8 @@ def _walk(
             if skipped is not None:
                 problems.append(skipped)
             elif _is_note_name(entry.name):
-                files.append(NoteFile(kind, entry_rel, entry.path))
+                stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+                files.append(NoteFile(kind, entry_rel, entry.path, stamp))
 
 
 def _printable(path: str) -> str:

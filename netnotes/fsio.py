@@ -47,6 +47,13 @@ def reason(err: OSError) -> str:
     return str(err) or type(err).__name__
 
 
+def user_cache_folder() -> Path:
+    """netnotes' folder in this user's own cache (``$XDG_CACHE_HOME/netnotes``, else
+    ``~/.cache/netnotes``): what is kept there never comes with a vault someone else made."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "netnotes"
+
+
 def is_inside(real_root: str, real: str) -> bool:
     """Whether the resolved path ``real`` is the resolved folder ``real_root`` or lies below it."""
     return real == real_root or real.startswith(real_root + os.sep)

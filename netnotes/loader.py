@@ -2,12 +2,15 @@
 
 ``load_vault`` is what every command calls. Notes that cannot be read, or that lack a required
 field, are left out; a bad field is dropped and the rest of its note kept; a ref to no contact
-is dropped. Reading and YAML parsing are spread over the machine's cores for large vaults.
+is dropped. Notes that have not changed since an earlier run come from the note cache
+(``notecache``); the rest are read, and YAML parsed, spread over the machine's cores for
+large vaults. The model is built from all of them every time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +22,7 @@ from .dates import Duration, add_duration
 from .discover import CONFIG_FILE, NoteFile, NoteKind, VaultError, discover
 from .fields import FieldReader, describe, near_miss
 from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
+from .notecache import NoteCache
 from .notes import Field, Note, read_note
 from .parallel import parallel_map
 from .problems import Code, Problem, problem, sort_problems, summary
@@ -58,6 +62,7 @@ class LoadResult:
     vault: Vault
     problems: list[Problem]
     notes: dict[str, Note]  # by vault-relative path: the raw notes, for checks and the site
+    cache_warnings: tuple[str, ...] = ()  # the note cache could not be used or saved: no failure
 
     @property
     def errors(self) -> list[Problem]:
@@ -82,9 +87,13 @@ class LoadResult:
         )
 
 
-def load_vault(root: Path, jobs: int | None = None, today: dt.date | None = None) -> LoadResult:
+def load_vault(
+    root: Path, jobs: int | None = None, today: dt.date | None = None, cache: NoteCache | None = None
+) -> LoadResult:
     """The vault at ``root`` and every problem in it; ``today`` (default: the local date) is
-    what a date far in the future is measured from."""
+    what a date far in the future is measured from. ``cache`` keeps the parsed notes (default:
+    the vault's note cache in the user's cache folder; ``netnotes serve`` keeps one for its
+    whole run, ``NoteCache(root, persistent=False)`` reads every note)."""
     if not root.is_dir():
         raise VaultError(f"vault folder '{root}' does not exist")
     # Loading allocates millions of small objects and frees almost none of them; the cyclic
@@ -93,17 +102,18 @@ def load_vault(root: Path, jobs: int | None = None, today: dt.date | None = None
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, jobs, today or dates.local_today())
+        return _load(root, jobs, today or dates.local_today(), cache or NoteCache(root))
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
+def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> LoadResult:
     config, problems = load_config(root)
     files, found = discover(root)
     problems += found
-    notes = read_notes(files, jobs)
+    warnings: list[str] = []
+    notes = cache.notes(files, lambda todo: read_notes(todo, jobs), warnings.append)
     for note in notes:
         problems.extend(note.problems)
     by_kind: dict[NoteKind, list[tuple[NoteFile, Note]]] = {kind: [] for kind in NoteKind}
@@ -132,7 +142,7 @@ def _load(root: Path, jobs: int | None, today: dt.date) -> LoadResult:
         asks=tuple(asks),
         contacts_by_id={c.id: c for c in contacts},
     )
-    return LoadResult(vault, sort_problems(problems, first=CONFIG_FILE), {n.path: n for n in notes})
+    return LoadResult(vault, sort_problems(problems, first=CONFIG_FILE), {n.path: n for n in notes}, tuple(warnings))
 
 
 def read_notes(files: list[NoteFile], jobs: int | None = None) -> list[Note]:
@@ -341,9 +351,14 @@ def _ref_items(read: FieldReader, key: str, f: Field, index: RefIndex, problems:
     return tuple(ids)
 
 
+@functools.lru_cache(maxsize=4)  # one date per load, asked for every interaction and ask
+def _a_year_after(today: dt.date) -> dt.date:
+    return add_duration(today, A_YEAR)
+
+
 def _far_future(read: FieldReader, day: dt.date, today: dt.date, meaning: str) -> None:
     """A ``date`` more than a year after today is most likely a typo in its year (NN212)."""
-    if day > add_duration(today, A_YEAR):
+    if day > _a_year_after(today):
         read.report(
             read.fields["date"],
             Code.FAR_FUTURE_DATE,

@@ -97,8 +97,17 @@ def read_note(abspath: str, relpath: str) -> Note:
         with open(abspath, "rb") as fh:
             data = fh.read(MAX_NOTE_BYTES + 1)
     except OSError as err:
-        return _broken(relpath, 1, 1, Code.UNREADABLE, f"cannot read file: {err.strerror or err}")
+        return _broken(relpath, 1, 1, Code.UNREADABLE, f"{_CANNOT_READ}{err.strerror or err}")
     return parse_note(data, relpath)
+
+
+_CANNOT_READ = "cannot read file: "
+
+
+def could_not_read(note: Note) -> bool:
+    """Whether ``note`` only says that its file could not be read: a passing state of the disk
+    (permissions, an I/O error), not what the file holds, so nothing to remember about it."""
+    return note.fields is None and len(note.problems) == 1 and note.problems[0].message.startswith(_CANNOT_READ)
 
 
 def decode(data: bytes, relpath: str) -> str | Problem:

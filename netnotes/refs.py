@@ -81,6 +81,7 @@ class RefIndex:
                 if c.id not in bucket:
                     bucket.append(c.id)
         self._sorted_ids: list[str] | None = None
+        self._resolved: dict[str, Resolution] = {}  # a vault names the same people note after note
 
     def named(self, k: str) -> list[str]:
         """The contact ids the ref key ``k`` names by the strict rule: the id itself when one
@@ -97,6 +98,12 @@ class RefIndex:
     def resolve(self, ref: str) -> Resolution:
         """What ``ref`` names, with the problem to report (and close ids to suggest) when it
         names no contact or several."""
+        found = self._resolved.get(ref)
+        if found is None:
+            found = self._resolved[ref] = self._resolve(ref)
+        return found
+
+    def _resolve(self, ref: str) -> Resolution:
         target = unwrap(ref)
         k = key(target)
         if not k:

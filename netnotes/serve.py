@@ -4,7 +4,9 @@ The server is the standard library's threading HTTP server on the output folder;
 port before the first build, so a taken port is said at once. A watchdog observer sees changes
 to the vault's notes, settings and theme, and a timer sees the date change at midnight; after a
 short quiet period the site is rebuilt (into a fresh folder, swapped in whole) and a generation
-counter goes up. The pages' own script polls ``/__netnotes__/generation`` (same origin, allowed
+counter goes up. A git commit or checkout (the vault's HEAD moving) is a change too. The server
+keeps the parsed notes in memory between rebuilds, so a rebuild reads only the notes that
+changed. The pages' own script polls ``/__netnotes__/generation`` (same origin, allowed
 by the page's CSP) only when served over http, and reloads when the number changes, so a built
 site opened from disk makes no request at all.
 """
@@ -19,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -28,6 +30,7 @@ from watchdog.observers.api import BaseObserver
 GENERATION_PATH = "/__netnotes__/generation"
 QUIET_SECONDS = 0.3
 DAY_CHECK_SECONDS = 30.0  # how often a running server asks whether the date has changed
+HEAD_CHECK_SECONDS = 0.5  # how often it reads where the vault's git HEAD is
 IGNORED_PARTS = {".git", ".netnotes", ".obsidian", "_site", "__pycache__"}
 
 
@@ -205,7 +208,37 @@ def _watch(root: Path, output: Path, on_change: Callable[[], None]) -> BaseObser
     return observer
 
 
-class NewDayWatch:
+Value = TypeVar("Value")
+
+
+class Poll(Generic[Value]):
+    """Calls ``on_change`` with what ``read()`` returns whenever it is not what it last was,
+    reading it every ``seconds`` in a thread of its own, from ``first`` on."""
+
+    def __init__(
+        self, read: Callable[[], Value], first: Value, on_change: Callable[[Value], None], seconds: float, name: str
+    ) -> None:
+        self.read = read
+        self.value = first
+        self.on_change = on_change
+        self.seconds = seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            value = self.read()
+            if value != self.value:
+                self.value = value
+                self.on_change(value)
+
+
+class NewDayWatch(Poll[dt.date]):
     """Calls ``on_new_day`` when ``today()`` returns another date than it last did, so a server
     left running overnight rebuilds its overdue and today lists (without ``--today`` the date
     is the local one, read at each build). ``today`` and ``seconds`` are the clock and how
@@ -218,24 +251,58 @@ class NewDayWatch:
         on_new_day: Callable[[dt.date], None],
         seconds: float = DAY_CHECK_SECONDS,
     ) -> None:
-        self.today = today
-        self.day = first_day
-        self.on_new_day = on_new_day
-        self.seconds = seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="netnotes-new-day", daemon=True)
-        self._thread.start()
+        super().__init__(today, first_day, on_new_day, seconds, "netnotes-new-day")
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.seconds):
-            day = self.today()
-            if day != self.day:
-                self.day = day
-                self.on_new_day(day)
+def git_head(root: Path) -> str | None:
+    """Where the git HEAD of the repository holding ``root`` is: the branch it names and that
+    branch's commit (or the commit itself, detached), read from git's own files without
+    running git, and without writing anything; None outside a repository."""
+    git = _git_folder(root)
+    if git is None:
+        return None
+    head = _first_line(git / "HEAD")
+    if head is None or not head.startswith("ref:"):
+        return head
+    ref = head[4:].strip()
+    common = _first_line(git / "commondir")  # a linked worktree keeps branches in the main one
+    shared = (git / common) if common else git
+    commit = _first_line(git / ref) or _first_line(shared / ref) or _packed_ref(shared, ref)
+    return f"{ref} {commit or '(no commit yet)'}"
+
+
+def _git_folder(root: Path) -> Path | None:
+    """The ``.git`` folder of the repository whose work tree holds ``root`` (a ``.git`` file
+    names it, in worktrees and submodules)."""
+    here = Path(os.path.abspath(root))
+    for folder in (here, *here.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            line = _first_line(dot_git) or ""
+            return folder / line[len("gitdir:") :].strip() if line.startswith("gitdir:") else None
+    return None
+
+
+def _first_line(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.readline(4096).strip() or None
+    except OSError:
+        return None
+
+
+def _packed_ref(git: Path, ref: str) -> str | None:
+    try:
+        with open(git / "packed-refs", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                commit, _, name = line.strip().partition(" ")
+                if name == ref:
+                    return commit
+    except OSError:
+        pass
+    return None
 
 
 class ListenError(Exception):
@@ -265,11 +332,14 @@ def serve(
     today: Callable[[], dt.date] | None = None,
     first_day: dt.date | None = None,
     day_check_seconds: float = DAY_CHECK_SECONDS,
+    head_check_seconds: float = HEAD_CHECK_SECONDS,
 ) -> None:
     """Serve ``output`` with ``server`` until Ctrl-C (raised on, after cleaning up) or
-    ``stop_event``, rebuilding on vault changes and, given ``today``, when the date changes."""
+    ``stop_event``, rebuilding on vault changes, when its git HEAD moves and, given ``today``,
+    when the date changes."""
     rebuilder = Rebuilder(build, generation, log)
     day_watch: NewDayWatch | None = None
+    head_watch: Poll[str | None] | None = None
     observer: BaseObserver | None = None
     thread = threading.Thread(target=functools.partial(server.serve_forever, poll_interval=0.2), daemon=True)
     thread.start()
@@ -282,6 +352,12 @@ def serve(
                 rebuilder.changed()
 
             day_watch = NewDayWatch(today, first_day or today(), new_day, day_check_seconds)
+
+        def head_moved(head: str | None) -> None:
+            log("the git HEAD has moved: rebuilding")
+            rebuilder.changed()
+
+        head_watch = Poll(lambda: git_head(root), git_head(root), head_moved, head_check_seconds, "netnotes-git-head")
         if ready:
             ready(f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/")
         if stop_event is not None:
@@ -294,6 +370,8 @@ def serve(
         server.server_close()
         if day_watch is not None:
             day_watch.stop()
+        if head_watch is not None:
+            head_watch.stop()
         if observer is not None:
             observer.stop()
             observer.join(timeout=5)
@@ -313,9 +391,12 @@ def serve_vault(
     ready: Callable[[str], None] | None = None,
     stop_event: threading.Event | None = None,
     day_check_seconds: float = DAY_CHECK_SECONDS,
+    head_check_seconds: float = HEAD_CHECK_SECONDS,
 ) -> None:
     """Take ``host``:``port``, build the vault's dashboard into its cache folder and serve it,
-    rebuilding on change and when ``today()`` moves on to another date.
+    rebuilding on change, when the git HEAD moves and when ``today()`` moves on to another date.
+    The parsed notes stay in memory from one build to the next: a rebuild reads only the notes
+    whose files changed.
 
     The served copy lives in ``.netnotes/serve/`` rather than the build output, because it
     carries the reload script and a CSP that lets it ask this server for the generation.
@@ -323,6 +404,7 @@ def serve_vault(
     first build's errors (``OutputRefused``, ``SiteWriteError``, ``ThemeError``) as they are.
     """
     from .loader import load_vault
+    from .notecache import NoteCache
     from .site.build import BuildOptions, build_site
     from .site.theme import served_only_file
 
@@ -333,9 +415,13 @@ def serve_vault(
         connect_src=("'self'",),
     )
 
+    notes = NoteCache(root)
+
     def build() -> None:
         day = today()
-        result = load_vault(root, today=day)
+        result = load_vault(root, today=day, cache=notes)
+        for warning in result.cache_warnings:
+            log(f"Warning: {warning}")
         for line in result.notices("the dashboard is incomplete"):
             log(line)
         report = build_site(root, result, output, day, options)
@@ -351,4 +437,18 @@ def serve_vault(
     except BaseException:
         server.server_close()
         raise
-    serve(root, output, build, host, server, generation, log, ready, stop_event, today, first_day, day_check_seconds)
+    serve(
+        root,
+        output,
+        build,
+        host,
+        server,
+        generation,
+        log,
+        ready,
+        stop_event,
+        today,
+        first_day,
+        day_check_seconds,
+        head_check_seconds,
+    )

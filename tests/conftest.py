@@ -59,6 +59,16 @@ def write_vault(root: Path, files: Files, config: str | bytes | None = None) -> 
     return root
 
 
+@pytest.fixture(autouse=True)
+def own_user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has a user cache folder of its own (``XDG_CACHE_HOME``), for the note cache and
+    the render cache's key: nothing is kept from one test, or from the person running them, to
+    the next."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> MakeVault:
     """``make_vault({path: text}, config=...)`` -> the vault folder (``tmp_path/vault``).

@@ -300,3 +300,75 @@ def test_folder_urls_without_an_index_page_are_404_not_listings(make_vault: Make
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+# -- Issue 12: serve keeps the parsed notes between rebuilds, and a moved git HEAD is a change.
+
+
+def test_a_rebuild_after_editing_one_note_reads_only_that_note(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netnotes import loader, notecache
+    from netnotes.notes import Note, read_note
+
+    real_clock = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_clock() + 3600 * 10**9)  # the notes were saved long ago
+    reads: list[str] = []
+
+    def counting(abspath: str, relpath: str) -> Note:
+        reads.append(relpath)
+        return read_note(abspath, relpath)
+
+    monkeypatch.setattr(loader, "read_note", counting)
+    vault = make_vault({**VAULT, "contacts/sam-lee.md": "---\nname: Sam Lee\n---\n"})
+    url, logs, stop, thread = _start(vault, lambda: TODAY)
+    try:
+        assert sorted(reads) == ["contacts/jane-doe.md", "contacts/sam-lee.md", "interactions/2026-01-05-coffee.md"]
+        reads.clear()
+        (vault / "contacts/sam-lee.md").write_text("---\nname: Sam Leigh\n---\n", encoding="utf-8")
+        assert _wait_for(lambda: _get(url + GENERATION_PATH.lstrip("/")) == "2"), logs
+        assert "Sam Leigh" in _get(url + "contacts.html")
+        assert reads == ["contacts/sam-lee.md"]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_a_commit_or_checkout_rebuilds_the_site(tmp_path: Path) -> None:
+    from git_history import Repo
+
+    repo = Repo(tmp_path / "repo")
+    repo.commit({**VAULT}, "2026-01-10")
+    url, logs, stop, thread = _start(repo.vault, lambda: TODAY, head_check_seconds=0.05)
+    try:
+        assert _get(url + GENERATION_PATH.lstrip("/")) == "1"
+        repo.git("commit", "-q", "--allow-empty", "-m", "nothing but a commit", date="2026-01-11")
+        assert _wait_for(lambda: _get(url + GENERATION_PATH.lstrip("/")) == "2"), logs
+        assert "the git HEAD has moved: rebuilding" in logs
+        repo.git("checkout", "-q", "-b", "elsewhere")  # the same commit on another branch
+        assert _wait_for(lambda: _get(url + GENERATION_PATH.lstrip("/")) == "3"), logs
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_git_head_is_read_from_git_s_files(tmp_path: Path) -> None:
+    from git_history import Repo
+
+    from netnotes.serve import git_head
+
+    assert git_head(tmp_path) is None
+    repo = Repo(tmp_path / "repo", vault="notes")
+    assert git_head(repo.vault) == "refs/heads/main (no commit yet)"
+    repo.commit({"contacts/a.md": "---\nname: A\n---\n"}, "2026-01-10")
+    commit = repo.git("rev-parse", "HEAD")
+    assert git_head(repo.vault) == f"refs/heads/main {commit}"
+    repo.git("pack-refs", "--all")
+    assert not (repo.top / ".git/refs/heads/main").exists()
+    assert git_head(repo.vault) == f"refs/heads/main {commit}"
+    repo.git("checkout", "-q", "--detach")
+    assert git_head(repo.vault) == commit
+    repo.git("worktree", "add", "-q", str(tmp_path / "linked"), "-b", "linked")
+    assert git_head(tmp_path / "linked") == f"refs/heads/linked {commit}"

@@ -9,6 +9,7 @@ an unreadable vault, 130 stopped with Ctrl-C.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -66,10 +67,17 @@ class Context:
             raise VaultUnusable(str(err)) from None
 
     def load(self, today: dt.date | None = None) -> LoadResult:
+        """The vault, loaded; what kept its note cache from being used is a warning on stderr."""
         try:
-            return load_vault(self.root, today=today)
+            result = load_vault(self.root, today=today)
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
+        for warning in result.cache_warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        # The model lives until the command ends: the cyclic garbage collector need not scan
+        # its million objects again at every collection the command's own work triggers.
+        gc.freeze()
+        return result
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -20,7 +20,9 @@ from .common import Context, VaultUnusable, exit_for, pass_ctx, report_problems,
 )
 @today_option()
 @click.option(
-    "--clean", is_flag=True, help="Drop cached data under the vault's .netnotes/ first (a full rebuild from the notes)."
+    "--clean",
+    is_flag=True,
+    help="Drop netnotes' caches of this vault first (a full rebuild from the notes).",
 )
 @click.option(
     "--encrypt",
@@ -46,6 +48,7 @@ def build(
     The site is built aside and swapped in whole, so a failed or interrupted build leaves the
     previous one as it was. A non-empty folder that netnotes did not make is never written to.
     """
+    from ..config import load_config
     from ..site.build import BuildOptions, ThemeError, build_site, clean_cache, output_folder
     from ..site.encrypt import EncryptionError, encryption_from
     from ..site.output import OutputRefused, SiteWriteError, check_output
@@ -57,11 +60,14 @@ def build(
     except EncryptionError as err:
         raise VaultUnusable(str(err)) from None
     root = ctx.root
-    result = ctx.load(today)
-    target = output_folder(root, out, result.vault.config.output)
+    target = output_folder(root, out, load_config(root)[0].output)
     try:
         check_output(target, root)  # before --clean deletes anything
-        warnings = clean_cache(root, target) if clean else []
+    except OutputRefused as err:
+        raise VaultUnusable(str(err)) from None
+    warnings = clean_cache(root, target) if clean else []  # before loading: --clean reads every note afresh
+    result = ctx.load(today)
+    try:
         report_problems(result, "the dashboard is incomplete")
         report = build_site(root, result, target, today_or(today), BuildOptions(encryption=encryption))
     except (OutputRefused, ThemeError, SiteWriteError, EncryptionError) as err:

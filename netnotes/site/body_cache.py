@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import __version__
-from ..fsio import WriteFailed, make_folders, reason, replace_file
+from ..fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder
 from ..refs import WIKILINK_RE, key, wikilink_target
 
 CACHE_FILE = "bodies.json"  # in the vault's .netnotes/cache/
@@ -86,8 +86,7 @@ def _salt() -> str:
 def _secret(warn: Warn) -> bytes | None:
     """This user's key for the render cache, made once in their own cache folder; None (and
     no cache) when it cannot be read or made."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "netnotes" / "cache-key"
+    path = user_cache_folder() / "cache-key"
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import __version__
+from .. import __version__, notecache
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from ..moves import moves_for
@@ -265,8 +265,12 @@ def output_folder(root: Path, out: Path | None, configured: str) -> Path:
 
 
 def clean_cache(root: Path, out: Path) -> list[str]:
-    """Drop netnotes' caches in the vault and staging folders of builds that died; what could
-    not be removed, as warnings (the build goes on: it renders every note afresh anyway)."""
+    """Drop netnotes' caches of the vault (in it, and its parsed notes in the user's cache
+    folder) and staging folders of builds that died; what could not be removed, as warnings
+    (the build goes on: it reads and renders every note afresh anyway)."""
+    dropped = notecache.drop(root)
+    if dropped:
+        return dropped
     folder = root / RENDER_CACHE
     try:
         if folder.is_dir() and not folder.is_symlink():
