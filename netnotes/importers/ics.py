@@ -190,6 +190,8 @@ def read_calendar(text: str) -> tuple[list[Any], CalendarFile]:
         calendars = icalendar.Calendar.from_ical(cleaned.text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as err:
         raise ImportFileError(f"not a readable iCalendar file ({_first(err)})") from None
+    if not calendars:  # icalendar's word for a BEGIN whose END never comes
+        raise ImportFileError("not a readable iCalendar file (a BEGIN line has no matching END line)")
     return list(calendars), cleaned
 
 
@@ -205,13 +207,9 @@ def meetings(
     """The meetings of one calendar, in the order of their occurrences."""
     events = _events_to_expand(calendar, lines, summary)
     user = the_user(events, me)
-    kept = icalendar.Calendar()
-    for component in calendar.subcomponents:
-        if component.name != "VEVENT":
-            kept.add_component(component)
-    for event in events:
-        kept.add_component(event)
-    query = recurring_ical_events.of(kept, skip_bad_series=True)  # a series it cannot expand is left out
+    usable = {id(e) for e in events}
+    calendar.subcomponents = [c for c in calendar.subcomponents if c.name != "VEVENT" or id(c) in usable]
+    query = recurring_ical_events.of(calendar, skip_bad_series=True)  # a series it cannot expand is left out
     # A date-time anywhere on Earth is on its local date within a day of UTC's; the margin keeps
     # every occurrence dated today in its own zone.
     end = today + dt.timedelta(days=2)
