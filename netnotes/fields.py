@@ -7,6 +7,7 @@ field is absent or its value is bad, in which case a problem pointing at the val
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -64,6 +65,11 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 def near_miss(key: str, known: Iterable[str]) -> str | None:
     """The known key ``key`` is probably a typo of: the same but for case (``Name``), or within
     2 edits (1 for keys shorter than 6 letters); the closest, then the first alphabetically."""
+    return _near_miss(key, tuple(known))
+
+
+@functools.lru_cache(maxsize=4096)  # the same custom key in thousands of notes (an import's `source`)
+def _near_miss(key: str, known: tuple[str, ...]) -> str | None:
     folded = key.casefold()
     allowed = 1 if len(folded) < 6 else 2
     close = []

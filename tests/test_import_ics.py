@@ -8,12 +8,15 @@ line, Google's UTC times with X-WR-TIMEZONE, all-day and floating events, a brok
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import LoadClean, MakeVault, RunCli
 
+import netnotes.importers.ics as ics_module
+from netnotes import parallel
 from netnotes.importers import ImportFileError, import_ics
 from netnotes.importers.history import HistorySummary
 from netnotes.loader import load_vault
@@ -322,8 +325,20 @@ def test_a_file_that_is_not_a_calendar_is_refused(make_vault: MakeVault, run_cli
     path.write_text("Name,Email\nJane,jane@example.com\n")
     result = run_cli("--vault", root, "import", "ics", path)
     assert (result.exit_code, result.stderr) == (2, "Error: not an iCalendar file: no BEGIN:VCALENDAR line\n")
-    with pytest.raises(ImportFileError, match="not a readable iCalendar file"):
-        run(root, ics_file(tmp_path, "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nEND:VCALENDAR\n"))
+    with pytest.raises(ImportFileError, match="not an iCalendar file"):
+        run(root, ics_file(tmp_path, "BEGIN:VEVENT\nUID:x\nEND:VEVENT\n"))
+
+
+def test_an_event_cut_short_is_reported_and_the_events_before_it_imported(
+    make_vault: MakeVault, tmp_path: Path
+) -> None:
+    root = make_vault(CONTACTS)
+    whole = event("a", "DTSTART:20240401T090000", "Fine", "ATTENDEE:mailto:jane@example.com")
+    text = calendar(whole).replace("END:VCALENDAR\n", "BEGIN:VEVENT\nUID:cut\nDTSTART:20240402T090000\n")
+    summary = run(root, ics_file(tmp_path, text))
+    cut = text.splitlines().index("UID:cut")
+    assert summary.row_lines() == [f"skipped: line {cut}: an event with no END:VEVENT; left out"]
+    assert len(summary.written) == 1
 
 
 def test_the_command_prints_the_meetings_written_and_a_summary(
@@ -344,3 +359,18 @@ def test_the_command_prints_the_meetings_written_and_a_summary(
     )
     result = run_cli("import", "ics", path, "--today", "2024-03-31", "--since", "2024-03-10", "--me", "sam@me.example")
     assert (result.exit_code, result.stdout) == (0, "interactions/2024/2024-03-12-meeting-jane-doe-36f99138.md\n")
+
+
+def test_events_read_by_worker_processes_give_the_same_meetings(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(CONTACTS)
+    akl = event("akl", "DTSTART;TZID=Pacific/Auckland:20240316T083000", "Coffee", "ATTENDEE:mailto:kai@nz.example")
+    path = ics_file(tmp_path, calendar(WEEKLY, akl, "NOT A LINE\n"))
+    here = run(root, path, dry_run=True)
+    monkeypatch.setattr(ics_module, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel, "MIN_BATCH", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    there = run(root, path, dry_run=True)
+    assert (there.written, there.skipped, there.rows) == (here.written, here.skipped, here.rows)
+    assert len(here.written) == 4 and here.skipped == {"cancelled events": 1}

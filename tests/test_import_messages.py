@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 import textwrap
 import zipfile
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import LoadClean, MakeVault, RunCli
 
-from netnotes.importers import ImportFileError, import_linkedin_messages
+from netnotes.importers import ImportFileError, history, import_linkedin_messages
 from netnotes.importers.messages import parse_message_date, plain_text, repaired_name
 from netnotes.loader import load_vault
 from netnotes.model import Interaction, Vault
@@ -460,3 +461,22 @@ def test_of_several_people_in_every_conversation_the_user_is_who_sent_from_the_s
     )
     summary = import_linkedin_messages(root, load_vault(root).vault, exported(tmp_path, text))
     assert (summary.matched, [p.name for p in summary.written]) == (1, ["2024-05-01-linkedin-jane-doe-d0f631ca.md"])
+
+
+def test_the_notes_written_are_flushed_to_disk_once_not_one_by_one(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(CONTACTS)
+    vault = load_vault(root).vault
+    flushes: list[str] = []
+    real_fsync = os.fsync
+
+    def counted_fsync(fd: int) -> None:
+        flushes.append("fsync")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counted_fsync)
+    monkeypatch.setattr(history, "sync_filesystem", lambda path: flushes.append(f"sync {path}"))
+    summary = import_linkedin_messages(root, vault, exported(tmp_path, EXPORT), create=True)
+    assert (len(summary.written), len(summary.contacts)) == (3, 1)
+    assert flushes == [f"sync {root}"]

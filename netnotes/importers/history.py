@@ -20,8 +20,8 @@ from typing import Any
 
 from ..amend import AmendError, Changes, NoteChange, amend_notes
 from ..drafts import Draft, one_line_field, render_note
-from ..fsio import WriteError, WriteFailed
-from ..model import Vault
+from ..fsio import WriteError, WriteFailed, sync_filesystem
+from ..model import Interaction, Vault
 from ..notes import MAX_NOTE_BYTES, parse_note
 from ..slugs import safe_slug
 from ..text import is_control
@@ -152,13 +152,13 @@ def _singular(plural: str) -> str:
     return " ".join(words)
 
 
-def known_sources(vault: Vault) -> dict[str, str]:
-    """``source`` key -> the vault path of the interaction that holds it (the first, by path)."""
-    known: dict[str, str] = {}
+def known_sources(vault: Vault) -> dict[str, Interaction]:
+    """``source`` key -> the interaction that holds it (the first, by path)."""
+    known: dict[str, Interaction] = {}
     for interaction in sorted(vault.interactions, key=lambda i: i.path):
         for k, value in interaction.custom:
             if k == SOURCE_FIELD and isinstance(value, str):
-                known.setdefault(value.strip(), interaction.path)
+                known.setdefault(value.strip(), interaction)
     return known
 
 
@@ -189,30 +189,39 @@ def bring_in(root: Path, vault: Vault, found: Iterable[Found], summary: HistoryS
             summary.unchanged += 1
             continue
         this_run.add(item.source)
-        relpath = known.get(item.source)
+        note = known.get(item.source)
+        relpath = note.path if note is not None else None
         try:
-            if relpath is not None:
-                _append_new_entries(root, relpath, item, summary)
+            if note is not None:
+                _append_new_entries(root, note, item, summary)
                 continue
             draft = draft_for(item)
             if summary.dry_run:
                 path = first_free(root, draft, taken)
                 taken.add(path.stem.casefold())
             else:
-                path = write_draft(root, draft, taken)
+                path = write_draft(root, draft, taken, durable=False)  # flushed once, below
             summary.written.append(path)
         except WriteFailed as err:  # a full disk or a read-only folder: the rest would fail too
             summary.failure = err
             break
         except WriteError as err:  # this note only: refused, or a value that cannot be written
             summary.refused.append(Row(relpath or item.stem, None, str(err)))
+    if summary.written or summary.contacts:
+        sync_filesystem(root)
     return summary
 
 
-def _append_new_entries(root: Path, relpath: str, item: Found, summary: HistorySummary) -> None:
-    """Append to the note at ``relpath`` the entries of ``item`` whose heading it lacks."""
-    path = root / relpath
-    if not item.entries:
+def _new_entries(body: str, entries: tuple[Entry, ...]) -> list[Entry]:
+    """The entries whose heading is no line of ``body``."""
+    shown = {heading_key(line) for line in body.splitlines()}
+    return [entry for entry in entries if heading_key(entry.heading) not in shown]
+
+
+def _append_new_entries(root: Path, known: Interaction, item: Found, summary: HistorySummary) -> None:
+    """Append to the ``known`` note the entries of ``item`` whose heading it lacks."""
+    relpath, path = known.path, root / known.path
+    if not _new_entries(known.body, item.entries):  # as loaded: most notes need no second look
         summary.unchanged += 1
         return
     try:
@@ -220,9 +229,8 @@ def _append_new_entries(root: Path, relpath: str, item: Found, summary: HistoryS
             data = fh.read(MAX_NOTE_BYTES + 1)
     except OSError as err:
         raise AmendError(f"cannot read {relpath}: {err.strerror or err}") from None
-    note = parse_note(data, relpath)
-    shown = {heading_key(line) for line in note.body.splitlines()}
-    new = [entry for entry in item.entries if heading_key(entry.heading) not in shown]
+    note = parse_note(data, relpath)  # as it is now, under the same eyes as the change
+    new = _new_entries(note.body, item.entries)
     if not new:
         summary.unchanged += 1
         return

@@ -11,6 +11,10 @@ icalendar reads the file and recurring-ical-events expands ``RRULE``, ``RDATE``,
 moved or cancelled occurrences (``RECURRENCE-ID``); Google's ``X-WR-TIMEZONE`` applies to times
 written in UTC. A line that is not an iCalendar content line is reported with its number and
 left out, and the rest is read; so is an event whose start cannot be read.
+
+Reading 20,000 events is most of the work, so the file is first cut into its events (each
+series with its moved occurrences), keeping of each only the properties used here, and the
+events are read and expanded on every core, each worker with the calendar's time zones.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import recurring_ical_events
 from icalendar.parser import Contentline
 
 from ..model import Vault
+from ..parallel import parallel_map
 from ..text import flatten
 from .files import ImportFileError, read_text
 from .history import Found, HistorySummary, bring_in, note_stem, short_id, source_key
@@ -44,13 +49,48 @@ _CONTENT_LINE_RE = re.compile(r'[A-Za-z0-9-]+(?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,
 # The file, line by line
 
 
+# What an event keeps: the properties that expansion and the rules here read.
+EVENT_PROPERTIES = frozenset(
+    {
+        "UID",
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "RRULE",
+        "RDATE",
+        "EXDATE",
+        "EXRULE",
+        "RECURRENCE-ID",
+        "STATUS",
+        "SUMMARY",
+        "ORGANIZER",
+        "ATTENDEE",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EventText:
+    """One ``VEVENT`` as lines of text: the properties it keeps, ``BEGIN`` and ``END`` included."""
+
+    line: int  # of its BEGIN:VEVENT
+    uid: str
+    organizer: str | None
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarText:
+    """One ``VCALENDAR``: its own lines (properties, time zones) and its events."""
+
+    header: tuple[str, ...]  # from BEGIN:VCALENDAR, without END:VCALENDAR
+    events: tuple[EventText, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class CalendarFile:
-    """The calendar's text without its broken lines, and where each event starts."""
-
-    text: str
-    broken: tuple[Row, ...]
-    event_lines: tuple[int, ...]  # the line of each BEGIN:VEVENT, in order
+    calendars: tuple[CalendarText, ...]
+    broken: tuple[Row, ...]  # lines left out, and why
 
 
 def content_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -67,11 +107,29 @@ def content_lines(text: str) -> Iterator[tuple[int, str]]:
         yield start, "".join(parts)
 
 
-def clean_calendar(text: str) -> CalendarFile:
-    """Leave out every line that is not ``NAME;PARAM=VALUE:value``, reporting it with its line."""
-    kept: list[str] = []
+def _value(line: str) -> str:
+    """What follows the name and parameters of a content line (a quoted parameter may hold ':')."""
+    match = _CONTENT_LINE_RE.match(line)
+    return line[match.end() :] if match else line.split(":", 1)[-1]
+
+
+def split_calendar(text: str) -> CalendarFile:
+    """Cut ``text`` into calendars and their events, leaving out (and reporting with its line)
+    every line that is not ``NAME;PARAM=VALUE:value``, an ``END`` closing nothing open, and an
+    event never closed; components inside an event (alarms) are left out whole."""
     broken: list[Row] = []
-    events: list[int] = []
+    calendars: list[CalendarText] = []
+    header: list[str] | None = None
+    events: list[EventText] = []
+    event: list[str] | None = None
+    event_line, uid, host = 0, "", None
+    nested = 0  # depth inside a component within the event
+
+    def left_out(number: int, line: str, why: str) -> None:
+        shown = flatten(line) or ""
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        broken.append(Row(f"line {number}", None, f"{why} ('{shown}'); left out"))
+
     for number, line in content_lines(text):
         if not line.strip():
             continue
@@ -79,14 +137,44 @@ def clean_calendar(text: str) -> CalendarFile:
             try:
                 Contentline(line).parts()
             except (ValueError, KeyError, IndexError):
-                shown = flatten(line) or ""
-                shown = shown if len(shown) <= 60 else shown[:57] + "..."
-                broken.append(Row(f"line {number}", None, f"not an iCalendar line ('{shown}'); left out"))
+                left_out(number, line, "not an iCalendar line")
                 continue
-        if line.upper().startswith("BEGIN:VEVENT"):
-            events.append(number)
-        kept.append(line)
-    return CalendarFile("\r\n".join(kept) + "\r\n", tuple(broken), tuple(events))
+        name = re.split("[;:]", line, maxsplit=1)[0].upper()
+        value = _value(line).strip().upper() if name in ("BEGIN", "END") else ""
+        if event is not None:
+            if nested:
+                nested += {"BEGIN": 1, "END": -1}.get(name, 0)
+            elif name == "BEGIN":
+                nested = 1
+            elif name == "END" and value == "VEVENT":
+                event.append(line)
+                events.append(EventText(event_line, uid, host, tuple(event)))
+                event = None
+            elif name == "END":
+                left_out(number, line, "an END that closes nothing open")
+            elif name in EVENT_PROPERTIES:
+                event.append(line)
+                if name == "UID":
+                    uid = _value(line).strip()
+                elif name == "ORGANIZER":
+                    host = email_of(_value(line)) or None
+            continue
+        if name == "BEGIN" and value == "VCALENDAR" and header is None:
+            header, events = [line], []
+        elif header is None:
+            left_out(number, line, "outside BEGIN:VCALENDAR and END:VCALENDAR")
+        elif name == "BEGIN" and value == "VEVENT":
+            event, event_line, uid, host, nested = [line], number, "", None, 0
+        elif name == "END" and value == "VCALENDAR":
+            calendars.append(CalendarText(tuple(header), tuple(events)))
+            header = None
+        else:
+            header.append(line)
+    if event is not None:
+        broken.append(Row(f"line {event_line}", None, "an event with no END:VEVENT; left out"))
+    if header is not None:  # no END:VCALENDAR: what came before it is still read
+        calendars.append(CalendarText(tuple(header), tuple(events)))
+    return CalendarFile(tuple(calendars), tuple(broken))
 
 
 def _first(err: Exception) -> str:
@@ -127,11 +215,11 @@ def organizer(event: Any) -> str | None:
     return email_of(value) or None if value is not None else None
 
 
-def the_user(events: Iterable[Any], me: str | None) -> str | None:
+def the_user(calendars: Iterable[CalendarText], me: str | None) -> str | None:
     """``--me``, else the organizer of most events (ties: the first in alphabetical order)."""
     if me is not None:
         return email_of(me)
-    counts = Counter(o for o in (organizer(e) for e in events) if o)
+    counts = Counter(e.organizer for c in calendars for e in c.events if e.organizer)
     if not counts:
         return None
     return min(counts, key=lambda email: (-counts[email], email))
@@ -147,9 +235,6 @@ class EmailMatcher:
                 owners.setdefault(email_of(email), set()).add(c.id)
         self.by_email = {email: next(iter(ids)) for email, ids in owners.items() if len(ids) == 1}
 
-    def contacts(self, emails: Iterable[str]) -> list[str]:
-        return list(dict.fromkeys(i for i in (self.by_email.get(e) for e in emails) if i is not None))
-
 
 # ---------------------------------------------------------------------------------------------
 # Occurrences -> meetings
@@ -160,11 +245,56 @@ def local_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _events_to_expand(calendar: Any, lines: dict[int, int], summary: HistorySummary) -> list[Any]:
-    """The calendar's events that can be expanded; the others are reported with their line."""
-    usable = []
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every worker needs: the calendar's own lines, contacts by email and the rules' inputs."""
+
+    header: tuple[str, ...]
+    by_email: dict[str, str]
+    user: str | None
+    today: dt.date
+    since: dt.date | None
+
+
+@dataclass(slots=True)
+class _Part:
+    """What a worker found in its share of the events."""
+
+    found: list[Found]
+    skipped: dict[str, int]
+    rows: list[Row]
+
+
+def _read_events(job: _Job, series: list[list[EventText]]) -> list[_Part]:
+    """Read, expand and sort out ``series`` (each a list of events sharing a UID)."""
+    events = [e for group in series for e in group]
+    text = "\r\n".join((*job.header, *(line for e in events for line in e.lines), "END:VCALENDAR")) + "\r\n"
+    part = _Part([], {}, [])
+    summary = HistorySummary("meeting", rows=part.rows, skipped=part.skipped)
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except (ValueError, KeyError, IndexError, TypeError) as err:  # the calendar's own lines are broken
+        part.rows.append(Row("line 1", None, f"events not read: {_first(err)}"))
+        return [part]
+    usable = _events_to_expand(calendar, [e.line for e in events], summary)
+    calendar.subcomponents = [c for c in calendar.subcomponents if c.name != "VEVENT" or id(c) in usable]
+    query = recurring_ical_events.of(calendar, skip_bad_series=True)  # a series it cannot expand is left out
+    # A date-time anywhere on Earth is on its local date within a day of UTC's; the margin keeps
+    # every occurrence dated today in its own zone.
+    end = job.today + dt.timedelta(days=2)
+    start = job.since - dt.timedelta(days=2) if job.since is not None else dt.date(1900, 1, 1)
+    for occurrence in query.between(start, end):
+        found = _meeting(occurrence, job, summary)
+        if found is not None:
+            part.found.append(found)
+    return [part]
+
+
+def _events_to_expand(calendar: Any, lines: list[int], summary: HistorySummary) -> set[int]:
+    """The ``id`` of each event of the calendar that can be expanded; the others are reported."""
+    usable: set[int] = set()
     for index, event in enumerate(calendar.walk("VEVENT")):
-        where = f"line {lines[index]}" if index in lines else "an event"
+        where = f"line {lines[index]}" if index < len(lines) else "an event"
         errors = [f"{name or 'a line'}: {why}" for name, why in getattr(event, "errors", [])]
         start = event.get("DTSTART")
         if errors or start is None or not isinstance(getattr(start, "dt", None), dt.date):
@@ -177,59 +307,13 @@ def _events_to_expand(calendar: Any, lines: dict[int, int], summary: HistorySumm
         if freq and str(freq[0] if isinstance(freq, list) else freq).upper() in TOO_FREQUENT:
             summary.skip("series recurring more often than daily")
             continue
-        usable.append(event)
+        usable.add(id(event))
     return usable
 
 
-def read_calendar(text: str) -> tuple[list[Any], CalendarFile]:
-    """The calendars in ``text``, its broken lines left out."""
-    cleaned = clean_calendar(text)
-    if not cleaned.event_lines and "BEGIN:VCALENDAR" not in cleaned.text.upper():
-        raise ImportFileError("not an iCalendar file: no BEGIN:VCALENDAR line")
-    try:
-        calendars = icalendar.Calendar.from_ical(cleaned.text, multiple=True)
-    except (ValueError, KeyError, IndexError, TypeError) as err:
-        raise ImportFileError(f"not a readable iCalendar file ({_first(err)})") from None
-    if not calendars:  # icalendar's word for a BEGIN whose END never comes
-        raise ImportFileError("not a readable iCalendar file (a BEGIN line has no matching END line)")
-    return list(calendars), cleaned
-
-
-def meetings(
-    calendar: Any,
-    vault_emails: EmailMatcher,
-    me: str | None,
-    today: dt.date,
-    since: dt.date | None,
-    lines: dict[int, int],
-    summary: HistorySummary,
-) -> Iterator[Found]:
-    """The meetings of one calendar, in the order of their occurrences."""
-    events = _events_to_expand(calendar, lines, summary)
-    user = the_user(events, me)
-    usable = {id(e) for e in events}
-    calendar.subcomponents = [c for c in calendar.subcomponents if c.name != "VEVENT" or id(c) in usable]
-    query = recurring_ical_events.of(calendar, skip_bad_series=True)  # a series it cannot expand is left out
-    # A date-time anywhere on Earth is on its local date within a day of UTC's; the margin keeps
-    # every occurrence dated today in its own zone.
-    end = today + dt.timedelta(days=2)
-    start = since - dt.timedelta(days=2) if since is not None else dt.date(1900, 1, 1)
-    for occurrence in query.between(start, end):
-        found = _meeting(occurrence, vault_emails, user, today, since, summary)
-        if found is not None:
-            yield found
-
-
-def _meeting(
-    occurrence: Any,
-    vault_emails: EmailMatcher,
-    user: str | None,
-    today: dt.date,
-    since: dt.date | None,
-    summary: HistorySummary,
-) -> Found | None:
+def _meeting(occurrence: Any, job: _Job, summary: HistorySummary) -> Found | None:
     day = local_date(occurrence["DTSTART"].dt)
-    if day > today or (since is not None and day < since):
+    if day > job.today or (job.since is not None and day < job.since):
         return None
     if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
         summary.skip("cancelled events")
@@ -238,14 +322,14 @@ def _meeting(
     if len(people) > MAX_ATTENDEES:
         summary.skip(f"events with more than {MAX_ATTENDEES} attendees")
         return None
-    if user is not None and dict(people).get(user) == "DECLINED":
+    if job.user is not None and dict(people).get(job.user) == "DECLINED":
         summary.skip("declined events")
         return None
     emails = [e for e, _ in people]
     host = organizer(occurrence)
     if host:
         emails.append(host)  # the organizer takes part, whether listed as an attendee or not
-    ids = vault_emails.contacts(e for e in emails if e != user)
+    ids = list(dict.fromkeys(i for i in (job.by_email.get(e) for e in emails if e != job.user) if i is not None))
     if not ids:
         summary.skip("events with no contact")
         return None
@@ -264,6 +348,9 @@ def _meeting(
     )
 
 
+PARALLEL_THRESHOLD = 2000  # series: fewer are read faster here than by starting workers
+
+
 def import_ics(
     root: Path,
     vault: Vault,
@@ -274,17 +361,24 @@ def import_ics(
     dry_run: bool = False,
 ) -> HistorySummary:
     """Import the past meetings with contacts of the calendar file ``path`` (see the module's doc)."""
-    calendars, cleaned = read_calendar(read_text(path))
-    summary = HistorySummary("meeting", "meeting", "line", dry_run=dry_run, rows=list(cleaned.broken))
-    matcher = EmailMatcher(vault)
+    text = read_text(path)
+    cut = split_calendar(text)
+    if not cut.calendars:
+        raise ImportFileError("not an iCalendar file: no BEGIN:VCALENDAR line")
+    summary = HistorySummary("meeting", "meeting", "line", dry_run=dry_run, rows=list(cut.broken))
+    by_email = EmailMatcher(vault).by_email
+    user = the_user(cut.calendars, me)
     found: list[Found] = []
-    first_event = 0
-    for calendar in calendars:
-        count = len(calendar.walk("VEVENT"))
-        lines = {
-            i: cleaned.event_lines[first_event + i] for i in range(count) if first_event + i < len(cleaned.event_lines)
-        }
-        first_event += count
-        found += meetings(calendar, matcher, me, today, since, lines, summary)
+    for calendar in cut.calendars:
+        series: dict[str, list[EventText]] = {}
+        for event in calendar.events:  # a series and its moved occurrences are read together
+            series.setdefault(event.uid or f"line {event.line}", []).append(event)
+        job = _Job(calendar.header, by_email, user, today, since)
+        for part in parallel_map(_read_events, list(series.values()), job, threshold=PARALLEL_THRESHOLD, fork=True):
+            found += part.found
+            summary.rows += part.rows
+            for what, count in part.skipped.items():
+                summary.skip(what, count)
+    summary.rows.sort(key=lambda row: int(row.where.split()[-1]) if row.where.split()[-1].isdigit() else 0)
     found.sort(key=lambda f: (f.date, f.source))
     return bring_in(root, vault, found, summary)

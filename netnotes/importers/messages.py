@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import html
 import io
 import re
@@ -26,11 +27,11 @@ from urllib.parse import urlsplit
 import ftfy
 
 from ..drafts import contact_draft
-from ..fsio import WriteError, WriteFailed
+from ..fsio import WriteError, WriteFailed, sync_filesystem
 from ..model import Vault
 from ..refs import RefIndex, folded_key
 from ..refs import key as name_key
-from ..text import flatten, is_control
+from ..text import flatten
 from ..writer import first_free, taken_ids, write_draft
 from .files import ImportFileError, read_export
 from .history import Entry, Found, HistorySummary, bring_in, note_stem, source_key
@@ -96,6 +97,7 @@ class _PlainText(HTMLParser):
 
 
 _HTML_TAG_RE = re.compile(r"</?(?:p|br|div|a|span|b|i|u|strong|em|ul|ol|li|blockquote|h[1-6])\b[^<>]*>", re.I)
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # text.is_control, but \n kept
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -110,12 +112,12 @@ def plain_text(content: str) -> str:
         text = parser.text()
     elif _ENTITY_RE.search(text):
         text = html.unescape(text)
-    text = ftfy.fix_encoding(text).replace("\xa0", " ")
-    text = "".join(c for c in text if c in "\n\t" or not is_control(c))
+    text = _CONTROL_RE.sub("", ftfy.fix_encoding(text).replace("\xa0", " "))
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
+@functools.lru_cache(maxsize=65536)  # a name comes back in every message of its conversations
 def repaired_name(text: str | None) -> str | None:
     """A name from the export on one line, its mis-decoded accents repaired."""
     flat = flatten(text)
@@ -148,6 +150,7 @@ class Message:
     folder: str
 
 
+@functools.lru_cache(maxsize=65536)  # the same people in every message of their conversations
 def _participant(name: str | None, url: str | None) -> Participant | None:
     url = (url or "").strip() or None
     if url is not None and is_linkedin(url):
@@ -468,6 +471,7 @@ def import_linkedin_messages(
     if create and unmatched:
         _create_contacts(root, unmatched, matched, summary)
         if summary.failure is not None:
+            sync_filesystem(root)  # the contacts written before the failure
             return summary
     summary.matched = sum(1 for contact_id in matched.values() if contact_id is not None)
     summary.unmatched = [
@@ -530,7 +534,7 @@ def _create_contacts(
                 path = first_free(root, draft, taken)
                 taken.add(path.stem.casefold())
             else:
-                path = write_draft(root, draft, taken)
+                path = write_draft(root, draft, taken, durable=False)  # flushed with the interactions
         except WriteFailed as err:
             summary.failure = err
             return
