@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from conftest import LoadClean, MakeVault, RunCli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import netnotes.importers.ics as ics_module
 from netnotes import parallel
@@ -374,3 +376,43 @@ def test_events_read_by_worker_processes_give_the_same_meetings(
     there = run(root, path, dry_run=True)
     assert (there.written, there.skipped, there.rows) == (here.written, here.skipped, here.rows)
     assert len(here.written) == 4 and here.skipped == {"cancelled events": 1}
+
+
+def test_a_series_whose_interval_never_moves_on_is_reported_not_expanded(make_vault: MakeVault, tmp_path: Path) -> None:
+    root = make_vault(CONTACTS)
+    text = calendar(
+        event(
+            "stuck",
+            "DTSTART:20240101T090000",
+            "Stuck",
+            "RRULE:FREQ=DAILY;INTERVAL=0",
+            "ATTENDEE:mailto:jane@example.com",
+        )
+    )
+    summary = run(root, ics_file(tmp_path, text))
+    line = text.splitlines().index("UID:stuck")
+    assert summary.row_lines() == [f"skipped: line {line}: event not read (RRULE: an INTERVAL below 1 never moves on)"]
+
+
+ICS_LINES = [
+    "BEGIN:VCALENDAR", "END:VCALENDAR", "BEGIN:VEVENT", "END:VEVENT", "BEGIN:VALARM", "END:VALARM", "UID:x",
+    "DTSTART:20240101T090000", "DTSTART;TZID=Nowhere/City:20240101T090000", "DTSTART;VALUE=DATE:20240230",
+    "RRULE:FREQ=WEEKLY;COUNT=3", "RRULE:FREQ=MONTHLY;BYDAY=;COUNT=2", "EXDATE:20240108T090000",
+    "RECURRENCE-ID:20240108T090000", "STATUS:CANCELLED", "SUMMARY:a\\, b", "ORGANIZER:mailto:sam@me.example",
+    "ATTENDEE;PARTSTAT=DECLINED:mailto:sam@me.example", "ATTENDEE;CN=\"x:y\":MAILTO:Jane@Example.com", " folded",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(ICS_LINES) | st.text(max_size=30), max_size=30))
+def test_any_calendar_text_is_imported_or_refused_never_a_crash(
+    make_vault: MakeVault, tmp_path: Path, lines: list[str]
+) -> None:
+    root = make_vault(CONTACTS)
+    path = tmp_path / "fuzz.ics"
+    path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
+    try:
+        summary = run(root, path, dry_run=True)
+    except ImportFileError:
+        return
+    assert all(line.startswith(("skipped: ", "not changed: ")) for line in summary.row_lines())

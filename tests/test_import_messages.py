@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from conftest import LoadClean, MakeVault, RunCli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from netnotes.importers import ImportFileError, history, import_linkedin_messages
 from netnotes.importers.messages import parse_message_date, plain_text, repaired_name
@@ -480,3 +482,23 @@ def test_the_notes_written_are_flushed_to_disk_once_not_one_by_one(
     summary = import_linkedin_messages(root, vault, exported(tmp_path, EXPORT), create=True)
     assert (len(summary.written), len(summary.contacts)) == (3, 1)
     assert flushes == [f"sync {root}"]
+
+
+CELLS = [
+    "c1", "", "Jane Doe", JANE, ME, "Sam Example", "2024-05-01 10:00:00 UTC", "2024-13-01 10:00:00 UTC",
+    "SPAM", "<p>x", '"', "\x00", "a,b", "JosÃ©",
+]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(CELLS) | st.text(max_size=12), min_size=0, max_size=12), max_size=12))
+def test_any_messages_file_is_imported_or_refused_never_a_crash(
+    make_vault: MakeVault, tmp_path: Path, table: list[list[str]]
+) -> None:
+    root = make_vault(CONTACTS)
+    text = HEADER + "\n" + "\n".join(",".join(row) for row in table)
+    try:
+        summary = import_linkedin_messages(root, load_vault(root).vault, exported(tmp_path, text), me=ME, dry_run=True)
+    except ImportFileError:
+        return
+    assert all(line.startswith(("skipped: ", "unmatched: ", "not changed: ")) for line in summary.row_lines())

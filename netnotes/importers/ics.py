@@ -302,13 +302,25 @@ def _events_to_expand(calendar: Any, lines: list[int], summary: HistorySummary) 
             title = flatten(str(event.get("SUMMARY", ""))) or None
             summary.rows.append(Row(where, title, f"event not read ({why[:200]})"))
             continue
-        rule = event.get("RRULE")
-        freq = rule.get("FREQ") if rule is not None and hasattr(rule, "get") else None
-        if freq and str(freq[0] if isinstance(freq, list) else freq).upper() in TOO_FREQUENT:
+        rules = [r for r in _as_list(event.get("RRULE")) if hasattr(r, "get")]
+        if any(_number(r, "INTERVAL", 1) < 1 for r in rules):  # dateutil would loop for ever
+            title = flatten(str(event.get("SUMMARY", ""))) or None
+            summary.rows.append(Row(where, title, "event not read (RRULE: an INTERVAL below 1 never moves on)"))
+            continue
+        if any(str(next(iter(_as_list(r.get("FREQ"))), "")).upper() in TOO_FREQUENT for r in rules):
             summary.skip("series recurring more often than daily")
             continue
         usable.add(id(event))
     return usable
+
+
+def _number(rule: Any, part: str, default: int) -> int:
+    """An integer part of an RRULE (``INTERVAL``), or ``default`` when it has none or no number."""
+    values = _as_list(rule.get(part))
+    try:
+        return int(values[0]) if values else default
+    except (TypeError, ValueError):
+        return default
 
 
 def _meeting(occurrence: Any, job: _Job, summary: HistorySummary) -> Found | None:
