@@ -3,9 +3,9 @@ refs, keeping every byte that the change does not need to touch.
 
 ``amended_text`` is the pure part: it edits the text surgically (a key's value in place, a new
 key as a line just before the closing ``---``, a key's lines removed, a ref inside a value or a
-``[[wikilink]]`` in the body rewritten), so the BOM, the line endings (LF, CRLF or mixed), the
-comments, the key order, the other keys' quoting, the body and a missing final newline stay as
-they were. It then parses the new text with the same parser as every command
+``[[wikilink]]`` in the body rewritten, text appended to the body), so the BOM, the line
+endings (LF, CRLF or mixed), the comments, the key order, the other keys' quoting, the body and
+a missing final newline stay as they were. It then parses the new text with the same parser as every command
 (``notes.parse_note``) and compares its fields with the old ones plus exactly the intended
 changes, as black's ``assert_equivalent`` does; any difference refuses the change.
 
@@ -81,13 +81,15 @@ class NotVerified(AmendError):
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What to change in one note: keys to set (added when missing), keys to remove, and refs to
+    """What to change in one note: keys to set (added when missing), keys to remove, refs to
     rewrite (``{old ref: new contact id}``; an old ref is an id, name or alias, compared the way
-    refs are: case-insensitive, spaces ignored) in ``REF_FIELDS`` and in body wikilinks."""
+    refs are: case-insensitive, spaces ignored) in ``REF_FIELDS`` and in body wikilinks, and text
+    to append to the body (LF lines, written with the note's own line ending)."""
 
     set: Mapping[str, Value] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
     refs: Mapping[str, str] = field(default_factory=dict)
+    append: str = ""
 
     def __post_init__(self) -> None:
         for k in (*self.set, *self.remove):
@@ -390,6 +392,12 @@ def amended_text(text: str, changes: Changes, path: str = "note") -> str:
     body = _rewrite_wikilinks(note.body, refs)
     if body != note.body:
         edits.append((body_start, len(text), body))
+    if changes.append:
+        eol = "\r\n" if lines[fence].endswith("\r") else "\n"
+        appended = _appended(text, changes.append, eol)
+        edits.append((len(text), len(text), appended))
+        # After a closing '---' with no line break, the break added ends that line, not the body.
+        body += appended if note.body or text.endswith("\n") else appended[len(eol) :]
     if not edits:
         return text
     new_text = text
@@ -398,6 +406,14 @@ def amended_text(text: str, changes: Changes, path: str = "note") -> str:
     order = [k for k in note.fields if k in expected] + [k for k in changes.set if k not in note.fields]
     verify(new_text, path, {k: expected[k] for k in order}, body)
     return new_text
+
+
+def _appended(text: str, addition: str, eol: str) -> str:
+    """``addition`` as it goes at the end of ``text``: on a line of its own (after a line break
+    when the note has no final one), its lines ended like the closing ``---`` line's."""
+    if eol != "\n":
+        addition = addition.replace("\r\n", "\n").replace("\n", eol)
+    return addition if text.endswith("\n") else eol + addition
 
 
 def _refuse_marked(entry: _Entry, path: str) -> None:
@@ -482,6 +498,7 @@ def amend(
     set: Mapping[str, Value] | None = None,  # noqa: A002 - reads as the change
     remove: Sequence[str] = (),
     refs: Mapping[str, str] | None = None,
+    append: str = "",
 ) -> Path:
     """Change the note at ``path`` in the vault ``root`` in place; returns ``path``.
 
@@ -489,7 +506,7 @@ def amend(
     the file no longer holds the bytes read just before the replace. Nothing is written when the
     note already says what was asked.
     """
-    amend_notes(root, [NoteChange(path, Changes(dict(set or {}), tuple(remove), dict(refs or {})))])
+    amend_notes(root, [NoteChange(path, Changes(dict(set or {}), tuple(remove), dict(refs or {}), append))])
     return path
 
 

@@ -123,16 +123,20 @@ def create_file(path: Path, data: bytes) -> bool:
     return create_first_free(path.parent, [path.name], data, path) is not None
 
 
-def create_first_free(folder: Path, names: Iterable[str], data: bytes, intended: Path) -> Path | None:
+def create_first_free(
+    folder: Path, names: Iterable[str], data: bytes, intended: Path, durable: bool = True
+) -> Path | None:
     """Write ``data`` as the first of ``names`` in ``folder`` that does not exist yet; its path,
     or None when every name is taken. Nothing is ever overwritten; a refusal is reported as a
-    failed write of ``intended``."""
-    tmp = _write_aside(folder, data, intended)
+    failed write of ``intended``. ``durable=False`` leaves flushing to the disk to the caller
+    (``sync_filesystem`` once after many files): the write is just as atomic and exclusive."""
+    tmp = _write_aside(folder, data, intended, durable)
     try:
         for name in names:
             final = folder / name
             if _link_or_create(tmp, final, data):
-                sync_folder(folder)
+                if durable:
+                    sync_folder(folder)
                 return final
         return None
     finally:
@@ -158,6 +162,25 @@ def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
         _remove(tmp)
     if durable:
         sync_folder(path.parent)
+
+
+def sync_filesystem(path: Path) -> None:
+    """Flush to disk every file written to ``path``'s file system: one call after writing
+    thousands of notes without ``durable``, rather than two flushes a note. Linux's syncfs does
+    that file system only; elsewhere ``os.sync`` flushes them all."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs = libc.syncfs
+        fd = os.open(path, os.O_RDONLY)
+    except (OSError, AttributeError):
+        if hasattr(os, "sync"):
+            os.sync()
+        return
+    try:
+        syncfs.argtypes = [ctypes.c_int]
+        syncfs(fd)
+    finally:
+        os.close(fd)
 
 
 _RENAME_EXCHANGE = 2

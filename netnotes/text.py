@@ -60,6 +60,8 @@ def flatten(text: str | None) -> str | None:
     """
     if text is None:
         return None
+    if text.isprintable():  # no line break nor control character: most values, at once
+        return text.strip() or None
     text = _LINE_BREAKS_AND_SPACE_RE.sub(" ", text)
     text = "".join(ch for ch in text if not is_control(ch))
     return text.strip() or None

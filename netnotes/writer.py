@@ -48,12 +48,13 @@ def first_free(root: Path, draft: Draft, taken: set[str]) -> Path:
     raise WriteError(f"no free file name for '{draft.stem}' in {draft.folder}/")
 
 
-def write_draft(root: Path, draft: Draft, taken: set[str] | None = None) -> Path:
+def write_draft(root: Path, draft: Draft, taken: set[str] | None = None, durable: bool = True) -> Path:
     """Write ``draft`` under a free name (a numeric suffix when taken); never overwrites.
 
     ``taken`` are ids already used anywhere under the kind's folder (another subfolder's
     ``jane-doe.md`` would be a duplicate id); it is updated with the id written. When the file
     system refuses (``WriteFailed``), nothing is left behind: no temporary file, no new folder.
+    ``durable=False``: the caller flushes the disk once after many notes (``fsio.sync_filesystem``).
     """
     if taken is None:
         taken = taken_ids(root, draft.kind)
@@ -68,7 +69,7 @@ def write_draft(root: Path, draft: Draft, taken: set[str] | None = None) -> Path
     made = make_folders(folder, intended)
     try:
         names = (f"{stem}.md" for stem in candidate_stems(draft.stem) if stem.casefold() not in taken)
-        final = create_first_free(folder, names, data, intended)
+        final = create_first_free(folder, names, data, intended, durable)
         if final is None:
             raise WriteError(f"no free file name for '{draft.stem}' in {draft.folder}/")
         taken.add(final.stem.casefold())

@@ -633,3 +633,40 @@ def test_a_note_that_reads_otherwise_than_the_caller_read_it_is_refused(make_vau
     (root / "asks/a.md").write_text("---\nstatus: open  # still\n---\n")
     amend_notes(root, [NoteChange(root / "asks/a.md", Changes({"status": "done"}), as_read)])
     assert (root / "asks/a.md").read_text() == "---\nstatus: done  # still\n---\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text appended to the body (imports adding a known day's new messages, issue 13)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\nkind: linkedin\n---\nold\n", "---\nkind: linkedin\n---\nold\nnew\nlines\n"),
+        ("---\nkind: linkedin\n---\nold", "---\nkind: linkedin\n---\nold\nnew\nlines\n"),  # no final newline
+        ("---\nkind: linkedin\n---\n", "---\nkind: linkedin\n---\nnew\nlines\n"),  # an empty body
+        ("---\nkind: linkedin\n---", "---\nkind: linkedin\n---\nnew\nlines\n"),  # not even after '---'
+        (
+            "\ufeff---\r\nkind: linkedin\r\n---\r\nold\r\n",
+            "\ufeff---\r\nkind: linkedin\r\n---\r\nold\r\nnew\r\nlines\r\n",
+        ),
+    ],
+    ids=["lf", "no-final-newline", "empty-body", "fence-without-newline", "bom-crlf"],
+)
+def test_appended_text_goes_on_lines_of_its_own_with_the_notes_line_ending(before: str, after: str) -> None:
+    assert changed(before, append="new\nlines\n") == after
+    assert fields_of(after) == fields_of(before)
+
+
+def test_appending_keeps_every_byte_before_the_end(make_vault: MakeVault) -> None:
+    before = "---\r\n# imported\r\ndate: 2024-03-15\r\nwith: [jane]\r\n---\r\n**14:03:22 UTC** Jane\r\n\r\n> Hi\r\n"
+    root = make_vault({"interactions/a.md": before.encode()})
+    amend(root / "interactions/a.md", root, append="\n**15:00:00 UTC** Sam\n\n> Hello\n")
+    after = (root / "interactions/a.md").read_bytes().decode()
+    assert after == before + "\r\n**15:00:00 UTC** Sam\r\n\r\n> Hello\r\n"
+
+
+def test_appending_what_would_make_a_problem_is_refused() -> None:
+    conflict = "<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> theirs\n"
+    with pytest.raises(NotVerified, match="git merge conflict"):
+        changed("---\nkind: linkedin\n---\n", append=conflict)

@@ -17,10 +17,12 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import LoadClean, MakeVault, RunCli, write_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import netnotes.drafts as drafts_module
 from netnotes.dates import Birthday, Duration
 from netnotes.discover import NoteKind
 from netnotes.drafts import Draft, render_note
@@ -766,3 +768,24 @@ def test_log_resolves_a_name_holding_hash_and_bar(
         result = run_cli("--vault", root, "log", ref, "--kind", "event", "--date", "2026-03-02")
         assert result.exit_code == 0, result.output
     assert [i.with_ for i in load_clean(root).interactions] == [("csharp-guild",), ("csharp-guild",)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast emitter writes what the pure-Python one writes (imports render thousands of notes)
+
+
+one_line_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"), max_size=20
+)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["name", "title", "company", "source"]), one_line_text),
+    st.lists(one_line_text, max_size=3),
+)
+def test_notes_are_rendered_as_the_pure_python_emitter_renders_them(fields: dict[str, str], tags: list[str]) -> None:
+    data = {**fields, "since": dt.date(2024, 2, 29), **({"tags": tags} if tags else {})}
+    slow = yaml.dump(
+        data, Dumper=drafts_module._Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10**6
+    )
+    assert render_note(data) == f"---\n{slow}---\n"
