@@ -54,6 +54,9 @@ class Page:
     title: str
     section: str  # which navigation entry is current
     context: dict[str, Any]
+    # The timeline entries the page shows through `entry_html`: each is rendered once per
+    # build (from _entry.html), however many contacts' pages show it.
+    entries: tuple[TimelineEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,19 @@ class Links:
         self._notes: dict[str, str | None] = {c.path: self.contact(c.id) for c in vault.contacts}
         self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
         self._notes.update((a.path, self.ask(a)) for a in vault.asks)
+
+    def tables(self) -> tuple[object, ...]:
+        """Everything a link depends on but the company spellings' merges (the config's):
+        what a page's digest covers of the links its template asks for."""
+        return (
+            self._contacts,
+            self._tags,
+            self._companies,
+            self._interactions,
+            self._asks,
+            self._first_contact,
+            self._notes,
+        )
 
     def contact(self, contact_id: str) -> str:
         return f"contacts/{self._contacts[contact_id]}.html"
@@ -543,6 +559,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "strength": model.relationships.of(cid),
             "past_companies": [(name, model.company_url(name)) for name in contact.past_companies],
         },
+        tuple(timeline),
     )
 
 
