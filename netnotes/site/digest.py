@@ -62,8 +62,15 @@ class Digester:
         kind = type(value)
         out = [f"<{kind.__module__}.{kind.__qualname__}"]
         for name in _field_names(kind):
-            out.append(f"|{name}=")
-            self._encode(getattr(value, name), out)
+            field = getattr(value, name)
+            if type(field) is str:  # most fields: inline, as a call each costs more than the rest
+                out.append(f"|{name}=s{len(field)}:")
+                out.append(field)
+            elif field is None:
+                out.append(f"|{name}=N")
+            else:
+                out.append(f"|{name}=")
+                self._encode(field, out)
         encoded = f"<{hashlib.sha256(''.join(out).encode('utf-8', 'surrogatepass')).hexdigest()}>"
         self._memo[id(value)] = (value, encoded)
         return encoded

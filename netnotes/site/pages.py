@@ -275,6 +275,10 @@ class SiteModel:
     company_index: CompanyIndex = field(init=False)
     relationships: Relationships = field(init=False)
     moves_by_contact: dict[str, list[Move]] = field(init=False)  # dated up to today, newest first
+    # Pieces that several pages show, made once: the same object on every page is also
+    # digested once when a build compares pages with the previous site's.
+    _rows: dict[str, ContactRow] = field(init=False, default_factory=dict)
+    _entries: dict[tuple[str, str], TimelineEntry] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         vault, today = self.vault, self.today
@@ -314,6 +318,12 @@ class SiteModel:
         return self.vault.contacts_by_id[contact_id]
 
     def row(self, contact: Contact) -> ContactRow:
+        row = self._rows.get(contact.id)
+        if row is None:
+            row = self._rows[contact.id] = self._row(contact)
+        return row
+
+    def _row(self, contact: Contact) -> ContactRow:
         due = self.due_by_contact.get(contact.id)
         company = self.company_index.get(contact.company)
         return ContactRow(
@@ -336,6 +346,12 @@ class SiteModel:
         return [self.row(c) for c in sorted(contacts, key=by_name)]
 
     def timeline_entry(self, interaction: Interaction, body: Markup = Markup("")) -> TimelineEntry:
+        entry = self._entries.get((interaction.path, body))
+        if entry is None:
+            entry = self._entries[(interaction.path, body)] = self._timeline_entry(interaction, body)
+        return entry
+
+    def _timeline_entry(self, interaction: Interaction, body: Markup) -> TimelineEntry:
         people = tuple((self.contact(cid).name, self.links.contact(cid)) for cid in interaction.with_)
         if interaction.follow_up is None:
             follow_up = None
