@@ -114,10 +114,12 @@ class BuildReport:
 
     def summary(self) -> str:
         problems = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
+        unchanged = self.pages - len(self.rendered)
         return (
             f"built {self.pages} pages ({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
             f"{self.contacts} contacts, {self.interactions} interactions, {self.asks} asks "
             f"in {self.seconds:.2f}s; {problems}"
+            + (f"; {len(self.rendered)} rendered, {unchanged} unchanged" * bool(unchanged))
         )
 
 
