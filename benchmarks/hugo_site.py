@@ -93,7 +93,11 @@ def lay_out(vault: Path, site: Path) -> tuple[int, int]:
     for contact in loaded.contacts:
         folder = people / contact.id
         folder.mkdir(parents=True)
-        fields = {"title": contact.name, "company": contact.company or "", "role": contact.role or ""}
+        fields: dict[str, object] = {
+            "title": contact.name,
+            "company": contact.company or "",
+            "role": contact.role or "",
+        }
         (folder / "_index.md").write_text(_front(fields, contact.body), encoding="utf-8")
     notes = site / "content" / "interactions"
     notes.mkdir(parents=True)

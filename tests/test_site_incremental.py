@@ -265,3 +265,20 @@ def test_a_site_built_without_the_cache_is_the_same(make_vault: MakeVault, tmp_p
     vault = make_vault(VAULT)
     out, _ = build(vault, options=SERIAL)
     assert tree(out) == cold_tree(vault, tmp_path)
+
+
+def test_an_unchanged_served_copy_is_left_in_place(make_vault: MakeVault) -> None:
+    """`netnotes serve` builds with its reload script; nothing changed, nothing is rebuilt."""
+    vault = make_vault(VAULT)
+    served = BuildOptions(
+        jobs=1,
+        extra_scripts=("static/reload.js",),
+        extra_files=(("static/reload.js", b"// reload\n"),),
+        connect_src=("'self'",),
+    )
+    out, _ = build(vault, vault / ".netnotes" / "serve", options=served)
+    folder = os.stat(out).st_ino
+    _, report = build(vault, out, options=served)
+    assert report.rendered == ()
+    assert os.stat(out).st_ino == folder  # not even swapped: the site in place is the one
+    assert (out / "static/reload.js").read_bytes() == b"// reload\n"

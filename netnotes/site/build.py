@@ -303,7 +303,8 @@ def build_site(
         if not notes or not reused(CALENDAR, notes):
             stage.write(CALENDAR, build_calendar(vault, today, moves))
         for relpath, data in options.extra_files:
-            stage.write(relpath, data)
+            if not reused(relpath, hashlib.sha256(data).hexdigest()):
+                stage.write(relpath, data)
         files, size, digests = stage.files, stage.bytes, dict(stage.digests)
     manifest.save(out, whole if templates else "", len(all_pages), keys, digests, cache_warnings.append)
     rendered = tuple(page.path for page in todo)

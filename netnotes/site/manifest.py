@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -94,6 +95,8 @@ class Manifest:
         size = 0
         for relpath, (key, seal) in self.files.items():
             try:
+                if not stat.S_ISREG(os.lstat(out / relpath).st_mode):
+                    return None  # a link or a pipe is no file of ours (and reading a pipe may never end)
                 with open(out / relpath, "rb") as file:
                     digest = hashlib.file_digest(file, "sha256").hexdigest()
                     size += file.tell()
