@@ -16,6 +16,7 @@ import pytest
 from conftest import MakeVault, RunCli
 from site_html import SERIAL, TODAY, build, parse, tree
 
+from netnotes.site import build as build_module
 from netnotes.site import output
 from netnotes.site.build import RENDER_CACHE, BuildOptions
 
@@ -282,3 +283,12 @@ def test_an_unchanged_served_copy_is_left_in_place(make_vault: MakeVault) -> Non
     assert report.rendered == ()
     assert os.stat(out).st_ino == folder  # not even swapped: the site in place is the one
     assert (out / "static/reload.js").read_bytes() == b"// reload\n"
+
+
+def test_pages_and_fragments_rendered_in_worker_processes_are_the_same_bytes(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(VAULT)
+    monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)  # fork workers even for twelve pages
+    out, _ = build(vault, tmp_path / "forked", options=BuildOptions(jobs=2, cache=False))
+    assert tree(out) == cold_tree(vault, tmp_path)
