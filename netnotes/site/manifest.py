@@ -1,8 +1,10 @@
 """What each file of the current site was made from, so a build renders only what changed.
 
-For every file of the site the manifest keeps its *key*, an HMAC of everything the file
-depends on (for a page: its render context, the theme's templates, the link tables and the
-code that renders it), and a *seal*, an HMAC of the key and the SHA-256 of the file's bytes.
+For every file of the site, by the path it is stored at (an encrypted page by its opaque
+name), the manifest keeps its *key*, an HMAC of everything the file depends on (for a page: its
+render context, the theme's templates, the link tables, the code that renders it, and whether
+and under which key it is sealed), and a *seal*, an HMAC of the key and the SHA-256 of the
+file's stored bytes.
 A build that computes the same key for a file takes the current site's file, by hard link,
 only when the bytes it finds there give the seal again; else it renders the file. The HMACs
 are under the user's own secret (the render cache's, kept in their cache folder, never in the
