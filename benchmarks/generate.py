@@ -547,8 +547,48 @@ def _sentence_pool(c: _Contact, company: str, role: str, location: str, rng: ran
     ]
 
 
-def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None = None, seed: int = 1) -> None:
-    """Write a synthetic vault with the given numbers of contacts, interactions and asks."""
+SHAPES = ("default", "issue12")
+
+
+def _bullets(rng: random.Random) -> str:
+    items = rng.sample(
+        (
+            f"Working on {rng.choice(TOPICS)}",
+            f"Team is {rng.choice(('growing', 'shrinking', 'stable', 'reorganising'))}",
+            f"Recommended reading on {rng.choice(TOPICS)}",
+            f"Might move to {rng.choice(LOCATIONS)}",
+            f"Asked about {rng.choice(TOPICS)}",
+            f"Their kid started {rng.choice(('school', 'university', 'a band'))}",
+            f"Looking at {rng.choice(COMPANIES)}",
+        ),
+        rng.randint(2, 4),
+    )
+    return "\n".join(f"- {it}" for it in items)
+
+
+def _heavy_body(rng: random.Random, prose: list[str]) -> list[str]:
+    """1-3 paragraphs of 2-4 sentences, plus a bullet list half the time (the issue 12 shape)."""
+    blocks = []
+    for _ in range(rng.randint(1, 3)):
+        sentences = rng.sample(prose, min(len(prose), rng.randint(2, 4)))
+        blocks.append(" ".join(sentences))
+    if rng.random() < 0.5:
+        blocks.insert(rng.randint(0, len(blocks)), _bullets(rng))
+    return blocks
+
+
+def generate(
+    out_dir: Path, contacts: int, interactions: int, asks: int | None = None, seed: int = 1, shape: str = "default"
+) -> None:
+    """Write a synthetic vault with the given numbers of contacts, interactions and asks.
+
+    ``shape="issue12"`` is the heavier vault that issue 12's tables were measured on: every
+    interaction has 1-3 people (a third each) and a body of 1-3 paragraphs plus a bullet list
+    half the time; everything else is as in the default shape.
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}")
+    heavy = shape == "issue12"
     out_dir = Path(out_dir)
     if contacts < 1:
         raise ValueError("contacts must be >= 1")
@@ -749,7 +789,12 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
     for _ in range(interactions):
         lead = pick()
         group = [lead]
-        if contacts > 1 and rng.random() < 0.1:
+        if heavy:
+            for _ in range(rng.randrange(3)):  # 1, 2 or 3 people
+                o = other_than(*group)
+                if o is not None:
+                    group.append(o)
+        elif contacts > 1 and rng.random() < 0.1:
             for _ in range(rng.choice((1, 1, 2))):
                 o = other_than(*group)
                 if o is not None:
@@ -822,7 +867,9 @@ def generate(out_dir: Path, contacts: int, interactions: int, asks: int | None =
         rng.shuffle(prose)
         listed = False
         blocks = []
-        for _ in range(rng.choice((1, 1, 2, 2, 3, 4))):
+        if heavy:
+            blocks = _heavy_body(rng, prose)
+        for _ in range(0 if heavy else rng.choice((1, 1, 2, 2, 3, 4))):
             r = rng.random()
             if r < 0.3 and not listed:
                 listed = True
@@ -923,6 +970,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--asks", type=int, default=None, metavar="K", help="default: M // 20")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="default",
+        help="issue12: interactions with 1-3 people, bodies of 1-3 paragraphs plus a list half the time",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="replace netnotes.yaml, contacts/, interactions/ and asks/ if OUT_DIR has them",
@@ -938,7 +991,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(p) if p.is_dir() else p.unlink()
     t0 = time.perf_counter()
     try:
-        generate(out, args.contacts, args.interactions, args.asks, args.seed)
+        generate(out, args.contacts, args.interactions, args.asks, args.seed, args.shape)
     except ValueError as exc:
         parser.error(str(exc))
     asks = args.interactions // 20 if args.asks is None else args.asks

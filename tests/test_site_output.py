@@ -178,6 +178,7 @@ def test_an_error_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.Mo
 def test_ctrl_c_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out, _ = build(vault)
     old = tree(out)
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")  # something to build
     real_write = output.Staging.write
 
     def interrupted(self: output.Staging, relpath: str, data: str | bytes) -> None:
@@ -197,6 +198,7 @@ def test_a_swap_cut_between_its_renames_is_undone_by_the_next_build(
     out, _ = build(vault)
     old = tree(out)
     no_renameat2(monkeypatch)  # the swap takes two renames: old site aside, new site in
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")  # something to build
     real_rename = os.rename
 
     def crash_on_second_rename(src: str | Path, dst: str | Path) -> None:
@@ -492,6 +494,7 @@ def test_a_site_folder_that_cannot_be_replaced_is_an_error_line(
     assert _build_cli(run_cli, vault).exit_code == 0
     site = vault / "_site"
     old = tree(site)
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")  # something to build
     err.filename = str(site)
     if swap == "exchange":
         assert err.errno is not None
@@ -515,6 +518,7 @@ def test_an_unwritable_parent_of_out_is_an_error_line(
     out = tmp_path / "public" / "site"
     assert _build_cli(run_cli, vault, "--out", out).exit_code == 0
     old = tree(out)
+    (vault / "contacts/new-person.md").write_text("---\nname: New Person\n---\n")  # something to build
     denied = PermissionError(errno.EACCES, "Permission denied", str(out.parent))
     monkeypatch.setattr(tempfile, "mkdtemp", _fail(denied))
     result = _build_cli(run_cli, vault, "--out", out)

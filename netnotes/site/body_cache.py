@@ -40,7 +40,7 @@ class BodyCache:
     @classmethod
     def open(cls, folder: Path | None, warn: Warn) -> BodyCache:
         """The cache in ``folder`` (None: none); one that cannot be used is empty and not saved."""
-        secret = _secret(warn) if folder is not None else None
+        secret = user_secret(warn) if folder is not None else None
         if secret is None:
             folder = None
         entries = _read_cache(folder, warn) if folder is not None else {}
@@ -83,7 +83,7 @@ def _salt() -> str:
     return "\n".join(parts)
 
 
-def _secret(warn: Warn) -> bytes | None:
+def user_secret(warn: Warn) -> bytes | None:
     """This user's key for the render cache, made once in their own cache folder; None (and
     no cache) when it cannot be read or made."""
     path = user_cache_folder() / "cache-key"

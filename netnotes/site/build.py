@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +28,13 @@ from ..loader import LoadResult
 from ..moves import moves_for
 from ..parallel import parallel_map
 from .bodies import render_bodies
-from .encrypt import SALT_FILE, Encryption, Sealer, sealer_for, site_key
+from .digest import Digester, Undigestible
+from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
+from .manifest import Manifest
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
-from .pages import Links, Page, SiteModel, pages
+from .pages import Links, Page, SiteModel, TimelineEntry, pages
 from .search import Entry, index_script, search_entries
-from .theme import Theme, load_theme
+from .theme import Theme, load_theme, templates_digest
 
 CSP = (
     "default-src 'none'",
@@ -42,6 +48,7 @@ SEARCH_INDEX = "static/search-index.js"
 RENDER_CACHE = Path(CACHE_DIR) / "cache"  # in the vault: rendered notes kept between builds
 CALENDAR = "followups.ics"
 PARALLEL_PAGES = 2000  # pages; below this, forking workers costs more than it saves
+ENTRY_TEMPLATE = "_entry.html"  # one interaction on a timeline, rendered once per build
 
 
 class ThemeError(Exception):
@@ -107,25 +114,60 @@ class BuildReport:
     warnings: int
     cache_warnings: tuple[str, ...] = ()  # the render cache could not be used or saved: no failure
     encrypted: bool = False
+    rendered: tuple[str, ...] = ()  # the pages rendered afresh; the others were the current site's
 
     def summary(self) -> str:
         problems = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
+        unchanged = self.pages - len(self.rendered)
         return (
             f"built {self.pages} {'encrypted ' * self.encrypted}pages "
             f"({self.files} files, {self.bytes / 2**20:.1f} MiB) for "
             f"{self.contacts} contacts, {self.interactions} interactions, {self.asks} asks "
             f"in {self.seconds:.2f}s; {problems}"
+            + (f"; {len(self.rendered)} rendered, {unchanged} unchanged" * bool(unchanged))
         )
 
 
-def _render_pages(stage: Staging, theme: Theme, site: SiteInfo, links: Links, todo: list[Page]) -> None:
+class EntryFragments:
+    """Each timeline entry's HTML (``_entry.html``), rendered once per build and shown by every
+    page that shows the entry: an interaction with three people is one fragment, not three.
+    Templates call it as ``entry_html(entry)``; the fragment gets ``site``, ``root``, ``links``,
+    ``entry`` and ``m`` (``_macros.html`` imported with that context)."""
+
+    def __init__(self, theme: Theme, site: SiteInfo, links: Links) -> None:
+        self.theme = theme
+        self.site = site
+        self.links = links
+        self.html: dict[tuple[str, str], Markup] = {}
+        self._macros: dict[str, Any] = {}
+
+    def __call__(self, entry: TimelineEntry, root: str) -> Markup:
+        html = self.html.get((entry.anchor, root))
+        if html is None:
+            html = self.html[(entry.anchor, root)] = Markup(self.render(entry, root))
+        return html
+
+    def render(self, entry: TimelineEntry, root: str) -> str:
+        context: dict[str, Any] = {"site": self.site, "root": root, "links": self.links}
+        try:
+            macros = self._macros.get(root)
+            if macros is None:
+                macros = self._macros[root] = self.theme.env.get_template("_macros.html").make_module(context)
+            return self.theme.env.get_template(ENTRY_TEMPLATE).render({**context, "m": macros, "entry": entry})
+        except jinja2.TemplateError as err:
+            raise ThemeError(_theme_error(ENTRY_TEMPLATE, err)) from None
+
+
+def _render_pages(stage: Staging, theme: Theme, fragments: EntryFragments, todo: list[Page]) -> None:
     templates: dict[str, jinja2.Template] = {}
     for page in todo:
+        root = "../" * page.path.count("/")
         context: dict[str, Any] = {
-            "site": site,
+            "site": fragments.site,
             "page": page,
-            "root": "../" * page.path.count("/"),
-            "links": links,
+            "root": root,
+            "links": fragments.links,
+            "entry_html": functools.partial(fragments, root=root),
             **page.context,
         }
         try:
@@ -139,28 +181,50 @@ def _render_pages(stage: Staging, theme: Theme, site: SiteInfo, links: Links, to
 
 
 def _write_pages(
-    stage: Staging, theme: Theme, site: SiteInfo, model: SiteModel, bodies: dict[str, Markup], jobs: int | None
-) -> int:
-    """Render every page into ``stage``; large sites in forked worker processes, which inherit
-    the pages and the theme instead of receiving them pickled (only page numbers travel)."""
-    todo = list(pages(model, bodies))
-    shared = (stage.folder, stage.transform, theme, site, model.links, todo)
+    stage: Staging, theme: Theme, site: SiteInfo, links: Links, todo: list[Page], jobs: int | None
+) -> None:
+    """Render the pages ``todo`` into ``stage``; large sites in forked worker processes, which
+    inherit the pages and the theme instead of receiving them pickled (only page numbers
+    travel). The timeline fragments are rendered first, once each, so workers share them."""
+    fragments = EntryFragments(theme, site, links)
+    if len(todo) >= PARALLEL_PAGES:
+        wanted: dict[tuple[str, str], TimelineEntry] = {}
+        for page in todo:
+            root = "../" * page.path.count("/")
+            for entry in page.entries:
+                wanted.setdefault((entry.anchor, root), entry)
+        shared_fragments = (theme, site, links, list(wanted.items()))
+        html = parallel_map(
+            _render_fragments, range(len(wanted)), shared_fragments, threshold=PARALLEL_PAGES, jobs=jobs, fork=True
+        )
+        fragments.html.update(zip(wanted, map(Markup, html), strict=True))
+    shared = (stage.folder, stage.transform, theme, fragments, todo)
     written = parallel_map(_render_share, range(len(todo)), shared, threshold=PARALLEL_PAGES, jobs=jobs, fork=True)
-    stage.files += sum(files for files, _ in written)
-    stage.bytes += sum(size for _, size in written)
-    return len(todo)
+    for files, size, digests in written:
+        stage.files += files
+        stage.bytes += size
+        stage.digests.update(digests)
+
+
+def _render_fragments(
+    shared: tuple[Theme, SiteInfo, Links, list[tuple[tuple[str, str], TimelineEntry]]], numbers: list[int]
+) -> list[str]:
+    theme, site, links, wanted = shared
+    fragments = EntryFragments(theme, site, links)
+    return [fragments.render(wanted[n][1], wanted[n][0][1]) for n in numbers]
 
 
 def _render_share(
-    shared: tuple[Path, Transform | None, Theme, SiteInfo, Links, list[Page]], numbers: list[int]
-) -> list[tuple[int, int]]:
-    """Pages ``numbers`` of the shared list, written into the staging folder: (files, bytes).
+    shared: tuple[Path, Transform | None, Theme, EntryFragments, list[Page]], numbers: list[int]
+) -> list[tuple[int, int, dict[str, str]]]:
+    """Pages ``numbers`` of the shared list, written into the staging folder: (files, bytes,
+    digests).
 
     A forked worker inherits the transform (for ``--encrypt``, the derived keys) with the rest."""
-    folder, transform, theme, site, links, todo = shared
+    folder, transform, theme, fragments, todo = shared
     stage = Staging(folder, transform)
-    _render_pages(stage, theme, site, links, [todo[n] for n in numbers])
-    return [(stage.files, stage.bytes)]
+    _render_pages(stage, theme, fragments, [todo[n] for n in numbers])
+    return [(stage.files, stage.bytes, stage.digests)]
 
 
 def _read_static(theme: Theme) -> dict[str, bytes]:
@@ -194,10 +258,26 @@ def build_site(
     theme = load_theme(vault_root, today)
     cache_warnings: list[str] = []
     moves = moves_for(vault_root, vault.config, cache_warnings.append, options.cache)
-    model = SiteModel(vault, today, result.problems, moves)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
-    bodies = render_bodies(vault, model.links, options.jobs, cache, cache_warnings.append)
+    manifest = Manifest.open(cache, out_dir, cache_warnings.append)
+    static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
+    digester = Digester()
     errors = sum(p.is_error for p in result.problems)
+    # Everything the site is made of (besides the code, in every key): when none of it changed
+    # and the site in place is the one built from it, there is nothing to do.
+    templates = templates_digest(theme)
+    sealing = _sealing(key)
+    try:
+        notes = digester.digest(vault, result.problems, moves, today)
+        served = digester.digest(options.extra_scripts, options.extra_files, options.connect_src)
+        whole = manifest.key("site", sealing, notes, served, templates or "?", digester.digest(static))
+    except Undigestible:  # a value of a type the digest does not know: no shortcut this time
+        notes = whole = ""
+    intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
+    if intact is not None:
+        return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
+    model = SiteModel(vault, today, result.problems, moves)
+    bodies = render_bodies(vault, model.links, options.jobs, cache, cache_warnings.append)
     site = SiteInfo(
         title=vault.config.title,
         owner=vault.config.owner,
@@ -213,33 +293,93 @@ def build_site(
         extra_scripts=options.extra_scripts,
     )
     sealer = sealer_for(key, lambda lock: _render_shell(theme, site, lock), {SEARCH_INDEX}) if key else None
-    static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
-    entries = search_entries(model)
+    links = digester.digest(vault.config, model.links.tables())
+    out = Path(os.path.abspath(out_dir))
+    keys: dict[str, str] = {}
+
+    def reused(relpath: str, *inputs: str) -> bool:
+        """Whether the file stored for ``relpath`` was taken from the current site; its key is
+        kept either way. Keys and the manifest name files as stored (an encrypted page by its
+        opaque name), and every key includes how the site is sealed."""
+        stored = sealer.stored_path(relpath) if sealer else relpath
+        keys[stored] = manifest.key(stored, sealing, *inputs)
+        return manifest.adopt(stage, out, stored, keys[stored])
+
     with staged_output(out_dir, vault_root, sealer.seal if sealer else None) as stage:
         for relpath, data in static.items():
-            stage.write(f"static/{relpath}", data)
-        stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer)))
-        count = _write_pages(stage, theme, site, model, bodies, options.jobs)
+            if not reused(f"static/{relpath}", hashlib.sha256(data).hexdigest()):
+                stage.write(f"static/{relpath}", data)
+        entries = search_entries(model)
+        if not reused(SEARCH_INDEX, digester.digest(entries)):
+            stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer)))
+        all_pages = list(pages(model, bodies))
+        todo = [page for page in all_pages if not _page_reused(reused, digester, page, site, links, templates)]
+        _write_pages(stage, theme, site, model.links, todo, options.jobs)
         if key is None:
-            stage.write(CALENDAR, build_calendar(vault, today, moves))
+            if not notes or not reused(CALENDAR, notes):
+                stage.write(CALENDAR, build_calendar(vault, today, moves))
         else:
-            stage.write(SALT_FILE, key.salt.to_json())  # public; the next build into out_dir reuses it
+            salt = key.salt.to_json()  # public; the next build into out_dir reuses it
+            if not reused(SALT_FILE, hashlib.sha256(salt.encode()).hexdigest()):
+                stage.write(SALT_FILE, salt)
         for relpath, data in options.extra_files:
-            stage.write(relpath, data)
-        files, size = stage.files, stage.bytes
+            if not reused(relpath, hashlib.sha256(data).hexdigest()):
+                stage.write(relpath, data)
+        files, size, digests = stage.files, stage.bytes, dict(stage.digests)
+    manifest.save(out, whole if templates else "", len(all_pages), keys, digests, cache_warnings.append)
+    rendered = tuple(page.path for page in todo)
+    return _report(
+        out_dir, len(all_pages), (files, size), rendered, started, result, errors, cache_warnings, key is not None
+    )
+
+
+def _sealing(key: SiteKey | None) -> str:
+    """How the site's files are stored, for every key of the manifest: plain, or sealed under
+    one key (its fingerprint, which changes with the passphrase and the salt), so a file sealed
+    under another key, or a plain one, is never taken into an encrypted site, nor the reverse."""
+    return "plain" if key is None else f"sealed {key.fingerprint()}"
+
+
+def _page_reused(
+    reused: Callable[..., bool], digester: Digester, page: Page, site: SiteInfo, links: str, templates: str | None
+) -> bool:
+    """Whether ``page`` was taken from the current site: its render context, the templates and
+    the link tables are what they were. A context that cannot be digested is rendered."""
+    if templates is None:
+        return False
+    try:
+        context = digester.digest(page, site)
+    except Undigestible:
+        return False
+    return reused(page.path, "page", context, links, templates)
+
+
+def _report(
+    out: Path,
+    pages: int,
+    written: tuple[int, int],
+    rendered: tuple[str, ...],
+    started: float,
+    result: LoadResult,
+    errors: int,
+    warnings: list[str],
+    encrypted: bool,
+) -> BuildReport:
+    vault = result.vault
     return BuildReport(
-        Path(out_dir),
-        count,
-        files,
-        size,
+        Path(out),
+        pages,
+        written[0],
+        written[1],
         time.perf_counter() - started,
         len(vault.contacts),
         len(vault.interactions),
         len(vault.asks),
         errors,
         len(result.problems) - errors,
-        tuple(cache_warnings),
-        key is not None,
+        tuple(warnings),
+        encrypted,
+        rendered,
     )
 
 

@@ -93,6 +93,11 @@ class SiteKey:
     names: bytes = field(repr=False)
     nonces: bytes = field(repr=False)
 
+    def fingerprint(self) -> str:
+        """A one-way digest that tells this key from any other (another passphrase or salt):
+        what the site manifest's keys include, so no file sealed under another key is reused."""
+        return hmac.digest(self.names, b"netnotes/fingerprint", hashlib.sha256).hex()
+
 
 # -- the passphrase ---------------------------------------------------------------------------
 
@@ -227,7 +232,12 @@ class Sealer:
     def link(self, target: str) -> str:
         """Where a link to the site path ``target`` points in the encrypted site, whose pages all
         lie in its root: a page by its opaque name, anything else (the theme's files) as it is."""
-        return self.file_name(target) if is_page(target) or target in self.data else target
+        return self.stored_path(target)
+
+    def stored_path(self, relpath: str) -> str:
+        """Where ``seal`` stores the plain site's ``relpath``: a page or data file under its
+        opaque name, anything else as it is."""
+        return self.file_name(relpath) if is_page(relpath) or relpath in self.data else relpath
 
     def check(self) -> str:
         """The passphrase check every shell carries: a known text sealed under the key, so a wrong

@@ -15,11 +15,13 @@ the vault's ``.netnotes/`` (git-ignored), so a build writes nothing else in the 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -41,6 +43,9 @@ VAULT_FOLDERS = (*KINDS, THEME_DIR, ".git")  # never an output, nor anything ins
 SITE_STATIC = "static"  # the theme's files, which may include Markdown: not notes
 
 _SAFE_PART_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+# What os.link fails with where a file system has no hard links (FAT, some network shares)
+# or across devices: then the file is copied.
+_NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS})
 
 
 class OutputRefused(Exception):
@@ -66,6 +71,11 @@ class Staging:
 
     A ``transform`` (``build --encrypt``'s sealer) turns each file written into the files that
     are really stored: (path, bytes) pairs, none to leave the file out.
+
+    ``digests`` holds the SHA-256 of every file stored, by the path it is stored at (after the
+    transform): the next build's manifest (``site.manifest``) compares them with the files it
+    finds in the site. ``adopt`` works on stored files too: a file taken from the current site
+    is already in its stored form.
     """
 
     def __init__(self, folder: Path, transform: Transform | None = None) -> None:
@@ -74,6 +84,17 @@ class Staging:
         self._made: set[str] = {""}
         self.files = 0
         self.bytes = 0
+        self.digests: dict[str, str] = {}
+
+    def _target(self, relpath: str) -> Path:
+        parts = relpath.split("/")
+        if not all(_SAFE_PART_RE.match(p) and ".." not in p for p in parts):
+            raise ValueError(f"unsafe output path {relpath!r}")  # a bug: page names are slugs
+        parent = "/".join(parts[:-1])
+        if parent not in self._made:
+            (self.folder / parent).mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        return self.folder / relpath
 
     def write(self, relpath: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -84,16 +105,39 @@ class Staging:
             self._store(path, stored)
 
     def _store(self, relpath: str, raw: bytes) -> None:
-        parts = relpath.split("/")
-        if not all(_SAFE_PART_RE.match(p) and ".." not in p for p in parts):
-            raise ValueError(f"unsafe output path {relpath!r}")  # a bug: page names are slugs
-        parent = "/".join(parts[:-1])
-        if parent not in self._made:
-            (self.folder / parent).mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
-        (self.folder / relpath).write_bytes(raw)
+        self._target(relpath).write_bytes(raw)
         self.files += 1
         self.bytes += len(raw)
+        self.digests[relpath] = hashlib.sha256(raw).hexdigest()
+
+    def adopt(self, relpath: str, source: Path, accept: Callable[[str], bool]) -> bool:
+        """Put the file ``source`` (of the current site) in at ``relpath`` by hard link, or by
+        copy where links are impossible, if ``accept`` takes the SHA-256 of its bytes; False
+        (and nothing put in) when it does not or the file cannot be read. The staged file is
+        what is checked, so a file changed under us is never taken for the one accepted."""
+        target = self._target(relpath)
+        try:
+            if not stat.S_ISREG(os.lstat(source).st_mode):
+                return False  # a symbolic link or a folder is no page of ours
+            try:
+                os.link(source, target)
+            except OSError as err:
+                if err.errno not in _NO_LINKS:
+                    raise
+                shutil.copyfile(source, target)
+            with open(target, "rb") as staged:
+                found = hashlib.file_digest(staged, "sha256").hexdigest()
+                size = staged.tell()
+        except OSError:
+            found, size = "", 0
+        if not found or not accept(found):
+            with contextlib.suppress(OSError):
+                target.unlink()
+            return False
+        self.files += 1
+        self.bytes += size
+        self.digests[relpath] = found
+        return True
 
 
 def check_output(out: Path, vault_root: Path) -> None:
@@ -200,7 +244,7 @@ def staged_output(out: Path, vault_root: Path, transform: Transform | None = Non
         parent = staging_parent(out, vault_root)
         parent.mkdir(parents=True, exist_ok=True)
         out.parent.mkdir(parents=True, exist_ok=True)
-        tag = _tag(out)
+        tag = site_tag(out)
         _recover(out, parent, tag)
         check_output(out, vault_root)  # again: recovery may have put an old site back
         folder = Path(tempfile.mkdtemp(prefix=f".{tag}.tmp-{os.getpid()}-", dir=parent))
@@ -224,10 +268,10 @@ def remove_stale_staging(out: Path, vault_root: Path) -> int:
     """Delete staging folders left by builds that died (their process is gone); how many."""
     out = Path(os.path.abspath(out))
     parent = staging_parent(out, vault_root)
-    return _remove_dead_staging(parent, _tag(out)) if parent.is_dir() else 0
+    return _remove_dead_staging(parent, site_tag(out)) if parent.is_dir() else 0
 
 
-def _tag(out: Path) -> str:
+def site_tag(out: Path) -> str:
     """A short name for staging folders: the output's name and a hash of its full path."""
     digest = hashlib.sha256(str(out).encode("utf-8")).hexdigest()[:8]
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", out.name)[:40] or "site"

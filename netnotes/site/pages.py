@@ -65,6 +65,9 @@ class Page:
     title: str
     section: NavSection
     context: dict[str, Any]
+    # The timeline entries the page shows through `entry_html`: each is rendered once per
+    # build (from _entry.html), however many contacts' pages show it.
+    entries: tuple[TimelineEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,19 @@ class Links:
         self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
         self._notes.update((a.path, self.ask(a)) for a in vault.asks)
 
+    def tables(self) -> tuple[object, ...]:
+        """Everything a link depends on but the company spellings' merges (the config's):
+        what a page's digest covers of the links its template asks for."""
+        return (
+            self._contacts,
+            self._tags,
+            self._companies,
+            self._interactions,
+            self._asks,
+            self._first_contact,
+            self._notes,
+        )
+
     def contact(self, contact_id: str) -> str:
         return f"contacts/{self._contacts[contact_id]}.html"
 
@@ -291,6 +307,10 @@ class SiteModel:
     relationships: Relationships = field(init=False)
     moves_by_contact: dict[str, list[Move]] = field(init=False)  # dated up to today, newest first
     path_index: PathIndex = field(init=False)  # introduction paths (section 8)
+    # Pieces that several pages show, made once: the same object on every page is also
+    # digested once when a build compares pages with the previous site's.
+    _rows: dict[str, ContactRow] = field(init=False, default_factory=dict)
+    _entries: dict[tuple[str, str], TimelineEntry] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         vault, today = self.vault, self.today
@@ -331,6 +351,12 @@ class SiteModel:
         return self.vault.contacts_by_id[contact_id]
 
     def row(self, contact: Contact) -> ContactRow:
+        row = self._rows.get(contact.id)
+        if row is None:
+            row = self._rows[contact.id] = self._row(contact)
+        return row
+
+    def _row(self, contact: Contact) -> ContactRow:
         due = self.due_by_contact.get(contact.id)
         company = self.company_index.get(contact.company)
         return ContactRow(
@@ -353,6 +379,12 @@ class SiteModel:
         return [self.row(c) for c in sorted(contacts, key=by_name)]
 
     def timeline_entry(self, interaction: Interaction, body: Markup = NO_BODY) -> TimelineEntry:
+        entry = self._entries.get((interaction.path, body))
+        if entry is None:
+            entry = self._entries[(interaction.path, body)] = self._timeline_entry(interaction, body)
+        return entry
+
+    def _timeline_entry(self, interaction: Interaction, body: Markup) -> TimelineEntry:
         people = tuple((self.contact(cid).name, self.links.contact(cid)) for cid in interaction.with_)
         follow_up: FollowUpState | None
         if interaction.follow_up is None:
@@ -582,6 +614,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "past_companies": [(name, model.company_url(name)) for name in contact.past_companies],
             "paths": _paths_section(model, cid) if model.relationships.of(cid).score < KNOWN else None,
         },
+        tuple(timeline),
     )
 
 

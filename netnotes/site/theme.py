@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import importlib.resources
 import os
 import re
@@ -47,20 +48,59 @@ def served_only_file(name: str) -> bytes:
 class Theme:
     env: jinja2.Environment
     static: dict[str, Path]  # '/'-separated path under static/ -> the file to copy
+    templates: tuple[Path, ...] = ()  # the template folders, searched in this order
+
+
+MAX_TEMPLATE_FILES = 5000  # a theme with more is not digested: its pages are always rendered
+
+
+def templates_digest(theme: Theme) -> str | None:
+    """A SHA-256 of every file in the theme's template folders (symbolic links followed, as
+    Jinja2 follows them) and of the sandbox in use: what a page's HTML takes from the theme.
+    None when the folders cannot be read in full."""
+    digest = hashlib.sha256(type(theme.env).__qualname__.encode())
+    count = 0
+    for number, folder in enumerate(theme.templates):
+        seen: set[str] = set()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+            real = os.path.realpath(dirpath)
+            if real in seen:  # a link back up the tree: walked already
+                dirnames[:] = []
+                continue
+            seen.add(real)
+            dirnames.sort()
+            for name in sorted(filenames):
+                count += 1
+                if count > MAX_TEMPLATE_FILES:
+                    return None
+                path = Path(dirpath) / name
+                if not path.is_file():
+                    continue  # a device or a pipe is no template (and reading it may never end)
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    return None
+                rel = path.relative_to(folder).as_posix()
+                digest.update(f"{number}\0{rel}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+                digest.update(data)
+    return digest.hexdigest()
 
 
 def load_theme(vault_root: Path, today: dt.date | None = None) -> Theme:
     default = default_theme()
     own = Path(vault_root) / THEME_DIR
     loaders: list[jinja2.BaseLoader] = []
+    folders: list[Path] = []
     environment: type[jinja2.Environment] = jinja2.Environment
     if (own / "templates").is_dir():
         loaders.append(jinja2.FileSystemLoader(str(own / "templates")))
+        folders.append(own / "templates")
         # A vault may be someone else's (a cloned repository): its templates get Jinja2's
         # sandbox, which keeps them from Python's internals (and so from running commands).
         # The default theme is netnotes' own and renders without the sandbox's cost.
         environment = ImmutableSandboxedEnvironment
     loaders.append(jinja2.FileSystemLoader(str(default / "templates")))
+    folders.append(default / "templates")
     loader = jinja2.ChoiceLoader(loaders)
     env = environment(
         loader=loader,
@@ -77,7 +117,7 @@ def load_theme(vault_root: Path, today: dt.date | None = None) -> Theme:
     env.tests.update(web_url=is_web_url)
     static = {name: path for name, path in _static_files(default / "static", None).items() if name not in SERVED_ONLY}
     static.update(_static_files(own / "static", Path(vault_root)))
-    return Theme(env, dict(sorted(static.items())))
+    return Theme(env, dict(sorted(static.items())), tuple(folders))
 
 
 def _static_files(folder: Path, vault_root: Path | None) -> dict[str, Path]:

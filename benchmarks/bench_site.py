@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""The everyday loop, side by side with Hugo (issue 12): medians of several runs.
+
+    python benchmarks/bench_site.py [--sizes 500x5000,2000x20000] [--repeat 3] [--keep DIR]
+                                    [--hugo EXE] [--json FILE]
+
+For each size the vault is generated once in the issue's shape (``generate.py --shape
+issue12``: interactions with 1-3 people, bodies of 1-3 paragraphs plus a list half the time)
+into ``DIR/issue12-NxM/`` and reused while its stamp matches. Then, each a fresh process,
+``--repeat`` times:
+
+- ``--version`` and ``due``: the interpreter and the load, for scale;
+- ``build`` cold: no ``.netnotes/`` and no site yet;
+- ``build`` warm: the same build again, nothing changed;
+- ``build`` after one edit: a line appended to one interaction (a different one each run);
+- ``serve`` reload: ``netnotes serve`` runs; a client of its generation endpoint times from
+  the save of one interaction to the generation's bump (the moment every browser reloads);
+- Hugo: ``hugo_site.py`` lays the vault out as the equivalent Hugo site (once), and ``hugo``
+  builds it into a fresh folder each run.
+
+The table shows medians and each netnotes figure's ratio to Hugo's median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TODAY = "2026-11-25"
+STAMP = ".bench-stamp.json"
+GENERATION = "/__netnotes__/generation"
+
+
+def ensure_vault(keep: Path, contacts: int, interactions: int, python: str) -> Path:
+    vault = keep / f"issue12-{contacts}x{interactions}"
+    want = {
+        "contacts": contacts,
+        "interactions": interactions,
+        "shape": "issue12",
+        "generator": __import__("hashlib").sha256((HERE / "generate.py").read_bytes()).hexdigest(),
+    }
+    try:
+        if json.loads((vault / STAMP).read_text()) == want:
+            return vault
+    except (OSError, ValueError):
+        pass
+    shutil.rmtree(vault, ignore_errors=True)
+    print(f"generating {vault} ...", file=sys.stderr, flush=True)
+    subprocess.run(
+        [python, str(HERE / "generate.py"), str(vault), "--contacts", str(contacts)]
+        + ["--interactions", str(interactions), "--shape", "issue12"],
+        check=True,
+    )
+    (vault / STAMP).write_text(json.dumps(want))
+    return vault
+
+
+def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1) or "Traceback" in done.stderr:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def touch_one(vault: Path, run: int) -> Path:
+    notes = sorted((vault / "interactions").rglob("*.md"))
+    note = notes[(run * 7919) % len(notes)]
+    with open(note, "a", encoding="utf-8") as file:
+        file.write(f"\nBenchmark edit {run}.\n")
+    return note
+
+
+def serve_reloads(python: str, vault: Path, env: dict[str, str], cwd: Path, runs: int) -> list[float]:
+    """Seconds from saving a note to the generation's bump, ``runs`` times in one server."""
+    server = subprocess.Popen(
+        [python, "-m", "netnotes", "--vault", str(vault), "serve", "--port", "0", "--today", TODAY],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        match = re.search(r"(http://\S+/)", line)
+        if not match:
+            raise SystemExit(f"serve did not start: {line!r}")
+        url = match.group(1).rstrip("/") + GENERATION
+
+        def generation() -> int:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                return int(answer.read())
+
+        seconds = []
+        for run in range(runs):
+            time.sleep(1.0)  # past the quiet period of the last change
+            before = generation()
+            started = time.perf_counter()
+            touch_one(vault, 1000 + run)
+            while generation() == before:
+                if time.perf_counter() - started > 600:
+                    raise SystemExit("serve never reloaded")
+                time.sleep(0.005)
+            seconds.append(time.perf_counter() - started)
+        return seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def measure(python: str, hugo: str, vault: Path, repeat: int) -> dict[str, list[float]]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    figures: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="netnotes-bench-") as tmp:
+        work = Path(tmp)
+        out = work / "site"
+        netnotes = [python, "-m", "netnotes", "--vault", str(vault)]
+        build = [*netnotes, "build", "--today", TODAY, "--out", str(out)]
+        figures["version"] = [timed([python, "-m", "netnotes", "--version"], env, work) for _ in range(repeat)]
+        figures["due"] = [timed([*netnotes, "due", "--today", TODAY], env, work) for _ in range(repeat)]
+        for name in ("cold", "warm", "edit"):
+            figures[name] = []
+        for run in range(repeat):
+            shutil.rmtree(vault / ".netnotes", ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            figures["cold"].append(timed(build, env, work))
+            figures["warm"].append(timed(build, env, work))
+            touch_one(vault, run)
+            figures["edit"].append(timed(build, env, work))
+        figures["serve"] = serve_reloads(python, vault, env, work, repeat)
+        site = work / "hugo"
+        subprocess.run([python, str(HERE / "hugo_site.py"), str(vault), str(site)], check=True, env=env)
+        figures["hugo"] = []
+        for _ in range(repeat):
+            shutil.rmtree(work / "public", ignore_errors=True)
+            shutil.rmtree(site / "resources", ignore_errors=True)
+            figures["hugo"].append(
+                timed([hugo, "--quiet", "--source", str(site), "--destination", str(work / "public")], env, work)
+            )
+    return figures
+
+
+def table(rows: list[tuple[str, dict[str, list[float]]]]) -> str:
+    head = (
+        "| vault | `--version` | `due` | `build` cold | Hugo | cold / Hugo | `build`, nothing changed "
+        "| warm / Hugo | `build` after one edit | `serve`: save → reload |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for label, f in rows:
+        m = {k: statistics.median(v) for k, v in f.items()}
+        lines.append(
+            f"| {label} | {m['version']:.2f} s | {m['due']:.2f} s | {m['cold']:.2f} s | {m['hugo']:.2f} s "
+            f"| {m['cold'] / m['hugo']:.2f} | {m['warm']:.2f} s | {m['warm'] / m['hugo']:.3f} "
+            f"| {m['edit']:.2f} s | {m['serve']:.2f} s |"
+        )
+    return "\n".join(lines)
+
+
+def default_hugo(python: str) -> str:
+    """The binary the ``hugo`` package ships (its ``hugo`` script starts Python first, which
+    is not Hugo's time), else ``hugo`` on the PATH."""
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    shipped = Path(purelib) / "hugo" / "binaries" / "hugo"
+    return str(shipped) if shipped.is_file() else (shutil.which("hugo") or "hugo")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time the everyday loop of netnotes beside Hugo.")
+    parser.add_argument("--sizes", default="500x5000,2000x20000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, default=HERE / ".vaults")
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--hugo", default=None, help="the hugo binary (default: the one the hugo package ships)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    hugo = args.hugo or default_hugo(args.python)
+    rows = []
+    for size in args.sizes.split(","):
+        contacts, interactions = (int(n) for n in size.lower().split("x"))
+        vault = ensure_vault(args.keep.resolve(), contacts, interactions, args.python)
+        figures = measure(args.python, hugo, vault, args.repeat)
+        print(f"{size}: " + json.dumps({k: [round(s, 3) for s in v] for k, v in figures.items()}), file=sys.stderr)
+        rows.append((f"{contacts:,} / {interactions:,}", figures))
+        if args.json:
+            args.json.write_text(json.dumps({label: f for label, f in rows}, indent=1))
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""What each file of the current site was made from, so a build renders only what changed.
+
+For every file of the site, by the path it is stored at (an encrypted page by its opaque
+name), the manifest keeps its *key*, an HMAC of everything the file depends on (for a page: its
+render context, the theme's templates, the link tables, the code that renders it, and whether
+and under which key it is sealed), and a *seal*, an HMAC of the key and the SHA-256 of the
+file's stored bytes.
+A build that computes the same key for a file takes the current site's file, by hard link,
+only when the bytes it finds there give the seal again; else it renders the file. The HMACs
+are under the user's own secret (the render cache's, kept in their cache folder, never in the
+vault), so a manifest that came with a cloned vault matches nothing.
+
+The manifest lives in the vault's ``.netnotes/cache/`` (``build --clean`` drops it), one per
+output folder, and never in the site: a site built encrypted must not name anyone. It is not
+trusted for content: a crafted, stale or corrupt manifest can only make a build render a file
+afresh, or take the current site's own file when that file holds exactly the bytes this
+user's build made for the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .. import __version__
+from ..fsio import WriteFailed, make_folders, replace_file
+from .body_cache import user_secret
+from .output import MARKER, Staging, site_tag
+
+FORMAT = 1
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The previous build's keys and seals by file path, and where to save this build's."""
+
+    path: Path | None  # None: no manifest this build (no cache, or no secret)
+    secret: bytes
+    site: str  # the key of everything the whole site was built from ("" when unknown)
+    pages: int  # how many of its files are pages
+    files: dict[str, tuple[str, str]]  # '/'-separated path -> (key, seal)
+
+    @classmethod
+    def open(cls, cache_dir: Path | None, out: Path, warn: Warn) -> Manifest:
+        """The manifest of the site in ``out``, kept under ``cache_dir`` (None: none)."""
+        secret = user_secret(warn) if cache_dir is not None else None
+        if cache_dir is None or secret is None:
+            return cls(None, b"", "", 0, {})
+        path = cache_dir / f"site-{site_tag(Path(os.path.abspath(out)))}.json"
+        try:
+            site, pages, files = _read(path, str(Path(os.path.abspath(out))), warn)
+        except OSError:  # the cache folder cannot be read: the render cache says so, once
+            return cls(None, b"", "", 0, {})
+        return cls(path, secret, site, pages, files)
+
+    def key(self, *inputs: str) -> str:
+        """The key of a file made from ``inputs`` (digests and names) by this code."""
+        mac = hmac.new(self.secret, _code_salt().encode(), hashlib.sha256)
+        for part in inputs:
+            mac.update(f"\0{len(part)}:{part}".encode("utf-8", "surrogatepass"))
+        return mac.hexdigest()
+
+    def seal(self, key: str, digest: str) -> str:
+        return hmac.new(self.secret, f"{key}\0{digest}".encode(), hashlib.sha256).hexdigest()
+
+    def adopt(self, stage: Staging, out: Path, relpath: str, key: str) -> bool:
+        """Take ``relpath`` from the current site in ``out`` into ``stage`` when it was made
+        from the same inputs (``key``) and still holds the bytes it was made with."""
+        if self.path is None:
+            return False
+        entry = self.files.get(relpath)
+        if entry is None or not hmac.compare_digest(entry[0], key):
+            return False
+        seal = entry[1]
+        return stage.adopt(relpath, out / relpath, lambda digest: hmac.compare_digest(self.seal(key, digest), seal))
+
+    def intact(self, out: Path, site: str) -> tuple[int, int] | None:
+        """(files, bytes) when the site in ``out`` was built from ``site`` (a key of all its
+        inputs) and holds exactly the files it was built with, byte for byte; else None."""
+        if self.path is None or not self.site or not hmac.compare_digest(self.site, site):
+            return None
+        found: list[str] = []
+        for parent, dirs, names in os.walk(out):
+            dirs.sort()
+            rel = Path(parent).relative_to(out).as_posix()
+            found += [name if rel == "." else f"{rel}/{name}" for name in names]
+        if sorted(found) != sorted([*self.files, MARKER]):
+            return None
+        size = 0
+        for relpath, (key, seal) in self.files.items():
+            try:
+                if not stat.S_ISREG(os.lstat(out / relpath).st_mode):
+                    return None  # a link or a pipe is no file of ours (and reading a pipe may never end)
+                with open(out / relpath, "rb") as file:
+                    digest = hashlib.file_digest(file, "sha256").hexdigest()
+                    size += file.tell()
+            except OSError:
+                return None
+            if not hmac.compare_digest(self.seal(key, digest), seal):
+                return None
+        return len(self.files), size
+
+    def save(self, out: Path, site: str, pages: int, keys: dict[str, str], digests: dict[str, str], warn: Warn) -> None:
+        """Record the site just put in ``out``: ``keys`` and ``digests`` by file path (a file
+        without a key is not recorded, and will be made afresh). Never fails the build."""
+        if self.path is None:
+            return
+        files = {p: [k, self.seal(k, digests[p])] for p, k in sorted(keys.items()) if p in digests}
+        data = {"format": FORMAT, "out": str(Path(os.path.abspath(out))), "site": site, "pages": pages, "files": files}
+        try:
+            make_folders(self.path.parent, self.path)
+            replace_file(self.path, json.dumps(data, separators=(",", ":")).encode(), durable=False)
+        except WriteFailed as err:
+            warn(f"cannot save the site manifest {self.path}: {err.reason}; the next build renders every page again")
+
+
+def _read(path: Path, out: str, warn: Warn) -> tuple[str, int, dict[str, tuple[str, str]]]:
+    """The manifest at ``path`` for the output ``out``; empty when missing or corrupt (said).
+    Raises ``OSError`` when it cannot be read."""
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return "", 0, {}
+    except ValueError:
+        data = None
+    files = data.get("files") if isinstance(data, dict) else None
+    if (
+        not isinstance(files, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(data.get("site"), str)
+        or not isinstance(data.get("pages"), int)
+    ):
+        warn(f"ignored the site manifest {path}: it is corrupt; every page is rendered afresh")
+        return "", 0, {}
+    if data.get("out") != out:
+        return "", 0, {}  # another output folder's (a copied vault): not ours to use
+    entries = {
+        p: (e[0], e[1])
+        for p, e in files.items()
+        if isinstance(e, list) and len(e) == 2 and all(isinstance(v, str) for v in e)
+    }
+    if len(entries) != len(files):
+        warn(f"ignored the site manifest {path}: it is corrupt; every page is rendered afresh")
+        return "", 0, {}
+    return data["site"], data["pages"], entries
+
+
+_CODE_SALT: list[str] = []
+
+
+def _code_salt() -> str:
+    """What a file's bytes depend on besides its inputs: the versions of netnotes and of the
+    template libraries, and the netnotes code itself (the size and time of each module, so a
+    changed working tree is never mistaken for the code that built the site)."""
+    if not _CODE_SALT:
+        parts = [f"netnotes {__version__}"]
+        for package in ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins"):
+            try:
+                parts.append(f"{package} {version(package)}")
+            except PackageNotFoundError:
+                parts.append(f"{package} ?")
+        package_dir = Path(__file__).resolve().parent.parent
+        for parent, dirs, names in os.walk(package_dir):
+            dirs.sort()
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    try:
+                        info = os.stat(os.path.join(parent, name))
+                    except OSError:
+                        continue
+                    module = os.path.relpath(os.path.join(parent, name), package_dir)
+                    parts.append(f"{module} {info.st_size} {info.st_mtime_ns}")
+        _CODE_SALT.append("\n".join(parts))
+    return _CODE_SALT[0]

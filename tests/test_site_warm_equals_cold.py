@@ -1,0 +1,137 @@
+"""Warm equals cold (issue 12): after any sequence of edits, deletes, renames, new notes,
+settings and theme changes and other days, a build that reuses the previous site (its
+manifest, the render cache) gives the same bytes, file for file, as a cold build of the same
+vault into a fresh folder without any cache. Hypothesis drives the sequence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from site_html import TODAY, build, tree
+
+from netnotes.site.build import BuildOptions
+
+COLD = BuildOptions(jobs=1, cache=False)
+WARM = BuildOptions(jobs=1)
+IDS = ("jane", "sam", "ana", "li")
+WORDS = ("Hello", "[[jane]]", "[[sam|Sammy]]", "[[ghost]]", "*em*", "<b>x</b>", "\n\n- item\n", "\n\n", "é", "a & b")
+COMPANIES = (None, "Acme", "acme, inc.", "Globex")
+TITLES = ("Lunch", "Coffee <3", "Call", None)
+
+
+@dataclass
+class Vault:
+    """The vault as values; ``files`` writes it out."""
+
+    contacts: dict[str, tuple[str, str | None, tuple[str, ...], str]] = field(default_factory=dict)
+    interactions: dict[str, tuple[int, tuple[str, ...], str | None, str]] = field(default_factory=dict)
+    title: str = "Net"
+    cadence: str = "3w"
+    theme: dict[str, str] = field(default_factory=dict)
+    today: int = 0  # days after TODAY
+
+    def files(self) -> dict[str, str]:
+        out = {"netnotes.yaml": f"title: {json.dumps(self.title)}\ncircles:\n  inner: {self.cadence}\n"}
+        for cid, (name, company, tags, body) in self.contacts.items():
+            front = [f"name: {json.dumps(name)}", "circle: inner"]
+            front += [f"company: {json.dumps(company)}"] if company else []
+            front += [f"tags: {json.dumps(list(tags))}"] if tags else []
+            out[f"contacts/{cid}.md"] = "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
+        for iid, (day, people, title, body) in self.interactions.items():
+            date = (TODAY - dt.timedelta(days=day)).isoformat()
+            front = [f"date: {date}", f"with: {json.dumps(list(people))}"]
+            front += [f"title: {json.dumps(title)}"] if title else []
+            out[f"interactions/{iid}.md"] = "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
+        out.update(self.theme)
+        return out
+
+
+bodies = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join)
+people = st.lists(st.sampled_from(IDS), min_size=1, max_size=3, unique=True).map(tuple)
+steps = st.one_of(
+    st.tuples(st.just("contact"), st.sampled_from(IDS), st.sampled_from(COMPANIES), st.booleans(), bodies),
+    st.tuples(st.just("interaction"), st.integers(0, 5), st.integers(-3, 40), people, st.sampled_from(TITLES), bodies),
+    st.tuples(st.just("delete"), st.integers(0, 20)),
+    st.tuples(st.just("rename"), st.integers(0, 20), st.sampled_from(("x1", "x2", "jane", "li"))),
+    st.tuples(st.just("config"), st.sampled_from(("Net", "My <net>")), st.sampled_from(("3w", "1m"))),
+    st.tuples(st.just("theme"), st.sampled_from(("template", "static", "none"))),
+    st.tuples(st.just("today"), st.integers(0, 3)),
+)
+
+
+def apply(vault: Vault, step: tuple[object, ...]) -> None:
+    kind = step[0]
+    if kind == "contact":
+        _, cid, company, tagged, body = step
+        assert isinstance(cid, str) and isinstance(body, str) and (company is None or isinstance(company, str))
+        vault.contacts[cid] = (cid.title(), company, ("python",) if tagged else (), body)
+    elif kind == "interaction":
+        _, number, day, who, title, body = step
+        assert isinstance(day, int) and isinstance(body, str) and isinstance(who, tuple)
+        assert title is None or isinstance(title, str)
+        vault.interactions[f"i{number}"] = (day, who, title, body)
+    elif kind in ("delete", "rename"):
+        notes = sorted([("c", k) for k in vault.contacts] + [("i", k) for k in vault.interactions])
+        if not notes:
+            return
+        assert isinstance(step[1], int)
+        which, key = notes[step[1] % len(notes)]
+        table: dict[str, object] = vault.contacts if which == "c" else vault.interactions  # type: ignore[assignment]
+        value = table.pop(key)
+        if kind == "rename":
+            assert isinstance(step[2], str)
+            table[step[2]] = value
+    elif kind == "config":
+        assert isinstance(step[1], str) and isinstance(step[2], str)
+        vault.title, vault.cadence = step[1], step[2]
+    elif kind == "theme":
+        if step[1] == "template":
+            vault.theme = {"theme/templates/search.html": '{% extends "base.html" %}{% block main %}F{% endblock %}\n'}
+        elif step[1] == "static":
+            vault.theme = {"theme/static/style.css": "body { color: teal; }\n"}
+        else:
+            vault.theme = {}
+    elif kind == "today":
+        assert isinstance(step[1], int)
+        vault.today = step[1]
+
+
+def sync(root: Path, files: dict[str, str]) -> None:
+    """Make the vault's notes, settings and theme exactly ``files``."""
+    for folder in ("contacts", "interactions", "theme"):
+        if (root / folder).exists():
+            for path in sorted((root / folder).rglob("*"), reverse=True):
+                rel = path.relative_to(root).as_posix()
+                if path.is_file() and rel not in files:
+                    path.unlink()
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(steps, min_size=1, max_size=6))
+def test_a_warm_build_after_any_changes_equals_a_cold_build(sequence: list[tuple[object, ...]]) -> None:
+    vault = Vault(contacts={"jane": ("Jane", "Acme", ("python",), "Hi [[sam]]"), "sam": ("Sam", None, (), "")})
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "vault"
+        sync(root, vault.files())
+        build(root, options=WARM)
+        for step in sequence:
+            apply(vault, step)
+            sync(root, vault.files())
+            today = TODAY + dt.timedelta(days=vault.today)
+            warm, _ = build(root, today=today, options=WARM)
+            cold = Path(folder) / "cold"
+            shutil.rmtree(cold, ignore_errors=True)
+            build(root, cold, today, COLD)
+            assert tree(warm) == tree(cold), step
