@@ -7,8 +7,11 @@ or as Windows-1252 from older tools; LinkedIn sends its data export as a .zip.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ..fsio import WriteError, reason
@@ -94,3 +97,39 @@ def text_from_zip(path: Path, member: str) -> str:
 def read_export(path: Path, member: str) -> str:
     """The text of an export file, or of ``member`` inside it when it is a zip archive."""
     return text_from_zip(path, member) if is_zip(path) else read_text(path)
+
+
+CSV_DELIMITERS = (",", ";", "\t")  # Excel writes ';' where ',' is the decimal comma; '\t' for "Unicode text"
+HEADER_WITHIN = 50  # rows a header may come after (LinkedIn puts a short `Notes:` preamble first)
+
+
+def csv_delimiter(text: str, is_header: Callable[[list[str]], bool]) -> str | None:
+    """The first of ``CSV_DELIMITERS`` that gives a header row (``is_header``) near the top, if any."""
+    for delimiter in CSV_DELIMITERS:
+        try:
+            for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+                if is_header(cells):
+                    return delimiter
+                if number >= HEADER_WITHIN:
+                    break
+        except csv.Error:
+            continue
+    return None
+
+
+def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """Each row of ``text`` with the line it starts on (a quoted cell may span lines), or the
+    ``csv.Error`` that row raised; stops when the reader cannot move past a broken row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield first_line, err
+            if reader.line_num < first_line:
+                return
+            continue
+        yield first_line, cells

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..model import Vault
 from ..text import flatten
-from .files import ImportFileError, read_export
+from .files import CSV_DELIMITERS, ImportFileError, csv_delimiter, csv_rows, read_export
 from .people import ImportSummary, Person, Row, import_people
 
 MONTHS = {
@@ -145,7 +145,6 @@ def split_credentials(first: str, last: str) -> tuple[str, list[str]]:
     return name, prefixes + suffixes
 
 
-CSV_DELIMITERS = (",", ";", "\t")  # Excel writes ';' where ',' is the decimal comma; '\t' for "Unicode text"
 LINKEDIN_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
 
 
@@ -156,14 +155,7 @@ def _is_linkedin_header(cells: list[str]) -> bool:
 
 def linkedin_delimiter(text: str) -> str | None:
     """The delimiter among ``CSV_DELIMITERS`` that gives a row with LinkedIn's header, if any."""
-    for delimiter in CSV_DELIMITERS:
-        try:
-            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            if any(_is_linkedin_header(cells) for cells in rows):
-                return delimiter
-        except csv.Error:
-            continue
-    return None
+    return csv_delimiter(text, _is_linkedin_header)
 
 
 def _no_header_hint(text: str) -> str:
@@ -196,16 +188,10 @@ def read_linkedin(text: str) -> Iterator[Person | Row]:
     delimiter = linkedin_delimiter(text)
     if delimiter is None:
         raise ImportFileError(_no_header_hint(text))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns: dict[str, int] | None = None
-    while True:
-        first_line = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            raise ImportFileError(f"line {first_line}: not a readable CSV row ({err})") from None
+    for first_line, cells in csv_rows(text, delimiter):
+        if isinstance(cells, csv.Error):
+            raise ImportFileError(f"line {first_line}: not a readable CSV row ({cells})")
         if columns is None:
             if _is_linkedin_header(cells):
                 columns = {h: i for i, h in enumerate(c.strip().casefold() for c in cells)}

@@ -34,9 +34,9 @@ from ..refs import RefIndex, folded_key
 from ..refs import key as name_key
 from ..text import flatten
 from ..writer import first_free, taken_ids, write_draft
-from .files import ImportFileError, read_export
+from .files import ImportFileError, csv_delimiter, csv_rows, read_export
 from .history import Entry, Found, HistorySummary, bring_in, note_stem, source_key
-from .linkedin import CSV_DELIMITERS, split_credentials
+from .linkedin import split_credentials
 from .people import Row, is_linkedin, normalize_linkedin
 
 MESSAGE_COLUMNS = (
@@ -166,19 +166,6 @@ def _is_header(cells: list[str]) -> bool:
     return all(h in folded for h in REQUIRED)
 
 
-def _delimiter(text: str) -> str | None:
-    for delimiter in CSV_DELIMITERS:
-        try:
-            for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
-                if _is_header(cells):
-                    return delimiter
-                if number >= 50:
-                    break
-        except csv.Error:
-            continue
-    return None
-
-
 def parse_message_date(text: str) -> dt.datetime:
     """``2024-03-15 14:03:22 UTC`` (the export's form), also ISO with ``T`` or ``Z``."""
     match = _DATE_RE.fullmatch(text.strip())
@@ -198,7 +185,7 @@ class MessagesFile:
 
 def read_messages(text: str) -> MessagesFile:
     """Messages from ``messages.csv``; a row that cannot be read is kept as a ``Row`` with its line."""
-    delimiter = _delimiter(text)
+    delimiter = csv_delimiter(text, _is_header)
     if delimiter is None:
         head = next(csv.reader(io.StringIO(text, newline="")), [])
         found = ", ".join(f"'{c[:40]}'" for c in (flatten(c) for c in head[:10]) if c) or "nothing"
@@ -206,20 +193,12 @@ def read_messages(text: str) -> MessagesFile:
             "not a LinkedIn messages.csv: no header row with 'CONVERSATION ID', 'FROM' and 'DATE' "
             f"(expected the columns {', '.join(MESSAGE_COLUMNS)}; found {found})"
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     result = MessagesFile()
     columns: dict[str, int] | None = None
     header: list[str] = []
-    while True:
-        first_line = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            result.rows.append(Row(f"line {first_line}", None, f"not a readable CSV row ({err})"))
-            if reader.line_num < first_line:  # the reader cannot move on
-                break
+    for first_line, cells in csv_rows(text, delimiter):
+        if isinstance(cells, csv.Error):
+            result.rows.append(Row(f"line {first_line}", None, f"not a readable CSV row ({cells})"))
             continue
         if columns is None:
             if _is_header(cells):
