@@ -1,0 +1,68 @@
+"""The digests that tell a build which pages changed: equal render contexts digest alike in any
+process, whatever their values share; any difference a template could show changes the digest;
+a value the digest cannot describe is refused, so its page is always rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from netnotes.model import Contact, Interaction
+from netnotes.site.digest import Digester, Undigestible
+
+JANE = Contact(id="jane-doe", path="contacts/jane-doe.md", name="Jane Doe", tags=("python",))
+LUNCH = Interaction(id="lunch", path="interactions/lunch.md", date=dt.date(2026, 3, 1), with_=("jane-doe",))
+
+
+def test_equal_values_digest_alike_whether_or_not_they_share_their_strings() -> None:
+    shared = "".join(["jane", "-doe"])
+    one = Contact(id=shared, path="contacts/jane-doe.md", name="Jane Doe", aliases=(shared, shared))
+    other = Contact(id="jane-doe", path="contacts/jane-doe.md", name="Jane Doe", aliases=("jane-doe", "jane-doe"))
+    assert Digester().digest({"contact": one}) == Digester().digest({"contact": other})
+
+
+@pytest.mark.parametrize(
+    ("value", "changed"),
+    [
+        ("Talked shop.", Markup("Talked shop.")),  # escaped text and HTML are never the same value
+        (JANE, Contact(id="jane-doe", path="contacts/jane-doe.md", name="Jane Doe", tags=("python", "go"))),
+        (LUNCH, Interaction(id="lunch", path="interactions/lunch.md", date=dt.date(2026, 3, 2), with_=("jane-doe",))),
+        ((JANE, LUNCH), [JANE, LUNCH]),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}),  # templates iterate a dict in its order
+        (1, 1.0),
+        (None, ""),
+    ],
+)
+def test_any_difference_a_template_could_show_changes_the_digest(value: object, changed: object) -> None:
+    assert Digester().digest(value) != Digester().digest(changed)
+
+
+def test_a_value_of_an_unknown_type_is_undigestible() -> None:
+    with pytest.raises(Undigestible):
+        Digester().digest({"contact": JANE, "helper": len})
+    with pytest.raises(Undigestible):
+        Digester().digest([Path("contacts")])
+
+
+def test_a_digest_is_the_same_in_another_process() -> None:
+    script = (
+        "import datetime as dt\n"
+        "from netnotes.model import Contact, Interaction\n"
+        "from netnotes.site.digest import Digester\n"
+        "jane = Contact(id='jane-doe', path='contacts/jane-doe.md', name='Jane Doe', tags=('python',))\n"
+        "lunch = Interaction(id='lunch', path='interactions/lunch.md', date=dt.date(2026, 3, 1), with_=('jane-doe',))\n"
+        "print(Digester().digest({'contacts': (jane,), 'entries': [lunch]}))\n"
+    )
+    seeds = [
+        subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert seeds[0] == seeds[1] == Digester().digest({"contacts": (JANE,), "entries": [LUNCH]}) + "\n"
