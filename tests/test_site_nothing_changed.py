@@ -1,0 +1,218 @@
+"""A build with nothing changed (issue 12): one key of everything the site is made of is
+compared with the last build's, and when it is the same and the site in place is the one that
+build made, byte for byte, the build returns without shaping the site model or touching a file.
+Any single change to what the site is made of defeats it, and the site is then a cold build's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MakeVault
+from git_history import Repo, contact, snapshot
+from sealed import PASSPHRASE
+from site_html import SERIAL, TODAY, build, tree
+
+from netnotes.site import build as build_module
+from netnotes.site.build import BuildOptions
+from netnotes.site.encrypt import Encryption
+
+VAULT = {
+    "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
+    "contacts/jane-doe.md": "---\nname: Jane Doe\ncircle: inner\ncompany: Acme\n---\nHello.\n",
+    "contacts/sam-lee.md": "---\nname: Sam Lee\ncompany: Acme\n---\n",
+    "interactions/2026-03-01-lunch.md": "---\ndate: 2026-03-01\nwith: [jane-doe, sam-lee]\nkind: lunch\n---\nShop.\n",
+}
+OTHER_PASSPHRASE = "marble quiver lantern orchid"
+
+
+@pytest.fixture
+def models(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every site model made from now on."""
+    made: list[object] = []
+    real = build_module.SiteModel
+
+    def spy(*args: Any, **kwargs: Any) -> object:
+        model = real(*args, **kwargs)
+        made.append(model)
+        return model
+
+    monkeypatch.setattr(build_module, "SiteModel", spy)
+    return made
+
+
+def cold(vault: Path, tmp_path: Path, today: dt.date = TODAY, options: BuildOptions = SERIAL) -> dict[str, bytes]:
+    """The site a build without any cache or site in place makes."""
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    build(vault, out, today, BuildOptions(options.extra_scripts, options.extra_files, options.connect_src, 1, False))
+    return tree(out)
+
+
+def test_a_build_with_nothing_changed_makes_no_site_model_and_writes_nothing(
+    make_vault: MakeVault, models: list[object]
+) -> None:
+    vault = make_vault(VAULT)
+    out, first = build(vault)
+    assert len(models) == 1
+    before, inode = snapshot(out), os.stat(out).st_ino
+    _, again = build(vault)
+    assert len(models) == 1  # the first build's only
+    assert snapshot(out) == before and os.stat(out).st_ino == inode
+    assert (again.pages, again.files, again.bytes, again.rendered) == (first.pages, first.files, first.bytes, ())
+
+
+def test_an_unchanged_encrypted_build_makes_no_site_model(make_vault: MakeVault, models: list[object]) -> None:
+    vault = make_vault(VAULT)
+    options = BuildOptions(jobs=1, encryption=Encryption(PASSPHRASE))
+    out, _ = build(vault, options=options)
+    before = snapshot(out)
+    _, again = build(vault, options=options)
+    assert len(models) == 1 and again.encrypted
+    assert snapshot(out) == before
+
+
+def _note(vault: Path) -> None:
+    path = vault / "contacts/sam-lee.md"
+    path.write_text(path.read_text().replace("Sam Lee", "Sam Leigh"))
+
+
+def _new_note(vault: Path) -> None:
+    (vault / "contacts/ana-ruiz.md").write_text("---\nname: Ana Ruiz\n---\n")
+
+
+def _deleted_note(vault: Path) -> None:
+    (vault / "contacts/sam-lee.md").unlink()
+
+
+def _config(vault: Path) -> None:
+    (vault / "netnotes.yaml").write_text("title: Another title\ncircles:\n  inner: 3w\n")
+
+
+def _template(vault: Path) -> None:
+    (vault / "theme/templates").mkdir(parents=True)
+    (vault / "theme/templates/search.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}Find{% endblock %}\n'
+    )
+
+
+def _static(vault: Path) -> None:
+    (vault / "theme/static").mkdir(parents=True)
+    (vault / "theme/static/style.css").write_text("body { color: teal; }\n")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "a note edited": _note,
+    "a note added": _new_note,
+    "a note deleted": _deleted_note,
+    "netnotes.yaml": _config,
+    "a template of the theme": _template,
+    "a static file of the theme": _static,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_any_change_to_the_vault_builds_the_site_again(
+    make_vault: MakeVault, tmp_path: Path, models: list[object], change: str
+) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    CHANGES[change](vault)
+    build(vault)
+    assert len(models) == 2
+    assert tree(out) == cold(vault, tmp_path)
+
+
+def test_another_today_builds_the_site_again(make_vault: MakeVault, tmp_path: Path, models: list[object]) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    build(vault, today=tomorrow)
+    assert len(models) == 2
+    assert tree(out) == cold(vault, tmp_path, tomorrow)
+
+
+def test_other_build_options_build_the_site_again(make_vault: MakeVault, tmp_path: Path, models: list[object]) -> None:
+    """`netnotes serve` adds its reload script and a CSP source: not the site `build` made."""
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    served = BuildOptions(("reload.js",), (("reload.js", b"// reload\n"),), ("'self'",), jobs=1)
+    build(vault, options=served)
+    assert len(models) == 2
+    assert tree(out) == cold(vault, tmp_path, options=served)
+    models.clear()
+    build(vault)
+    assert len(models) == 1
+    assert tree(out) == cold(vault, tmp_path)
+
+
+def test_another_passphrase_builds_the_site_again(make_vault: MakeVault, models: list[object]) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault, options=BuildOptions(jobs=1, encryption=Encryption(PASSPHRASE)))
+    before = tree(out)
+    _, again = build(vault, options=BuildOptions(jobs=1, encryption=Encryption(OTHER_PASSPHRASE)))
+    assert len(models) == 2 and again.rendered
+    after = tree(out)
+    assert all(after.get(p) != data for p, data in before.items() if p.endswith(".html"))
+
+
+@pytest.mark.parametrize("how", ["a byte changed", "a file added", "a file removed"])
+def test_a_site_changed_in_place_is_built_again(
+    make_vault: MakeVault, tmp_path: Path, models: list[object], how: str
+) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    page = out / "contacts/jane-doe.html"
+    if how == "a byte changed":
+        page.write_bytes(page.read_bytes().replace(b"Jane", b"Jone"))
+    elif how == "a file added":
+        (out / "contacts/extra.html").write_text("not ours")
+    else:
+        page.unlink()
+    build(vault)
+    assert len(models) == 2
+    assert tree(out) == cold(vault, tmp_path)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    repo = Repo(tmp_path / "vault")
+    repo.commit({"contacts/ana.md": contact("Ana Lima", "Helix Robotics", "Engineer")}, "2025-03-01")
+    yield repo
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_new_commit_that_moves_someone_builds_the_site_again(
+    repo: Repo, tmp_path: Path, models: list[object]
+) -> None:
+    out = tmp_path / "site"
+    build(repo.vault, out)
+    repo.commit({"contacts/ana.md": contact("Ana Lima", "Quillmark", "CTO")}, "2026-11-20")
+    build(repo.vault, out)
+    assert len(models) == 2
+    assert "Quillmark" in (out / "contacts/ana.html").read_text()
+    assert tree(out) == cold(repo.vault, tmp_path)
+
+
+def test_another_time_zone_that_moves_a_commit_to_another_day_builds_the_site_again(
+    repo: Repo, tmp_path: Path, models: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.commit({"contacts/ana.md": contact("Ana Lima", "Quillmark", "CTO")}, "2026-11-20T23:30:00+00:00")
+    out = tmp_path / "site"
+    build(repo.vault, out)
+    before = tree(out)
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # 21 November there
+    time.tzset()
+    build(repo.vault, out)
+    assert len(models) == 2
+    assert tree(out) != before
+    assert tree(out) == cold(repo.vault, tmp_path)
