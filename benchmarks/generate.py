@@ -12,7 +12,7 @@ The output is fully determined by (contacts, interactions, asks, seed): it uses 
 ``random.Random``, a fixed reference date (``TODAY`` = 2026-11-25) and never iterates over a
 set, so two runs with the same arguments produce byte-identical vaults.
 
-Everything written is valid per /work/shared/spec/vault-format.md: ids are unique, every
+Everything written is valid per docs/vault-format.md: ids are unique, every
 contact ref (``with``, ``met_through``, ``intro_to`` and ``[[wikilinks]]`` in bodies) resolves
 to exactly one contact, names and aliases never collide between contacts, dates are real
 dates, kinds/directions/statuses come from the documented lists, and no custom key is a
