@@ -7,6 +7,7 @@ defined here so that tests can annotate their parameters: ``make_vault: MakeVaul
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,11 +15,19 @@ from typing import Protocol
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from netnotes import markdown
 from netnotes.cli import main
 from netnotes.loader import LoadResult, load_vault
 from netnotes.model import Vault
+
+# Under CI, property tests explore the same examples on every run (and take the time they need
+# on a busy machine): a red CI is a reproducible bug, not a coin toss. Locally they keep drawing
+# new examples, which is how they find new bugs; a failing example is then pinned with @example.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 Files = Mapping[str, str | bytes]
 
