@@ -25,9 +25,8 @@ from typing import Literal
 
 from rapidfuzz.fuzz import ratio
 
-from .importers.people import normalize_linkedin
 from .model import Contact, Vault
-from .refs import folded_key
+from .refs import folded_key, normalize_linkedin
 from .text import escape_for_line
 
 EvidenceKind = Literal["email", "linkedin", "name"]

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
 from .model import Contact
 from .problems import Code
@@ -189,3 +190,23 @@ class RefIndex:
     def _who(self, contact_id: str) -> str:
         c = self.contacts[contact_id]
         return f"{c.name}, {c.company}" if c.company else c.name
+
+
+# LinkedIn profile URLs, as importers and `dupes` compare them: one person, one key.
+
+
+def normalize_linkedin(url: str) -> str:
+    """``https://de.linkedin.com/in/Jane-Doe/?trk=x`` -> ``linkedin.com/in/jane-doe``."""
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    host = parts.hostname or ""
+    if host.endswith("linkedin.com"):
+        host = "linkedin.com"
+    return f"{host}{unquote(parts.path).rstrip('/')}".casefold()
+
+
+def is_linkedin(url: str) -> bool:
+    host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
+    return host == "linkedin.com" or host.endswith(".linkedin.com")

@@ -15,8 +15,8 @@ from site_html import build, parse
 
 import netnotes.dupes as dupes_module
 from netnotes.dupes import find_dupes, name_form
-from netnotes.importers.people import normalize_linkedin
 from netnotes.model import Config, Contact, Vault
+from netnotes.refs import normalize_linkedin
 
 
 def contact(cid: str, name: str, extra: str = "") -> tuple[str, str]:

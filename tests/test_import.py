@@ -15,10 +15,10 @@ from conftest import LoadClean, MakeVault, RunCli
 from netnotes.dates import Birthday
 from netnotes.importers import ImportFileError, import_linkedin, import_vcard
 from netnotes.importers.linkedin import parse_linkedin_date
-from netnotes.importers.people import normalize_linkedin
 from netnotes.importers.vcard import parse_vcard_birthday
 from netnotes.loader import load_vault
 from netnotes.model import Contact, Vault
+from netnotes.refs import normalize_linkedin
 
 DATA = Path(__file__).parent / "data" / "import"
 LINKEDIN = DATA / "Connections.csv"

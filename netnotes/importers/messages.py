@@ -30,14 +30,14 @@ from ..discover import NoteKind
 from ..drafts import contact_draft
 from ..fsio import WriteError, WriteFailed, sync_filesystem
 from ..model import Vault
-from ..refs import RefIndex, folded_key
+from ..refs import RefIndex, folded_key, is_linkedin, normalize_linkedin
 from ..refs import key as name_key
 from ..text import flatten
 from ..writer import first_free, taken_ids, write_draft
 from .files import ImportFileError, csv_delimiter, csv_rows, read_export
 from .history import Entry, Found, HistorySummary, bring_in, note_stem, source_key
 from .linkedin import split_credentials
-from .people import Row, is_linkedin, normalize_linkedin
+from .people import Row
 
 MESSAGE_COLUMNS = (
     "CONVERSATION ID",

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from ..companies import company_key
 from ..dates import Birthday
@@ -22,6 +21,7 @@ from ..drafts import contact_draft
 from ..fsio import WriteError, WriteFailed
 from ..model import Vault
 from ..refs import key as name_key
+from ..refs import normalize_linkedin
 from ..writer import first_free, taken_ids, write_draft
 
 
@@ -93,23 +93,6 @@ class Person:
     credentials: list[str] = field(default_factory=list)  # "Dr.", "PhD": taken out of the name
     body: str = ""
     warnings: list[str] = field(default_factory=list)  # values left out, and why
-
-
-def normalize_linkedin(url: str) -> str:
-    """``https://de.linkedin.com/in/Jane-Doe/?trk=x`` -> ``linkedin.com/in/jane-doe``."""
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    host = parts.hostname or ""
-    if host.endswith("linkedin.com"):
-        host = "linkedin.com"
-    return f"{host}{unquote(parts.path).rstrip('/')}".casefold()
-
-
-def is_linkedin(url: str) -> bool:
-    host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
-    return host == "linkedin.com" or host.endswith(".linkedin.com")
 
 
 @dataclass(slots=True)

@@ -18,9 +18,10 @@ from vobject.base import VObjectError, getLogicalLines, textLineToContentLine
 
 from ..dates import Birthday
 from ..model import Vault
+from ..refs import is_linkedin
 from ..text import flatten
 from .files import ImportFileError, read_text
-from .people import ImportSummary, Person, Row, import_people, is_linkedin
+from .people import ImportSummary, Person, Row, import_people
 
 
 def _split(value: str, sep: str) -> list[str]:
