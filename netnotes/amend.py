@@ -537,8 +537,8 @@ def amend_notes(root: Path, notes: Sequence[NoteChange]) -> list[Path]:
                 raise ValueError(f"{relpath} is given twice; make one change of it")
             seen.add(real)
             locks.enter_context(note_lock(real, root))
-            _refuse_read_only(real, relpath)
-            before = _read(real, relpath)
+            refuse_read_only(real, relpath)
+            before = read_note_bytes(real, relpath)
             try:
                 text = before.decode("utf-8")
             except UnicodeDecodeError:
@@ -575,7 +575,7 @@ def _reads_as(data: bytes, relpath: str, note: Note) -> bool:
     )
 
 
-def _refuse_read_only(path: Path, relpath: str) -> None:
+def refuse_read_only(path: Path, relpath: str) -> None:
     """A note made read-only is not replaced, even where the folder would allow it (or by root)."""
     try:
         mode = os.stat(path).st_mode
@@ -587,14 +587,14 @@ def _refuse_read_only(path: Path, relpath: str) -> None:
 
 def replace_unchanged(path: Path, relpath: str, before: bytes, data: bytes) -> None:
     """Replace ``path`` with ``data`` unless it no longer holds ``before`` (call under its lock)."""
-    if _read(path, relpath) != before:
+    if read_note_bytes(path, relpath) != before:
         raise NoteChanged(
             f"{relpath} changed while netnotes was changing it; nothing was written. Run the command again"
         )
     replace_file(path, data)
 
 
-def _read(path: Path, relpath: str) -> bytes:
+def read_note_bytes(path: Path, relpath: str) -> bytes:
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_NOTE_BYTES + 1)

@@ -30,10 +30,10 @@ from .amend import (
     Changes,
     NoteChanged,
     Value,
-    _read,
-    _refuse_read_only,
     amended_text,
     note_lock,
+    read_note_bytes,
+    refuse_read_only,
     render_value,
     same,
     verify,
@@ -397,8 +397,8 @@ def _read_now(root: Path, note: Note) -> tuple[Path, bytes]:
     """Where the note really is and its bytes now, refused when it is read-only or no longer
     reads as when the vault was loaded."""
     path = _real(root, note.path)
-    _refuse_read_only(path, note.path)
-    data = _read(path, note.path)
+    refuse_read_only(path, note.path)
+    data = read_note_bytes(path, note.path)
     if parse_note(data, note.path) != note:
         raise NoteChanged(f"{note.path} changed since netnotes read it; {AGAIN}")
     return path, data
@@ -427,7 +427,7 @@ def apply_merge(plan: MergePlan) -> list[str]:
         for f in plan.files:
             locks.enter_context(note_lock(f.path, plan.root))
         for f in plan.files:
-            if _read(f.path, f.relpath) != f.before:
+            if read_note_bytes(f.path, f.relpath) != f.before:
                 raise NoteChanged(f"{f.relpath} changed since netnotes read it; {AGAIN}")
         changed = plan.changed
         staged = write_aside_all([(f.path, f.after or b"") for f in changed])
@@ -452,13 +452,13 @@ def apply_merge(plan: MergePlan) -> list[str]:
 
 def replace_staged(f: FileChange, staged: Path) -> None:
     """Put the new text written aside in ``staged`` in place of ``f``, unless the file changed."""
-    if _read(f.path, f.relpath) != f.before:
+    if read_note_bytes(f.path, f.relpath) != f.before:
         raise NoteChanged(f"{f.relpath} changed while netnotes was changing it; {AGAIN}")
     put_in_place(staged, f.path)
 
 
 def _remove(f: FileChange) -> None:
-    if _read(f.path, f.relpath) != f.before:
+    if read_note_bytes(f.path, f.relpath) != f.before:
         raise NoteChanged(f"{f.relpath} changed while netnotes was changing it; {AGAIN}")
     try:
         os.remove(f.path)
