@@ -9,14 +9,18 @@ issue12``: interactions with 1-3 people, bodies of 1-3 paragraphs plus a list ha
 into ``DIR/issue12-NxM/`` and reused while its stamp matches. Then, each a fresh process,
 ``--repeat`` times:
 
-- ``--version`` and ``due``: the interpreter and the load, for scale;
-- ``build`` cold: no ``.netnotes/`` and no site yet;
+- ``--version``: process start-up, for scale;
+- ``due``, ``check`` and ``show`` (the first contact): the warm commands, after one untimed
+  ``check`` has filled the note cache;
+- ``build`` cold: no ``.netnotes/``, no site and no user cache yet; its peak resident set
+  size (``ru_maxrss``) is recorded too;
 - ``build`` warm: the same build again, nothing changed;
 - ``build`` after one edit: a line appended to one interaction (a different one each run);
 - ``serve`` reload: ``netnotes serve`` runs; a client of its generation endpoint times from
   the save of one interaction to the generation's bump (the moment every browser reloads);
 - Hugo: ``hugo_site.py`` lays the vault out as the equivalent Hugo site (once), and ``hugo``
-  builds it into a fresh folder each run.
+  builds it into a fresh folder right after each cold build, so each pair shares the machine's
+  load of the moment. ``--no-hugo`` leaves Hugo out (the ratios are then not shown).
 
 The table shows medians and each netnotes figure's ratio to Hugo's median.
 """
@@ -68,12 +72,22 @@ def ensure_vault(keep: Path, contacts: int, interactions: int, python: str) -> P
 
 
 def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
+    return run(argv, env, cwd)[0]
+
+
+def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds from spawn to reaping, and the child's peak RSS in MiB."""
     started = time.perf_counter()
-    done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1) or "Traceback" in done.stderr:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4 already
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if child.returncode not in (0, 1) or "Traceback" in stderr:
+        raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{stderr[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def touch_one(vault: Path, run: int) -> Path:
@@ -123,49 +137,71 @@ def serve_reloads(python: str, vault: Path, env: dict[str, str], cwd: Path, runs
         server.wait(timeout=30)
 
 
-def measure(python: str, hugo: str, vault: Path, repeat: int) -> dict[str, list[float]]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+def measure(python: str, hugo: str | None, vault: Path, repeat: int) -> dict[str, list[float]]:
     figures: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="netnotes-bench-") as tmp:
         work = Path(tmp)
+        cache = work / "user-cache"  # the per-user cache folder (parsed notes, render cache, secret)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+            "XDG_CACHE_HOME": str(cache),
+        }
         out = work / "site"
         netnotes = [python, "-m", "netnotes", "--vault", str(vault)]
         build = [*netnotes, "build", "--today", TODAY, "--out", str(out)]
+        first = min(p.stem for p in (vault / "contacts").glob("*.md"))
+        warm = {
+            "due": [*netnotes, "due", "--today", TODAY],
+            "check": [*netnotes, "check"],
+            "show": [*netnotes, "show", first, "--today", TODAY],
+        }
         figures["version"] = [timed([python, "-m", "netnotes", "--version"], env, work) for _ in range(repeat)]
-        figures["due"] = [timed([*netnotes, "due", "--today", TODAY], env, work) for _ in range(repeat)]
-        for name in ("cold", "warm", "edit"):
+        timed([*netnotes, "check"], env, work)  # fills the note cache; not timed
+        for name, argv in warm.items():
+            figures[name] = [timed(argv, env, work) for _ in range(repeat)]
+        hugo_site = work / "hugo"
+        if hugo:
+            subprocess.run([python, str(HERE / "hugo_site.py"), str(vault), str(hugo_site)], check=True, env=env)
+        for name in ("cold", "cold MiB", "hugo", "warm", "edit"):
             figures[name] = []
-        for run in range(repeat):
+        for attempt in range(repeat):
             shutil.rmtree(vault / ".netnotes", ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
-            figures["cold"].append(timed(build, env, work))
+            seconds, mib = run(build, env, work)
+            figures["cold"].append(seconds)
+            figures["cold MiB"].append(mib)
+            if hugo:
+                shutil.rmtree(work / "public", ignore_errors=True)
+                shutil.rmtree(hugo_site / "resources", ignore_errors=True)
+                hugo_build = [hugo, "--quiet", "--source", str(hugo_site), "--destination", str(work / "public")]
+                figures["hugo"].append(timed(hugo_build, env, work))
             figures["warm"].append(timed(build, env, work))
-            touch_one(vault, run)
+            touch_one(vault, attempt)
             figures["edit"].append(timed(build, env, work))
         figures["serve"] = serve_reloads(python, vault, env, work, repeat)
-        site = work / "hugo"
-        subprocess.run([python, str(HERE / "hugo_site.py"), str(vault), str(site)], check=True, env=env)
-        figures["hugo"] = []
-        for _ in range(repeat):
-            shutil.rmtree(work / "public", ignore_errors=True)
-            shutil.rmtree(site / "resources", ignore_errors=True)
-            figures["hugo"].append(
-                timed([hugo, "--quiet", "--source", str(site), "--destination", str(work / "public")], env, work)
-            )
-    return figures
+    return {name: values for name, values in figures.items() if values}
+
+
+def ratio(seconds: float, hugo: float | None, digits: int) -> str:
+    return f"{seconds / hugo:.{digits}f}" if hugo else "–"
 
 
 def table(rows: list[tuple[str, dict[str, list[float]]]]) -> str:
     head = (
-        "| vault | `--version` | `due` | `build` cold | Hugo | cold / Hugo | `build`, nothing changed "
-        "| warm / Hugo | `build` after one edit | `serve`: save → reload |"
+        "| vault | `--version` | `due` / `check` / `show` | `build` cold (peak) | Hugo | cold / Hugo "
+        "| `build`, nothing changed | warm / Hugo | `build` after one edit | `serve`: save → reload |"
     )
     lines = [head, "|" + "---|" * 10]
     for label, f in rows:
         m = {k: statistics.median(v) for k, v in f.items()}
+        hugo = m.get("hugo")
+
         lines.append(
-            f"| {label} | {m['version']:.2f} s | {m['due']:.2f} s | {m['cold']:.2f} s | {m['hugo']:.2f} s "
-            f"| {m['cold'] / m['hugo']:.2f} | {m['warm']:.2f} s | {m['warm'] / m['hugo']:.3f} "
+            f"| {label} | {m['version']:.2f} s | {m['due']:.2f} / {m['check']:.2f} / {m['show']:.2f} s "
+            f"| {m['cold']:.2f} s ({max(f['cold MiB']):.0f} MiB) | {f'{hugo:.2f} s' if hugo else '–'} "
+            f"| {ratio(m['cold'], hugo, 2)} | {m['warm']:.2f} s | {ratio(m['warm'], hugo, 3)} "
             f"| {m['edit']:.2f} s | {m['serve']:.2f} s |"
         )
     return "\n".join(lines)
@@ -191,9 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=HERE / ".vaults")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--hugo", default=None, help="the hugo binary (default: the one the hugo package ships)")
+    parser.add_argument("--no-hugo", action="store_true", help="time netnotes alone (no ratios)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    hugo = args.hugo or default_hugo(args.python)
+    hugo = None if args.no_hugo else args.hugo or default_hugo(args.python)
     rows = []
     for size in args.sizes.split(","):
         contacts, interactions = (int(n) for n in size.lower().split("x"))
