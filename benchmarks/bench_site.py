@@ -9,6 +9,10 @@ issue12``: interactions with 1-3 people, bodies of 1-3 paragraphs plus a list ha
 into ``DIR/issue12-NxM/`` and reused while its stamp matches. Then, each a fresh process,
 ``--repeat`` times:
 
+Every run imports netnotes' modules from their compiled bytecode, as an installed package does
+(compiled once, untimed, into ``netnotes/**/__pycache__/``; ``PYTHONDONTWRITEBYTECODE`` is not
+passed on).
+
 - ``--version``: process start-up, for scale;
 - ``due``, ``check`` and ``show`` (the first contact): the warm commands, after one untimed
   ``check`` has filled the note cache;
@@ -143,10 +147,13 @@ def measure(python: str, hugo: str | None, vault: Path, repeat: int) -> dict[str
         work = Path(tmp)
         cache = work / "user-cache"  # the per-user cache folder (parsed notes, render cache, secret)
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             "XDG_CACHE_HOME": str(cache),
         }
+        # netnotes' modules compiled once, untimed, into their __pycache__ folders as an installed
+        # package's are: otherwise every run compiles them again where PYTHONDONTWRITEBYTECODE is set
+        subprocess.run([python, "-m", "compileall", "-q", str(REPO / "netnotes")], env=env, check=False)
         out = work / "site"
         netnotes = [python, "-m", "netnotes", "--vault", str(vault)]
         build = [*netnotes, "build", "--today", TODAY, "--out", str(out)]

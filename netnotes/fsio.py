@@ -18,7 +18,6 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # What a link fails with when the folder or disk refuses, rather than hard links being unsupported.
@@ -290,6 +289,8 @@ def write_aside_all(files: Sequence[tuple[Path, bytes]], workers: int = 16) -> l
             _remove(tmp)
             raise WriteFailed(path, err) from None
         return tmp
+
+    from concurrent.futures import ThreadPoolExecutor  # here: only writing many notes needs threads
 
     written: list[str] = []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(files)))) as pool:

@@ -10,12 +10,10 @@ the main process, which stops the work and cancels what is still queued.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from typing import Any, TypeVar
 
@@ -47,6 +45,10 @@ def parallel_map(
     count = jobs if jobs is not None else (os.cpu_count() or 1)
     if count <= 1 or len(items) < threshold or (fork and not _can_fork()):
         return work(shared, list(items))
+    # Imported here: most runs stay below every threshold and need no pool (start-up time).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(MIN_BATCH, len(items) // (count * BATCHES_PER_JOB))
     batches = [list(items[i : i + size]) for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork") if fork else None
@@ -61,6 +63,8 @@ def parallel_map(
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 

@@ -5,12 +5,14 @@ back."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import MakeVault
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "netnotes"
@@ -127,6 +129,93 @@ def test_each_cli_module_imports_on_its_own(module: str) -> None:
     done = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_the_group_names_each_command_with_the_module_that_defines_it() -> None:
+    from netnotes.cli import COMMAND_MODULES, interchange, reading, site, writing
+
+    defined = {c.name: m.__name__.rpartition(".")[2] for m in (reading, site, writing, interchange) for c in m.COMMANDS}
+    assert COMMAND_MODULES == defined
+
+
+# Libraries (and netnotes' own outer stages) that only some commands need: the dashboard's,
+# the importers' and exporters', encryption's, serve's, and the process pool's.
+HEAVY = (
+    "jinja2",
+    "markdown_it",
+    "mdit_py_plugins",
+    "markupsafe",
+    "icalendar",
+    "vobject",
+    "cryptography",
+    "zxcvbn",
+    "pyuca",
+    "watchdog",
+    "multiprocessing",
+    "concurrent.futures",
+    "netnotes.site",
+    "netnotes.serve",
+    "netnotes.markdown",
+    "netnotes.importers",
+    "netnotes.exporters",
+    "netnotes.actions",
+    "netnotes.cli.writing",
+    "netnotes.cli.interchange",
+    "netnotes.cli.site",
+)
+LOGGED_MODULES = "import atexit, sys\natexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr))\n"
+
+
+def modules_imported_by(*args: str | Path, env: dict[str, str]) -> set[str]:
+    """Every module a fresh ``netnotes ARGS`` process has imported when it exits."""
+    code = LOGGED_MODULES + "from netnotes.cli import main\nmain()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stderr.split())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["check"],
+        ["due", "--today", "2026-11-25"],
+        ["show", "jane-doe", "--today", "2026-11-25"],
+        ["path", "Acme"],
+    ],
+    ids=["version", "check", "due", "show", "path"],
+)
+def test_the_everyday_commands_import_no_library_they_do_not_use(
+    make_vault: MakeVault, tmp_path: Path, args: list[str]
+) -> None:
+    """Issue 12: start-up is paid on every command, so ``due`` does not load the dashboard's,
+    the importers' or encryption's libraries (click imports a command's module when it runs)."""
+    vault = make_vault(
+        {
+            "contacts/jane-doe.md": "---\nname: Jane Doe\ncompany: Acme\ncircle: inner\n---\n",
+            "interactions/2026-01-01-x.md": "---\ndate: 2026-01-01\nwith: jane-doe\n---\nMet.\n",
+        },
+        config="circles:\n  inner: 3w\n",
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    loaded = modules_imported_by("--vault", vault, *args, env=env)
+    assert "netnotes.loader" in loaded or args == ["--version"]
+    assert sorted(m for m in loaded if m.startswith(HEAVY)) == []
+
+
+def test_version_imports_none_of_the_library() -> None:
+    loaded = modules_imported_by("--version", env=dict(os.environ))
+    assert sorted(m for m in loaded if m.startswith("netnotes")) == ["netnotes", "netnotes.cli"]
+    assert "yaml" not in loaded and "click" in loaded
+
+
+def test_the_module_log_sees_a_heavy_import(tmp_path: Path) -> None:
+    """The check above would pass on a log that caught nothing: this one must catch jinja2."""
+    code = LOGGED_MODULES + "import jinja2"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert "jinja2" in done.stderr.split()
 
 
 def test_checks_name_problem_codes_and_no_module_reads_a_severity_off_a_number() -> None:

@@ -27,6 +27,7 @@ from ..calendar import build_calendar
 from ..loader import LoadResult
 from ..moves import moves_for
 from ..parallel import parallel_map
+from . import template_cache
 from .bodies import render_bodies
 from .digest import Digester, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
@@ -255,8 +256,8 @@ def build_site(
     # the passphrase is stretched once, here, before any worker starts
     key = site_key(options.encryption, out_dir) if options.encryption else None
     vault = result.vault
-    theme = load_theme(vault_root, today)
     cache_warnings: list[str] = []
+    theme = load_theme(vault_root, today, cache_warnings.append if options.cache else None)
     moves = moves_for(vault_root, vault.config, cache_warnings.append, options.cache)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
     manifest = Manifest.open(cache, out_dir, cache_warnings.append)
@@ -406,9 +407,10 @@ def output_folder(root: Path, out: Path | None, configured: str) -> Path:
 
 def clean_cache(root: Path, out: Path) -> list[str]:
     """Drop netnotes' caches of the vault (in it, and its parsed notes in the user's cache
-    folder) and staging folders of builds that died; what could not be removed, as warnings
-    (the build goes on: it reads and renders every note afresh anyway)."""
-    dropped = notecache.drop(root)
+    folder), the user's compiled templates, and staging folders of builds that died; what
+    could not be removed, as warnings (the build goes on: it reads and renders every note
+    afresh anyway)."""
+    dropped = notecache.drop(root) or template_cache.drop()
     if dropped:
         return dropped
     folder = root / RENDER_CACHE

@@ -37,10 +37,6 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-
 from .output import MARKER
 
 PASSPHRASE_VARIABLE = "NETNOTES_PASSPHRASE"
@@ -177,6 +173,10 @@ def site_key(encryption: Encryption, out: Path) -> SiteKey:
 
 
 def derive_key(passphrase: str, salt: Salt) -> SiteKey:
+    # cryptography is imported where a site is sealed: a plain build never loads it
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt.salt, iterations=salt.iterations)
     master = kdf.derive(secret)
@@ -245,6 +245,8 @@ class Sealer:
         return self._encrypt(CHECK_ID, CHECK_ID, CHECK_TEXT)
 
     def _encrypt(self, relpath: str, file_id: str, plaintext: bytes) -> str:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = hmac.digest(self.key.nonces, relpath.encode("utf-8") + b"\0" + plaintext, hashlib.sha256)[:12]
         sealed = AESGCM(self.key.aes).encrypt(nonce, plaintext, file_id.encode("ascii"))
         return base64.b64encode(nonce + sealed).decode("ascii")

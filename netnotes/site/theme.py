@@ -14,6 +14,7 @@ import hashlib
 import importlib.resources
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ..markdown import is_web_url
 from .pages import show_value
 from .search import fold
+from .template_cache import TemplateCache
 
 THEME_DIR = "theme"  # in the vault
 _SAFE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
@@ -86,7 +88,9 @@ def templates_digest(theme: Theme) -> str | None:
     return digest.hexdigest()
 
 
-def load_theme(vault_root: Path, today: dt.date | None = None) -> Theme:
+def load_theme(vault_root: Path, today: dt.date | None = None, warn: Callable[[str], None] | None = None) -> Theme:
+    """The vault's theme over the default one. With ``warn``, compiled templates are kept in
+    the user's template cache (``template_cache``), and why it cannot be used goes to ``warn``."""
     default = default_theme()
     own = Path(vault_root) / THEME_DIR
     loaders: list[jinja2.BaseLoader] = []
@@ -110,6 +114,7 @@ def load_theme(vault_root: Path, today: dt.date | None = None) -> Theme:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=TemplateCache.open(warn) if warn is not None else None,
     )
     env.filters.update(
         date=functools.partial(format_date, today=today), days=format_days, plural=plural, fold=fold, shown=show_value
