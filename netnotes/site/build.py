@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import __version__, notecache
+from .. import __version__, notecache, snapshot
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from ..moves import moves_for
@@ -408,7 +408,7 @@ def clean_cache(root: Path, out: Path) -> list[str]:
     """Drop netnotes' caches of the vault (in it, and its parsed notes in the user's cache
     folder) and staging folders of builds that died; what could not be removed, as warnings
     (the build goes on: it reads and renders every note afresh anyway)."""
-    dropped = notecache.drop(root)
+    dropped = notecache.drop(root) or snapshot.drop(root)
     if dropped:
         return dropped
     folder = root / RENDER_CACHE
