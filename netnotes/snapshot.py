@@ -29,6 +29,7 @@ import sys
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -70,17 +71,16 @@ class FileStamps:
     compares in C: their paths in order, and (size, mtime_ns, ctime_ns) and inodes in arrays."""
 
     paths: list[str]
-    times: array[int]
-    inodes: array[int]
+    stamps: array[int]  # four numbers a file: size, mtime_ns, ctime_ns, inode
 
     @classmethod
     def of(cls, files: list[NoteFile]) -> FileStamps:
         stamps = [f.stamp or _UNKNOWN for f in files]
-        return cls(
-            [f.path for f in files],
-            array("q", [n for stamp in stamps for n in stamp[:3]]),
-            array("Q", [stamp[3] for stamp in stamps]),
-        )
+        try:
+            numbers = array("q", chain.from_iterable(stamps))
+        except OverflowError:  # an inode past 2**63: kept as the signed number of its 64 bits
+            numbers = array("q", [n - 2**64 if n >= 2**63 else n for stamp in stamps for n in stamp])
+        return cls([f.path for f in files], numbers)
 
     def changed(self, files: list[NoteFile], written_ns: int) -> list[str]:
         """The paths of ``files`` added or changed since these stamps were taken at
@@ -88,10 +88,10 @@ class FileStamps:
         before to be sure of (git's "racy clean" rule, as in the note cache) counts as changed."""
         trusted = written_ns - notecache.RACY_NS
         now = FileStamps.of(files)
-        if now.paths == self.paths and now.times == self.times and now.inodes == self.inodes:
-            if not files or max(max(now.times[1::3]), max(now.times[2::3])) <= trusted:
+        if now.paths == self.paths and now.stamps == self.stamps:
+            if not files or max(max(now.stamps[1::4]), max(now.stamps[2::4])) <= trusted:
                 return []  # the usual case, decided in C
-        old = self.stamps()
+        old = self.by_path()
         out = [
             f.path
             for f in files
@@ -103,9 +103,9 @@ class FileStamps:
             out.sort()
         return out
 
-    def stamps(self) -> dict[str, Stamp]:
-        times, inodes = self.times, self.inodes
-        return {p: (times[3 * i], times[3 * i + 1], times[3 * i + 2], inodes[i]) for i, p in enumerate(self.paths)}
+    def by_path(self) -> dict[str, Stamp]:
+        n = self.stamps
+        return {p: (n[4 * i], n[4 * i + 1], n[4 * i + 2], n[4 * i + 3] % 2**64) for i, p in enumerate(self.paths)}
 
 
 _UNKNOWN = (-1, 2**62, 2**62, 0)  # a file without a stamp: always too new to be sure of
