@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netnotes import loader, notecache, snapshot
+from netnotes.discover import NoteFile, NoteKind
 from netnotes.loader import ChangedNotes, LoadResult, load_vault
 from netnotes.notecache import NoteCache
 from netnotes.notes import Note, read_note
-from netnotes.snapshot import snapshot_path
+from netnotes.snapshot import FileStamps, snapshot_path
 
 AN_HOUR = 3600 * 10**9
 
@@ -413,3 +414,29 @@ def test_any_sequence_of_changes_loads_what_a_load_without_caches_gives(
             same(warm, uncached(vault, today))
     finally:
         shutil.rmtree(folder)
+
+
+def test_file_stamps_compare_every_inode_and_distrust_a_file_changed_just_before() -> None:
+    t = 1_700_000_000 * 10**9
+    note = NoteFile(NoteKind.ASKS, "asks/a.md", "/nowhere/asks/a.md", (12, t, t, 2**64 - 5))
+    kept = FileStamps.of([note])
+    assert kept.changed([note], t + notecache.RACY_NS) == []
+    assert kept.changed([note], t + notecache.RACY_NS - 1) == ["asks/a.md"]  # it may change again unseen
+    moved = NoteFile(NoteKind.ASKS, "asks/a.md", "/nowhere/asks/a.md", (12, t, t, 2**64 - 4))
+    assert kept.changed([moved], t + AN_HOUR) == ["asks/a.md"]
+    other = NoteFile(NoteKind.ASKS, "asks/b.md", "/nowhere/asks/b.md", (12, t, t, 7))
+    assert kept.changed([other], t + AN_HOUR) == ["asks/a.md", "asks/b.md"]  # one gone, one new
+
+
+def test_serve_keeps_the_snapshot_in_memory_from_one_rebuild_to_the_next(
+    make_vault: MakeVault, an_hour_later: None, monkeypatch: pytest.MonkeyPatch, work: dict[str, list[str]]
+) -> None:
+    vault = make_vault(VAULT)
+    notes = NoteCache(vault)  # as `netnotes serve` keeps one for its whole run
+    load_vault(vault, cache=notes)
+    monkeypatch.setattr(snapshot, "read", lambda root, warn: pytest.fail("the snapshot was read from its file"))
+    (vault / "asks/2026-01-06-intro.md").write_text("---\ndate: 2026-01-06\nwith: sam-lee\ndirection: in\n---\n")
+    forget(work)
+    result = load_vault(vault, cache=notes)
+    assert work["read"] == ["asks/2026-01-06-intro.md"] and work["full"] == []
+    same(result, uncached(vault))
