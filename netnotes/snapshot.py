@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import io
 import json
+import operator
 import os
 import pickle
 import sys
@@ -222,14 +223,15 @@ def save(root: Path, snapshot: Snapshot, warn: Warn) -> None:
 _BY_CONSTRUCTOR: tuple[type, ...] = (Vault, Config, Contact, Interaction, Ask, Problem, Duration, Birthday)
 
 
-def _constructed(obj: Any) -> tuple[type, tuple[Any, ...]]:
-    return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))  # a tuple, in C
+    return lambda obj: (cls, values(obj))
 
 
 def _pickled(snapshot: Snapshot) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **dict.fromkeys(_BY_CONSTRUCTOR, _constructed)}
+    pickler.dispatch_table = {**copyreg.dispatch_table, **{cls: _reducer(cls) for cls in _BY_CONSTRUCTOR}}
     pickler.dump(snapshot)
     return out.getvalue()
 
