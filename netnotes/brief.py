@@ -119,9 +119,9 @@ class Brief:
 def brief_for(vault: Vault, contact_id: str, today: dt.date, moves: Iterable[Move]) -> Brief:
     """The brief with what is computed elsewhere filled in: the contact's strength (section 8)
     and their career moves up to ``today`` (rule 11; ``moves`` are the vault's, as read from git)."""
-    from .strength import relationships
+    from .strength import strength_of
 
-    s = relationships(vault, today).of(contact_id)
+    s = strength_of(vault, contact_id, today)
     theirs = [(m.date, m.detail) for m in moves if m.contact == contact_id and m.date <= today]
     return brief(vault, contact_id, today, strength=Strength(s.score, s.band, s.reasons), moves=theirs)
 

@@ -42,8 +42,12 @@ def check_duplicate_ids(
     return unique, problems
 
 
-def check_wikilinks(notes: Iterable[Note], index: RefIndex, note_ids: set[str]) -> list[Problem]:
-    """``[[...]]`` in a body that names no contact (nor any other note) is a warning."""
+def check_wikilinks(
+    notes: Iterable[Note], index: RefIndex, note_ids: set[str], looked_up: set[str] | None = None
+) -> list[Problem]:
+    """``[[...]]`` in a body that names no contact (nor any other note) is a warning.
+    ``looked_up`` gets every target that named no contact and was looked for among ``note_ids``:
+    whether it is a problem changes when such a note comes or goes."""
     problems: list[Problem] = []
     for note in notes:
         body = note.body
@@ -53,7 +57,11 @@ def check_wikilinks(notes: Iterable[Note], index: RefIndex, note_ids: set[str]) 
             target = wikilink_target(match.group(1))
             if not target:
                 continue
-            if index.find(target) is not None or key(target) in note_ids:
+            if index.find(target) is not None:
+                continue
+            if looked_up is not None:
+                looked_up.add(key(target))
+            if key(target) in note_ids:
                 continue
             line = note.body_line + body.count("\n", 0, match.start())
             column = match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1

@@ -79,8 +79,12 @@ def discover(root: Path) -> tuple[list[NoteFile], list[Problem]]:
     problems: list[Problem] = []
     for kind in KINDS:
         _walk(real_root, str(root), kind, kind, files, problems, set())
-    files.sort(key=lambda f: f.path)
+    files.sort(key=_path)
     return files, problems
+
+
+def _path(file: NoteFile) -> str:
+    return file.path
 
 
 def is_vault_file(root: Path, path: Path) -> bool:
@@ -185,13 +189,36 @@ def _walk(
         return
     seen.add(real)
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return
     except OSError as err:
         problems.append(problem(rel, 1, 1, Code.UNREADABLE, f"cannot read folder: {err.strerror or err}"))
         return
+    # Nearly every entry is a note: a plain file named in ASCII *.md, which takes one stat and
+    # nothing else. The others (folders, links, odd names) follow in name order, so that of two
+    # links to one folder the same one is walked every time.
+    others = []
     for entry in entries:
+        name = entry.name
+        lower = name.lower()
+        if name.startswith(".") or not lower.endswith(".md") or "conflict" in lower or not name.isascii():
+            others.append(entry)
+            continue
+        try:
+            if entry.is_symlink():
+                others.append(entry)
+                continue
+            found = os.stat(entry.path)
+        except OSError:
+            continue  # removed meanwhile: nothing to say
+        if stat.S_ISREG(found.st_mode):
+            stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+            files.append(NoteFile(kind, f"{rel}/{name}", entry.path, stamp))
+        elif stat.S_ISDIR(found.st_mode):
+            others.append(entry)
+    others.sort(key=_name)
+    for entry in others:
         if entry.name.startswith("."):
             continue
         entry_rel = f"{rel}/{entry.name}"
@@ -235,6 +262,10 @@ def _walk(
             elif _is_note_name(entry.name):
                 stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
                 files.append(NoteFile(kind, entry_rel, entry.path, stamp))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _printable(path: str) -> str:

@@ -9,7 +9,7 @@ after I.date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -103,7 +103,9 @@ def status_of(due: dt.date, today: dt.date, horizon_end: dt.date) -> DueStatus:
 def last_touches(interactions: Iterable[Interaction], today: dt.date) -> dict[str, Touch]:
     """Rule 1: each contact's latest interaction dated on or before today (planned ones don't count)."""
     touches: dict[str, Touch] = {}
-    for i in interactions:
+    # Latest first, as a vault's interactions are sorted (any order gives the same result): a
+    # contact's first interaction seen is then its last touch, and the rest are passed over.
+    for i in reversed(interactions if isinstance(interactions, Sequence) else list(interactions)):
         if i.date > today:
             continue
         for cid in i.with_:
@@ -250,7 +252,7 @@ def due_items(
                 add(contact, Reason.BIRTHDAY, day, age, contact.path)
 
     for interaction in vault.interactions:
-        if interaction.with_ and is_follow_up_open(interaction, touches):
+        if interaction.follow_up is not None and interaction.with_ and is_follow_up_open(interaction, touches):
             assert interaction.follow_up is not None
             add(
                 contacts[interaction.with_[0]],

@@ -53,6 +53,36 @@ def user_cache_folder() -> Path:
     return Path(base) / "netnotes"
 
 
+USER_KEY = "cache-key"  # in the user's cache folder: the secret that authenticates what netnotes caches
+
+
+def user_key() -> bytes:
+    """This user's secret for authenticating netnotes' caches, made once in their own cache
+    folder (``user_cache_folder() / USER_KEY``). Raises ``WriteFailed`` when it cannot be made,
+    and ``OSError`` when it cannot be read."""
+    path = user_cache_folder() / USER_KEY
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    if len(data) >= 32:
+        return data
+    fresh = os.urandom(32)
+    make_folders(path.parent, path)
+    if data:  # too short to be one this function wrote: made anew (what it signed is dropped)
+        replace_file(path, fresh)  # a new file is private to its owner
+        return fresh
+    # Two first runs at once: the first key made is everyone's, so what one run signs the
+    # other can check (a key written over would make the other's snapshot look forged).
+    if create_file(path, fresh):  # linked from a private temporary file: private too
+        return fresh
+    data = path.read_bytes()
+    if len(data) >= 32:
+        return data
+    replace_file(path, fresh)
+    return fresh
+
+
 def is_inside(real_root: str, real: str) -> bool:
     """Whether the resolved path ``real`` is the resolved folder ``real_root`` or lies below it."""
     return real == real_root or real.startswith(real_root + os.sep)

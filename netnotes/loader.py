@@ -4,7 +4,10 @@
 field, are left out; a bad field is dropped and the rest of its note kept; a ref to no contact
 is dropped. Notes that have not changed since an earlier run come from the note cache
 (``notecache``); the rest are read, and YAML parsed, spread over the machine's cores for
-large vaults. The model is built from all of them every time.
+large vaults. The resolved model is kept too (``snapshot``): when no note file changed it is used as it is,
+without reading a note; when only interactions or asks changed, just those are read and
+resolved again and patched into it; anything else (a contact, netnotes.yaml, an id that
+wikilinks or duplicates depend on) builds the model from all the notes.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
-from . import dates
+from . import dates, notecache, snapshot
 from .checks import check_duplicate_ids, check_wikilinks
 from .config import load_config
 from .dates import Duration, add_duration
@@ -27,6 +33,7 @@ from .notes import Field, Note, read_note
 from .parallel import parallel_map
 from .problems import Code, Problem, problem, sort_problems, summary
 from .refs import RefIndex
+from .snapshot import FileStamps, Snapshot
 
 CONTACT_KEYS = (
     "name",
@@ -58,11 +65,22 @@ PARALLEL_THRESHOLD = 4000  # notes to read; below this, starting worker processe
 
 
 @dataclass(frozen=True, slots=True)
+class ChangedNotes:
+    """Which note files changed since the snapshot a load started from."""
+
+    known: bool  # False: there was no snapshot to compare with, so any note may have changed
+    paths: frozenset[str] = frozenset()  # vault-relative paths of notes added, changed or removed
+
+
+@dataclass(frozen=True, slots=True)
 class LoadResult:
     vault: Vault
     problems: list[Problem]
-    notes: dict[str, Note]  # by vault-relative path: the raw notes, for checks and the site
+    # By vault-relative path: the raw notes (fields with their positions, bodies), for the
+    # commands that change notes. Read on demand when the model came from its snapshot.
+    notes: Mapping[str, Note]
     cache_warnings: tuple[str, ...] = ()  # the note cache could not be used or saved: no failure
+    changed: ChangedNotes = field(default=ChangedNotes(known=False))
 
     @property
     def errors(self) -> list[Problem]:
@@ -109,11 +127,56 @@ def load_vault(
 
 
 def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> LoadResult:
+    started = notecache.now_ns()  # before any note file is looked at: a later change moves its times
     config, problems = load_config(root)
     files, found = discover(root)
     problems += found
     warnings: list[str] = []
-    notes = cache.notes(files, lambda todo: read_notes(todo, jobs), warnings.append)
+    kept = _kept(root, cache, warnings.append)
+    notes: Mapping[str, Note]
+    made = _patched(kept, files, config, today, cache, started, warnings.append) if kept is not None else None
+    if made is None:
+        loaded, read = _full(files, config, today, cache, jobs, started, warnings.append)
+        notes = {n.path: n for n in read}
+        changed = (
+            ChangedNotes(False)
+            if kept is None
+            else ChangedNotes(True, frozenset(kept.files.changed(files, kept.written_ns)))
+        )
+    else:
+        loaded, changed = made
+        notes = _NotesOnDemand(files, cache)
+    if cache.path is not None and loaded is not kept:
+        cache.kept = loaded
+        if cache.usable:  # else the note cache said why nothing is kept
+            snapshot.save(root, loaded, warnings.append)
+    vault = loaded.vault if loaded.vault.root == str(root) else replace(loaded.vault, root=str(root))
+    problems = sort_problems([*problems, *loaded.problems], first=CONFIG_FILE)
+    return LoadResult(vault, problems, notes, tuple(warnings), changed)
+
+
+def _kept(root: Path, cache: NoteCache, warn: notecache.Warn) -> Snapshot | None:
+    """The snapshot of the last load: in memory when ``cache`` made it, else from the user's
+    cache folder; none for a cache that keeps nothing."""
+    if cache.path is None:
+        return None
+    if isinstance(cache.kept, Snapshot):
+        return cache.kept
+    return snapshot.read(root, warn)
+
+
+def _full(
+    files: list[NoteFile],
+    config: Config,
+    today: dt.date,
+    cache: NoteCache,
+    jobs: int | None,
+    started: int,
+    warn: notecache.Warn,
+) -> tuple[Snapshot, list[Note]]:
+    """The model built from every note (each from the note cache when it has not changed)."""
+    notes = cache.notes(files, lambda todo: read_notes(todo, jobs), warn)
+    problems: list[Problem] = []
     for note in notes:
         problems.extend(note.problems)
     by_kind: dict[NoteKind, list[tuple[NoteFile, Note]]] = {kind: [] for kind in NoteKind}
@@ -121,28 +184,183 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> Loa
         by_kind[file.kind].append((file, note))
     unique, dup_problems = check_duplicate_ids(by_kind)
     problems += dup_problems
+    duplicates: frozenset[tuple[NoteKind, str]] = frozenset()
+    if dup_problems:
+        ids = Counter((f.kind, f.id) for f in files)
+        duplicates = frozenset(k for k, n in ids.items() if n > 1)
 
     contacts, met_through = _contacts(unique[NoteKind.CONTACTS], config, problems)
     index = RefIndex(contacts)
     contacts = _resolve_met_through(contacts, met_through, index, problems)
     contacts = _resolve_not_same_as(contacts, {n.path: n for _, n in unique[NoteKind.CONTACTS]}, index, problems)
-    interactions = _interactions(unique[NoteKind.INTERACTIONS], config, index, problems, today)
-    asks = _asks(unique[NoteKind.ASKS], index, problems, today)
+    dated: dict[str, dt.date] = {}
+    interactions = _interactions(unique[NoteKind.INTERACTIONS], config, index, problems, today, dated)
+    asks = _asks(unique[NoteKind.ASKS], index, problems, today, dated)
 
     contacts.sort(key=lambda c: c.id)
     interactions.sort(key=lambda i: (i.date, i.path))
     asks.sort(key=lambda a: (a.date, a.path))
     all_ids = {f.id for f, _ in unique[NoteKind.INTERACTIONS]} | {f.id for f, _ in unique[NoteKind.ASKS]}
-    problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids)
+    link_keys: set[str] = set()
+    problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids, link_keys)
     vault = Vault(
-        root=str(root),
+        root="",
         config=config,
         contacts=tuple(contacts),
         interactions=tuple(interactions),
         asks=tuple(asks),
         contacts_by_id={c.id: c for c in contacts},
     )
-    return LoadResult(vault, sort_problems(problems, first=CONFIG_FILE), {n.path: n for n in notes}, tuple(warnings))
+    kept = Snapshot(
+        config,
+        today,
+        started,
+        FileStamps.of(files),
+        vault,
+        tuple(sort_problems(problems)),
+        _other_dates(dated, vault),
+        frozenset(link_keys),
+        duplicates,
+    )
+    return kept, notes
+
+
+def _other_dates(dated: dict[str, dt.date], vault: Vault) -> dict[str, dt.date]:
+    """Of the dates measured against today, those of notes the model left out."""
+    if len(dated) == len(vault.interactions) + len(vault.asks):
+        return {}
+    modeled = {i.path for i in vault.interactions} | {a.path for a in vault.asks}
+    return {p: day for p, day in dated.items() if p not in modeled}
+
+
+def _patched(
+    kept: Snapshot,
+    files: list[NoteFile],
+    config: Config,
+    today: dt.date,
+    cache: NoteCache,
+    started: int,
+    warn: notecache.Warn,
+) -> tuple[Snapshot, ChangedNotes] | None:
+    """``kept`` as it is when no note changed; patched when only interactions and asks did
+    (only those notes are read and resolved again); None when the model must be built anew."""
+    if kept.config != config:
+        return None
+    changed = kept.files.changed(files, kept.written_ns)
+    redo = set(changed)
+    if today != kept.today:
+        # An interaction or ask whose date is a year after one day and not the other (NN212).
+        low, high = sorted((_a_year_after(today), _a_year_after(kept.today)))
+        v = kept.vault
+        dates_now = chain(((i.path, i.date) for i in v.interactions), ((a.path, a.date) for a in v.asks))
+        redo.update(path for path, day in chain(dates_now, kept.other_dates.items()) if low < day <= high)
+    if not redo:
+        return kept, ChangedNotes(True)
+    by_path = {f.path: f for f in files}
+    before = set(kept.files.paths)
+    added: list[NoteFile] = []
+    came_or_went: set[str] = set()  # interaction and ask ids
+    for path in redo:
+        file = by_path.get(path)
+        kind = file.kind if file is not None else _kind_of(path)
+        if kind is None or kind is NoteKind.CONTACTS:
+            return None  # a contact: everything that refers to contacts may read differently
+        note_id = file.id if file is not None else NoteFile(kind, path, "").id
+        if (kind, note_id) in kept.duplicates:
+            return None
+        if file is None or path not in before:
+            came_or_went.add(note_id)
+            if file is not None:
+                added.append(file)
+    if came_or_went & kept.link_keys:
+        return None  # a wikilink that named no contact may now name this note, or no longer
+    if added:
+        ids = Counter((f.kind, f.id) for f in files)
+        if any(ids[f.kind, f.id] > 1 for f in added):
+            return None
+
+    todo = [by_path[p] for p in sorted(redo) if p in by_path]
+    notes = cache.notes(todo, read_notes, warn, every=False) if todo else []
+    problems = [p for p in kept.problems if p.path not in redo]
+    for note in notes:
+        problems.extend(note.problems)
+    contacts = sorted(kept.vault.contacts, key=lambda c: c.path)  # in the order a full load indexes them
+    index = RefIndex(contacts)
+    dated: dict[str, dt.date] = {}
+    items = list(zip(todo, notes, strict=True))
+    new_interactions = _interactions(
+        [i for i in items if i[0].kind is NoteKind.INTERACTIONS], config, index, problems, today, dated
+    )
+    new_asks = _asks([i for i in items if i[0].kind is NoteKind.ASKS], index, problems, today, dated)
+    link_keys = set(kept.link_keys)
+    all_ids = {f.id for f in files if f.kind is not NoteKind.CONTACTS}
+    problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids, link_keys)
+    interactions = [i for i in kept.vault.interactions if i.path not in redo] + new_interactions
+    interactions.sort(key=lambda i: (i.date, i.path))
+    asks = [a for a in kept.vault.asks if a.path not in redo] + new_asks
+    asks.sort(key=lambda a: (a.date, a.path))
+    vault = replace(kept.vault, interactions=tuple(interactions), asks=tuple(asks))
+    other_dates = {p: day for p, day in kept.other_dates.items() if p not in redo}
+    other_dates.update(_other_dates(dated, replace(vault, interactions=tuple(new_interactions), asks=tuple(new_asks))))
+    patched = Snapshot(
+        config,
+        today,
+        started,
+        FileStamps.of(files),
+        vault,
+        tuple(sort_problems(problems)),
+        other_dates,
+        frozenset(link_keys),
+        kept.duplicates,
+    )
+    return patched, ChangedNotes(True, frozenset(changed))
+
+
+def _kind_of(path: str) -> NoteKind | None:
+    folder = path.split("/", 1)[0]
+    return next((kind for kind in NoteKind if kind == folder), None)
+
+
+class _NotesOnDemand(Mapping[str, Note]):
+    """The raw notes of a load that came from its snapshot: each one read from the note cache
+    (or its file) when it is first asked for. Only the commands that change notes ask, for a few."""
+
+    def __init__(self, files: list[NoteFile], cache: NoteCache) -> None:
+        self._files = {f.path: f for f in files}
+        self._cache = cache
+        self._got: dict[str, Note] = {}
+
+    def __getitem__(self, path: str) -> Note:
+        note = self._got.get(path)
+        if note is None:
+            file = self._files[path]
+            if len(self._got) >= 16:  # asked for one after another (`merge`): all at once
+                self._read([f for p, f in self._files.items() if p not in self._got])
+            else:
+                self._read([file])
+            note = self._got[path]
+        return note
+
+    def _read(self, files: list[NoteFile]) -> None:
+        for note in self._cache.notes(files, read_notes, _unsaid, every=False):
+            self._got[note.path] = note
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __repr__(self) -> str:
+        self._read([f for p, f in self._files.items() if p not in self._got])
+        return repr({p: self._got[p] for p in self._files})
+
+
+def _unsaid(_: str) -> None:
+    """A note cache that cannot be used now: the note is read from its file, the load is done."""
 
 
 def read_notes(files: list[NoteFile], jobs: int | None = None) -> list[Note]:
@@ -266,8 +484,14 @@ def _resolve(ref: str, path: str, line: int, column: int, index: RefIndex, probl
 
 
 def _interactions(
-    items: list[tuple[NoteFile, Note]], config: Config, index: RefIndex, problems: list[Problem], today: dt.date
+    items: list[tuple[NoteFile, Note]],
+    config: Config,
+    index: RefIndex,
+    problems: list[Problem],
+    today: dt.date,
+    dated: dict[str, dt.date],
 ) -> list[Interaction]:
+    """The interactions of ``items``; ``dated`` gets each note's date measured against ``today``."""
     kinds = config.interaction_kinds
     out: list[Interaction] = []
     for file, note in items:
@@ -288,6 +512,7 @@ def _interactions(
             )
         if day is None:
             continue
+        dated[note.path] = day
         _far_future(read, day, today, "a later date makes this a planned interaction")
         if isinstance(follow_up, dt.date) and follow_up < day:
             read.report(
@@ -366,7 +591,13 @@ def _far_future(read: FieldReader, day: dt.date, today: dt.date, meaning: str) -
         )
 
 
-def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Problem], today: dt.date) -> list[Ask]:
+def _asks(
+    items: list[tuple[NoteFile, Note]],
+    index: RefIndex,
+    problems: list[Problem],
+    today: dt.date,
+    dated: dict[str, dt.date],
+) -> list[Ask]:
     out: list[Ask] = []
     for file, note in items:
         if note.fields is None:
@@ -387,6 +618,7 @@ def _asks(items: list[tuple[NoteFile, Note]], index: RefIndex, problems: list[Pr
         thanked = read.boolean("thanked")
         custom = read.custom(ASK_KEYS)
         if day is not None:
+            dated[note.path] = day
             _far_future(read, day, today, "an ask's date is when it was made")
         if day is None or refs is None or direction is None:
             continue

@@ -90,13 +90,19 @@ class NoteCache:
         self.path = database_path(root) if persistent else None
         self._memory: dict[str, tuple[Stamp, int, Note]] = {}
         self._loaded = False  # whether the database's entries are in (or were tried for) memory
+        self._unusable = False  # the database could not be opened the last time
+        # What the loader kept of the last load (``snapshot.Snapshot``), for the next load
+        # through this cache (``netnotes serve``'s next rebuild): opaque here.
+        self.kept: object = None
 
-    def notes(self, files: list[NoteFile], read_notes: ReadNotes, warn: Warn) -> list[Note]:
+    def notes(self, files: list[NoteFile], read_notes: ReadNotes, warn: Warn, every: bool = True) -> list[Note]:
         """The note of each file, in order: remembered ones from the cache, the rest read with
-        ``read_notes`` (and then remembered)."""
-        rows, store = self._open(warn)
+        ``read_notes`` (and then remembered). ``files`` are all the vault's notes, and what the
+        cache holds of others is forgotten; ``every=False``: only some of them (the loader's
+        snapshot needs a few notes), and only their entries are looked up and saved."""
+        rows, store = self._open(warn, None if every else [f.path for f in files])
         try:
-            return self._notes(files, read_notes, rows, store, warn)
+            return self._notes(files, read_notes, rows, store, warn, every)
         finally:
             if store is not None:
                 store.connection.close()
@@ -108,6 +114,7 @@ class NoteCache:
         rows: dict[str, _Row],
         store: _Store | None,
         warn: Warn,
+        every: bool,
     ) -> list[Note]:
         memory = self._memory
         out: list[Note | None] = []
@@ -149,28 +156,42 @@ class NoteCache:
                 saved.append((note.path, stamp, written, note))
             else:
                 memory.pop(note.path, None)
-        paths = {file.path for file in files}
-        gone = [path for path in memory if path not in paths]
-        for path in gone:
-            del memory[path]
+        gone: list[str] = []
+        if every:
+            paths = {file.path for file in files}
+            gone = [path for path in memory if path not in paths]
+            for path in gone:
+                del memory[path]
+            gone += (p for p in rows if p not in paths)
         if store is not None:
-            store.save(saved, [*gone, *(p for p in rows if p not in paths)], warn)
+            store.save(saved, gone, warn)
         return [note for note in out if note is not None]
 
-    def _open(self, warn: Warn) -> tuple[dict[str, _Row], _Store | None]:
-        """The database's entries not yet in memory (all of them, the first time) and the
-        store to save to; no store when there is no database to use this time."""
+    def _open(self, warn: Warn, paths: list[str] | None) -> tuple[dict[str, _Row], _Store | None]:
+        """The database's entries not yet in memory (all of them, the first time; those of
+        ``paths`` only, when given) and the store to save to; no store when there is no
+        database to use this time."""
         if self.path is None:
             return {}, None
         store = _Store.open(self.path, os.path.realpath(self.root), warn)
+        self._unusable = store is None
         if store is None:
             self._loaded = True
             return {}, None
         rows: dict[str, _Row] = {}
-        if not self._loaded:
+        if paths is not None:
+            if not self._loaded:
+                rows = store.entries(warn, [p for p in paths if p not in self._memory])
+        elif not self._loaded:
             rows = store.entries(warn)
             self._loaded = True
         return rows, store
+
+    @property
+    def usable(self) -> bool:
+        """Whether this cache keeps anything between runs (it is persistent and its database
+        could be opened the last time it was asked)."""
+        return self.path is not None and not self._unusable
 
 
 def _stat(abspath: str) -> Stamp | None:
@@ -185,7 +206,7 @@ def _stat(abspath: str) -> Stamp | None:
 # The database
 
 
-def _stamp() -> str:
+def version_stamp() -> str:
     """What the cached notes were made by: the schema, netnotes' version and its parsing code
     (so that a changed parser, even in one version, empties the cache), and PyYAML's."""
     import yaml
@@ -229,7 +250,7 @@ class _Store:
         except WriteFailed as err:
             warn(f"cannot make the note cache {path}: {err.reason}; every note is read")
             return None
-        stamp = _stamp()
+        stamp = version_stamp()
         for attempt in (1, 2):
             try:
                 _create_private(path)
@@ -262,15 +283,21 @@ class _Store:
                 warn(f"the note cache {path} was corrupt ({_why(err)}): made anew; every note is read")
         return None  # pragma: no cover - the loop returns
 
-    def entries(self, warn: Warn) -> dict[str, _Row]:
-        """Every entry by path: (stamp, when its file was read, digest, data); none when the
-        cache is of another version or vault."""
+    def entries(self, warn: Warn, paths: list[str] | None = None) -> dict[str, _Row]:
+        """Every entry by path (only those of ``paths`` when given): (stamp, when its file was
+        read, digest, data); none when the cache is of another version or vault."""
         if self.fresh:
             return {}
+        query = "SELECT path, size, mtime_ns, ctime_ns, inode, written_ns, digest, data FROM notes"
         try:
-            rows = self.connection.execute(
-                "SELECT path, size, mtime_ns, ctime_ns, inode, written_ns, digest, data FROM notes"
-            ).fetchall()
+            if paths is None:
+                rows = self.connection.execute(query).fetchall()
+            else:
+                rows = []
+                for start in range(0, len(paths), 500):  # SQLite's limit of parameters is higher
+                    some = paths[start : start + 500]
+                    marks = ", ".join("?" * len(some))
+                    rows += self.connection.execute(f"{query} WHERE path IN ({marks})", some).fetchall()
         except sqlite3.Error as err:
             if _code(err) not in _BUSY_CODES:
                 warn(f"cannot read the note cache {self.path}: {_why(err)}; it is made anew")

@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import statistics
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -189,6 +189,18 @@ def relationships(vault: Vault, today: dt.date) -> Relationships:
     ]
     fading.sort(key=lambda f: (-f.strength.score, f.contact.name.casefold(), f.contact.id))
     return Relationships(strength, fading)
+
+
+def strength_of(vault: Vault, contact_id: str, today: dt.date) -> Strength:
+    """One contact's strength: ``relationships(vault, today).of(contact_id)``, from their own
+    notes only (a contact's strength depends on nothing else; the sums run in the same order)."""
+    theirs = replace(
+        vault,
+        contacts=tuple(c for c in vault.contacts if c.id == contact_id),
+        interactions=tuple(i for i in vault.interactions if contact_id in i.with_),
+        asks=tuple(a for a in vault.asks if a.with_ == contact_id),
+    )
+    return relationships(theirs, today).of(contact_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from netnotes.followup import (
     planned_interactions,
     reciprocity,
 )
+from netnotes.loader import load_vault
 from netnotes.model import Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 
 TODAY = "2026-03-10"
@@ -1118,3 +1119,14 @@ def test_engine_agrees_with_the_rules_read_literally(case: tuple[Vault, dt.date,
     vault, today, horizon = case
     got = [(i.due, i.reason, i.contact, i.source, i.status, i.days) for i in due_items(vault, today)]
     assert got == literal_section_5(vault, today, horizon)
+
+
+def test_last_touches_do_not_depend_on_the_order_of_the_interactions() -> None:
+    """The model keeps interactions sorted and `last_touches` reads them latest first (issue 12);
+    any order, or a plain iterable, gives the same touches."""
+    vault = load_vault(Path(__file__).parent.parent / "example-vault").vault
+    today = dt.date(2026, 11, 25)
+    expected = last_touches(vault.interactions, today)
+    assert len(expected) > 3
+    assert last_touches(list(reversed(vault.interactions)), today) == expected
+    assert last_touches(iter(sorted(vault.interactions, key=lambda i: i.path)), today) == expected

@@ -17,7 +17,7 @@ from conftest import MakeVault, RunCli, write_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netnotes import loader, notecache
+from netnotes import loader, notecache, snapshot
 from netnotes.discover import NoteFile, NoteKind
 from netnotes.loader import LoadResult, load_vault
 from netnotes.notecache import NoteCache, database_path
@@ -277,6 +277,7 @@ def test_a_tampered_entry_is_rejected_and_the_note_read(
 ) -> None:
     vault = make_vault(VAULT)
     load_vault(vault)
+    snapshot.drop(vault)  # without the model's snapshot, the command loads from this cache
     tamper(database_path(vault))
     result = run_cli("--vault", vault, "check")
     assert result.exit_code == 1
@@ -302,6 +303,7 @@ def test_a_corrupt_database_is_made_anew_with_a_warning(
 ) -> None:
     vault = make_vault(VAULT)
     load_vault(vault)
+    snapshot.drop(vault)  # without the model's snapshot, the command loads from this cache
     database_path(vault).write_bytes(b"this is not a database, just bytes " * 100)
     result = run_cli("--vault", vault, "check")
     assert result.exit_code == 1 and result.stdout.count("NN104") == 1

@@ -20,6 +20,7 @@ from site_html import build, parse
 from netnotes.loader import LoadResult, load_vault
 from netnotes.model import Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 from netnotes.strength import Strength, band_of, contributions, relationships
+from netnotes.strength import strength_of as strength_of_one
 
 T = dt.date(2026, 11, 25)
 DOCS = Path(__file__).parent.parent / "docs"
@@ -344,3 +345,12 @@ def test_the_worked_example_in_the_docs_is_what_the_code_computes() -> None:
     assert f"points = {s.points:.4f}" in example
     assert f"e^(−{s.points:.4f}/6))) = round({100 * (1 - math.exp(-s.points / 6)):.2f}) = **{s.score}**" in example
     assert f"band **{s.band}**, reasons: **{s.summary}**" in example
+
+
+def test_one_contacts_strength_is_what_everyones_gives(tmp_path: Path) -> None:
+    """`show` asks for one contact's strength (issue 12): from their own notes only, the same
+    as the pass over every contact, shared interactions included."""
+    vault = load_vault(EXAMPLE).vault
+    everyone = relationships(vault, T)
+    assert [strength_of_one(vault, c.id, T) for c in vault.contacts] == [everyone.of(c.id) for c in vault.contacts]
+    assert any(len(i.with_) > 1 for i in vault.interactions)

@@ -161,6 +161,8 @@ def test_an_import_that_fails_half_way_says_how_many_notes_it_wrote(
     def link_until_the_disk_is_full(
         src: str | os.PathLike[str], dst: str | os.PathLike[str], *args: Any, **kwargs: Any
     ) -> None:
+        if not str(dst).endswith(".md"):  # netnotes' own cache key, made on first use
+            return real_link(src, dst, *args, **kwargs)
         if links:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         links.append(str(dst))

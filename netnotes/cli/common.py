@@ -68,15 +68,22 @@ class Context:
 
     def load(self, today: dt.date | None = None) -> LoadResult:
         """The vault, loaded; what kept its note cache from being used is a warning on stderr."""
+        root = self.root
+        # The model lives until the command ends: the cyclic garbage collector need not scan
+        # its million objects again at every collection the command's own work triggers. They
+        # are frozen before it runs again, or its first collection would scan them all once.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
-            result = load_vault(self.root, today=today)
+            result = load_vault(root, today=today)
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
+        finally:
+            gc.freeze()
+            if gc_was_enabled:
+                gc.enable()
         for warning in result.cache_warnings:
             click.echo(f"Warning: {warning}", err=True)
-        # The model lives until the command ends: the cyclic garbage collector need not scan
-        # its million objects again at every collection the command's own work triggers.
-        gc.freeze()
         return result
 
 

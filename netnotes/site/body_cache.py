@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import __version__
-from ..fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder
+from ..fsio import USER_KEY, WriteFailed, make_folders, reason, replace_file, user_cache_folder, user_key
 from ..refs import WIKILINK_RE, key, wikilink_target
 
 CACHE_FILE = "bodies.json"  # in the vault's .netnotes/cache/
@@ -84,26 +83,16 @@ def _salt() -> str:
 
 
 def user_secret(warn: Warn) -> bytes | None:
-    """This user's key for the render cache, made once in their own cache folder; None (and
-    no cache) when it cannot be read or made."""
-    path = user_cache_folder() / "cache-key"
+    """This user's key for the render cache (``fsio.user_key``); None (and no cache) when it
+    cannot be read or made."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        data = b""
-    except OSError as err:
-        warn(f"cannot read the render cache key {path}: {reason(err)}; building without the cache")
-        return None
-    if len(data) >= 32:
-        return data
-    fresh = os.urandom(32)
-    try:  # two first builds at once may both write it: the later key wins, the cache re-renders
-        make_folders(path.parent, path)
-        replace_file(path, fresh)  # a new file is private to its owner
+        return user_key()
     except WriteFailed as err:
-        warn(f"cannot make the render cache key {path}: {err.reason}; building without the cache")
-        return None
-    return fresh
+        warn(f"cannot make the render cache key {err.path}: {err.reason}; building without the cache")
+    except OSError as err:
+        path = user_cache_folder() / USER_KEY
+        warn(f"cannot read the render cache key {path}: {reason(err)}; building without the cache")
+    return None
 
 
 def _read_cache(folder: Path, warn: Warn) -> dict[str, str] | None:

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import __version__, notecache
+from .. import __version__, notecache, snapshot
 from ..calendar import build_calendar
 from ..loader import LoadResult
 from ..moves import moves_for
@@ -407,10 +407,10 @@ def output_folder(root: Path, out: Path | None, configured: str) -> Path:
 
 def clean_cache(root: Path, out: Path) -> list[str]:
     """Drop netnotes' caches of the vault (in it, and its parsed notes in the user's cache
-    folder), the user's compiled templates, and staging folders of builds that died; what
-    could not be removed, as warnings (the build goes on: it reads and renders every note
-    afresh anyway)."""
-    dropped = notecache.drop(root) or template_cache.drop()
+    folder), the resolved model's snapshot, the user's compiled templates, and staging folders
+    of builds that died; what could not be removed, as warnings (the build goes on: it reads and
+    renders every note afresh anyway)."""
+    dropped = notecache.drop(root) or snapshot.drop(root) or template_cache.drop()
     if dropped:
         return dropped
     folder = root / RENDER_CACHE

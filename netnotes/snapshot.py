@@ -1,0 +1,250 @@
+"""The resolved model kept between runs, so that a command on a vault where nothing changed
+reads no note at all.
+
+After a load, the loader keeps what it made (the ``Vault``, the notes' problems, and what it
+needs to patch them when a few interactions or asks change) beside the stamp of every note
+file it came from. The snapshot lives in the user's own cache folder
+(``$XDG_CACHE_HOME/netnotes/models/``), one file per vault named by a digest of its real path,
+and is a pickle: so it is authenticated with an HMAC under the user's own key
+(``fsio.user_key``, never in the vault), and unpickled only when that HMAC, the vault and the
+version of netnotes' code (every module of the package, Python's and the note cache's version)
+all match. Anything else is no snapshot: a damaged or forged one is said in a warning, one of
+another version is silently replaced. It is written aside and renamed over, so two commands at
+once leave one whole snapshot or the other.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import io
+import json
+import operator
+import os
+import pickle
+import sys
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from . import notecache
+from .dates import Birthday, Duration
+from .discover import NoteFile, NoteKind
+from .fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder, user_key
+from .model import Ask, Config, Contact, Interaction, Vault
+from .problems import Problem
+
+FOLDER = "models"  # in the user's netnotes cache folder: one snapshot per vault
+MAGIC = b"netnotes model snapshot\n"
+MAC_SIZE = 32  # HMAC-SHA256
+
+Warn = Callable[[str], None]
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode, as the note cache keys notes
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A load's result, and what it was made of."""
+
+    config: Config  # the model was resolved with this netnotes.yaml
+    today: dt.date  # far-future dates (NN212) were measured from this day
+    written_ns: int  # (the note cache's clock) before any note file was looked at
+    files: FileStamps  # every note file
+    vault: Vault
+    problems: tuple[Problem, ...]  # of the notes (not of netnotes.yaml or the walk), sorted
+    # Interactions and asks left out of the model whose date was measured against today
+    # (those in it were measured by their own date), by path
+    other_dates: dict[str, dt.date]
+    link_keys: frozenset[str]  # wikilink targets that were looked up among note ids
+    duplicates: frozenset[tuple[NoteKind, str]]  # ids that more than one note file of a kind has
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamps:
+    """The note files a model was made of, with their stamps, in a form that loads at once and
+    compares in C: their paths in order, and (size, mtime_ns, ctime_ns) and inodes in arrays."""
+
+    paths: list[str]
+    stamps: array[int]  # four numbers a file: size, mtime_ns, ctime_ns, inode
+
+    @classmethod
+    def of(cls, files: list[NoteFile]) -> FileStamps:
+        stamps = [f.stamp or _UNKNOWN for f in files]
+        try:
+            numbers = array("q", chain.from_iterable(stamps))
+        except OverflowError:  # an inode past 2**63: kept as the signed number of its 64 bits
+            numbers = array("q", [n - 2**64 if n >= 2**63 else n for stamp in stamps for n in stamp])
+        return cls([f.path for f in files], numbers)
+
+    def changed(self, files: list[NoteFile], written_ns: int) -> list[str]:
+        """The paths of ``files`` added or changed since these stamps were taken at
+        ``written_ns``, and those removed, in path order. A file that had changed too shortly
+        before to be sure of (git's "racy clean" rule, as in the note cache) counts as changed."""
+        trusted = written_ns - notecache.RACY_NS
+        now = FileStamps.of(files)
+        if now.paths == self.paths and now.stamps == self.stamps:
+            if not files or max(max(now.stamps[1::4]), max(now.stamps[2::4])) <= trusted:
+                return []  # the usual case, decided in C
+        old = self.by_path()
+        out = [
+            f.path
+            for f in files
+            if f.stamp is None or old.get(f.path) != f.stamp or f.stamp[1] > trusted or f.stamp[2] > trusted
+        ]
+        if len(old) + len(out) != len(files):  # some are gone (else every file is old or changed)
+            here = set(now.paths)
+            out += (p for p in old if p not in here)
+            out.sort()
+        return out
+
+    def by_path(self) -> dict[str, Stamp]:
+        n = self.stamps
+        return {p: (n[4 * i], n[4 * i + 1], n[4 * i + 2], n[4 * i + 3] % 2**64) for i, p in enumerate(self.paths)}
+
+
+_UNKNOWN = (-1, 2**62, 2**62, 0)  # a file without a stamp: always too new to be sure of
+
+
+def snapshot_path(root: Path) -> Path:
+    """Where the snapshot of the vault at ``root`` is kept: named by its real path."""
+    digest = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:32]
+    return user_cache_folder() / FOLDER / f"{digest}.pickle"
+
+
+def drop(root: Path) -> list[str]:
+    """Remove the vault's snapshot (``build --clean``); what could not be removed, as warnings."""
+    path = snapshot_path(root)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        return [f"cannot remove the model snapshot {path}: {reason(err)}"]
+    return []
+
+
+def code_stamp() -> str:
+    """What a snapshot was made by: the note cache's stamp (its schema, netnotes' version, PyYAML's),
+    a digest of every module of the package, and Python's version (pickles name classes)."""
+    return f"{notecache.version_stamp()}; modules {_modules_digest()}; Python {sys.version}"
+
+
+@functools.cache
+def _modules_digest() -> str:
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        try:
+            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+        except OSError:
+            digest.update(module.name.encode())
+    return digest.hexdigest()[:16]
+
+
+def _header(root: Path) -> bytes:
+    return json.dumps([code_stamp(), os.path.realpath(root)]).encode() + b"\n"
+
+
+def read(root: Path, warn: Warn) -> Snapshot | None:
+    """The vault's snapshot; None when there is none, or none that can be trusted (said when it
+    is damaged or unreadable; not when it is of another netnotes or no snapshot is there)."""
+    path = snapshot_path(root)
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # none yet; or no cache folder, which the note cache says
+    except OSError as err:
+        warn(f"cannot read the model snapshot {path}: {reason(err)}; the vault is loaded from its notes")
+        return None
+    try:
+        return _trusted(root, data, warn)
+    except _Damaged:
+        warn(f"ignored the model snapshot {path}: it is damaged or not this user's; the vault is loaded from its notes")
+        return None
+
+
+class _Damaged(Exception):
+    """The snapshot is not one this user's netnotes wrote for this vault."""
+
+
+def _trusted(root: Path, data: bytes, warn: Warn) -> Snapshot | None:
+    body = data[len(MAGIC) + MAC_SIZE :]
+    header = _header(root)
+    if not data.startswith(MAGIC):
+        raise _Damaged
+    if not body.startswith(header):
+        try:
+            made_by = json.loads(body.partition(b"\n")[0])
+        except ValueError:
+            raise _Damaged from None
+        if isinstance(made_by, list) and len(made_by) == 2 and made_by[1] == os.path.realpath(root):
+            return None  # another version's: made anew, quietly
+        raise _Damaged
+    key = _key(warn)
+    if key is None:
+        return None
+    if not hmac.compare_digest(data[len(MAGIC) : len(MAGIC) + MAC_SIZE], _mac(key, body)):
+        raise _Damaged
+    try:
+        snapshot = pickle.loads(body[len(header) :])
+    except Exception:  # noqa: BLE001 - authenticated yet unreadable (a bug, a torn file): never fatal
+        raise _Damaged from None
+    if not isinstance(snapshot, Snapshot):
+        raise _Damaged
+    return snapshot
+
+
+def save(root: Path, snapshot: Snapshot, warn: Warn) -> None:
+    """Keep ``snapshot`` for the next run; a snapshot that cannot be saved is a warning."""
+    path = snapshot_path(root)
+    key = _key(warn)
+    if key is None:
+        return
+    body = _header(root) + _pickled(snapshot)
+    try:
+        made = make_folders(path.parent, path)
+        for folder in made:
+            os.chmod(folder, 0o700)  # it holds the notes
+        replace_file(path, MAGIC + _mac(key, body) + body, durable=False)  # lost on a crash: a full load
+    except (WriteFailed, OSError) as err:
+        why = err.reason if isinstance(err, WriteFailed) else reason(err)
+        warn(f"cannot save the model snapshot {path}: {why}; the next command loads every note")
+
+
+# The model's frozen dataclasses pickle as a call of their class with their fields: unpickling
+# then runs their generated __init__, not dataclasses' generic __setstate__, which looks their
+# fields up again for each of 100,000 objects (most of the time a snapshot took to load).
+_BY_CONSTRUCTOR: tuple[type, ...] = (Vault, Config, Contact, Interaction, Ask, Problem, Duration, Birthday)
+
+
+def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))  # a tuple, in C
+    return lambda obj: (cls, values(obj))
+
+
+def _pickled(snapshot: Snapshot) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **{cls: _reducer(cls) for cls in _BY_CONSTRUCTOR}}
+    pickler.dump(snapshot)
+    return out.getvalue()
+
+
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).digest()
+
+
+def _key(warn: Warn) -> bytes | None:
+    try:
+        return user_key()
+    except WriteFailed as err:
+        warn(f"cannot make the cache key {err.path}: {err.reason}; the vault is loaded without its snapshot")
+    except OSError as err:
+        warn(f"cannot read the cache key: {reason(err)}; the vault is loaded without its snapshot")
+    return None
