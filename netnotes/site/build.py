@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .. import __version__, notecache
 from ..calendar import build_calendar
+from ..collation import forget_keys, remember_keys
 from ..loader import LoadResult
 from ..moves import moves_for
 from ..parallel import parallel_map
@@ -326,6 +327,8 @@ def build_site(
             if not reused(relpath, hashlib.sha256(data).hexdigest()):
                 stage.write(relpath, data)
         files, size, digests = stage.files, stage.bytes, dict(stage.digests)
+    if options.cache:
+        remember_keys(cache_warnings.append)
     manifest.save(out, whole if templates else "", len(all_pages), keys, digests, cache_warnings.append)
     rendered = tuple(page.path for page in todo)
     return _report(
@@ -408,7 +411,7 @@ def clean_cache(root: Path, out: Path) -> list[str]:
     """Drop netnotes' caches of the vault (in it, and its parsed notes in the user's cache
     folder) and staging folders of builds that died; what could not be removed, as warnings
     (the build goes on: it reads and renders every note afresh anyway)."""
-    dropped = notecache.drop(root)
+    dropped = notecache.drop(root) + forget_keys()
     if dropped:
         return dropped
     folder = root / RENDER_CACHE
