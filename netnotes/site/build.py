@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__, notecache
-from ..calendar import build_calendar
+from ..calendar import calendar_bytes, calendar_events
 from ..collation import forget_keys, remember_keys
 from ..loader import LoadResult
 from ..moves import moves_for
@@ -316,9 +316,10 @@ def build_site(
         all_pages = list(pages(model, bodies))
         todo = [page for page in all_pages if not _page_reused(reused, digester, page, site, links, templates)]
         _write_pages(stage, theme, site, model.links, todo, options.jobs)
-        if key is None:
-            if not notes or not reused(CALENDAR, notes):
-                stage.write(CALENDAR, build_calendar(vault, today, moves))
+        if key is None:  # the file is a function of its events: kept while they are the same
+            events = calendar_events(vault, today, moves, model.due)
+            if not reused(CALENDAR, "calendar", digester.digest(vault.config.title, today, events)):
+                stage.write(CALENDAR, calendar_bytes(vault.config.title, today, events))
         else:
             salt = key.salt.to_json()  # public; the next build into out_dir reuses it
             if not reused(SALT_FILE, hashlib.sha256(salt.encode()).hexdigest()):
