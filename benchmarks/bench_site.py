@@ -2,7 +2,7 @@
 """The everyday loop, side by side with Hugo (issue 12): medians of several runs.
 
     python benchmarks/bench_site.py [--sizes 500x5000,2000x20000] [--repeat 3] [--keep DIR]
-                                    [--hugo EXE] [--json FILE]
+                                    [--hugo EXE | --no-hugo] [--json FILE]
 
 For each size the vault is generated once in the issue's shape (``generate.py --shape
 issue12``: interactions with 1-3 people, bodies of 1-3 paragraphs plus a list half the time)
@@ -123,7 +123,7 @@ def serve_reloads(python: str, vault: Path, env: dict[str, str], cwd: Path, runs
         server.wait(timeout=30)
 
 
-def measure(python: str, hugo: str, vault: Path, repeat: int) -> dict[str, list[float]]:
+def measure(python: str, hugo: str | None, vault: Path, repeat: int) -> dict[str, list[float]]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     figures: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="netnotes-bench-") as tmp:
@@ -143,6 +143,8 @@ def measure(python: str, hugo: str, vault: Path, repeat: int) -> dict[str, list[
             touch_one(vault, run)
             figures["edit"].append(timed(build, env, work))
         figures["serve"] = serve_reloads(python, vault, env, work, repeat)
+        if hugo is None:
+            return figures
         site = work / "hugo"
         subprocess.run([python, str(HERE / "hugo_site.py"), str(vault), str(site)], check=True, env=env)
         figures["hugo"] = []
@@ -163,9 +165,12 @@ def table(rows: list[tuple[str, dict[str, list[float]]]]) -> str:
     lines = [head, "|" + "---|" * 10]
     for label, f in rows:
         m = {k: statistics.median(v) for k, v in f.items()}
+        hugo = m.get("hugo")  # None with --no-hugo: its columns show "-"
+        cold_ratio = f"{m['cold'] / hugo:.2f}" if hugo else "-"
+        warm_ratio = f"{m['warm'] / hugo:.3f}" if hugo else "-"
         lines.append(
-            f"| {label} | {m['version']:.2f} s | {m['due']:.2f} s | {m['cold']:.2f} s | {m['hugo']:.2f} s "
-            f"| {m['cold'] / m['hugo']:.2f} | {m['warm']:.2f} s | {m['warm'] / m['hugo']:.3f} "
+            f"| {label} | {m['version']:.2f} s | {m['due']:.2f} s | {m['cold']:.2f} s "
+            f"| {f'{hugo:.2f} s' if hugo else '-'} | {cold_ratio} | {m['warm']:.2f} s | {warm_ratio} "
             f"| {m['edit']:.2f} s | {m['serve']:.2f} s |"
         )
     return "\n".join(lines)
@@ -192,8 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--hugo", default=None, help="the hugo binary (default: the one the hugo package ships)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--no-hugo", action="store_true", help="time netnotes alone (no Hugo columns)")
     args = parser.parse_args(argv)
-    hugo = args.hugo or default_hugo(args.python)
+    hugo = None if args.no_hugo else args.hugo or default_hugo(args.python)
     rows = []
     for size in args.sizes.split(","):
         contacts, interactions = (int(n) for n in size.lower().split("x"))
