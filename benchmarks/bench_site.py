@@ -2,16 +2,12 @@
 """The everyday loop, side by side with Hugo (issue 12): medians of several runs.
 
     python benchmarks/bench_site.py [--sizes 500x5000,2000x20000] [--repeat 3] [--keep DIR]
-                                    [--hugo EXE] [--json FILE]
+                                    [--hugo EXE | --no-hugo] [--json FILE]
 
 For each size the vault is generated once in the issue's shape (``generate.py --shape
 issue12``: interactions with 1-3 people, bodies of 1-3 paragraphs plus a list half the time)
 into ``DIR/issue12-NxM/`` and reused while its stamp matches. Then, each a fresh process,
 ``--repeat`` times:
-
-Every run imports netnotes' modules from their compiled bytecode, as an installed package does
-(compiled once, untimed, into ``netnotes/**/__pycache__/``; ``PYTHONDONTWRITEBYTECODE`` is not
-passed on).
 
 - ``--version``: process start-up, for scale;
 - ``due``, ``check`` and ``show`` (the first contact): the warm commands, after one untimed
@@ -25,6 +21,10 @@ passed on).
 - Hugo: ``hugo_site.py`` lays the vault out as the equivalent Hugo site (once), and ``hugo``
   builds it into a fresh folder right after each cold build, so each pair shares the machine's
   load of the moment. ``--no-hugo`` leaves Hugo out (the ratios are then not shown).
+
+Every run imports netnotes' modules from their compiled bytecode, as an installed package does
+(compiled once, untimed, into ``netnotes/**/__pycache__/``; ``PYTHONDONTWRITEBYTECODE`` is not
+passed on).
 
 The table shows medians and each netnotes figure's ratio to Hugo's median.
 """

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Literal
 
 import icalendar
 
-from .followup import Reason, due_items
+from .followup import DueItem, Reason, due_items
 from .model import Vault
 from .moves import Move
 
@@ -25,15 +26,58 @@ def _uid(*parts: str) -> str:
     return f"{digest}@netnotes"
 
 
+# How a birthday repeats: every year on its day, or on the last day of February in common years.
+Repeats = Literal["yearly", "yearly-feb-29"]
+# One event as plain values: (uid, day, summary, description, category, repeats). Plain tuples,
+# so that a build can tell cheaply whether the calendar changed.
+Event = tuple[str, dt.date, str, str | None, str, Repeats | None]
+
+
 def build_calendar(vault: Vault, today: dt.date, moves: Iterable[Move] = ()) -> bytes:
+    return calendar_bytes(vault.config.title, today, calendar_events(vault, today, moves))
+
+
+def calendar_events(
+    vault: Vault, today: dt.date, moves: Iterable[Move] = (), items: Iterable[DueItem] | None = None
+) -> list[Event]:
+    """The calendar's events, in its order; ``items`` are ``due_items(vault, today,
+    include_later=True, moves=moves)`` when the caller has them already."""
+    events: list[Event] = []
+    asks_by_path = {a.path: a for a in vault.asks}
+    for item in due_items(vault, today, include_later=True, moves=moves) if items is None else items:
+        if item.reason == Reason.FOLLOW_UP:
+            events.append(
+                (_uid("follow-up", item.source), item.due, f"Follow up: {item.name}", item.detail, "follow-up", None)
+            )
+        elif item.reason == Reason.ASK and asks_by_path[item.source].due is not None:
+            summary = f"Ask: {item.name} ({item.detail})"
+            events.append((_uid("ask", item.source), item.due, summary, item.detail, "ask", None))
+        elif item.reason == Reason.THANK_YOU:
+            events.append(
+                (_uid("thank-you", item.source), item.due, f"Thank {item.name}", item.detail, "thank-you", None)
+            )
+        elif item.reason == Reason.CONGRATULATE:  # one per move: its note and due day name it
+            uid = _uid("congratulate", item.source, item.due.isoformat())
+            events.append((uid, item.due, f"Congratulate: {item.name}", item.detail, "congratulate", None))
+    for contact in vault.contacts:
+        bday = contact.birthday
+        if bday is None or contact.archived:
+            continue
+        first = bday.next_on_or_after(today) if bday.year is None else bday.on_year(max(bday.year, 1900))
+        repeats: Repeats = "yearly-feb-29" if bday.month == 2 and bday.day == 29 else "yearly"
+        events.append((_uid("birthday", contact.path), first, f"Birthday: {contact.name}", None, "birthday", repeats))
+    return events
+
+
+def calendar_bytes(title: str, today: dt.date, events: Iterable[Event]) -> bytes:
+    """The iCalendar file of ``events``, stamped ``today``."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{vault.config.title}: follow-ups")
+    cal.add("x-wr-calname", f"{title}: follow-ups")
     stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
-
-    def event(uid: str, day: dt.date, summary: str, description: str | None, category: str) -> icalendar.Event:
+    for uid, day, summary, description, category, repeats in events:
         ev = icalendar.Event()
         ev.add("uid", uid)
         ev.add("dtstamp", stamp)
@@ -45,34 +89,10 @@ def build_calendar(vault: Vault, today: dt.date, moves: Iterable[Move] = ()) -> 
             ev.add("description", description)
         ev.add("categories", [category])
         ev.add("transp", "TRANSPARENT")
-        return ev
-
-    asks_by_path = {a.path: a for a in vault.asks}
-    for item in due_items(vault, today, include_later=True, moves=moves):
-        if item.reason == Reason.FOLLOW_UP:
-            cal.add_component(
-                event(_uid("follow-up", item.source), item.due, f"Follow up: {item.name}", item.detail, "follow-up")
-            )
-        elif item.reason == Reason.ASK and asks_by_path[item.source].due is not None:
-            cal.add_component(
-                event(_uid("ask", item.source), item.due, f"Ask: {item.name} ({item.detail})", item.detail, "ask")
-            )
-        elif item.reason == Reason.THANK_YOU:
-            cal.add_component(
-                event(_uid("thank-you", item.source), item.due, f"Thank {item.name}", item.detail, "thank-you")
-            )
-        elif item.reason == Reason.CONGRATULATE:  # one per move: its note and due day name it
-            uid = _uid("congratulate", item.source, item.due.isoformat())
-            cal.add_component(event(uid, item.due, f"Congratulate: {item.name}", item.detail, "congratulate"))
-    for contact in vault.contacts:
-        bday = contact.birthday
-        if bday is None or contact.archived:
-            continue
-        first = bday.next_on_or_after(today) if bday.year is None else bday.on_year(max(bday.year, 1900))
-        ev = event(_uid("birthday", contact.path), first, f"Birthday: {contact.name}", None, "birthday")
-        rule: dict[str, object] = {"freq": "yearly"}
-        if bday.month == 2 and bday.day == 29:  # on the last day of February in common years
-            rule.update({"bymonth": 2, "bymonthday": -1})
-        ev.add("rrule", rule)
+        if repeats is not None:
+            rule: dict[str, object] = {"freq": "yearly"}
+            if repeats == "yearly-feb-29":  # on the last day of February in common years
+                rule.update({"bymonth": 2, "bymonthday": -1})
+            ev.add("rrule", rule)
         cal.add_component(ev)
     return cal.to_ical()

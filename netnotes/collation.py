@@ -5,14 +5,26 @@ By code point, ``Émile`` and ``Łukasz`` sort after ``Zoë``; by the collation 
 listed by name for a human to read; the contract's orders that say "case-folded" (``due``'s
 order, section 5 rule 8) keep their case-folded code points.
 
-pyuca's collator parses a table of about 30,000 lines when it is made (about 0.1 s), so it is
-made on first use, once per process: commands that never sort names do not pay for it.
+pyuca's collator parses a table of about 30,000 lines when it is made (0.2-0.4 s), so it is
+made on first use, once per process, and only for a name whose key is not known yet: the keys
+made are kept in the user's own cache folder (``remember_keys``, never in a vault), so a build
+of an unchanged vault does not make the collator at all. That file only ever changes an order:
+one that is unreadable, corrupt, or of another netnotes or pyuca version is not used (a
+warning when it is unreadable or corrupt) and the keys are made afresh.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import os
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import __version__
+from .fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder
 
 if TYPE_CHECKING:
     from pyuca.collator import BaseCollator
@@ -21,6 +33,10 @@ if TYPE_CHECKING:
 # hostile 100,000-character name must not stall a build. Longer names tie on these and are then
 # ordered by the caller's tie-breaker.
 MAX_KEY_CHARS = 100
+KEYS_FILE = "collation-keys.json"  # in the user's netnotes cache folder
+KEYS_KEPT = 100_000  # names whose keys are kept between runs, those used last first
+
+Key = tuple[int, ...]
 
 
 @functools.cache
@@ -30,11 +46,109 @@ def _collator() -> BaseCollator:
     return Collator()
 
 
-@functools.lru_cache(maxsize=65536)
-def collation_key(text: str) -> tuple[int, ...]:
+class _Keys:
+    """The keys known in this process: those read from the user's cache (on first use) and
+    those made since, and which of them this process used."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, Key] | None = None
+        self.used: dict[str, None] = {}  # in the order of first use
+        self.made = 0
+        self.problem: str | None = None  # why the cached keys were not used
+
+    def get(self, text: str) -> Key:
+        if self.known is None:
+            self.known = self._read()
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = tuple(_collator().sort_key(text))
+            self.made += 1
+        self.used[text] = None
+        return found
+
+    def _read(self) -> dict[str, Key]:
+        path = keys_path()
+        try:
+            data = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except OSError as err:
+            self.problem = f"cannot read the collation keys {path}: {reason(err)}; they are made afresh"
+            return {}
+        except ValueError:
+            data = None
+        salt = data.get("salt") if isinstance(data, dict) else None
+        if isinstance(salt, str) and salt != _salt():
+            return {}  # another version's keys: made afresh, and replaced
+        keys = data.get("keys") if isinstance(data, dict) else None
+        if (
+            not isinstance(salt, str)
+            or not isinstance(keys, dict)
+            or not all(isinstance(k, list) and all(type(n) is int for n in k) for k in keys.values())
+        ):
+            self.problem = f"ignored the collation keys {path}: the file is corrupt; they are made afresh"
+            return {}
+        return {text: tuple(key) for text, key in keys.items()}
+
+
+_KEYS = _Keys()
+
+
+def keys_path() -> Path:
+    return user_cache_folder() / KEYS_FILE
+
+
+@functools.cache
+def _salt() -> str:
+    """What a key depends on besides the text: pyuca's version (its table) and netnotes'."""
+    try:
+        pyuca = version("pyuca")
+    except PackageNotFoundError:
+        pyuca = "?"
+    return f"netnotes {__version__}; pyuca {pyuca}; {MAX_KEY_CHARS} characters"
+
+
+def collation_key(text: str) -> Key:
     """A sort key for ``text``: ``sorted(names, key=collation_key)`` is alphabetical for people.
 
     Case and accents only break ties between otherwise equal names, so ``Émile`` comes right
     after ``emile`` and ``Emile``. Callers add their own final tie-breaker (an id, a path).
     """
-    return tuple(_collator().sort_key(text[:MAX_KEY_CHARS]))
+    return _KEYS.get(text[:MAX_KEY_CHARS])
+
+
+def remember_keys(warn: Callable[[str], None]) -> None:
+    """Keep the keys made in this process in the user's cache folder, with the others used
+    first; never fails (``warn`` is told when it cannot, or could not read them)."""
+    keys = _KEYS
+    if keys.problem is not None:
+        warn(keys.problem)
+        keys.problem = None
+    if not keys.made or keys.known is None:
+        return
+    kept = {text: list(keys.known[text]) for text in keys.used}
+    for text, key in keys.known.items():
+        if len(kept) >= KEYS_KEPT:
+            break
+        kept.setdefault(text, list(key))
+    path = keys_path()
+    data = json.dumps({"salt": _salt(), "keys": kept}, separators=(",", ":"))  # ASCII: any name survives
+    try:
+        make_folders(path.parent, path)
+        replace_file(path, data.encode("ascii"), durable=False)  # lost on a crash: made again
+    except WriteFailed as err:
+        warn(f"cannot save the collation keys {path}: {err.reason}; the next build makes them again")
+        return
+    keys.made = 0
+
+
+def forget_keys() -> list[str]:
+    """Remove the kept keys (``build --clean``); what could not be removed, as warnings."""
+    _KEYS.known, _KEYS.used, _KEYS.made = None, {}, 0
+    try:
+        os.unlink(keys_path())
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        return [f"cannot remove the collation keys {keys_path()}: {reason(err)}"]
+    return []

@@ -35,15 +35,30 @@ def _spoken(char: str) -> str:
 
 def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     """``Zoë O'Brien`` -> ``zoe-obrien``; may be empty (``李`` is not, ``🚀`` is) or reserved."""
-    letters = "".join(_spoken(c) for c in text[:MAX_INPUT])
-    # Apostrophes join a word (O'Brien, Дарья -> dar'ya); anyascii writes them as ' or `.
-    ascii_text = anyascii(letters).replace("'", "").replace("`", "").lower()
-    slug = _NOT_SLUG_RE.sub("-", ascii_text).strip("-")
+    text = text[:MAX_INPUT]
+    # most ids and names are ASCII: the same result without the per-character pass
+    slug = _ascii_slug(text) if text.isascii() else _transliterated_slug(text)
     if len(slug) > max_length:
         cut = slug[:max_length]
         # Cut at a word boundary when one is in the second half, else mid-word.
         slug = (cut.rsplit("-", 1)[0] if "-" in cut[max_length // 2 :] else cut).strip("-")
     return slug
+
+
+def _transliterated_slug(text: str) -> str:
+    letters = "".join(_spoken(c) for c in text)
+    # Apostrophes join a word (O'Brien, Дарья -> dar'ya); anyascii writes them as ' or `.
+    ascii_text = anyascii(letters).replace("'", "").replace("`", "").lower()
+    return _NOT_SLUG_RE.sub("-", ascii_text).strip("-")
+
+
+def _ascii_slug(text: str) -> str:
+    """``slugify``'s first steps for ASCII ``text``: anyascii leaves it as it is, and the
+    characters ``_spoken`` turns into spaces (symbols, spaces, controls; a backtick among them)
+    become separators all the same, so only the apostrophe, which joins a word, is special."""
+    if _SLUG_RE.fullmatch(text):  # already a slug (``jane-doe``, an interaction's id)
+        return text
+    return _NOT_SLUG_RE.sub("-", text.replace("'", "").lower()).strip("-")
 
 
 def short_hash(text: str) -> str:

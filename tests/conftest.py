@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from netnotes import markdown
+from netnotes import collation, markdown
 from netnotes.cli import main
 from netnotes.loader import LoadResult, load_vault
 from netnotes.model import Vault
@@ -75,6 +75,7 @@ def own_user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     the next."""
     folder = tmp_path_factory.mktemp("user-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.setattr(collation, "_KEYS", collation._Keys())  # the keys this process read and made
     return folder
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import MakeVault, RunCli
 from site_html import parse
 
+from netnotes import collation
 from netnotes.collation import collation_key
 
 READER_ORDER = ["Émile", "Emma", "Lena", "Łukasz", "Maria", "Zoë"]
@@ -102,3 +104,102 @@ def test_due_keeps_the_contracts_case_folded_order(make_vault: MakeVault, run_cl
     result = run_cli("--vault", vault, "due", "--today", TODAY, "--format", "json")
     names = [i["name"] for i in json.loads(result.stdout)]
     assert names == sorted(READER_ORDER, key=str.casefold) == ["Emma", "Lena", "Maria", "Zoë", "Émile", "Łukasz"]
+
+
+# -- the keys kept between runs (issue 12): a build of an unchanged vault makes no collator
+
+
+def fresh_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Forget the keys this process knows, as a new process would, and count every key made."""
+    monkeypatch.setattr(collation, "_KEYS", collation._Keys())
+    made: list[str] = []
+
+    class Counting:
+        def sort_key(self, text: str) -> tuple[int, ...]:
+            made.append(text)
+            return real.sort_key(text)
+
+    real = collation._collator()
+    monkeypatch.setattr(collation, "_collator", Counting)
+    return made
+
+
+def test_a_later_build_takes_the_keys_from_the_users_cache(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(PEOPLE)
+    made = fresh_process(monkeypatch)
+    assert run_cli("--vault", vault, "build", "--today", TODAY).exit_code == 0
+    assert set(READER_ORDER) <= set(made)
+    made = fresh_process(monkeypatch)
+    assert run_cli("--vault", vault, "build", "--today", "2026-03-11").exit_code == 0
+    assert made == []
+    assert listed(vault / "_site", "contacts.html", "contacts/") == READER_ORDER
+
+
+def test_a_new_name_gets_its_key_made_and_kept(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(PEOPLE)
+    assert run_cli("--vault", vault, "build", "--today", TODAY).exit_code == 0
+    make_vault({"contacts/ada.md": person("Ada")})
+    made = fresh_process(monkeypatch)
+    assert run_cli("--vault", vault, "build", "--today", TODAY).exit_code == 0
+    assert made == ["Ada"]
+    assert listed(vault / "_site", "contacts.html", "contacts/") == ["Ada", *READER_ORDER]
+    assert "Ada" in json.loads(collation.keys_path().read_text())["keys"]
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        pytest.param(b"{not json", id="corrupt"),
+        pytest.param(b'{"salt": 1, "keys": {"Zo\\u00eb": "zzz"}}', id="wrong-types"),
+        pytest.param(b"\xff\xfe", id="not-utf8"),
+    ],
+)
+def test_a_corrupt_keys_file_is_a_warning_and_the_keys_are_made_afresh(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, kept: bytes
+) -> None:
+    vault = make_vault(PEOPLE)
+    collation.keys_path().parent.mkdir(parents=True, exist_ok=True)
+    collation.keys_path().write_bytes(kept)
+    result = run_cli("--vault", vault, "build", "--today", TODAY)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "collation keys" in result.stderr and "corrupt" in result.stderr
+    assert listed(vault / "_site", "contacts.html", "contacts/") == READER_ORDER
+    assert json.loads(collation.keys_path().read_text())["salt"] == collation._salt()  # replaced
+
+
+def test_keys_of_another_version_are_not_used(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every name with the same key: trusted, the order would be by id (a file name) alone
+    vault = make_vault({f"contacts/{n}.md": person(name) for n, name in zip("fedcba", READER_ORDER, strict=True)})
+    stale = {"salt": "netnotes 0.0.1; pyuca 0; 100 characters", "keys": {name: [1] for name in READER_ORDER}}
+    collation.keys_path().parent.mkdir(parents=True, exist_ok=True)
+    collation.keys_path().write_text(json.dumps(stale))
+    made = fresh_process(monkeypatch)
+    result = run_cli("--vault", vault, "build", "--today", TODAY)
+    assert result.exit_code == 0 and result.stderr.count("Warning") == 0
+    assert set(READER_ORDER) <= set(made)
+    assert listed(vault / "_site", "contacts.html", "contacts/") == READER_ORDER
+
+
+def test_an_unwritable_cache_folder_is_a_warning(
+    make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(PEOPLE)
+    monkeypatch.setattr(collation, "keys_path", lambda: vault / "no-such-folder" / "file" / "keys.json")
+    (vault / "no-such-folder").write_text("a file, not a folder")
+    result = run_cli("--vault", vault, "build", "--today", TODAY)
+    assert result.exit_code == 0 and "cannot save the collation keys" in result.stderr
+    assert listed(vault / "_site", "contacts.html", "contacts/") == READER_ORDER
+
+
+def test_build_clean_drops_the_kept_keys(make_vault: MakeVault, run_cli: RunCli) -> None:
+    vault = make_vault(PEOPLE)
+    assert run_cli("--vault", vault, "build", "--today", TODAY).exit_code == 0
+    assert collation.keys_path().is_file()
+    assert run_cli("--vault", vault, "build", "--today", TODAY, "--clean").exit_code == 0
+    assert json.loads(collation.keys_path().read_text())["keys"].keys() >= set(READER_ORDER)  # made again

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
+from netnotes.followup import Reason
 from netnotes.model import Contact, Interaction
 from netnotes.site.digest import Digester, Undigestible
+from netnotes.site.pages import Shown
 
 JANE = Contact(id="jane-doe", path="contacts/jane-doe.md", name="Jane Doe", tags=("python",))
 LUNCH = Interaction(id="lunch", path="interactions/lunch.md", date=dt.date(2026, 3, 1), with_=("jane-doe",))
@@ -37,6 +39,10 @@ def test_equal_values_digest_alike_whether_or_not_they_share_their_strings() -> 
         ({"a": 1, "b": 2}, {"b": 2, "a": 1}),  # templates iterate a dict in its order
         (1, 1.0),
         (None, ""),
+        (Reason.FOLLOW_UP, "follow-up"),  # a member is its word to a template, but not the same value
+        (Reason.FOLLOW_UP, Reason.ASK),
+        (Markup("<b>x</b>"), Markup("<b>y</b>")),
+        (Shown("text", Markup("a")), Shown("text", "a")),  # inside a dataclass too
     ],
 )
 def test_any_difference_a_template_could_show_changes_the_digest(value: object, changed: object) -> None:
@@ -66,3 +72,14 @@ def test_a_digest_is_the_same_in_another_process() -> None:
         for seed in ("1", "2")
     ]
     assert seeds[0] == seeds[1] == Digester().digest({"contacts": (JANE,), "entries": [LUNCH]}) + "\n"
+
+
+def test_a_digester_that_refused_a_value_digests_the_next_ones_as_a_fresh_one_does() -> None:
+    # its picklers are reused from one value to the next (issue 12): nothing of a pickle that
+    # failed halfway, deep inside a dataclass, may leak into the next digest
+    digester = Digester()
+    digester.digest(JANE)
+    with pytest.raises(Undigestible):
+        digester.digest([Shown("list", (Shown("text", "a"), Shown("text", len)))])
+    values = ({"page": [LUNCH, Shown("text", Markup("<i>x</i>"))]}, Reason.ASK, JANE)
+    assert [digester.digest(v) for v in values] == [Digester().digest(v) for v in values]

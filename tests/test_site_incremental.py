@@ -292,3 +292,79 @@ def test_pages_and_fragments_rendered_in_worker_processes_are_the_same_bytes(
     monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)  # fork workers even for twelve pages
     out, _ = build(vault, tmp_path / "forked", options=BuildOptions(jobs=2, cache=False))
     assert tree(out) == cold_tree(vault, tmp_path)
+
+
+@pytest.fixture
+def calendars(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of events of every calendar file made from now on."""
+    made: list[int] = []
+    real = build_module.calendar_bytes
+
+    def counting(title: str, today: dt.date, events: Any) -> bytes:
+        made.append(len(events))
+        return real(title, today, events)
+
+    monkeypatch.setattr(build_module, "calendar_bytes", counting)
+    return made
+
+
+FOLLOWING_UP = {
+    **VAULT,
+    "contacts/ana-ruiz.md": "---\nname: Ana Ruiz\ntags: [python]\nbirthday: 1990-12-01\n---\n",
+    "interactions/2026-11-01-coffee.md": "---\ndate: 2026-11-01\nwith: ana-ruiz\nfollow_up: 2w\n---\nNice.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("relpath", "old", "new"),
+    [
+        ("interactions/2026-11-01-coffee.md", "Nice.", "Great."),
+        ("interactions/2026-03-01-lunch.md", "Talked shop.", "Talked tennis."),
+        ("contacts/jane-doe.md", "company: Acme", "company: Globex"),
+    ],
+    ids=["body-of-a-follow-up", "another-body", "another-company"],
+)
+def test_the_calendar_is_kept_while_its_events_are_the_same(
+    make_vault: MakeVault, tmp_path: Path, calendars: list[int], relpath: str, old: str, new: str
+) -> None:
+    vault = make_vault(FOLLOWING_UP)
+    out, _ = build(vault)
+    assert calendars == [2]  # the follow-up and the birthday
+    inode = os.stat(out / "followups.ics").st_ino
+    edit(vault, relpath, old, new)
+    build(vault)
+    assert calendars == [2]
+    assert os.stat(out / "followups.ics").st_ino == inode
+    assert tree(out) == cold_tree(vault, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("relpath", "old", "new", "events"),
+    [
+        ("interactions/2026-11-01-coffee.md", "follow_up: 2w", "follow_up: 3w", 2),
+        ("interactions/2026-11-01-coffee.md", "follow_up: 2w", "follow_up: 2w\ndone: true", 1),
+        ("contacts/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Li", 2),
+        ("contacts/ana-ruiz.md", "birthday: 1990-12-01", "birthday: 1990-12-02", 2),
+        ("netnotes.yaml", "title: Test network", "title: Other network", 2),
+    ],
+    ids=["follow-up-moved", "follow-up-done", "renamed", "birthday", "title"],
+)
+def test_the_calendar_is_made_again_when_an_event_changes(
+    make_vault: MakeVault, tmp_path: Path, calendars: list[int], relpath: str, old: str, new: str, events: int
+) -> None:
+    vault = make_vault(FOLLOWING_UP)
+    out, _ = build(vault)
+    edit(vault, relpath, old, new)
+    build(vault)
+    assert calendars == [2, events]
+    assert tree(out) == cold_tree(vault, tmp_path)
+
+
+def test_the_calendar_is_made_again_for_another_day(
+    make_vault: MakeVault, tmp_path: Path, calendars: list[int]
+) -> None:
+    vault = make_vault(FOLLOWING_UP)
+    out, _ = build(vault)
+    build(vault, today=TODAY + dt.timedelta(days=1))  # its stamp is the day
+    assert calendars == [2, 2]
+    assert tree(out) == cold_tree(vault, tmp_path, TODAY + dt.timedelta(days=1))

@@ -285,3 +285,28 @@ def test_the_dashboard_title_names_the_vault_once_and_other_pages_add_theirs(sit
     assert head_title("index.html") == "Sam's network"
     assert head_title("asks.html") == "Asks · Sam's network"
     assert head_title("contacts/zoe-muller.html") == "Zoë Müller · Sam's network"
+
+
+def test_a_rebuild_in_the_same_process_finds_the_words_of_only_the_entries_that_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # issue 12: serve rebuilds the index after every save; unchanged entries keep their words
+    counted: list[tuple[str, ...]] = []
+    real = search.words_of
+
+    def counting(fields: tuple[str, ...], text: tuple[str, ...], limit: int = search.MAX_TEXT_CHARS) -> str:
+        counted.append(fields)
+        return real(fields, text, limit)
+
+    monkeypatch.setattr(search, "words_of", counting)
+    monkeypatch.setattr(search._Words, "last", {})
+    jane = search.Entry("contacts/jane.html", "Jane", "", ("Jane", "Acme"), ("Talked shop.",))
+    sam = search.Entry("contacts/sam.html", "Sam", "", ("Sam",), ("Tennis",))
+    first = search.index_script([jane, sam])
+    assert len(counted) == 2
+    assert search.index_script([jane, sam]) == first and len(counted) == 2
+    edited = search.Entry("contacts/jane.html", "Jane", "", ("Jane", "Acme"), ("Talked tennis.",))
+    again = search.index_script([edited, sam])
+    assert counted[2:] == [("Jane", "Acme")]
+    monkeypatch.setattr(search._Words, "last", {})
+    assert again == search.index_script([edited, sam]) != first

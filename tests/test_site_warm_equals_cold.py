@@ -24,6 +24,9 @@ IDS = ("jane", "sam", "ana", "li")
 WORDS = ("Hello", "[[jane]]", "[[sam|Sammy]]", "[[ghost]]", "*em*", "<b>x</b>", "\n\n- item\n", "\n\n", "é", "a & b")
 COMPANIES = (None, "Acme", "acme, inc.", "Globex")
 TITLES = ("Lunch", "Coffee <3", "Call", None)
+NAMES = ("Zoë", "Łukasz O'Brien", "Émile", "ana", "Jane")
+FOLLOW_UPS = ("2w", "1d", "2026-12-24", None)
+BIRTHDAYS = ("1990-02-28", "--02-29", "1985-11-26", None)
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Vault:
 
     contacts: dict[str, tuple[str, str | None, tuple[str, ...], str]] = field(default_factory=dict)
     interactions: dict[str, tuple[int, tuple[str, ...], str | None, str]] = field(default_factory=dict)
+    follow_ups: dict[str, str] = field(default_factory=dict)  # interaction -> follow_up (the calendar's events)
+    birthdays: dict[str, str] = field(default_factory=dict)  # contact -> birthday
     title: str = "Net"
     cadence: str = "3w"
     theme: dict[str, str] = field(default_factory=dict)
@@ -43,11 +48,13 @@ class Vault:
             front = [f"name: {json.dumps(name)}", "circle: inner"]
             front += [f"company: {json.dumps(company)}"] if company else []
             front += [f"tags: {json.dumps(list(tags))}"] if tags else []
+            front += [f"birthday: {self.birthdays[cid]}"] if cid in self.birthdays else []
             out[f"contacts/{cid}.md"] = "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
         for iid, (day, people, title, body) in self.interactions.items():
             date = (TODAY - dt.timedelta(days=day)).isoformat()
             front = [f"date: {date}", f"with: {json.dumps(list(people))}"]
             front += [f"title: {json.dumps(title)}"] if title else []
+            front += [f"follow_up: {self.follow_ups[iid]}"] if iid in self.follow_ups else []
             out[f"interactions/{iid}.md"] = "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
         out.update(self.theme)
         return out
@@ -63,6 +70,10 @@ steps = st.one_of(
     st.tuples(st.just("config"), st.sampled_from(("Net", "My <net>")), st.sampled_from(("3w", "1m"))),
     st.tuples(st.just("theme"), st.sampled_from(("template", "static", "none"))),
     st.tuples(st.just("today"), st.integers(0, 3)),
+    # issue 12's mechanisms: names in the slugs and the kept collation keys, the calendar's events
+    st.tuples(st.just("name"), st.sampled_from(IDS), st.sampled_from(NAMES)),
+    st.tuples(st.just("follow-up"), st.integers(0, 5), st.sampled_from(FOLLOW_UPS)),
+    st.tuples(st.just("birthday"), st.sampled_from(IDS), st.sampled_from(BIRTHDAYS)),
 )
 
 
@@ -101,6 +112,20 @@ def apply(vault: Vault, step: tuple[object, ...]) -> None:
     elif kind == "today":
         assert isinstance(step[1], int)
         vault.today = step[1]
+    elif kind == "name":
+        who, name = step[1], step[2]
+        assert isinstance(who, str) and isinstance(name, str)
+        if who in vault.contacts:
+            vault.contacts[who] = (name, *vault.contacts[who][1:])
+    elif kind in ("follow-up", "birthday"):
+        number, when = step[1], step[2]
+        dates = vault.follow_ups if kind == "follow-up" else vault.birthdays
+        note = f"i{number}" if kind == "follow-up" else str(number)
+        if when is None:
+            dates.pop(note, None)
+        else:
+            assert isinstance(when, str)
+            dates[note] = when
 
 
 def sync(root: Path, files: dict[str, str]) -> None:

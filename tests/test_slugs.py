@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import MakeVault, RunCli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netnotes.slugs import MAX_LENGTH, RESERVED, safe_slug, short_hash, slugify, unique_slugs
+from netnotes import slugs
+from netnotes.slugs import (
+    MAX_LENGTH,
+    RESERVED,
+    _ascii_slug,
+    _transliterated_slug,
+    safe_slug,
+    short_hash,
+    slugify,
+    unique_slugs,
+)
 
 SAFE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -83,3 +94,28 @@ def test_safe_slug_is_never_empty_reserved_or_a_dot_name(text: str, fallback: st
 
 def test_a_huge_name_is_cut_at_a_word_within_the_maximum_length() -> None:
     assert slugify("Иван " * 1_000_000) == "ivan-" * 11 + "ivan"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.sampled_from(["jane-doe", "O'Brien", "a`b", "x\x7fy"]))
+def test_the_ascii_fast_path_gives_what_transliterating_gives(text: str) -> None:
+    # issue 12: ASCII text skips anyascii and the per-character pass; the slug must not change
+    assert _ascii_slug(text) == _transliterated_slug(text)
+
+
+def test_ascii_text_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = slugs._transliterated_slug
+
+    def counting(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(slugs, "_transliterated_slug", counting)
+    assert unique_slugs(["jane-doe", "Jane O'Brien", "ACME, Inc."]) == {
+        "jane-doe": "jane-doe",
+        "Jane O'Brien": "jane-obrien",
+        "ACME, Inc.": "acme-inc",
+    }
+    assert calls == []
+    slugify("Zoë")
+    assert calls == ["Zoë"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import os
 import shutil
@@ -23,7 +24,8 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__, notecache, snapshot
-from ..calendar import build_calendar
+from ..calendar import calendar_bytes, calendar_events
+from ..collation import forget_keys, remember_keys
 from ..loader import LoadResult
 from ..moves import moves_for
 from ..parallel import parallel_map
@@ -251,6 +253,21 @@ def build_site(
     (``output.check_output``), and ``encrypt.EncryptionError`` when its salt file is broken. On
     any error the previous site stays as it was.
     """
+    # Shaping and comparing pages allocates hundreds of thousands of objects that live until
+    # the build ends, and almost none in cycles: the cyclic garbage collector would scan them
+    # again and again (a tenth of a one-edit build) for nothing, so it waits, as in the loader.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(vault_root, result, out_dir, today, options)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _build_site(
+    vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date, options: BuildOptions
+) -> BuildReport:
     started = time.perf_counter()
     check_output(out_dir, vault_root)  # before the render cache is written, or anything else
     # the passphrase is stretched once, here, before any worker starts
@@ -316,9 +333,10 @@ def build_site(
         all_pages = list(pages(model, bodies))
         todo = [page for page in all_pages if not _page_reused(reused, digester, page, site, links, templates)]
         _write_pages(stage, theme, site, model.links, todo, options.jobs)
-        if key is None:
-            if not notes or not reused(CALENDAR, notes):
-                stage.write(CALENDAR, build_calendar(vault, today, moves))
+        if key is None:  # the file is a function of its events: kept while they are the same
+            events = calendar_events(vault, today, moves, model.due)
+            if not reused(CALENDAR, "calendar", digester.digest(vault.config.title, today, events)):
+                stage.write(CALENDAR, calendar_bytes(vault.config.title, today, events))
         else:
             salt = key.salt.to_json()  # public; the next build into out_dir reuses it
             if not reused(SALT_FILE, hashlib.sha256(salt.encode()).hexdigest()):
@@ -327,6 +345,8 @@ def build_site(
             if not reused(relpath, hashlib.sha256(data).hexdigest()):
                 stage.write(relpath, data)
         files, size, digests = stage.files, stage.bytes, dict(stage.digests)
+    if options.cache:
+        remember_keys(cache_warnings.append)
     manifest.save(out, whole if templates else "", len(all_pages), keys, digests, cache_warnings.append)
     rendered = tuple(page.path for page in todo)
     return _report(
@@ -407,10 +427,10 @@ def output_folder(root: Path, out: Path | None, configured: str) -> Path:
 
 def clean_cache(root: Path, out: Path) -> list[str]:
     """Drop netnotes' caches of the vault (in it, and its parsed notes in the user's cache
-    folder), the resolved model's snapshot, the user's compiled templates, and staging folders
-    of builds that died; what could not be removed, as warnings (the build goes on: it reads and
-    renders every note afresh anyway)."""
-    dropped = notecache.drop(root) or snapshot.drop(root) or template_cache.drop()
+    folder), the resolved model's snapshot, the names' sort keys, the user's compiled templates,
+    and staging folders of builds that died; what could not be removed, as warnings (the build
+    goes on: it reads and renders every note afresh anyway)."""
+    dropped = notecache.drop(root) + snapshot.drop(root) + forget_keys() + template_cache.drop()
     if dropped:
         return dropped
     folder = root / RENDER_CACHE

@@ -78,19 +78,33 @@ class Digester:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, str]] = {}
+        # One pickler per level of nesting (a page's pickle asks for its dataclasses' digests
+        # while it is being made), each reused: making a pickler costs more than most values.
+        self._picklers: list[tuple[io.BytesIO, _Pickler]] = []
+        self._depth = 0
 
     def digest(self, *values: object) -> str:
         """The hex SHA-256 of ``values``; raises ``Undigestible`` for a value of an unknown type."""
         return hashlib.sha256(self._pickled(values)).hexdigest()
 
     def _pickled(self, value: object) -> bytes:
-        buffer = io.BytesIO()
-        pickler = _Pickler(buffer, self)
+        depth = self._depth
+        if depth == len(self._picklers):
+            buffer = io.BytesIO()
+            self._picklers.append((buffer, _Pickler(buffer, self)))
+        buffer, pickler = self._picklers[depth]
+        self._depth = depth + 1
         try:
-            pickler.dump(value)
+            pickler.dump(value)  # clears the pickler's own state first; fast mode has no memo
+            return buffer.getvalue()
         except (pickle.PicklingError, TypeError, ValueError, RecursionError, AttributeError) as err:
+            del self._picklers[depth:]  # made afresh: nothing of a failed pickle is carried on
             raise Undigestible(type(err).__name__) from None  # ValueError: a cycle, which fast mode refuses
-        return buffer.getvalue()
+        finally:
+            self._depth = depth
+            if depth < len(self._picklers):
+                buffer.seek(0)
+                buffer.truncate()
 
     def dataclass(self, value: object, fields: Fields) -> str:
         seen = self._memo.get(id(value))
@@ -115,8 +129,12 @@ class _Pickler(pickle.Pickler):
         fields = _fields(kind)
         if fields is not None:
             return (_Digested, (self.digester.dataclass(obj, fields),))
+        if kind is Markup:  # as its pickle would be, without the generic reduction
+            return (Markup, (str(obj),))
         if isinstance(obj, type):  # a class, by its name: the class of a plain value
             kind = obj
+        elif isinstance(obj, enum.Enum):  # as its pickle would be, without Enum's Python reduction
+            return (kind, (obj._value_,))
         if not _plain(kind):
             raise Undigestible(f"{kind.__module__}.{kind.__qualname__}")
         return NotImplemented  # the usual pickle of a plain value

@@ -162,7 +162,7 @@ def _code_salt() -> str:
     changed working tree is never mistaken for the code that built the site)."""
     if not _CODE_SALT:
         parts = [f"netnotes {__version__}"]
-        for package in ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins"):
+        for package in ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins", "icalendar"):
             try:
                 parts.append(f"{package} {version(package)}")
             except PackageNotFoundError:

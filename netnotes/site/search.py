@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .pages import SiteModel, by_name
 
@@ -62,8 +63,29 @@ def words_of(fields: Iterable[str], text: Iterable[str], limit: int = MAX_TEXT_C
     return " ".join(out)
 
 
+class _Words:
+    """Each entry's words by its fields and text, as the last index of this process had them:
+    ``netnotes serve`` rebuilds the index after every save, and one save changes one or two
+    entries. Only the last index's entries are kept, so it never grows."""
+
+    last: ClassVar[dict[tuple[tuple[str, ...], tuple[str, ...]], str]] = {}
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> list[str]:
+        kept: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        words = []
+        for e in entries:
+            found = kept.get((e.fields, e.text)) or cls.last.get((e.fields, e.text))
+            if found is None:
+                found = words_of(e.fields, e.text)
+            kept[(e.fields, e.text)] = found
+            words.append(found)
+        cls.last = kept
+        return words
+
+
 def index_script(entries: Sequence[Entry]) -> str:
-    rows = [[e.url, e.title, e.subtitle, words_of(e.fields, e.text)] for e in entries]
+    rows = [[e.url, e.title, e.subtitle, words] for e, words in zip(entries, _Words.of(entries), strict=True)]
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     # U+2028/9 end a line in older JavaScript engines, even inside a string.
     data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
