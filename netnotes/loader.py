@@ -81,6 +81,9 @@ class LoadResult:
     notes: Mapping[str, Note]
     cache_warnings: tuple[str, ...] = ()  # the note cache could not be used or saved: no failure
     changed: ChangedNotes = field(default=ChangedNotes(known=False))
+    # The key of the snapshot the model is (``Snapshot.key``): equal keys, equal models
+    # (besides netnotes.yaml's and the walk's problems); None when nothing was kept
+    model_key: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -152,7 +155,8 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> Loa
             snapshot.save(root, loaded, warnings.append)
     vault = loaded.vault if loaded.vault.root == str(root) else replace(loaded.vault, root=str(root))
     problems = sort_problems([*problems, *loaded.problems], first=CONFIG_FILE)
-    return LoadResult(vault, problems, notes, tuple(warnings), changed)
+    model_key = loaded.key if cache.path is not None else None
+    return LoadResult(vault, problems, notes, tuple(warnings), changed, model_key)
 
 
 def _kept(root: Path, cache: NoteCache, warn: notecache.Warn) -> Snapshot | None:

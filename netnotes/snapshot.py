@@ -65,6 +65,18 @@ class Snapshot:
     link_keys: frozenset[str]  # wikilink targets that were looked up among note ids
     duplicates: frozenset[tuple[NoteKind, str]]  # ids that more than one note file of a kind has
 
+    @property
+    def key(self) -> str:
+        """Names this model among all the loads of every vault: the code that made it, the day,
+        when its load began and every note file's stamp. Each load that resolves anything makes
+        a new snapshot (a new start), so one key is one model; the same model loaded again
+        (from this file, or kept in memory by ``serve``) has the same key. It is cheap next to
+        a digest of the model, which is what ``build`` uses it for."""
+        digest = hashlib.sha256(f"{code_stamp()}\0{self.today}\0{self.written_ns}\0".encode())
+        digest.update("\0".join(self.files.paths).encode("utf-8", "surrogateescape"))
+        digest.update(self.files.stamps.tobytes())
+        return digest.hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class FileStamps:

@@ -216,3 +216,59 @@ def test_another_time_zone_that_moves_a_commit_to_another_day_builds_the_site_ag
     assert len(models) == 2
     assert tree(out) != before
     assert tree(out) == cold(repo.vault, tmp_path)
+
+
+def test_the_model_is_digested_once_while_it_is_the_same_snapshot(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing every note is what a build compared first; while the loader serves the same
+    model (its snapshot's key), the digest kept under that key is taken instead, and an edit,
+    which makes a new snapshot, has the model digested again."""
+    from netnotes import notecache
+    from netnotes.model import Vault
+    from netnotes.site.digest import Digester
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    digested: list[Vault] = []
+    real_digest = Digester.digest
+
+    def spy(self: Digester, *values: object) -> str:
+        digested.extend(v for v in values if isinstance(v, Vault))
+        return real_digest(self, *values)
+
+    monkeypatch.setattr(Digester, "digest", spy)
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    assert len(digested) == 1
+    before = snapshot(out)
+    _, again = build(vault)
+    _, third = build(vault)
+    assert len(digested) == 1 and again.rendered == third.rendered == ()
+    assert snapshot(out) == before
+    (vault / "interactions/2026-03-01-lunch.md").write_text(
+        "---\ndate: 2026-03-01\nwith: [jane-doe, sam-lee]\nkind: lunch\n---\nThe shop on the corner.\n"
+    )
+    _, edited = build(vault)
+    assert len(digested) == 2 and edited.rendered
+
+
+def test_a_kept_model_digest_that_was_tampered_with_is_not_taken(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from netnotes import notecache
+    from netnotes.site.manifest import MODEL_DIGEST
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    kept = vault / ".netnotes" / "cache" / MODEL_DIGEST
+    data = json.loads(kept.read_text())
+    kept.write_text(json.dumps({**data, "digest": "0" * 64}))  # the seal no longer matches
+    before = snapshot(out)
+    _, again = build(vault)
+    assert json.loads(kept.read_text())["digest"] == data["digest"]  # digested again, and kept
+    assert again.rendered == () and snapshot(out) == before
