@@ -12,8 +12,6 @@ import hashlib
 from collections.abc import Iterable
 from typing import Literal
 
-import icalendar
-
 from .followup import DueItem, Reason, due_items
 from .model import Vault
 from .moves import Move
@@ -71,6 +69,8 @@ def calendar_events(
 
 def calendar_bytes(title: str, today: dt.date, events: Iterable[Event]) -> bytes:
     """The iCalendar file of ``events``, stamped ``today``."""
+    import icalendar  # here: a build whose events did not change keeps the file it has
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
