@@ -129,6 +129,11 @@ def load_vault(
             gc.enable()
 
 
+# A patched model is saved as the next snapshot unless it re-read fewer than one note file in
+# this many (then the next command patches the saved snapshot again, which costs less).
+SMALL_PATCH = 100
+
+
 def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> LoadResult:
     started = notecache.now_ns()  # before any note file is looked at: a later change moves its times
     config, problems = load_config(root)
@@ -151,7 +156,10 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> Loa
         notes = _NotesOnDemand(files, cache)
     if cache.path is not None and loaded is not kept:
         cache.kept = loaded
-        if cache.usable:  # else the note cache said why nothing is kept
+        # A patch of a few notes that can be made again as it is (it has a name) is not saved:
+        # pickling a whole large model costs more than patching it again next time.
+        again = loaded.name and kept is not None and len(loaded.files.paths) >= SMALL_PATCH * (len(changed.paths) + 1)
+        if cache.usable and not again:  # else the note cache said why nothing is kept
             snapshot.save(root, loaded, warnings.append)
     vault = loaded.vault if loaded.vault.root == str(root) else replace(loaded.vault, root=str(root))
     problems = sort_problems([*problems, *loaded.problems], first=CONFIG_FILE)
@@ -316,6 +324,7 @@ def _patched(
         other_dates,
         frozenset(link_keys),
         kept.duplicates,
+        snapshot.patch_name(kept, today, ((p, by_path[p].stamp if p in by_path else None) for p in redo), started),
     )
     return patched, ChangedNotes(True, frozenset(changed))
 

@@ -28,7 +28,7 @@ import os
 import pickle
 import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -64,14 +64,21 @@ class Snapshot:
     other_dates: dict[str, dt.date]
     link_keys: frozenset[str]  # wikilink targets that were looked up among note ids
     duplicates: frozenset[tuple[NoteKind, str]]  # ids that more than one note file of a kind has
+    # A patch's name: what it was patched from and the stamps of the notes read again ("": none)
+    name: str = ""
 
     @property
     def key(self) -> str:
-        """Names this model among all the loads of every vault: the code that made it, the day,
-        when its load began and every note file's stamp. Each load that resolves anything makes
-        a new snapshot (a new start), so one key is one model; the same model loaded again
-        (from this file, or kept in memory by ``serve``) has the same key. It is cheap next to
-        a digest of the model, which is what ``build`` uses it for."""
+        """Names this model among all the loads of every vault. A patched model is named by
+        the model it was patched from, the day and the stamps of the notes read again, all of
+        them settled (``patch_name``), so patching the same notes again gives the same key.
+        Any other model by the code that made it, the day, when its load began and every note
+        file's stamp: each such load makes a new snapshot (a new start). So one key is one
+        model, and the same model loaded again (from this file, or kept in memory by
+        ``serve``) has the same key. It is cheap next to a digest of the model, which is what
+        ``build`` uses it for."""
+        if self.name:
+            return self.name
         digest = hashlib.sha256(f"{code_stamp()}\0{self.today}\0{self.written_ns}\0".encode())
         digest.update("\0".join(self.files.paths).encode("utf-8", "surrogateescape"))
         digest.update(self.files.stamps.tobytes())
@@ -122,6 +129,20 @@ class FileStamps:
 
 
 _UNKNOWN = (-1, 2**62, 2**62, 0)  # a file without a stamp: always too new to be sure of
+
+
+def patch_name(base: Snapshot, today: dt.date, redo: Iterable[tuple[str, Stamp | None]], started: int) -> str:
+    """The name of ``base`` patched for ``today`` with the notes ``redo`` (path, stamp; None
+    for a note that is gone) read again by a load that began at ``started``; "" when one of
+    them changed too shortly before to be sure of its stamp (two edits in one tick of the
+    clock can leave the same stamp), so that load's model is named as a new one is."""
+    trusted = started - notecache.RACY_NS
+    digest = hashlib.sha256(f"patch\0{base.key}\0{today}".encode())
+    for path, stamp in sorted(redo, key=lambda item: item[0]):
+        if stamp is not None and (stamp[1] > trusted or stamp[2] > trusted):
+            return ""
+        digest.update(f"\0{path}\0{stamp}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def snapshot_path(root: Path) -> Path:

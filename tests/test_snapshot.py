@@ -462,3 +462,48 @@ def test_two_first_runs_at_once_share_one_cache_key(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(fsio, "make_folders", make_folders)
     assert fsio.user_key() == other
     assert (fsio.user_cache_folder() / fsio.USER_KEY).read_bytes() == other
+
+
+def test_a_small_patch_is_not_saved_and_patching_it_again_names_the_same_model(
+    make_vault: MakeVault, an_hour_later: None, work: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pickling a large model costs more than patching a few notes into it: after an edit of
+    one note in many, the saved snapshot stays as it was, the next command patches it again
+    (reading nothing from the file: the note cache has the note), and that model has the same
+    key as the last, so `build` still finds its digest."""
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # this vault's 4 notes count as many
+    vault = make_vault(VAULT)
+    base = load_vault(vault)
+    saved = snapshot_path(vault).read_bytes()
+    note = vault / "interactions/2026-01-05-coffee.md"
+    note.write_text(note.read_text().replace("send the paper", "send the slides"))
+    forget(work)
+    first = load_vault(vault)
+    assert work["read"] == ["interactions/2026-01-05-coffee.md"] and work["full"] == []
+    assert snapshot_path(vault).read_bytes() == saved
+    forget(work)
+    second = load_vault(vault)
+    assert work["read"] == [] and work["full"] == []
+    assert first.model_key == second.model_key != base.model_key
+    same(second, uncached(vault))
+    note.write_text(note.read_text().replace("send the slides", "send the book"))
+    third = load_vault(vault)
+    assert third.model_key not in (first.model_key, base.model_key)
+    same(third, uncached(vault))
+
+
+def test_a_patch_of_a_note_too_new_to_trust_is_a_new_model_each_time(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two edits in one tick of the clock can leave a note the same stamp: a patch that read a
+    note changed that recently is not named by stamps, so no later load shares its key."""
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)
+    vault = make_vault(VAULT)
+    real = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real() + AN_HOUR)
+    load_vault(vault)
+    monkeypatch.setattr(notecache, "now_ns", real)  # the edit below is as new as it gets
+    note = vault / "interactions/2026-01-05-coffee.md"
+    note.write_text(note.read_text().replace("send the paper", "send the slides"))
+    keys = {load_vault(vault).model_key for _ in range(2)}
+    assert len(keys) == 2
