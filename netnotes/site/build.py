@@ -336,7 +336,11 @@ def _build_site(
         stored_path = sealer.stored_path if sealer else str
         shared = _contact_pages_key(manifest, digester, model, sealing, site, links, templates)
         linked = depends.linked_bodies(bodies)
-        kept = _kept(manifest.inputs, shared, result, model, bodies, linked, stored_path)
+        try:
+            states, values = depends.note_states(digester, vault) if shared else ({}, {})
+        except Undigestible:
+            shared, states, values = "", {}, {}
+        kept = _kept(manifest.inputs, shared, states, values, model, linked, stored_path)
         shaped: dict[str, depends.Shaped] = {}
         todo: list[Page] = []
         count = 0
@@ -371,7 +375,7 @@ def _build_site(
         files, size, digests = stage.files, stage.bytes, dict(stage.digests)
     if options.cache:
         remember_keys(cache_warnings.append)
-    inputs = Inputs(shared, shaped, linked)
+    inputs = Inputs(shared, shaped, linked, states)
     manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
@@ -422,18 +426,18 @@ def _contact_pages_key(
 def _kept(
     before: Inputs,
     shared: str,
-    result: LoadResult,
+    states: depends.Notes,
+    values: dict[bytes, object],
     model: SiteModel,
-    bodies: dict[str, Markup],
     linked: dict[str, str],
     stored_path: Callable[[str], str],
 ) -> set[str]:
     """The paths of the contact pages to take from the site in place without shaping them: the
-    previous build's, whose shared inputs were these and none of whose notes changed since. Any
-    doubt (no record, changes not known, shared inputs moved) keeps none."""
-    if not shared or not before.key or not result.changed.known or not hmac.compare_digest(before.key, shared):
+    previous build's, whose shared inputs were these and none of whose notes changed since
+    that build (``depends.unchanged``). Any doubt (no record, shared inputs moved) keeps none."""
+    if not shared or not before.key or not hmac.compare_digest(before.key, shared):
         return set()
-    unchanged = depends.unchanged(before.pages, before.linked, linked, result.changed.paths, model.vault)
+    unchanged = depends.unchanged(before.pages, before.notes, states, values, before.linked, linked)
     kept = set()
     for contact in model.vault.contacts:
         path = model.links.contact(contact.id)

@@ -42,6 +42,7 @@ NOTE = "n:"
 CONTACT = "c:"
 WIKILINK = 'class="wikilink'  # in a body's HTML exactly where it has a [[wikilink]]
 NAME_BYTES = 8
+STATE_BYTES = 16
 
 
 def note_names(value: object) -> tuple[str, ...]:
@@ -145,33 +146,53 @@ class Shaped:
     names: bytes
 
 
+Notes = dict[bytes, bytes]  # a note's hashed name -> the digest of its model value
+
+
+def note_states(digester: Digester, vault: Vault) -> tuple[Notes, dict[bytes, object]]:
+    """Every note's hashed name with the digest of its model value (what any page can show of
+    it), and the model values by hashed name. Raises ``Undigestible`` as the digest does."""
+    states: Notes = {}
+    values: dict[bytes, object] = {}
+    for group in (vault.contacts, vault.interactions, vault.asks):
+        for note in group:
+            name = _hash(NOTE + note.path)
+            states[name] = bytes.fromhex(digester.of(note))[:STATE_BYTES]
+            values[name] = note
+    return states, values
+
+
+def pack(states: Notes) -> str:
+    return encode(b"".join(name + states[name] for name in sorted(states)))
+
+
+def unpack(text: str) -> Notes | None:
+    data = decode(text)
+    size = NAME_BYTES + STATE_BYTES
+    if data is None or len(data) % size:
+        return None
+    return {data[at : at + NAME_BYTES]: data[at + NAME_BYTES : at + size] for at in range(0, len(data), size)}
+
+
 def unchanged(
     pages: Mapping[str, Shaped],
+    before: Notes,
+    now: Notes,
+    values: Mapping[bytes, object],
     linked_before: Mapping[str, str],
     linked: Mapping[str, str],
-    changed: Iterable[str],
-    vault: Vault,
 ) -> set[str]:
     """The stored paths of ``pages`` (the previous build's, whose global key is this build's)
-    that none of the notes ``changed`` since can have touched; ``linked_before`` and ``linked``
-    are the digests of the bodies with wikilinks then and now (``linked_bodies``)."""
-    changed = set(changed)
-    touched = changed | {p for p, digest in linked_before.items() if linked.get(p) != digest}
-    dirty = {_hash(NOTE + p) for p in touched}
+    that no note changed since can have touched: ``before`` and ``now`` are the notes' states
+    then and now (``note_states``), ``values`` the model values now, ``linked_before`` and
+    ``linked`` the digests of the bodies with wikilinks then and now (``linked_bodies``)."""
+    changed = {name for name, state in now.items() if before.get(name) != state}
+    changed.update(name for name in before if name not in now)  # deleted: named by their old pages only
     contacts: set[str] = set()
-    for note in _notes_at(vault, changed):  # whom the notes name now
-        contacts.update(named(note))
-    before = {_hash(NOTE + p) for p in changed}  # and named before: their pages showed them
-    contacts.update(page.owner for page in pages.values() if _holds(page.names, before))
-    dirty.update(_hash(CONTACT + cid) for cid in contacts)
+    for name in changed:  # whom the notes name now
+        if name in values:
+            contacts.update(named(values[name]))
+    contacts.update(page.owner for page in pages.values() if _holds(page.names, changed))  # and named before
+    dirty = changed | {_hash(CONTACT + cid) for cid in contacts}
+    dirty.update(_hash(NOTE + p) for p, digest in linked_before.items() if linked.get(p) != digest)
     return {path for path, page in pages.items() if not _holds(page.names, dirty)}
-
-
-def _notes_at(vault: Vault, paths: set[str]) -> list[object]:
-    """The model objects of the notes at ``paths`` that the vault holds now."""
-    if not paths:
-        return []
-    found: list[object] = []
-    for group in (vault.contacts, vault.interactions, vault.asks):
-        found += [note for note in group if note.path in paths]
-    return found

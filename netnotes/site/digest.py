@@ -124,6 +124,13 @@ class Digester:
                 buffer.seek(0)
                 buffer.truncate()
 
+    def of(self, value: object) -> str:
+        """The digest of the dataclass ``value`` alone (as it stands in a larger value's)."""
+        fields = _fields(type(value))
+        if fields is None:
+            raise Undigestible(type(value).__qualname__)
+        return self.dataclass(value, fields)
+
     def dataclass(self, value: object, fields: Fields) -> str:
         seen = self._memo.get(id(value))
         gathered = self._gathered

@@ -53,9 +53,10 @@ class Inputs:
     key: str  # the key of the inputs every page shares
     pages: dict[str, depends.Shaped]  # by stored path
     linked: dict[str, str]  # the HTML digests of the bodies with wikilinks, by note path
+    notes: depends.Notes  # every note's state (``depends.note_states``)
 
 
-NO_INPUTS = Inputs("", {}, {})
+NO_INPUTS = Inputs("", {}, {}, {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +91,18 @@ class Manifest:
             return NO_INPUTS
         try:
             data = json.loads(text)
-            key, pages, linked = data["key"], data["pages"], data["linked"]
+            key, pages, linked, notes = data["key"], data["pages"], data["linked"], depends.unpack(data["notes"])
             shaped = {}
             for stored, (owner, page_key, names) in pages.items():
                 hashed = depends.decode(names)
                 if hashed is None or not isinstance(owner, str) or not isinstance(page_key, str):
                     raise ValueError(stored)
                 shaped[stored] = depends.Shaped(owner, page_key, hashed)
-            if not isinstance(key, str) or not all(isinstance(v, str) for v in linked.values()):
+            if not isinstance(key, str) or notes is None or not all(isinstance(v, str) for v in linked.values()):
                 raise ValueError(key)
         except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not ours: another version's
             return NO_INPUTS
-        return Inputs(key, shaped, dict(linked))
+        return Inputs(key, shaped, dict(linked), notes)
 
     def _mac(self, text: str) -> str:
         return hmac.new(self.secret, b"inputs\0" + text.encode(), hashlib.sha256).hexdigest()
@@ -183,7 +184,12 @@ class Manifest:
                 if p in files and files[p][0] == s.key
             }
             text = json.dumps(
-                {"key": inputs.key, "pages": shaped, "linked": dict(sorted(inputs.linked.items()))},
+                {
+                    "key": inputs.key,
+                    "pages": shaped,
+                    "linked": dict(sorted(inputs.linked.items())),
+                    "notes": depends.pack(inputs.notes),
+                },
                 separators=(",", ":"),
             )
             data["inputs"] = [text, self._mac(text)]
