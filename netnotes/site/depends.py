@@ -9,13 +9,15 @@ context (and the note a due item or an introduction path's evidence cites), and 
 contact id for every contact the page reads something about beyond the note itself (their last
 touch, their strength): the contacts of every interaction and ask it shows.
 
-An edit to a note N makes *dirty*: ``n:N``; ``c:X`` for every contact X that N names now
-(``with``, ``intro_to``, ``met_through``, or N is X's note) or named before (the owners of the
-pages that showed N: every note naming X is shown on X's page); and ``n:P`` for every body P
-with wikilinks whose HTML changed (a wikilink shows another note's title and place). A fact
-about X that another page reads (X's last touch or strength) depends only on notes that name
-X, so one step is enough. A page none of whose names is dirty has the context it had: its key
-is the previous build's, and it is taken from the site in place without being shaped.
+A note N whose model value's digest differs from the one the manifest kept (``note_states``;
+the manifest's own record, so a load by another command in between hides nothing) makes
+*dirty*: ``n:N``; ``c:X`` for every contact X that N names now (``with``, ``intro_to``,
+``met_through``, or N is X's note) or named before (the owners of the pages that held N: every
+note naming X is on X's page); and ``n:P`` for every body P with wikilinks whose HTML changed
+(a wikilink shows another note's title and place). A fact about X that another page reads (X's
+last touch or strength) depends only on notes that name X, so one step is enough. A page none
+of whose names is dirty has the context it had: its key is the previous build's, and it is
+taken from the site in place without being shaped.
 
 What the context reads without holding it is declared on the page: the asks that ask for an
 introduction to the contact (``Page.inputs``), which rank the *Who can introduce you* list.
