@@ -27,7 +27,7 @@ from site_html import build, tree
 from netnotes.site import build as build_module
 from netnotes.site import output
 from netnotes.site.output import MARKER, OutputRefused, SiteWriteError, check_output, staged_output
-from netnotes.site.pages import Page
+from netnotes.site.pages import Kept, Page
 
 VAULT = {
     "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
@@ -161,7 +161,7 @@ def test_an_error_midway_leaves_the_old_site(vault: Path, monkeypatch: pytest.Mo
     old = tree(out)
     real_pages = build_module.pages
 
-    def failing_pages(*args: Any, **kwargs: Any) -> Iterator[Page]:
+    def failing_pages(*args: Any, **kwargs: Any) -> Iterator[Page | Kept]:
         for n, page in enumerate(real_pages(*args, **kwargs)):
             if n == 3:
                 raise RuntimeError("disk on fire")

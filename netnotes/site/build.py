@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import hmac
 import os
 import shutil
 import time
@@ -29,13 +30,13 @@ from ..collation import forget_keys, remember_keys
 from ..loader import LoadResult
 from ..moves import moves_for
 from ..parallel import parallel_map
-from . import template_cache
+from . import depends, template_cache
 from .bodies import render_bodies
 from .digest import Digester, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
-from .manifest import Manifest, keep_digest, known_digest
+from .manifest import Inputs, Manifest, keep_digest, known_digest
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
-from .pages import Links, Page, SiteModel, TimelineEntry, pages
+from .pages import Kept, Links, Page, SiteModel, TimelineEntry, contact_page, pages
 from .search import Entry, index_script, search_entries
 from .theme import Theme, load_theme, templates_digest
 
@@ -279,7 +280,7 @@ def _build_site(
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
     manifest = Manifest.open(cache, out_dir, cache_warnings.append)
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
-    digester = Digester()
+    digester = Digester(depends.note_names)
     errors = sum(p.is_error for p in result.problems)
     # Everything the site is made of (besides the code, in every key): when none of it changed
     # and the site in place is the one built from it, there is nothing to do.
@@ -336,8 +337,35 @@ def _build_site(
         entries = search_entries(model)
         if not reused(SEARCH_INDEX, digester.digest(entries)):
             stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer)))
-        all_pages = list(pages(model, bodies))
-        todo = [page for page in all_pages if not _page_reused(reused, digester, page, site, links, templates)]
+        # A contact page none of whose inputs changed is taken as it is, without being shaped
+        # (site/depends.py); every other page is shaped and digested, and rendered if it changed.
+        stored_path = sealer.stored_path if sealer else str
+        shared = _contact_pages_key(manifest, digester, model, sealing, site, links, templates)
+        linked = depends.linked_bodies(bodies)
+        try:
+            states, values = depends.note_states(digester, vault) if shared else ({}, {})
+        except Undigestible:
+            shared, states, values = "", {}, {}
+        kept = _kept(manifest.inputs, shared, states, values, model, linked, stored_path)
+        shaped: dict[str, depends.Shaped] = {}
+        todo: list[Page] = []
+        count = 0
+        for item in pages(model, bodies, kept):
+            count += 1
+            if isinstance(item, Kept):
+                stored = stored_path(item.path)
+                before = manifest.inputs.pages[stored]
+                if manifest.adopt(stage, out, stored, before.key):
+                    keys[stored] = before.key
+                    shaped[stored] = before
+                    continue
+                item = contact_page(model, item.contact, bodies)  # its file is gone or not ours
+            found = _page_reused(reused, digester, item, site, links, templates)
+            if found is None or not found[0]:
+                todo.append(item)
+            if found is not None and item.owner is not None and shared:
+                stored = stored_path(item.path)
+                shaped[stored] = depends.Shaped(item.owner, keys[stored], depends.hashed(found[1]))
         _write_pages(stage, theme, site, model.links, todo, options.jobs)
         if key is None:  # the file is a function of its events: kept while they are the same
             events = calendar_events(vault, today, moves, model.due)
@@ -353,11 +381,10 @@ def _build_site(
         files, size, digests = stage.files, stage.bytes, dict(stage.digests)
     if options.cache:
         remember_keys(cache_warnings.append)
-    manifest.save(out, whole if templates else "", len(all_pages), keys, digests, cache_warnings.append)
+    inputs = Inputs(shared, shaped, linked, states)
+    manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs)
     rendered = tuple(page.path for page in todo)
-    return _report(
-        out_dir, len(all_pages), (files, size), rendered, started, result, errors, cache_warnings, key is not None
-    )
+    return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
 
 
 def _sealing(key: SiteKey | None) -> str:
@@ -369,16 +396,61 @@ def _sealing(key: SiteKey | None) -> str:
 
 def _page_reused(
     reused: Callable[..., bool], digester: Digester, page: Page, site: SiteInfo, links: str, templates: str | None
-) -> bool:
-    """Whether ``page`` was taken from the current site: its render context, the templates and
-    the link tables are what they were. A context that cannot be digested is rendered."""
+) -> tuple[bool, frozenset[str]] | None:
+    """Whether ``page`` was taken from the current site (its render context, the templates and
+    the link tables are what they were), with the notes its context holds; None when it has no
+    key (a context that cannot be digested), and is rendered."""
     if templates is None:
-        return False
+        return None
     try:
-        context = digester.digest(page, site)
+        context, names = digester.digest_inputs(page, site)
     except Undigestible:
-        return False
-    return reused(page.path, "page", context, links, templates)
+        return None
+    return reused(page.path, "page", context, links, templates), names
+
+
+def _contact_pages_key(
+    manifest: Manifest,
+    digester: Digester,
+    model: SiteModel,
+    sealing: str,
+    site: SiteInfo,
+    links: str,
+    templates: str | None,
+) -> str:
+    """The key of what every contact page shares beyond its own notes (``depends.global_inputs``);
+    "" when it cannot be told, and no page is taken unshaped."""
+    if templates is None:
+        return ""
+    try:
+        shared = depends.global_inputs(digester, model, digester.digest(site), links, templates)
+    except Undigestible:
+        return ""
+    return manifest.key("contact pages", sealing, shared)
+
+
+def _kept(
+    before: Inputs,
+    shared: str,
+    states: depends.Notes,
+    values: dict[bytes, object],
+    model: SiteModel,
+    linked: dict[str, str],
+    stored_path: Callable[[str], str],
+) -> set[str]:
+    """The paths of the contact pages to take from the site in place without shaping them: the
+    previous build's, whose shared inputs were these and none of whose notes changed since
+    that build (``depends.unchanged``). Any doubt (no record, shared inputs moved) keeps none."""
+    if not shared or not before.key or not hmac.compare_digest(before.key, shared):
+        return set()
+    unchanged = depends.unchanged(before.pages, before.notes, states, values, before.linked, linked)
+    kept = set()
+    for contact in model.vault.contacts:
+        path = model.links.contact(contact.id)
+        stored = stored_path(path)
+        if stored in unchanged and before.pages[stored].owner == contact.id:
+            kept.add(path)
+    return kept
 
 
 def _report(

@@ -15,6 +15,11 @@ freshly parsed one does not). Only the types above may appear, with sets and fro
 set's order may differ from one process to the next: then its page is rendered again, never
 wrongly taken as unchanged): any other object, such as a function, makes the value
 ``Undigestible``, and its page is simply rendered every time.
+
+Given ``inputs`` (a function from a dataclass to the names of the notes it was made from, as
+``site/depends.py`` gives), a digest also says which notes its value holds: ``digest_inputs``
+gathers the names of every dataclass in the value, nested ones too, kept with each
+dataclass's digest so that a dataclass met again (by a later page) brings its names along.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class _Digested:
 
 
 Fields = Callable[[Any], tuple[Any, ...]]
+Inputs = Callable[[object], tuple[str, ...]]
+NONE: frozenset[str] = frozenset()
 # types whose values pickle as exactly what they are: their class by name and their value
 _PLAIN: dict[type, bool] = {
     Markup: True,
@@ -76,8 +83,10 @@ def _plain(kind: type) -> bool:
 class Digester:
     """Digests of values; one per build (its memo keeps the dataclasses it has seen alive)."""
 
-    def __init__(self) -> None:
-        self._memo: dict[int, tuple[object, str]] = {}
+    def __init__(self, inputs: Inputs | None = None) -> None:
+        self._memo: dict[int, tuple[object, str, frozenset[str]]] = {}
+        self._inputs = inputs
+        self._gathered: list[set[str]] = []  # the names gathered for each dataclass being digested
         # One pickler per level of nesting (a page's pickle asks for its dataclasses' digests
         # while it is being made), each reused: making a pickler costs more than most values.
         self._picklers: list[tuple[io.BytesIO, _Pickler]] = []
@@ -86,6 +95,15 @@ class Digester:
     def digest(self, *values: object) -> str:
         """The hex SHA-256 of ``values``; raises ``Undigestible`` for a value of an unknown type."""
         return hashlib.sha256(self._pickled(values)).hexdigest()
+
+    def digest_inputs(self, *values: object) -> tuple[str, frozenset[str]]:
+        """The digest of ``values`` and the names ``inputs`` gives for the dataclasses in them."""
+        self._gathered.append(set())
+        try:
+            digest = self.digest(*values)
+        finally:
+            names = self._gathered.pop()
+        return digest, frozenset(names)
 
     def _pickled(self, value: object) -> bytes:
         depth = self._depth
@@ -106,12 +124,33 @@ class Digester:
                 buffer.seek(0)
                 buffer.truncate()
 
+    def of(self, value: object) -> str:
+        """The digest of the dataclass ``value`` alone (as it stands in a larger value's)."""
+        fields = _fields(type(value))
+        if fields is None:
+            raise Undigestible(type(value).__qualname__)
+        return self.dataclass(value, fields)
+
     def dataclass(self, value: object, fields: Fields) -> str:
         seen = self._memo.get(id(value))
+        gathered = self._gathered
         if seen is not None and seen[0] is value:
+            if gathered and seen[2]:
+                gathered[-1].update(seen[2])
             return seen[1]
-        digest = hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()
-        self._memo[id(value)] = (value, digest)
+        if self._inputs is None:
+            names = NONE
+            digest = hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()
+        else:
+            gathered.append(set(self._inputs(value)))
+            try:
+                digest = hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()
+            finally:
+                mine = gathered.pop()
+            names = frozenset(mine) if mine else NONE
+            if gathered and names:
+                gathered[-1].update(names)
+        self._memo[id(value)] = (value, digest, names)
         return digest
 
 

@@ -10,6 +10,12 @@ only when the bytes it finds there give the seal again; else it renders the file
 are under the user's own secret (the render cache's, kept in their cache folder, never in the
 vault), so a manifest that came with a cloned vault matches nothing.
 
+Beside the keys it keeps what the contact pages were made of (``Inputs``: the key of the inputs
+all pages share, and for each contact page its contact, its key and the notes it holds, as
+``site/depends.py`` names them), so that the next build takes a page whose notes did not
+change without shaping it. That part is one JSON text with its own HMAC: a part that does not
+give the HMAC again is dropped whole (said), and every page is shaped as before.
+
 The manifest lives in the vault's ``.netnotes/cache/`` (``build --clean`` drops it), one per
 output folder, and never in the site: a site built encrypted must not name anyone. It is not
 trusted for content: a crafted, stale or corrupt manifest can only make a build render a file
@@ -19,6 +25,7 @@ user's build made for the same inputs.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -31,11 +38,25 @@ from pathlib import Path
 
 from .. import __version__
 from ..fsio import WriteFailed, make_folders, replace_file
+from . import depends
 from .body_cache import user_secret
 from .output import MARKER, Staging, site_tag
 
 FORMAT = 1
 Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What the contact pages of a site were made of (``site/depends.py``)."""
+
+    key: str  # the key of the inputs every page shares
+    pages: dict[str, depends.Shaped]  # by stored path
+    linked: dict[str, str]  # the HTML digests of the bodies with wikilinks, by note path
+    notes: depends.Notes  # every note's state (``depends.note_states``)
+
+
+NO_INPUTS = Inputs("", {}, {}, {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +68,7 @@ class Manifest:
     site: str  # the key of everything the whole site was built from ("" when unknown)
     pages: int  # how many of its files are pages
     files: dict[str, tuple[str, str]]  # '/'-separated path -> (key, seal)
+    inputs: Inputs = NO_INPUTS
 
     @classmethod
     def open(cls, cache_dir: Path | None, out: Path, warn: Warn) -> Manifest:
@@ -56,10 +78,34 @@ class Manifest:
             return cls(None, b"", "", 0, {})
         path = cache_dir / f"site-{site_tag(Path(os.path.abspath(out)))}.json"
         try:
-            site, pages, files = _read(path, str(Path(os.path.abspath(out))), warn)
+            site, pages, files, inputs = _read(path, str(Path(os.path.abspath(out))), warn)
         except OSError:  # the cache folder cannot be read: the render cache says so, once
             return cls(None, b"", "", 0, {})
-        return cls(path, secret, site, pages, files)
+        made = cls(path, secret, site, pages, files)
+        return dataclasses.replace(made, inputs=made._inputs(inputs, warn)) if inputs is not None else made
+
+    def _inputs(self, found: tuple[str, str], warn: Warn) -> Inputs:
+        text, mac = found
+        if not hmac.compare_digest(self._mac(text), mac):
+            warn(f"ignored what the pages were made of in the site manifest {self.path}: it is not this user's")
+            return NO_INPUTS
+        try:
+            data = json.loads(text)
+            key, pages, linked, notes = data["key"], data["pages"], data["linked"], depends.unpack(data["notes"])
+            shaped = {}
+            for stored, (owner, page_key, names) in pages.items():
+                hashed = depends.decode(names)
+                if hashed is None or not isinstance(owner, str) or not isinstance(page_key, str):
+                    raise ValueError(stored)
+                shaped[stored] = depends.Shaped(owner, page_key, hashed)
+            if not isinstance(key, str) or notes is None or not all(isinstance(v, str) for v in linked.values()):
+                raise ValueError(key)
+        except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not ours: another version's
+            return NO_INPUTS
+        return Inputs(key, shaped, dict(linked), notes)
+
+    def _mac(self, text: str) -> str:
+        return hmac.new(self.secret, b"inputs\0" + text.encode(), hashlib.sha256).hexdigest()
 
     def key(self, *inputs: str) -> str:
         """The key of a file made from ``inputs`` (digests and names) by this code."""
@@ -108,13 +154,45 @@ class Manifest:
                 return None
         return len(self.files), size
 
-    def save(self, out: Path, site: str, pages: int, keys: dict[str, str], digests: dict[str, str], warn: Warn) -> None:
+    def save(
+        self,
+        out: Path,
+        site: str,
+        pages: int,
+        keys: dict[str, str],
+        digests: dict[str, str],
+        warn: Warn,
+        inputs: Inputs = NO_INPUTS,
+    ) -> None:
         """Record the site just put in ``out``: ``keys`` and ``digests`` by file path (a file
-        without a key is not recorded, and will be made afresh). Never fails the build."""
+        without a key is not recorded, and will be made afresh), and what its contact pages
+        were made of (only those recorded with the key they have now). Never fails the build."""
         if self.path is None:
             return
         files = {p: [k, self.seal(k, digests[p])] for p, k in sorted(keys.items()) if p in digests}
-        data = {"format": FORMAT, "out": str(Path(os.path.abspath(out))), "site": site, "pages": pages, "files": files}
+        data: dict[str, object] = {
+            "format": FORMAT,
+            "out": str(Path(os.path.abspath(out))),
+            "site": site,
+            "pages": pages,
+            "files": files,
+        }
+        if inputs.key:
+            shaped = {
+                p: [s.owner, s.key, depends.encode(s.names)]
+                for p, s in sorted(inputs.pages.items())
+                if p in files and files[p][0] == s.key
+            }
+            text = json.dumps(
+                {
+                    "key": inputs.key,
+                    "pages": shaped,
+                    "linked": dict(sorted(inputs.linked.items())),
+                    "notes": depends.pack(inputs.notes),
+                },
+                separators=(",", ":"),
+            )
+            data["inputs"] = [text, self._mac(text)]
         try:
             make_folders(self.path.parent, self.path)
             replace_file(self.path, json.dumps(data, separators=(",", ":")).encode(), durable=False)
@@ -122,13 +200,17 @@ class Manifest:
             warn(f"cannot save the site manifest {self.path}: {err.reason}; the next build renders every page again")
 
 
-def _read(path: Path, out: str, warn: Warn) -> tuple[str, int, dict[str, tuple[str, str]]]:
-    """The manifest at ``path`` for the output ``out``; empty when missing or corrupt (said).
-    Raises ``OSError`` when it cannot be read."""
+Found = tuple[str, int, dict[str, tuple[str, str]], tuple[str, str] | None]
+
+
+def _read(path: Path, out: str, warn: Warn) -> Found:
+    """The manifest at ``path`` for the output ``out``, with what its pages were made of (its
+    text and HMAC, not yet checked); empty when missing or corrupt (said). Raises ``OSError``
+    when it cannot be read."""
     try:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
-        return "", 0, {}
+        return "", 0, {}, None
     except ValueError:
         data = None
     files = data.get("files") if isinstance(data, dict) else None
@@ -139,9 +221,9 @@ def _read(path: Path, out: str, warn: Warn) -> tuple[str, int, dict[str, tuple[s
         or not isinstance(data.get("pages"), int)
     ):
         warn(f"ignored the site manifest {path}: it is corrupt; every page is rendered afresh")
-        return "", 0, {}
+        return "", 0, {}, None
     if data.get("out") != out:
-        return "", 0, {}  # another output folder's (a copied vault): not ours to use
+        return "", 0, {}, None  # another output folder's (a copied vault): not ours to use
     entries = {
         p: (e[0], e[1])
         for p, e in files.items()
@@ -149,8 +231,14 @@ def _read(path: Path, out: str, warn: Warn) -> tuple[str, int, dict[str, tuple[s
     }
     if len(entries) != len(files):
         warn(f"ignored the site manifest {path}: it is corrupt; every page is rendered afresh")
-        return "", 0, {}
-    return data["site"], data["pages"], entries
+        return "", 0, {}, None
+    inputs = data.get("inputs")
+    found = None
+    if isinstance(inputs, list) and len(inputs) == 2 and all(isinstance(v, str) for v in inputs):
+        found = (inputs[0], inputs[1])
+    elif inputs is not None:
+        warn(f"ignored what the pages were made of in the site manifest {path}: it is corrupt")
+    return data["site"], data["pages"], entries, found
 
 
 _CODE_SALT: list[str] = []

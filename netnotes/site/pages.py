@@ -10,7 +10,7 @@ folder down (``contacts/<slug>.html``), so links inside bodies are the same on e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -68,6 +68,27 @@ class Page:
     # The timeline entries the page shows through `entry_html`: each is rendered once per
     # build (from _entry.html), however many contacts' pages show it.
     entries: tuple[TimelineEntry, ...] = ()
+    owner: str | None = None  # a contact page: the contact's id (site/depends.py tracks its notes)
+    # Model values the context is derived from without holding them (digested with the page,
+    # so that site/depends.py sees their notes): the asks for an introduction to the contact.
+    inputs: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """The contacts whose strength ranks a contact's *Who can introduce you* list, shown or not:
+    a page input (``Page.inputs``), never shown."""
+
+    contacts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A contact page that ``pages()`` did not shape: the build found that none of its inputs
+    changed since the site in place was built (``site/depends.py``)."""
+
+    path: str
+    contact: Contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +320,7 @@ class SiteModel:
     due_by_contact: dict[str, list[DueItem]] = field(init=False)
     interactions_by_contact: dict[str, list[Interaction]] = field(init=False)  # oldest first
     asks_by_contact: dict[str, list[Ask]] = field(init=False)
+    intro_asks: dict[str, list[Ask]] = field(init=False)  # by the contact they ask an introduction to
     introduced: dict[str, list[Contact]] = field(init=False)
     reciprocity: dict[str, Reciprocity] = field(init=False)
     tags: dict[str, tuple[str, list[Contact]]] = field(init=False)
@@ -331,9 +353,12 @@ class SiteModel:
             for cid in interaction.with_:
                 self.interactions_by_contact.setdefault(cid, []).append(interaction)
         self.asks_by_contact = {}
+        self.intro_asks = {}
         for ask in vault.asks:
             if ask.with_ is not None:
                 self.asks_by_contact.setdefault(ask.with_, []).append(ask)
+                if ask.intro_to_contact is not None:
+                    self.intro_asks.setdefault(ask.intro_to_contact, []).append(ask)
         self.introduced = {}
         for c in sorted(vault.contacts, key=by_name):
             if c.met_through is not None and c.met_through in vault.contacts_by_id:
@@ -504,12 +529,14 @@ def show_value(value: Any) -> Shown:
 # -- the pages
 
 
-def pages(model: SiteModel, bodies: Mapping[str, Markup]) -> Iterator[Page]:
-    """Every HTML page of the site, in a fixed order."""
+def pages(model: SiteModel, bodies: Mapping[str, Markup], kept: Container[str] = ()) -> Iterator[Page | Kept]:
+    """Every HTML page of the site, in a fixed order; the contact pages at the paths ``kept``
+    as ``Kept``, not shaped."""
     yield dashboard(model)
     yield contacts_page(model)
     for contact in model.vault.contacts:
-        yield contact_page(model, contact, bodies)
+        path = model.links.contact(contact.id)
+        yield Kept(path, contact) if path in kept else contact_page(model, contact, bodies)
     yield groups_page(model, "tags", "Tags", model.tags, model.links.tag)
     for k, (name, members) in model.tags.items():
         yield group_page(model, "tag", "tags", name, model.links.tag(k), members)
@@ -590,6 +617,8 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
     asks = model.asks_by_contact.get(cid, [])
     introducer = model.vault.contact(contact.met_through) if contact.met_through else None
     timeline = [model.timeline_entry(i, bodies.get(i.path, NO_BODY)) for i in reversed(interactions)]
+    weak = model.relationships.of(cid).score < KNOWN  # then the page lists who can introduce me
+    intro_asks = model.intro_asks.get(cid, [])
     return Page(
         links.contact(cid),
         "contact.html",
@@ -612,10 +641,24 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "company_url": model.company_url(contact.company),
             "strength": model.relationships.of(cid),
             "past_companies": [(name, model.company_url(name)) for name in contact.past_companies],
-            "paths": _paths_section(model, cid) if model.relationships.of(cid).score < KNOWN else None,
+            "paths": _paths_section(model, cid) if weak else None,
         },
         tuple(timeline),
+        cid,
+        (*intro_asks, _ranked(model, contact, interactions, intro_asks)) if weak else (),
     )
+
+
+def _ranked(model: SiteModel, contact: Contact, interactions: list[Interaction], intro_asks: list[Ask]) -> Ranked:
+    """Everyone who may introduce me to ``contact``: whom they met me through, whom they
+    introduced, who was with them, and who was asked for an introduction to them."""
+    ids = {cid for i in interactions for cid in i.with_}
+    ids.update(c.id for c in model.introduced.get(contact.id, ()))
+    ids.update(a.with_ for a in intro_asks if a.with_ is not None)
+    if contact.met_through is not None:
+        ids.add(contact.met_through)
+    ids.discard(contact.id)
+    return Ranked(tuple(sorted(ids)))
 
 
 def groups_page(

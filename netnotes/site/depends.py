@@ -1,0 +1,200 @@
+"""Which contact pages an edit can have touched, so a build after one edit shapes only those.
+
+A contact page's context is a function of the inputs every page shares (the *global key*:
+``SiteInfo``, the config, the link tables, the contacts' names, the companies' names, the
+career moves, the templates, how the site is sealed, and the code) and of the notes its model
+objects come from. When a page is digested, the digest gathers those notes as *names*
+(``note_names``): ``n:`` and a note's vault path for every contact, interaction and ask in the
+context (and the note a due item or an introduction path's evidence cites), and ``c:`` and a
+contact id for every contact the page reads something about beyond the note itself (their last
+touch, their strength): the contacts of every interaction and ask it shows.
+
+A note N whose model value's digest differs from the one the manifest kept (``note_states``;
+the manifest's own record, so a load by another command in between hides nothing) makes
+*dirty*: ``n:N``; ``c:X`` for every contact X that N names now (``with``, ``intro_to``,
+``met_through``, or N is X's note) or named before (the owners of the pages that held N: every
+note naming X is on X's page); and ``n:P`` for every body P with wikilinks whose HTML changed
+(a wikilink shows another note's title and place). A fact about X that another page reads (X's
+last touch or strength) depends only on notes that name X, so one step is enough. A page none
+of whose names is dirty has the context it had: its key is the previous build's, and it is
+taken from the site in place without being shaped.
+
+What the context reads without holding it is declared on the page: the asks that ask for an
+introduction to the contact (``Page.inputs``), which rank the *Who can introduce you* list.
+
+Names are kept hashed (8 bytes each, ``hashed``); a collision can only make a page dirty.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..followup import DueItem
+from ..model import Ask, Contact, Interaction, Vault
+from ..paths import Evidence, Insider, Path
+from .digest import Digester
+from .pages import ContactRow, Ranked, SiteModel
+
+NOTE = "n:"
+CONTACT = "c:"
+WIKILINK = 'class="wikilink'  # in a body's HTML exactly where it has a [[wikilink]]
+NAME_BYTES = 8
+STATE_BYTES = 16
+
+
+def note_names(value: object) -> tuple[str, ...]:
+    """The names a value of a page's context stands for (``()`` for most values): the note
+    of a contact, interaction, ask, due item or piece of evidence, and the contacts whose last
+    touch or strength the value was derived from."""
+    kind = type(value)
+    if kind is Interaction:
+        assert isinstance(value, Interaction)
+        if value.follow_up is not None and not value.done:  # open or closed by a later touch of one of them
+            return (NOTE + value.path, *(CONTACT + cid for cid in value.with_))
+        return (NOTE + value.path,)
+    if kind is Contact or kind is Ask:
+        assert isinstance(value, (Contact, Ask))
+        return (NOTE + value.path,)
+    if kind is ContactRow or kind is Insider:
+        assert isinstance(value, (ContactRow, Insider))
+        return (CONTACT + value.contact.id,)
+    if kind is Path:
+        assert isinstance(value, Path)
+        return (CONTACT + value.introducer.id,) if value.introducer is not None else ()
+    if kind is DueItem:
+        assert isinstance(value, DueItem)
+        return (NOTE + value.source, CONTACT + value.contact)
+    if kind is Evidence:
+        assert isinstance(value, Evidence)
+        return (NOTE + value.source,)
+    if kind is Ranked:
+        assert isinstance(value, Ranked)
+        return tuple(CONTACT + cid for cid in value.contacts)
+    return ()
+
+
+def named(note: object) -> tuple[str, ...]:
+    """The contacts a note names: an interaction's ``with``, an ask's contact and ``intro_to``,
+    a contact itself and its ``met_through``."""
+    if isinstance(note, Interaction):
+        return note.with_
+    if isinstance(note, Ask):
+        return tuple(cid for cid in (note.with_, note.intro_to_contact) if cid is not None)
+    if isinstance(note, Contact):
+        return (note.id,) if note.met_through is None else (note.id, note.met_through)
+    return ()
+
+
+def hashed(names: Iterable[str]) -> bytes:
+    """``names`` as one string of fixed-width hashes, in sorted order."""
+    return b"".join(sorted({_hash(name) for name in names}))
+
+
+def _hash(name: str) -> bytes:
+    return hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=NAME_BYTES).digest()
+
+
+def encode(names: bytes) -> str:
+    return base64.b64encode(names).decode("ascii")
+
+
+def decode(text: str) -> bytes | None:
+    try:
+        names = base64.b64decode(text.encode("ascii"), validate=True)
+    except ValueError:
+        return None
+    return names if len(names) % NAME_BYTES == 0 else None
+
+
+def _holds(names: bytes, dirty: Iterable[bytes]) -> bool:
+    for name in dirty:
+        at = names.find(name)
+        while at >= 0:
+            if at % NAME_BYTES == 0:
+                return True
+            at = names.find(name, at + 1)
+    return False
+
+
+def global_inputs(digester: Digester, model: SiteModel, *shared: str) -> str:
+    """The digest of what every contact page shares (``shared``: the digests of the site's
+    info, the config with the link tables, and the templates) beyond its own notes."""
+    vault = model.vault
+    names = tuple((c.id, c.name) for c in vault.contacts)
+    companies = tuple((k, c.name) for k, c in model.company_index.companies.items())
+    return digester.digest(shared, names, companies, model.moves)
+
+
+def linked_bodies(bodies: Mapping[str, Markup]) -> dict[str, str]:
+    """A digest of each body's HTML that holds a wikilink, by note path."""
+    return {
+        path: hashlib.blake2b(str(html).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        for path, html in bodies.items()
+        if WIKILINK in html
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Shaped:
+    """A contact page of the previous build: whose it is, its key, and its hashed names."""
+
+    owner: str  # the contact id
+    key: str
+    names: bytes
+
+
+Notes = dict[bytes, bytes]  # a note's hashed name -> the digest of its model value
+
+
+def note_states(digester: Digester, vault: Vault) -> tuple[Notes, dict[bytes, object]]:
+    """Every note's hashed name with the digest of its model value (what any page can show of
+    it), and the model values by hashed name. Raises ``Undigestible`` as the digest does."""
+    states: Notes = {}
+    values: dict[bytes, object] = {}
+    for group in (vault.contacts, vault.interactions, vault.asks):
+        for note in group:
+            name = _hash(NOTE + note.path)
+            states[name] = bytes.fromhex(digester.of(note))[:STATE_BYTES]
+            values[name] = note
+    return states, values
+
+
+def pack(states: Notes) -> str:
+    return encode(b"".join(name + states[name] for name in sorted(states)))
+
+
+def unpack(text: str) -> Notes | None:
+    data = decode(text)
+    size = NAME_BYTES + STATE_BYTES
+    if data is None or len(data) % size:
+        return None
+    return {data[at : at + NAME_BYTES]: data[at + NAME_BYTES : at + size] for at in range(0, len(data), size)}
+
+
+def unchanged(
+    pages: Mapping[str, Shaped],
+    before: Notes,
+    now: Notes,
+    values: Mapping[bytes, object],
+    linked_before: Mapping[str, str],
+    linked: Mapping[str, str],
+) -> set[str]:
+    """The stored paths of ``pages`` (the previous build's, whose global key is this build's)
+    that no note changed since can have touched: ``before`` and ``now`` are the notes' states
+    then and now (``note_states``), ``values`` the model values now, ``linked_before`` and
+    ``linked`` the digests of the bodies with wikilinks then and now (``linked_bodies``)."""
+    changed = {name for name, state in now.items() if before.get(name) != state}
+    changed.update(name for name in before if name not in now)  # deleted: named by their old pages only
+    contacts: set[str] = set()
+    for name in changed:  # whom the notes name now
+        if name in values:
+            contacts.update(named(values[name]))
+    contacts.update(page.owner for page in pages.values() if _holds(page.names, changed))  # and named before
+    dirty = changed | {_hash(CONTACT + cid) for cid in contacts}
+    dirty.update(_hash(NOTE + p) for p, digest in linked_before.items() if linked.get(p) != digest)
+    return {path for path, page in pages.items() if not _holds(page.names, dirty)}

@@ -1,0 +1,198 @@
+"""A build after an edit shapes only the contact pages the edit can have touched (issue 12):
+the manifest keeps what each contact page was made of (``site/depends.py``); every other
+contact page is taken from the site in place without its context being made, and the site is
+still the one a cold build makes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import MakeVault
+from site_html import TODAY, build, tree
+
+from netnotes.loader import load_vault
+from netnotes.model import Contact
+from netnotes.site import build as build_module
+from netnotes.site import pages as site_pages
+from netnotes.site.build import RENDER_CACHE, BuildOptions
+
+WARM = BuildOptions(jobs=1)
+COLD = BuildOptions(jobs=1, cache=False)
+VAULT = {
+    "netnotes.yaml": "title: Net\ncircles:\n  inner: 3w\n",
+    "contacts/ann.md": "---\nname: Ann\ncircle: inner\n---\n",
+    "contacts/bob.md": "---\nname: Bob\ncircle: inner\n---\n",
+    "contacts/cy.md": "---\nname: Cy\ncircle: inner\n---\n",
+    "contacts/dee.md": "---\nname: Dee\nmet_through: cy\n---\n",
+    "interactions/i1.md": "---\ndate: 2026-10-01\nwith: ann\ntitle: Coffee\n---\nFirst.\n",
+    "interactions/i2.md": (
+        "---\ndate: 2026-10-02\nwith: [bob, cy]\ntitle: Lunch\nfollow_up: 2026-12-01\nnext: send notes\n---\nSecond.\n"
+    ),
+    "interactions/i3.md": "---\ndate: 2026-10-03\nwith: dee\n---\nThird.\n",
+}
+
+
+@pytest.fixture
+def shaped(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The id of every contact whose page context is made from now on."""
+    ids: list[str] = []
+    real = site_pages.contact_page
+
+    def spy(model: site_pages.SiteModel, contact: Contact, *args: object) -> site_pages.Page:
+        ids.append(contact.id)
+        return real(model, contact, *args)  # type: ignore[arg-type]  # the bodies, passed on
+
+    monkeypatch.setattr(site_pages, "contact_page", spy)
+    monkeypatch.setattr(build_module, "contact_page", spy)
+    return ids
+
+
+def edit(vault: Path, relpath: str, old: str, new: str) -> None:
+    path = vault / relpath
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def warm_equals_cold(vault: Path, tmp_path: Path, shaped: list[str] | None = None) -> set[str]:
+    """Build warm, check it against a cold build; the pages the warm build rendered (and in
+    ``shaped``, only the contacts whose pages the warm build shaped)."""
+    shaped = shaped if shaped is not None else []
+    shaped.clear()
+    out, report = build(vault, options=WARM)
+    warm = list(shaped)
+    cold, _ = build(vault, tmp_path / "cold", TODAY, COLD)
+    assert tree(out) == tree(cold)
+    shaped[:] = warm
+    return set(report.rendered)
+
+
+def test_one_interaction_edit_shapes_the_pages_of_its_contacts_only(
+    make_vault: MakeVault, tmp_path: Path, shaped: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    shaped.clear()
+    edit(vault, "interactions/i1.md", "First.", "First, and more.")
+    rendered = warm_equals_cold(vault, tmp_path, shaped)
+    assert shaped == ["ann"]
+    assert "contacts/ann.html" in rendered and "contacts/bob.html" not in rendered
+
+
+def test_an_edit_to_a_shared_interaction_shapes_both_pages(
+    make_vault: MakeVault, tmp_path: Path, shaped: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    shaped.clear()
+    edit(vault, "interactions/i2.md", "Second.", "Second, longer.")
+    out, report = build(vault, options=WARM)
+    # and Dee's, who met me through Cy: Cy's strength ranks Dee's "who can introduce you"
+    assert sorted(shaped) == ["bob", "cy", "dee"]
+    assert {"contacts/bob.html", "contacts/cy.html"} <= set(report.rendered)
+    assert "Second, longer." in (out / "contacts/cy.html").read_text(encoding="utf-8")
+
+
+def test_nothing_is_shaped_when_only_the_site_lost_a_file(make_vault: MakeVault, shaped: list[str]) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault, options=WARM)
+    (out / "contacts/bob.html").unlink()
+    shaped.clear()
+    out, report = build(vault, options=WARM)
+    assert shaped == ["bob"]  # its file is gone: made again, the others taken as they are
+    assert report.rendered == ("contacts/bob.html",)
+
+
+def test_an_interaction_moved_to_another_contact_leaves_the_first_page(
+    make_vault: MakeVault, tmp_path: Path, shaped: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    shaped.clear()
+    edit(vault, "interactions/i1.md", "with: ann", "with: bob")
+    rendered = warm_equals_cold(vault, tmp_path, shaped)
+    assert {"contacts/ann.html", "contacts/bob.html"} <= rendered
+    # its link (on its first contact's page) moved: the link tables every page shares did
+    assert sorted(shaped) == ["ann", "bob", "cy", "dee"]
+
+
+def test_a_later_touch_of_one_contact_closes_the_follow_up_on_the_others_page(
+    make_vault: MakeVault, tmp_path: Path, shaped: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault, options=WARM)
+    assert "follow-up-open" in (out / "contacts/bob.html").read_text(encoding="utf-8")
+    make_vault({"interactions/i4.md": "---\ndate: 2026-10-20\nwith: cy\n---\n"})
+    shaped.clear()
+    rendered = warm_equals_cold(vault, tmp_path)
+    assert "contacts/bob.html" in rendered  # a note that names only Cy changed Bob's page
+    assert "follow-up-closed" in (out / "contacts/bob.html").read_text(encoding="utf-8")
+
+
+def test_a_contact_who_introduced_another_is_named_on_their_page(make_vault: MakeVault, tmp_path: Path) -> None:
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    edit(vault, "contacts/cy.md", "name: Cy", "name: Cyrus")
+    assert "contacts/dee.html" in warm_equals_cold(vault, tmp_path)
+    edit(vault, "contacts/dee.md", "met_through: cy", "met_through: ann")
+    assert {"contacts/ann.html", "contacts/cy.html"} <= warm_equals_cold(vault, tmp_path)
+
+
+def test_an_edit_loaded_by_another_command_before_the_build_is_still_seen(
+    make_vault: MakeVault, tmp_path: Path, shaped: list[str]
+) -> None:
+    """The model's snapshot moves with every load (`due`, `check`); what the site was made from
+    is the manifest's own record, so an edit that another command loaded first is not lost."""
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    edit(vault, "interactions/i3.md", "Third.", "Third, edited.")
+    load_vault(vault)  # `netnotes due`, say: the snapshot now holds the edit
+    assert "contacts/dee.html" in warm_equals_cold(vault, tmp_path, shaped)
+    assert shaped == ["cy", "dee"]  # Cy introduced Dee: Dee's strength ranks Cy's introducers
+
+
+def manifest_file(vault: Path) -> Path:
+    (found,) = (vault / RENDER_CACHE).glob("site-*.json")
+    return found
+
+
+def test_a_tampered_record_of_the_pages_inputs_is_not_trusted(
+    make_vault: MakeVault, tmp_path: Path, shaped: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    path = manifest_file(vault)
+    data = json.loads(path.read_bytes())
+    inputs = json.loads(data["inputs"][0])
+    ann = inputs["pages"]["contacts/ann.html"]
+    ann[2] = ""  # Ann's page "holds no note": an edit to i1 would pass it by
+    data["inputs"][0] = json.dumps(inputs, separators=(",", ":"))
+    path.write_text(json.dumps(data), encoding="utf-8")
+    edit(vault, "interactions/i1.md", "First.", "First, tampered with.")
+    shaped.clear()
+    out, report = build(vault, options=WARM)
+    assert any("not this user's" in w for w in report.cache_warnings)
+    assert sorted(shaped) == ["ann", "bob", "cy", "dee"]  # every contact page shaped, as without a record
+    assert "First, tampered with." in (out / "contacts/ann.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("inputs", [["not json", "0" * 64], "garbage", [1, 2]], ids=["bad-mac", "string", "numbers"])
+def test_a_corrupt_record_of_the_pages_inputs_is_a_warning_and_the_slow_path(
+    make_vault: MakeVault, tmp_path: Path, shaped: list[str], inputs: object
+) -> None:
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    path = manifest_file(vault)
+    data = json.loads(path.read_bytes())
+    data["inputs"] = inputs
+    path.write_text(json.dumps(data), encoding="utf-8")
+    edit(vault, "interactions/i1.md", "First.", "First, edited.")
+    shaped.clear()
+    _, report = build(vault, options=WARM)
+    assert report.cache_warnings and sorted(shaped) == ["ann", "bob", "cy", "dee"]
+    edit(vault, "interactions/i3.md", "Third.", "Third, edited.")
+    assert "contacts/dee.html" in warm_equals_cold(vault, tmp_path, shaped)
+    assert shaped == [
+        "cy",
+        "dee",
+    ]  # Cy introduced Dee: Dee's strength ranks Cy's introducers  # the record made again is used
