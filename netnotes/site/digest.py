@@ -41,6 +41,7 @@ class _Digested:
 
 
 Fields = Callable[[Any], tuple[Any, ...]]
+Memo = dict[int, tuple[object, str]]  # id -> (the object, pinned so its id is not reused; its digest)
 # types whose values pickle as exactly what they are: their class by name and their value
 _PLAIN: dict[type, bool] = {
     Markup: True,
@@ -76,8 +77,9 @@ def _plain(kind: type) -> bool:
 class Digester:
     """Digests of values; one per build (its memo keeps the dataclasses it has seen alive)."""
 
-    def __init__(self) -> None:
-        self._memo: dict[int, tuple[object, str]] = {}
+    def __init__(self, kept: Memo | None = None) -> None:
+        self._memo: Memo = {}
+        self._kept: Memo = kept or {}  # from an earlier build; what this one meets is memoised again
         # One pickler per level of nesting (a page's pickle asks for its dataclasses' digests
         # while it is being made), each reused: making a pickler costs more than most values.
         self._picklers: list[tuple[io.BytesIO, _Pickler]] = []
@@ -106,9 +108,20 @@ class Digester:
                 buffer.seek(0)
                 buffer.truncate()
 
+    def memo_of(self, kinds: tuple[type, ...]) -> Memo:
+        """The digests of objects of exactly ``kinds`` met by this digester (with the objects,
+        pinned; only those, so what a long-running process keeps never grows): what a
+        later ``Digester`` may start from when those are frozen values of immutable fields,
+        which the very same object cannot have changed (``netnotes serve`` keeps the model's)."""
+        return {k: seen for k, seen in self._memo.items() if type(seen[0]) in kinds}
+
     def dataclass(self, value: object, fields: Fields) -> str:
         seen = self._memo.get(id(value))
         if seen is not None and seen[0] is value:
+            return seen[1]
+        seen = self._kept.get(id(value))
+        if seen is not None and seen[0] is value:
+            self._memo[id(value)] = seen
             return seen[1]
         digest = hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()
         self._memo[id(value)] = (value, digest)
