@@ -2,10 +2,11 @@
 
 ``netnotes serve`` rebuilds on every save; only the notes that changed are rendered again.
 The cache holds HTML that goes into pages as it is, and it lives in the vault, which may have
-come from someone else: its entries are keyed by an HMAC under a secret in the user's own
-cache folder, never in the vault, so a crafted cache matches nothing. A cache that cannot be
-read, made or saved, or that is corrupt, never fails a build: ``warn`` is told why, in one line,
-and the notes are rendered afresh.
+come from someone else: its entries are keyed by a MAC (keyed BLAKE2b, one C call a body)
+under a secret in the user's own cache folder, never in the vault, so a crafted cache matches
+nothing. The file grows in place (``cache_file``). A cache that cannot be read, made or saved,
+or that is corrupt, never fails a build: ``warn`` is told why, in one line, and the notes are
+rendered afresh.
 """
 
 from __future__ import annotations

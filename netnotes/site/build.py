@@ -1,7 +1,8 @@
 """``build_site``: the loaded vault -> page contexts -> the theme's templates -> a folder of files.
 
-It is a library function so ``netnotes serve`` can call it on every change: each call loads the
-theme afresh, renders every note body once, and swaps the finished site in whole. Output is a
+It is a library function so ``netnotes serve`` can call it on every change (with a ``Kept`` of
+what the last call may leave to the next): each call renders every changed note body once and
+swaps the finished site in whole. Output is a
 function of (vault, today, options) alone: no clock, no randomness, everything sorted.
 """
 
