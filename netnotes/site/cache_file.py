@@ -84,7 +84,10 @@ class CacheFile:
                 warn(f"cannot read {self.wording.name} {self.path}: not a file; {self.wording.unread}")
                 return None
             if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_SH)  # not while another build grows it
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_SH)  # not while another build grows it
+                except OSError:  # a file system without locks: never grown in place either
+                    pass
             with os.fdopen(os.dup(fd), "rb") as f:
                 data = f.read()
             self.identity = (info.st_dev, info.st_ino)
