@@ -49,6 +49,7 @@ class BodyCache:
     salt: str
     entries: dict[str, Markup]
     known: dict[tuple[str, str], str] = field(default_factory=dict)  # (footnote prefix, body) -> key
+    remember: bool = False  # keep ``known`` for the next call (a cache kept in memory)
 
     @classmethod
     def open(cls, folder: Path | None, warn: Warn) -> BodyCache:
@@ -89,7 +90,8 @@ class BodyCache:
             found = last.get((doc_id, body))
             if found is None:
                 found = self.key(body, doc_id, links)
-            known[(doc_id, body)] = found
+            if self.remember:
+                known[(doc_id, body)] = found
             keys.append(found)
         self.known = known
         return keys

@@ -100,6 +100,7 @@ class Kept:
     words: SearchWords | None = None
     cache_folder: Path | None = None  # the folder the render cache and words were opened from
     digests: Memo = dataclasses.field(default_factory=dict)  # of the last build's model values
+    remember: bool = True  # False: a build of its own (the CLI), which keeps nothing for a next one
 
 
 # frozen model values: the same object is the same value in the next build (the loader's
@@ -297,7 +298,7 @@ def build_site(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(vault_root, result, out_dir, today, options, kept or Kept())
+        return _build_site(vault_root, result, out_dir, today, options, kept or Kept(remember=False))
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -328,13 +329,15 @@ def _build_site(
         whole = manifest.key("site", sealing, notes, served, templates or "?", digester.digest(static))
     except Undigestible:  # a value of a type the digest does not know: no shortcut this time
         notes = whole = ""
-    kept.digests = _kept_digests(digester)  # the whole vault's values were just digested
+    if kept.remember:
+        kept.digests = _kept_digests(digester)  # the whole vault's values were just digested
     intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
     if intact is not None:
         return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
     model = SiteModel(vault, today, result.problems, moves)
     if kept.bodies is None or kept.cache_folder != cache:
         kept.bodies = BodyCache.open(cache, cache_warnings.append)
+        kept.bodies.remember = kept.remember
         kept.words = SearchWords.open(cache if kept.bodies.usable else None, kept.bodies.secret, cache_warnings.append)
         kept.cache_folder = cache
     bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies)
