@@ -397,8 +397,9 @@ def serve_vault(
 ) -> None:
     """Take ``host``:``port``, build the vault's dashboard into its cache folder and serve it,
     rebuilding on change, when the git HEAD moves and when ``today()`` moves on to another date.
-    The parsed notes stay in memory from one build to the next: a rebuild reads only the notes
-    whose files changed.
+    The parsed notes, the theme's compiled templates, the rendered note bodies and the search
+    words stay in memory from one build to the next (``site.build.Kept``): a rebuild reads only
+    the notes whose files changed and renders only the bodies that did.
 
     The served copy lives in ``.netnotes/serve/`` rather than the build output, because it
     carries the reload script and a CSP that lets it ask this server for the generation.
@@ -407,7 +408,7 @@ def serve_vault(
     """
     from .loader import load_vault
     from .notecache import NoteCache
-    from .site.build import BuildOptions, build_site
+    from .site.build import BuildOptions, Kept, build_site
     from .site.theme import served_only_file
 
     output = root / ".netnotes" / "serve"
@@ -418,6 +419,7 @@ def serve_vault(
     )
 
     notes = NoteCache(root)
+    kept = Kept()  # the theme, the rendered bodies and the search words, from one build to the next
 
     def build() -> None:
         day = today()
@@ -426,7 +428,7 @@ def serve_vault(
             log(f"Warning: {warning}")
         for line in result.notices("the dashboard is incomplete"):
             log(line)
-        report = build_site(root, result, output, day, options)
+        report = build_site(root, result, output, day, options, kept)
         for warning in report.cache_warnings:
             log(f"Warning: {warning}")
         log(report.summary())

@@ -33,11 +33,11 @@ def wikilink_table(vault: Vault, links: Links) -> WikilinkTable:
     interaction or ask (on its contact's page), matching ``netnotes check``'s resolution."""
     table: WikilinkTable = {}
     for interaction in vault.interactions:
-        url = links.interaction(interaction)
+        url = links.note(interaction.path)  # links.interaction(interaction), made once already
         if url is not None:
             table[key(interaction.id)] = (BODY_ROOT + url, interaction.title or interaction.id)
     for ask in vault.asks:
-        url = links.ask(ask)
+        url = links.note(ask.path)
         if url is not None:
             table[key(ask.id)] = (BODY_ROOT + url, f"ask: {ask.kind or ask.id}")
     for ref_key, contact_id in RefIndex(vault.contacts).targets().items():  # a contact wins over a note
@@ -55,8 +55,10 @@ def render_bodies(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     warn: Callable[[str], None] = _unheard,
+    cache: BodyCache | None = None,
 ) -> dict[str, Markup]:
-    """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated.
+    """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated,
+    or ``cache``, one kept from an earlier build of this vault (``netnotes serve``).
 
     A cache that cannot be read, made or saved, or that is corrupt, never fails the render: the
     notes are rendered afresh and ``warn`` is told why, in one line.
@@ -65,14 +67,16 @@ def render_bodies(
     work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
     work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
     table = wikilink_table(vault, links)
-    cache = BodyCache.open(cache_dir, warn)
-    keys = [cache.key(body, doc_id, table) for _, body, doc_id in work]
-    todo = [(job, k) for job, k in zip(work, keys, strict=True) if k not in cache.entries]
+    if cache is None:
+        cache = BodyCache.open(cache_dir, warn)
+    keys = cache.keys(work, table)
+    html = cache.entries
+    todo = [(job, k) for job, k in zip(work, keys, strict=True) if k not in html]
     fresh = parallel_map(_render, [job for job, _ in todo], table, threshold=PARALLEL_THRESHOLD, jobs=jobs)
-    html = {**cache.entries, **{k: h for (_, k), h in zip(todo, fresh, strict=True)}}
-    if todo or len(cache.entries) != len(set(keys)):
-        cache.save({k: html[k] for k in keys}, warn)
-    return {path: Markup(html[k]) for (path, _, _), k in zip(work, keys, strict=True)}
+    html.update((k, Markup(h)) for (_, k), h in zip(todo, fresh, strict=True))
+    bodies = {path: html[k] for (path, _, _), k in zip(work, keys, strict=True)}
+    cache.save({k: html[k] for k in keys}, warn)
+    return bodies
 
 
 def _render(table: WikilinkTable, work: list[Job]) -> list[str]:

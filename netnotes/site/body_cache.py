@@ -2,73 +2,110 @@
 
 ``netnotes serve`` rebuilds on every save; only the notes that changed are rendered again.
 The cache holds HTML that goes into pages as it is, and it lives in the vault, which may have
-come from someone else: its entries are keyed by an HMAC under a secret in the user's own
-cache folder, never in the vault, so a crafted cache matches nothing. A cache that cannot be
-read, made or saved, or that is corrupt, never fails a build: ``warn`` is told why, in one line,
-and the notes are rendered afresh.
+come from someone else: its entries are keyed by a MAC (keyed BLAKE2b, one C call a body)
+under a secret in the user's own cache folder, never in the vault, so a crafted cache matches
+nothing. The file grows in place (``cache_file``). A cache that cannot be read, made or saved,
+or that is corrupt, never fails a build: ``warn`` is told why, in one line, and the notes are
+rendered afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .. import __version__
-from ..fsio import USER_KEY, WriteFailed, make_folders, reason, replace_file, user_cache_folder, user_key
+from ..fsio import USER_KEY, WriteFailed, reason, user_cache_folder, user_key
 from ..refs import WIKILINK_RE, key, wikilink_target
+from .cache_file import CacheFile, Wording
 
 CACHE_FILE = "bodies.json"  # in the vault's .netnotes/cache/
 
 Warn = Callable[[str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class BodyCache:
-    """The cached HTML by key, and where to save it (None: no cache this build)."""
+WORDING = Wording(
+    "the render cache",
+    unread="building without the cache",
+    corrupt="every note is rendered afresh",
+    unsaved="the next build renders every note again",
+)
 
-    folder: Path | None
+
+@dataclass(slots=True)
+class BodyCache:
+    """The cached HTML by key, and the file it is kept in (None: no cache this build).
+
+    ``netnotes serve`` keeps one for its whole run (``site.build.Kept``): a rebuild reads no
+    file, and the key of a body without wikilinks is found by its text without hashing it."""
+
+    file: CacheFile | None
     secret: bytes
     salt: str
-    entries: dict[str, str]
+    entries: dict[str, Markup]
+    known: dict[tuple[str, str], str] = field(default_factory=dict)  # (footnote prefix, body) -> key
+    remember: bool = False  # keep ``known`` for the next call (a cache kept in memory)
 
     @classmethod
     def open(cls, folder: Path | None, warn: Warn) -> BodyCache:
         """The cache in ``folder`` (None: none); one that cannot be used is empty and not saved."""
         secret = user_secret(warn) if folder is not None else None
-        if secret is None:
-            folder = None
-        entries = _read_cache(folder, warn) if folder is not None else {}
-        if entries is None:  # unreadable: leave it alone this time
-            folder, entries = None, {}
-        return cls(folder, secret or b"", _salt(), entries)
+        if folder is None or secret is None:
+            return cls(None, b"", _salt(), {})
+        file, entries = CacheFile.read(folder / CACHE_FILE, WORDING, warn)
+        if not file.usable:  # unreadable: leave it alone this time
+            return cls(None, secret, _salt(), {})
+        return cls(file, secret, _salt(), {k: Markup(v) for k, v in entries.items()})
+
+    @property
+    def usable(self) -> bool:
+        return self.file is not None
 
     def key(self, body: str, doc_id: str, links: Mapping[str, tuple[str, str]]) -> str:
         """What a body's HTML depends on: its text, its footnote prefix, where its wikilinks
-        point (``links``: by ref key), and the versions of the renderers."""
-        digest = hmac.new(self.secret, f"{self.salt}\0{doc_id}\0{body}".encode(), hashlib.sha256)
+        point (``links``: by ref key), and the versions of the renderers; a MAC (keyed BLAKE2b)
+        under the user's secret, so only this user's builds make keys that match."""
+        digest = hashlib.blake2b(f"{self.salt}\0{doc_id}\0{body}".encode(), key=self.secret[:64], digest_size=32)
         if "[[" in body:
             for match in WIKILINK_RE.finditer(body):
                 target = wikilink_target(match.group(1))
                 digest.update(f"\0{target}\0{links.get(key(target))!r}".encode())
         return digest.hexdigest()
 
-    def save(self, entries: dict[str, str], warn: Warn) -> None:
-        """Replace the cache with ``entries`` (only what the vault uses: no growth), never
-        failing the build: a read-only vault just goes without a cache."""
-        if self.folder is None:
+    def keys(self, work: Sequence[tuple[str, str, str]], links: Mapping[str, tuple[str, str]]) -> list[str]:
+        """``key`` of each (path, body, footnote prefix); a body without wikilinks that the
+        last call saw too is not hashed again (its key depends on nothing else)."""
+        known: dict[tuple[str, str], str] = {}
+        last = self.known
+        keys = []
+        for _, body, doc_id in work:
+            if "[[" in body:
+                keys.append(self.key(body, doc_id, links))
+                continue
+            found = last.get((doc_id, body))
+            if found is None:
+                found = self.key(body, doc_id, links)
+            if self.remember:
+                known[(doc_id, body)] = found
+            keys.append(found)
+        self.known = known
+        return keys
+
+    def save(self, used: Mapping[str, Markup], warn: Warn) -> None:
+        """Keep ``used`` (the HTML of every body the build showed, by key) and forget what no
+        build uses any more (``cache_file``: new entries are added in place), never failing
+        the build: a read-only vault just goes without a cache."""
+        if self.file is None:
+            self.entries = dict(used)  # kept in memory alone: only what the vault uses
             return
-        path = self.folder / CACHE_FILE
-        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        try:
-            make_folders(self.folder, path)
-            replace_file(path, data, durable=False)  # lost on a crash: the notes are rendered again
-        except WriteFailed as err:
-            warn(f"cannot save the render cache {path}: {err.reason}; the next build renders every note again")
+        self.file.save(used, warn)
+        if len(self.entries) > len(self.file.keys):  # written anew: memory forgets the unused too
+            self.entries = {k: self.entries[k] for k in self.file.keys if k in self.entries}
 
 
 def _salt() -> str:
@@ -93,30 +130,3 @@ def user_secret(warn: Warn) -> bytes | None:
         path = user_cache_folder() / USER_KEY
         warn(f"cannot read the render cache key {path}: {reason(err)}; building without the cache")
     return None
-
-
-def _read_cache(folder: Path, warn: Warn) -> dict[str, str] | None:
-    """The cached HTML by key: empty when there is none yet or it is corrupt (said), None when
-    it cannot be read at all (said; then it is not written either)."""
-    path = folder / CACHE_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except OSError as err:
-        warn(f"cannot read the render cache {path}: {reason(err)}; building without the cache")
-        return None
-    except ValueError:  # not UTF-8
-        text = ""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        warn(f"ignored the render cache {path}: it is corrupt; every note is rendered afresh")
-        return {}
-    entries = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
-    if len(entries) != len(data):
-        bad = len(data) - len(entries)
-        warn(f"ignored {bad} corrupt entr{'y' if bad == 1 else 'ies'} of the render cache {path}")
-    return entries

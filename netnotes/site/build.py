@@ -1,7 +1,8 @@
 """``build_site``: the loaded vault -> page contexts -> the theme's templates -> a folder of files.
 
-It is a library function so ``netnotes serve`` can call it on every change: each call loads the
-theme afresh, renders every note body once, and swaps the finished site in whole. Output is a
+It is a library function so ``netnotes serve`` can call it on every change (with a ``Kept`` of
+what the last call may leave to the next): each call renders every changed note body once and
+swaps the finished site in whole. Output is a
 function of (vault, today, options) alone: no clock, no randomness, everything sorted.
 """
 
@@ -28,17 +29,20 @@ from .. import __version__, notecache, snapshot
 from ..calendar import calendar_bytes, calendar_events
 from ..collation import forget_keys, remember_keys
 from ..loader import LoadResult
+from ..model import Ask, Config, Contact, Interaction
 from ..moves import moves_for
 from ..parallel import parallel_map
 from . import depends, template_cache
 from .bodies import render_bodies
-from .digest import Digester, Undigestible
+from .body_cache import BodyCache
+from .digest import Digester, Memo, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
 from .manifest import Inputs, Manifest, keep_digest, known_digest
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
-from .pages import Kept, Links, Page, SiteModel, TimelineEntry, contact_page, pages
-from .search import Entry, index_script, search_entries
-from .theme import Theme, load_theme, templates_digest
+from .pages import Kept as KeptPage
+from .pages import Links, Page, SiteModel, TimelineEntry, contact_page, pages
+from .search import Entry, SearchWords, index_script, search_entries
+from .theme import Theme, load_theme, static_files, templates_digest, theme_key
 
 CSP = (
     "default-src 'none'",
@@ -84,6 +88,36 @@ class BuildOptions:
     jobs: int | None = None  # processes for rendering notes; None: one per core
     cache: bool = True  # keep rendered notes and the git history read in the vault's .netnotes/cache/
     encryption: Encryption | None = None  # build --encrypt: seal every page for a passphrase
+
+
+@dataclass(slots=True)
+class Kept:
+    """What a process that builds one vault again and again (``netnotes serve``) keeps in memory
+    from one build to the next, all of it checked or keyed by what it was made from: the theme
+    with its compiled templates (while its key and templates digest are the same), the render
+    cache's HTML (by key; no file read again) and the search entries' words."""
+
+    theme: tuple[tuple[object, ...], str, Theme] | None = None  # (theme key, templates digest, theme)
+    bodies: BodyCache | None = None
+    words: SearchWords | None = None
+    cache_folder: Path | None = None  # the folder the render cache and words were opened from
+    digests: Memo = dataclasses.field(default_factory=dict)  # of the last build's model values
+    remember: bool = True  # False: a build of its own (the CLI), which keeps nothing for a next one
+
+
+# frozen model values: the same object is the same value in the next build (the loader's
+# snapshot keeps unchanged notes' objects), so its digest is kept with it; but for a custom
+# field holding a list or a mapping (YAML's), which nothing changes but which could be changed
+KEPT_DIGESTS = (Contact, Interaction, Ask, Config)
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
+def _kept_digests(digester: Digester) -> Memo:
+    return {
+        k: seen
+        for k, seen in digester.memo_of(KEPT_DIGESTS).items()
+        if all(type(v) in _IMMUTABLE for _, v in getattr(seen[0], "custom", ()))
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,13 +280,19 @@ def content_security_policy(options: BuildOptions) -> str:
 
 
 def build_site(
-    vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date, options: BuildOptions = BuildOptions()
+    vault_root: Path,
+    result: LoadResult,
+    out_dir: Path,
+    today: dt.date,
+    options: BuildOptions = BuildOptions(),
+    kept: Kept | None = None,
 ) -> BuildReport:
     """Build the dashboard of ``result`` (loaded from ``vault_root``) into ``out_dir``.
 
     Raises ``output.OutputRefused`` before writing anything when ``out_dir`` cannot be used
     (``output.check_output``), and ``encrypt.EncryptionError`` when its salt file is broken. On
-    any error the previous site stays as it was.
+    any error the previous site stays as it was. ``kept`` (if given) is what an earlier call
+    for the same vault kept, and is updated for the next one.
     """
     # Shaping and comparing pages allocates hundreds of thousands of objects that live until
     # the build ends, and almost none in cycles: the cyclic garbage collector would scan them
@@ -260,14 +300,14 @@ def build_site(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(vault_root, result, out_dir, today, options)
+        return _build_site(vault_root, result, out_dir, today, options, kept or Kept(remember=False))
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 def _build_site(
-    vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date, options: BuildOptions
+    vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date, options: BuildOptions, kept: Kept
 ) -> BuildReport:
     started = time.perf_counter()
     check_output(out_dir, vault_root)  # before the render cache is written, or anything else
@@ -275,16 +315,15 @@ def _build_site(
     key = site_key(options.encryption, out_dir) if options.encryption else None
     vault = result.vault
     cache_warnings: list[str] = []
-    theme = load_theme(vault_root, today, cache_warnings.append if options.cache else None)
+    theme, templates = _theme(vault_root, today, options, kept, cache_warnings.append)
     moves = moves_for(vault_root, vault.config, cache_warnings.append, options.cache)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
     manifest = Manifest.open(cache, out_dir, cache_warnings.append)
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
-    digester = Digester(depends.note_names)
+    digester = Digester(depends.note_names, kept.digests)
     errors = sum(p.is_error for p in result.problems)
     # Everything the site is made of (besides the code, in every key): when none of it changed
     # and the site in place is the one built from it, there is nothing to do.
-    templates = templates_digest(theme)
     sealing = _sealing(key)
     try:
         # The model's digest is kept under its snapshot's name: hashing 100,000 notes costs seconds
@@ -298,11 +337,18 @@ def _build_site(
         whole = manifest.key("site", sealing, notes, served, templates or "?", digester.digest(static))
     except Undigestible:  # a value of a type the digest does not know: no shortcut this time
         notes = whole = ""
+    if kept.remember:
+        kept.digests = _kept_digests(digester)  # the whole vault's values were just digested
     intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
     if intact is not None:
         return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
     model = SiteModel(vault, today, result.problems, moves)
-    bodies = render_bodies(vault, model.links, options.jobs, cache, cache_warnings.append)
+    if kept.bodies is None or kept.cache_folder != cache:
+        kept.bodies = BodyCache.open(cache, cache_warnings.append)
+        kept.bodies.remember = kept.remember
+        kept.words = SearchWords.open(cache if kept.bodies.usable else None, kept.bodies.secret, cache_warnings.append)
+        kept.cache_folder = cache
+    bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies)
     site = SiteInfo(
         title=vault.config.title,
         owner=vault.config.owner,
@@ -336,7 +382,12 @@ def _build_site(
                 stage.write(f"static/{relpath}", data)
         entries = search_entries(model)
         if not reused(SEARCH_INDEX, digester.digest(entries)):
-            stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer)))
+            words = (
+                kept.words or SearchWords(None, b"", {}),
+                [digester.digest(e) for e in entries],
+                cache_warnings.append,
+            )
+            stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer), words))
         # A contact page none of whose inputs changed is taken as it is, without being shaped
         # (site/depends.py); every other page is shaped and digested, and rendered if it changed.
         stored_path = sealer.stored_path if sealer else str
@@ -346,13 +397,13 @@ def _build_site(
             states, values = depends.note_states(digester, vault) if shared else ({}, {})
         except Undigestible:
             shared, states, values = "", {}, {}
-        kept = _kept(manifest.inputs, shared, states, values, model, linked, stored_path)
+        unshaped = _unshaped(manifest.inputs, shared, states, values, model, linked, stored_path)
         shaped: dict[str, depends.Shaped] = {}
         todo: list[Page] = []
         count = 0
-        for item in pages(model, bodies, kept):
+        for item in pages(model, bodies, unshaped):
             count += 1
-            if isinstance(item, Kept):
+            if isinstance(item, KeptPage):
                 stored = stored_path(item.path)
                 before = manifest.inputs.pages[stored]
                 if manifest.adopt(stage, out, stored, before.key):
@@ -385,6 +436,23 @@ def _build_site(
     manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
+
+
+def _theme(
+    vault_root: Path, today: dt.date, options: BuildOptions, kept: Kept, warn: Callable[[str], None]
+) -> tuple[Theme, str | None]:
+    """The theme and its templates digest: the one ``kept`` from the last build while its key
+    and templates are the same (its static files read again), else loaded (and kept)."""
+    key = (*theme_key(vault_root, today), options.cache)
+    if kept.theme is not None and kept.theme[0] == key:
+        theme = kept.theme[2]
+        templates = templates_digest(theme)
+        if templates == kept.theme[1]:
+            return dataclasses.replace(theme, static=static_files(vault_root)), templates
+    theme = load_theme(vault_root, today, warn if options.cache else None)
+    templates = templates_digest(theme)
+    kept.theme = (key, templates, theme) if templates is not None else None
+    return theme, templates
 
 
 def _sealing(key: SiteKey | None) -> str:
@@ -429,7 +497,7 @@ def _contact_pages_key(
     return manifest.key("contact pages", sealing, shared)
 
 
-def _kept(
+def _unshaped(
     before: Inputs,
     shared: str,
     states: depends.Notes,
@@ -444,13 +512,13 @@ def _kept(
     if not shared or not before.key or not hmac.compare_digest(before.key, shared):
         return set()
     unchanged = depends.unchanged(before.pages, before.notes, states, values, before.linked, linked)
-    kept = set()
+    unshaped = set()
     for contact in model.vault.contacts:
         path = model.links.contact(contact.id)
         stored = stored_path(path)
         if stored in unchanged and before.pages[stored].owner == contact.id:
-            kept.add(path)
-    return kept
+            unshaped.add(path)
+    return unshaped
 
 
 def _report(

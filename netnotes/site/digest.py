@@ -48,6 +48,8 @@ class _Digested:
 Fields = Callable[[Any], tuple[Any, ...]]
 Inputs = Callable[[object], tuple[str, ...]]
 NONE: frozenset[str] = frozenset()
+# id -> (the object, pinned so its id is not reused; its digest; the names gathered with it)
+Memo = dict[int, tuple[object, str, frozenset[str]]]
 # types whose values pickle as exactly what they are: their class by name and their value
 _PLAIN: dict[type, bool] = {
     Markup: True,
@@ -83,8 +85,9 @@ def _plain(kind: type) -> bool:
 class Digester:
     """Digests of values; one per build (its memo keeps the dataclasses it has seen alive)."""
 
-    def __init__(self, inputs: Inputs | None = None) -> None:
-        self._memo: dict[int, tuple[object, str, frozenset[str]]] = {}
+    def __init__(self, inputs: Inputs | None = None, kept: Memo | None = None) -> None:
+        self._memo: Memo = {}
+        self._kept: Memo = kept or {}  # from an earlier build; what this one meets is memoised again
         self._inputs = inputs
         self._gathered: list[set[str]] = []  # the names gathered for each dataclass being digested
         # One pickler per level of nesting (a page's pickle asks for its dataclasses' digests
@@ -131,10 +134,23 @@ class Digester:
             raise Undigestible(type(value).__qualname__)
         return self.dataclass(value, fields)
 
+    def memo_of(self, kinds: tuple[type, ...]) -> Memo:
+        """The digests of objects of exactly ``kinds`` met by this digester (with the objects,
+        pinned; only those, so what a long-running process keeps never grows): what a
+        later ``Digester`` may start from when those are frozen values of immutable fields,
+        which the very same object cannot have changed (``netnotes serve`` keeps the model's)."""
+        return {k: seen for k, seen in self._memo.items() if type(seen[0]) in kinds}
+
     def dataclass(self, value: object, fields: Fields) -> str:
         seen = self._memo.get(id(value))
         gathered = self._gathered
         if seen is not None and seen[0] is value:
+            if gathered and seen[2]:
+                gathered[-1].update(seen[2])
+            return seen[1]
+        seen = self._kept.get(id(value))
+        if seen is not None and seen[0] is value:
+            self._memo[id(value)] = seen
             if gathered and seen[2]:
                 gathered[-1].update(seen[2])
             return seen[1]

@@ -11,17 +11,29 @@ amount of note text: about 0.8 KB per contact.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
+from .. import __version__
+from .cache_file import CacheFile, Wording
 from .pages import SiteModel, by_name
 
 GLOBAL_NAME = "NETNOTES_SEARCH"
 MAX_TEXT_CHARS = 600  # of note words per contact, after the names, company and tags
+WORDS_FILE = "search-words.json"  # in the vault's .netnotes/cache/, beside the render cache
+WORDING = Wording(
+    "the search words cache",
+    unread="building without it",
+    corrupt="every entry's words are found afresh",
+    unsaved="the next build finds every entry's words again",
+)
 _WORD_RE = re.compile(r"[^\W_]+(?:['’.\-@+][^\W_]+)*")
 
 
@@ -63,29 +75,83 @@ def words_of(fields: Iterable[str], text: Iterable[str], limit: int = MAX_TEXT_C
     return " ".join(out)
 
 
+class SearchWords:
+    """Each entry's words kept between builds, in the vault's ``.netnotes/cache/`` beside the
+    render cache (``cache_file``: read whole, grown in place), so a build after one edit finds
+    the words of the one or two entries that changed and reads the others. An entry is found by
+    a MAC (keyed BLAKE2b, under the user's secret, as the render cache's keys are) of its
+    digest (``digest.Digester``: its url, title, subtitle, fields and text) and of this
+    module's code, so a crafted file matches nothing and changed code finds nothing."""
+
+    def __init__(self, file: CacheFile | None, secret: bytes, words: dict[str, str]) -> None:
+        self.file = file
+        self.secret = secret[:64]
+        self.words = words
+
+    @classmethod
+    def open(cls, folder: Path | None, secret: bytes, warn: Callable[[str], None]) -> SearchWords:
+        """The words kept in ``folder`` (None, or no ``secret``: none, and none saved)."""
+        if folder is None or not secret:
+            return cls(None, b"", {})
+        file, words = CacheFile.read(folder / WORDS_FILE, WORDING, warn)
+        return cls(file if file.usable else None, secret, words)
+
+    def key(self, digest: str) -> str:
+        return hashlib.blake2b(f"{_code_salt()}\0{digest}".encode(), key=self.secret, digest_size=32).hexdigest()
+
+    def save(self, used: dict[str, str], warn: Callable[[str], None]) -> None:
+        self.words = used  # only what the last index used stays in memory
+        if self.file is not None:
+            self.file.save(used, warn)
+
+
+@functools.cache
+def _code_salt() -> str:
+    """What the words depend on besides an entry: netnotes' version and this module's code."""
+    try:
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        code = "?"
+    return f"netnotes {__version__}; {code}"
+
+
 class _Words:
     """Each entry's words by its fields and text, as the last index of this process had them:
     ``netnotes serve`` rebuilds the index after every save, and one save changes one or two
-    entries. Only the last index's entries are kept, so it never grows."""
+    entries. Only the last index's entries are kept, so it never grows. Words not found here
+    are looked up in ``stored`` (by each entry's digest) before they are made."""
 
     last: ClassVar[dict[tuple[tuple[str, ...], tuple[str, ...]], str]] = {}
 
     @classmethod
-    def of(cls, entries: Sequence[Entry]) -> list[str]:
+    def of(cls, entries: Sequence[Entry], stored: Stored | None = None) -> list[str]:
         kept: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
         words = []
-        for e in entries:
+        used: dict[str, str] = {}
+        for n, e in enumerate(entries):
             found = kept.get((e.fields, e.text)) or cls.last.get((e.fields, e.text))
+            if stored is not None:
+                key = stored[0].key(stored[1][n])
+                found = found or stored[0].words.get(key)
             if found is None:
                 found = words_of(e.fields, e.text)
+            if stored is not None:
+                used[key] = found
             kept[(e.fields, e.text)] = found
             words.append(found)
         cls.last = kept
+        if stored is not None:
+            stored[0].save(used, stored[2])
         return words
 
 
-def index_script(entries: Sequence[Entry]) -> str:
-    rows = [[e.url, e.title, e.subtitle, words] for e, words in zip(entries, _Words.of(entries), strict=True)]
+# the words kept between builds, each entry's digest (as ``Digester`` makes it), and where
+# warnings go
+Stored = tuple[SearchWords, Sequence[str], Callable[[str], None]]
+
+
+def index_script(entries: Sequence[Entry], stored: Stored | None = None) -> str:
+    rows = [[e.url, e.title, e.subtitle, words] for e, words in zip(entries, _Words.of(entries, stored), strict=True)]
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     # U+2028/9 end a line in older JavaScript engines, even inside a string.
     data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

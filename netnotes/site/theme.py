@@ -120,9 +120,22 @@ def load_theme(vault_root: Path, today: dt.date | None = None, warn: Callable[[s
         date=functools.partial(format_date, today=today), days=format_days, plural=plural, fold=fold, shown=show_value
     )
     env.tests.update(web_url=is_web_url)
+    return Theme(env, static_files(vault_root), tuple(folders))
+
+
+def theme_key(vault_root: Path, today: dt.date | None) -> tuple[str, dt.date | None, bool]:
+    """What ``load_theme`` makes a theme of besides its template files: a theme loaded under the
+    same key whose templates digest the same (``templates_digest``) may be used again, with its
+    compiled templates, after ``static_files`` is read again (``netnotes serve`` does)."""
+    return os.path.realpath(vault_root), today, (Path(vault_root) / THEME_DIR / "templates").is_dir()
+
+
+def static_files(vault_root: Path) -> dict[str, Path]:
+    """The theme's static files: the vault's ``theme/static/`` over the default theme's."""
+    default = default_theme()
     static = {name: path for name, path in _static_files(default / "static", None).items() if name not in SERVED_ONLY}
-    static.update(_static_files(own / "static", Path(vault_root)))
-    return Theme(env, dict(sorted(static.items())), tuple(folders))
+    static.update(_static_files(Path(vault_root) / THEME_DIR / "static", Path(vault_root)))
+    return dict(sorted(static.items()))
 
 
 def _static_files(folder: Path, vault_root: Path | None) -> dict[str, Path]:
