@@ -134,6 +134,12 @@ class Digester:
             raise Undigestible(type(value).__qualname__)
         return self.dataclass(value, fields)
 
+    def forget(self) -> None:
+        """Let go of every value digested so far (the memo pins them); later digests are the
+        same, only made again."""
+        self._memo.clear()
+        self._kept = {}
+
     def memo_of(self, kinds: tuple[type, ...]) -> Memo:
         """The digests of objects of exactly ``kinds`` met by this digester (with the objects,
         pinned; only those, so what a long-running process keeps never grows): what a
