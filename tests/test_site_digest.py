@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -90,12 +91,6 @@ def test_a_digester_that_forgets_lets_go_of_what_it_digested_and_digests_alike()
     go, which a build does before rendering its pages (its peak of memory at 10,000 contacts)."""
     import gc
     import weakref
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class Entry:  # a page context's value (weakref-able, unlike the model's slotted classes)
-        title: str
-        day: dt.date
 
     digester = Digester()
     entry = Entry("Lunch", dt.date(2026, 1, 5))
@@ -108,3 +103,11 @@ def test_a_digester_that_forgets_lets_go_of_what_it_digested_and_digests_alike()
     gc.collect()
     assert gone() is None
     assert digester.digest([Entry("Lunch", dt.date(2026, 1, 5))]) == first
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A page context's value (weakref-able, unlike the model's slotted classes)."""
+
+    title: str
+    day: dt.date
