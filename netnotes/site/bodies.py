@@ -21,7 +21,7 @@ from ..refs import RefIndex, key
 from .body_cache import BodyCache
 from .pages import Links
 
-PARALLEL_THRESHOLD = 8000  # notes to render; below this, starting worker processes costs more than it saves
+PARALLEL_THRESHOLD = 5000  # notes to render; below this, starting worker processes costs more than it saves
 BODY_ROOT = "../"  # from a page that shows bodies to the site root
 
 WikilinkTable = dict[str, tuple[str, str]]  # key(target) -> (href, text)

@@ -55,7 +55,7 @@ CSP = (
 SEARCH_INDEX = "static/search-index.js"
 RENDER_CACHE = Path(CACHE_DIR) / "cache"  # in the vault: rendered notes kept between builds
 CALENDAR = "followups.ics"
-PARALLEL_PAGES = 2000  # pages; below this, forking workers costs more than it saves
+PARALLEL_PAGES = 600  # pages; below this, forking workers costs more than it saves
 ENTRY_TEMPLATE = "_entry.html"  # one interaction on a timeline, rendered once per build
 
 
