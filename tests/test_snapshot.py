@@ -394,11 +394,15 @@ def _apply(vault: Path, step: tuple[Any, ...], clock: Clock) -> dt.date | None:
     return None
 
 
+@pytest.mark.parametrize("small_patch", [loader.SMALL_PATCH, 1], ids=["patches-saved", "small-patches-unsaved"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps, min_size=1, max_size=12))
 def test_any_sequence_of_changes_loads_what_a_load_without_caches_gives(
-    an_hour_later: None, steps: list[tuple[Any, ...]]
+    an_hour_later: None, monkeypatch: pytest.MonkeyPatch, small_patch: int, steps: list[tuple[Any, ...]]
 ) -> None:
+    """Whatever the path (a hit, a patch saved or not, a full load), the model is an uncached
+    load's, and one model key always names one model (``build`` keeps a digest under it)."""
+    monkeypatch.setattr(loader, "SMALL_PATCH", small_patch)  # 1: this small vault's patches go unsaved
     folder = Path(tempfile.mkdtemp(prefix="netnotes-snapshot-"))
     try:
         vault = write_vault(folder / "vault", VAULT)
@@ -406,12 +410,15 @@ def test_any_sequence_of_changes_loads_what_a_load_without_caches_gives(
         for path in vault.rglob("*.md"):
             clock.touch(path)
         today = DAYS[0]
-        load_vault(vault, today=today)
+        first = load_vault(vault, today=today)
+        named = {first.model_key: repr(first.vault)}  # netnotes.yaml's and the walk's problems are not in it
         for step in steps:
             today = _apply(vault, step, clock) or today
             warm = load_vault(vault, today=today)
             assert warm.cache_warnings == ()
             same(warm, uncached(vault, today))
+            model = repr(warm.vault)
+            assert named.setdefault(warm.model_key, model) == model
     finally:
         shutil.rmtree(folder)
 
