@@ -156,9 +156,10 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> Loa
         notes = _NotesOnDemand(files, cache)
     if cache.path is not None and loaded is not kept:
         cache.kept = loaded
-        # A patch of a few notes that can be made again as it is (it has a name) is not saved:
-        # pickling a whole large model costs more than patching it again next time.
-        again = loaded.name and kept is not None and len(loaded.files.paths) >= SMALL_PATCH * (len(changed.paths) + 1)
+        # A patch of a few notes is not saved: pickling a whole large model costs more than
+        # patching it again next time (named by its stamps once they are settled, the same
+        # patch is the same model; before that, each is a model of its own).
+        again = made is not None and len(loaded.files.paths) >= SMALL_PATCH * (len(changed.paths) + 1)
         if cache.usable and not again:  # else the note cache said why nothing is kept
             snapshot.save(root, loaded, warnings.append)
     vault = loaded.vault if loaded.vault.root == str(root) else replace(loaded.vault, root=str(root))

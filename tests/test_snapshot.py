@@ -510,7 +510,9 @@ def test_a_patch_of_a_note_too_new_to_trust_is_a_new_model_each_time(
     monkeypatch.setattr(notecache, "now_ns", lambda: real() + AN_HOUR)
     load_vault(vault)
     monkeypatch.setattr(notecache, "now_ns", real)  # the edit below is as new as it gets
+    saved = snapshot_path(vault).read_bytes()
     note = vault / "interactions/2026-01-05-coffee.md"
     note.write_text(note.read_text().replace("send the paper", "send the slides"))
     keys = {load_vault(vault).model_key for _ in range(2)}
     assert len(keys) == 2
+    assert snapshot_path(vault).read_bytes() == saved  # a small patch: patched again, not saved
