@@ -141,16 +141,17 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> Loa
     problems += found
     warnings: list[str] = []
     kept = _kept(root, cache, warnings.append)
+    stamps = FileStamps.of(files)
     notes: Mapping[str, Note]
-    made = _patched(kept, files, config, today, cache, started, warnings.append) if kept is not None else None
+    made = None
+    changed_paths: list[str] = []
+    if kept is not None:
+        changed_paths = kept.files.changed(files, kept.written_ns, stamps)
+        made = _patched(kept, changed_paths, stamps, files, config, today, cache, started, warnings.append)
     if made is None:
-        loaded, read = _full(files, config, today, cache, jobs, started, warnings.append)
+        loaded, read = _full(files, stamps, config, today, cache, jobs, started, warnings.append)
         notes = {n.path: n for n in read}
-        changed = (
-            ChangedNotes(False)
-            if kept is None
-            else ChangedNotes(True, frozenset(kept.files.changed(files, kept.written_ns)))
-        )
+        changed = ChangedNotes(False) if kept is None else ChangedNotes(True, frozenset(changed_paths))
     else:
         loaded, changed = made
         notes = _NotesOnDemand(files, cache)
@@ -180,6 +181,7 @@ def _kept(root: Path, cache: NoteCache, warn: notecache.Warn) -> Snapshot | None
 
 def _full(
     files: list[NoteFile],
+    stamps: FileStamps,
     config: Config,
     today: dt.date,
     cache: NoteCache,
@@ -228,7 +230,7 @@ def _full(
         config,
         today,
         started,
-        FileStamps.of(files),
+        stamps,
         vault,
         tuple(sort_problems(problems)),
         _other_dates(dated, vault),
@@ -248,6 +250,8 @@ def _other_dates(dated: dict[str, dt.date], vault: Vault) -> dict[str, dt.date]:
 
 def _patched(
     kept: Snapshot,
+    changed: list[str],
+    stamps: FileStamps,
     files: list[NoteFile],
     config: Config,
     today: dt.date,
@@ -255,11 +259,11 @@ def _patched(
     started: int,
     warn: notecache.Warn,
 ) -> tuple[Snapshot, ChangedNotes] | None:
-    """``kept`` as it is when no note changed; patched when only interactions and asks did
-    (only those notes are read and resolved again); None when the model must be built anew."""
+    """``kept`` as it is when no note changed (``changed``: the paths of the note files, whose
+    stamps are ``stamps``, changed since it was made); patched when only interactions and asks
+    did (only those notes are read and resolved again); None when the model must be built anew."""
     if kept.config != config:
         return None
-    changed = kept.files.changed(files, kept.written_ns)
     redo = set(changed)
     if today != kept.today:
         # An interaction or ask whose date is a year after one day and not the other (NN212).
@@ -319,7 +323,7 @@ def _patched(
         config,
         today,
         started,
-        FileStamps.of(files),
+        stamps,
         vault,
         tuple(sort_problems(problems)),
         other_dates,

@@ -102,12 +102,13 @@ class FileStamps:
             numbers = array("q", [n - 2**64 if n >= 2**63 else n for stamp in stamps for n in stamp])
         return cls([f.path for f in files], numbers)
 
-    def changed(self, files: list[NoteFile], written_ns: int) -> list[str]:
-        """The paths of ``files`` added or changed since these stamps were taken at
-        ``written_ns``, and those removed, in path order. A file that had changed too shortly
-        before to be sure of (git's "racy clean" rule, as in the note cache) counts as changed."""
+    def changed(self, files: list[NoteFile], written_ns: int, now: FileStamps | None = None) -> list[str]:
+        """The paths of ``files`` (whose stamps are ``now``, when the caller has them) added or
+        changed since these stamps were taken at ``written_ns``, and those removed, in path
+        order. A file that had changed too shortly before to be sure of (git's "racy clean"
+        rule, as in the note cache) counts as changed."""
         trusted = written_ns - notecache.RACY_NS
-        now = FileStamps.of(files)
+        now = now or FileStamps.of(files)
         if now.paths == self.paths and now.stamps == self.stamps:
             if not files or max(max(now.stamps[1::4]), max(now.stamps[2::4])) <= trusted:
                 return []  # the usual case, decided in C
