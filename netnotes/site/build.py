@@ -37,7 +37,7 @@ from .bodies import render_bodies
 from .body_cache import BodyCache
 from .digest import Digester, Memo, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
-from .manifest import Inputs, Manifest, keep_digest, known_digest
+from .manifest import Inputs, Manifest
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
 from .pages import Kept as KeptPage
 from .pages import Links, Page, SiteModel, TimelineEntry, contact_page, pages
@@ -328,17 +328,15 @@ def _build_site(
     try:
         # The model's digest is kept under its snapshot's name: hashing 100,000 notes costs seconds
         model_name = f"{result.model_key}\0{vault.root}" if result.model_key else None
-        model_digest = known_digest(cache, manifest.secret, model_name)
+        model_digest = manifest.model_digest(model_name)
         if model_digest is None:
             model_digest = digester.digest(vault)
-            keep_digest(cache, manifest.secret, model_name, model_digest)
+            manifest.keep_model_digest(model_name, model_digest)
         notes = digester.digest(model_digest, result.problems, moves, today)
         served = digester.digest(options.extra_scripts, options.extra_files, options.connect_src)
         whole = manifest.key("site", sealing, notes, served, templates or "?", digester.digest(static))
     except Undigestible:  # a value of a type the digest does not know: no shortcut this time
         notes = whole = ""
-    if kept.remember:
-        kept.digests = _kept_digests(digester)  # the whole vault's values were just digested
     intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
     if intact is not None:
         return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
@@ -417,8 +415,11 @@ def _build_site(
             if found is not None and item.owner is not None and shared:
                 stored = stored_path(item.path)
                 shaped[stored] = depends.Shaped(item.owner, keys[stored], depends.hashed(found[1]))
-        # Every value digested so far is pinned in the digester's memo: let the pages' go before
-        # the pages are rendered (at 10,000 / 100,000 that is the build's peak of memory)
+        # Every value digested so far is pinned in the digester's memo: keep the model's for the
+        # next build (serve), and let the pages' go before the pages are rendered (at 10,000 /
+        # 100,000 that is the build's peak of memory)
+        if kept.remember:
+            kept.digests = _kept_digests(digester)
         digester.forget()
         _write_pages(stage, theme, site, model.links, todo, options.jobs)
         if key is None:  # the file is a function of its events: kept while they are the same

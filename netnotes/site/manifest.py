@@ -43,6 +43,11 @@ from .body_cache import user_secret
 from .output import MARKER, Staging, site_tag
 
 FORMAT = 1
+# The digest of the whole model is what a build compares first, and hashing 100,000 notes costs
+# seconds; the loader names each model it makes (``LoadResult.model_key``: equal keys, equal
+# models), so the digest is kept beside the manifests under that name, sealed like a file, and
+# taken again while the model is the same one.
+MODEL_DIGEST = "model-digest.json"
 Warn = Callable[[str], None]
 
 
@@ -116,6 +121,31 @@ class Manifest:
 
     def seal(self, key: str, digest: str) -> str:
         return hmac.new(self.secret, f"{key}\0{digest}".encode(), hashlib.sha256).hexdigest()
+
+    def model_digest(self, model: str | None) -> str | None:
+        """The digest kept for the model named ``model``; None when none is kept for it."""
+        if self.path is None or not model:
+            return None
+        try:
+            data = json.loads((self.path.parent / MODEL_DIGEST).read_bytes())
+            name, digest, seal = data["model"], data["digest"], data["seal"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if not all(isinstance(v, str) for v in (name, digest, seal)) or not hmac.compare_digest(name, model):
+            return None
+        return digest if hmac.compare_digest(seal, self.seal(f"model\0{name}", digest)) else None
+
+    def keep_model_digest(self, model: str | None, digest: str) -> None:
+        """Keep ``digest`` as the model ``model``'s, for the next build; quietly not when it
+        cannot be (the next build digests the model again; the render cache says why)."""
+        if self.path is None or not model:
+            return
+        data = {"model": model, "digest": digest, "seal": self.seal(f"model\0{model}", digest)}
+        try:
+            make_folders(self.path.parent, self.path.parent / MODEL_DIGEST)
+            replace_file(self.path.parent / MODEL_DIGEST, json.dumps(data).encode(), durable=False)
+        except WriteFailed:
+            pass
 
     def adopt(self, stage: Staging, out: Path, relpath: str, key: str) -> bool:
         """Take ``relpath`` from the current site in ``out`` into ``stage`` when it was made
@@ -268,38 +298,3 @@ def _code_salt() -> str:
                     parts.append(f"{module} {info.st_size} {info.st_mtime_ns}")
         _CODE_SALT.append("\n".join(parts))
     return _CODE_SALT[0]
-
-
-# The digest of the whole model is what a build compares first, and hashing 100,000 notes costs
-# seconds; the loader names each model it makes (``LoadResult.model_key``: equal keys, equal
-# models), so the digest is kept beside the manifests under that name and taken again while
-# the model is the same one. A digest is any value's; the pair is sealed under the user's secret.
-MODEL_DIGEST = "model-digest.json"
-
-
-def known_digest(cache_dir: Path | None, secret: bytes, model: str | None) -> str | None:
-    """The digest kept for the model named ``model``; None when none is kept for it."""
-    if cache_dir is None or not secret or not model:
-        return None
-    try:
-        data = json.loads((cache_dir / MODEL_DIGEST).read_bytes())
-        name, digest, seal = data["model"], data["digest"], data["seal"]
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
-    if not all(isinstance(v, str) for v in (name, digest, seal)) or not hmac.compare_digest(name, model):
-        return None
-    expected = hmac.new(secret, f"model\0{name}\0{digest}".encode(), hashlib.sha256).hexdigest()
-    return digest if hmac.compare_digest(seal, expected) else None
-
-
-def keep_digest(cache_dir: Path | None, secret: bytes, model: str | None, digest: str) -> None:
-    """Keep ``digest`` as the model ``model``'s, for the next build; silently not when it cannot be."""
-    if cache_dir is None or not secret or not model:
-        return
-    seal = hmac.new(secret, f"model\0{model}\0{digest}".encode(), hashlib.sha256).hexdigest()
-    data = json.dumps({"model": model, "digest": digest, "seal": seal}).encode()
-    try:
-        make_folders(cache_dir, cache_dir / MODEL_DIGEST)
-        replace_file(cache_dir / MODEL_DIGEST, data, durable=False)
-    except WriteFailed:
-        pass  # the next build digests the model again; the manifest says why the cache failed
