@@ -33,7 +33,7 @@ from .notes import Field, Note, read_note
 from .parallel import parallel_map
 from .problems import Code, Problem, problem, sort_problems, summary
 from .refs import RefIndex
-from .snapshot import FileStamps, Snapshot
+from .snapshot import FileStamps, Patch, Snapshot
 
 CONTACT_KEYS = (
     "name",
@@ -84,6 +84,11 @@ class LoadResult:
     # The key of the snapshot the model is (``Snapshot.key``): equal keys, equal models
     # (besides netnotes.yaml's and the walk's problems); None when nothing was kept
     model_key: str | None = None
+    # How the model was patched from an earlier one (``snapshot.Patch``); None after a full load
+    patch: Patch | None = None
+    # Names the contacts and netnotes.yaml the model holds (``Snapshot.contacts_key``): equal
+    # keys, equal contacts and config; None when nothing was kept
+    contacts_key: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -165,8 +170,9 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> Loa
             snapshot.save(root, loaded, warnings.append)
     vault = loaded.vault if loaded.vault.root == str(root) else replace(loaded.vault, root=str(root))
     problems = sort_problems([*problems, *loaded.problems], first=CONFIG_FILE)
-    model_key = loaded.key if cache.path is not None else None
-    return LoadResult(vault, problems, notes, tuple(warnings), changed, model_key)
+    if cache.path is None:
+        return LoadResult(vault, problems, notes, tuple(warnings), changed)
+    return LoadResult(vault, problems, notes, tuple(warnings), changed, loaded.key, loaded.patch, loaded.contacts_key)
 
 
 def _kept(root: Path, cache: NoteCache, warn: notecache.Warn) -> Snapshot | None:
@@ -319,19 +325,40 @@ def _patched(
     vault = replace(kept.vault, interactions=tuple(interactions), asks=tuple(asks))
     other_dates = {p: day for p, day in kept.other_dates.items() if p not in redo}
     other_dates.update(_other_dates(dated, replace(vault, interactions=tuple(new_interactions), asks=tuple(new_asks))))
+    sorted_problems = tuple(sort_problems(problems))
+    if (
+        _by_path(new_interactions, new_asks) == _by_path(*_of_paths(kept.vault, redo))
+        and sorted_problems == kept.problems
+        and other_dates == kept.other_dates
+        and link_keys == kept.link_keys
+    ):
+        # The notes read again gave what the snapshot holds (a note touched but not changed,
+        # or re-read only because its stamp was too new to trust): it is the same model
+        return kept, ChangedNotes(True, frozenset(changed))
+    patch = snapshot.Patch(kept.key, kept.contacts_key, tuple(sorted(redo)), tuple(new_interactions), tuple(new_asks))
     patched = Snapshot(
         config,
         today,
         started,
         stamps,
         vault,
-        tuple(sort_problems(problems)),
+        sorted_problems,
         other_dates,
         frozenset(link_keys),
         kept.duplicates,
         snapshot.patch_name(kept, today, ((p, by_path[p].stamp if p in by_path else None) for p in redo), started),
+        patch,
     )
     return patched, ChangedNotes(True, frozenset(changed))
+
+
+def _of_paths(vault: Vault, paths: set[str]) -> tuple[list[Interaction], list[Ask]]:
+    """The interactions and asks of ``vault`` made from the notes at ``paths``."""
+    return [i for i in vault.interactions if i.path in paths], [a for a in vault.asks if a.path in paths]
+
+
+def _by_path(interactions: list[Interaction], asks: list[Ask]) -> dict[str, Interaction | Ask]:
+    return {**{i.path: i for i in interactions}, **{a.path: a for a in asks}}
 
 
 def _kind_of(path: str) -> NoteKind | None:

@@ -50,6 +50,20 @@ Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode, as the not
 
 
 @dataclass(frozen=True, slots=True)
+class Patch:
+    """How a patched model was made: the model named ``base`` with the notes at ``paths`` read
+    again, which gave ``interactions`` and ``asks`` (the rest of the model is the base's, sorted
+    as a full load sorts it). So the model is a function of these four, and anything computed
+    from a model can be computed from the base's and the patch (``build``'s model digest)."""
+
+    base: str  # the base model's key
+    contacts: str  # the key of the load that resolved the contacts and netnotes.yaml
+    paths: tuple[str, ...]  # sorted: the notes read again (changed, added or gone)
+    interactions: tuple[Interaction, ...]  # what they gave, in the model's order
+    asks: tuple[Ask, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """A load's result, and what it was made of."""
 
@@ -66,6 +80,7 @@ class Snapshot:
     duplicates: frozenset[tuple[NoteKind, str]]  # ids that more than one note file of a kind has
     # A patch's name: what it was patched from and the stamps of the notes read again ("": none)
     name: str = ""
+    patch: Patch | None = None  # how a patched model was made from its base; None: a full load
 
     @property
     def key(self) -> str:
@@ -83,6 +98,12 @@ class Snapshot:
         digest.update("\0".join(self.files.paths).encode("utf-8", "surrogateescape"))
         digest.update(self.files.stamps.tobytes())
         return digest.hexdigest()
+
+    @property
+    def contacts_key(self) -> str:
+        """Names the contacts and netnotes.yaml of this model: the key of the full load that
+        resolved them, which every patch of it keeps (a patch changes neither)."""
+        return self.patch.contacts if self.patch else self.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +275,7 @@ def save(root: Path, snapshot: Snapshot, warn: Warn) -> None:
 # The model's frozen dataclasses pickle as a call of their class with their fields: unpickling
 # then runs their generated __init__, not dataclasses' generic __setstate__, which looks their
 # fields up again for each of 100,000 objects (most of the time a snapshot took to load).
-_BY_CONSTRUCTOR: tuple[type, ...] = (Vault, Config, Contact, Interaction, Ask, Problem, Duration, Birthday)
+_BY_CONSTRUCTOR: tuple[type, ...] = (Vault, Config, Contact, Interaction, Ask, Problem, Duration, Birthday, Patch)
 
 
 def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:

@@ -219,11 +219,12 @@ def test_another_time_zone_that_moves_a_commit_to_another_day_builds_the_site_ag
 
 
 def test_the_model_is_digested_once_while_it_is_the_same_snapshot(
-    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Hashing every note is what a build compared first; while the loader serves the same
-    model (its snapshot's key), the digest kept under that key is taken instead, and an edit,
-    which makes a new snapshot, has the model digested again."""
+    model (its snapshot's key), the digest kept under that key is taken instead. An edited
+    interaction patches the model, whose digest is then made from its base's and the patch;
+    an edited contact loads every note, and the model is digested again."""
     from netnotes import notecache
     from netnotes.model import Vault
     from netnotes.site.digest import Digester
@@ -249,8 +250,43 @@ def test_the_model_is_digested_once_while_it_is_the_same_snapshot(
     (vault / "interactions/2026-03-01-lunch.md").write_text(
         "---\ndate: 2026-03-01\nwith: [jane-doe, sam-lee]\nkind: lunch\n---\nThe shop on the corner.\n"
     )
-    _, edited = build(vault)
-    assert len(digested) == 2 and edited.rendered
+    out_edited, edited = build(vault)
+    assert len(digested) == 1 and edited.rendered
+    assert tree(out_edited) == cold(vault, tmp_path)  # which digests its model (it keeps nothing)
+    digested.clear()
+    (vault / "contacts/sam-lee.md").write_text("---\nname: Sam Lee\ncompany: Globex\n---\n")
+    _, contact_edited = build(vault)
+    assert len(digested) == 1 and contact_edited.rendered
+
+
+def test_a_note_saved_unchanged_is_no_change_and_the_model_is_not_digested_again(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, models: list[object]
+) -> None:
+    """An editor that saves a note without changing it gives the note a new stamp: the note is
+    read again, gives what the model holds, and the build finds nothing changed without
+    hashing the model again (its key is the last build's)."""
+    from netnotes import notecache
+    from netnotes.model import Vault
+    from netnotes.site.digest import Digester
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    digested: list[Vault] = []
+    real_digest = Digester.digest
+
+    def spy(self: Digester, *values: object) -> str:
+        digested.extend(v for v in values if isinstance(v, Vault))
+        return real_digest(self, *values)
+
+    monkeypatch.setattr(Digester, "digest", spy)
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    before = snapshot(out)
+    note = vault / "interactions/2026-03-01-lunch.md"
+    note.write_bytes(note.read_bytes())
+    _, again = build(vault)
+    assert len(digested) == 1 and len(models) == 1 and again.rendered == ()
+    assert snapshot(out) == before
 
 
 def test_a_kept_model_digest_that_was_tampered_with_is_not_taken(
@@ -267,8 +303,9 @@ def test_a_kept_model_digest_that_was_tampered_with_is_not_taken(
     out, _ = build(vault)
     kept = vault / ".netnotes" / "cache" / MODEL_DIGEST
     data = json.loads(kept.read_text())
-    kept.write_text(json.dumps({**data, "digest": "0" * 64}))  # the seal no longer matches
+    (entry,) = data["models"]
+    kept.write_text(json.dumps({"models": [{**entry, "digest": "0" * 64}]}))  # the seal no longer matches
     before = snapshot(out)
     _, again = build(vault)
-    assert json.loads(kept.read_text())["digest"] == data["digest"]  # digested again, and kept
+    assert json.loads(kept.read_text())["models"][0]["digest"] == entry["digest"]  # digested again, and kept
     assert again.rendered == () and snapshot(out) == before

@@ -516,3 +516,45 @@ def test_a_patch_of_a_note_too_new_to_trust_is_a_new_model_each_time(
     keys = {load_vault(vault).model_key for _ in range(2)}
     assert len(keys) == 2
     assert snapshot_path(vault).read_bytes() == saved  # a small patch: patched again, not saved
+
+
+def test_a_note_read_again_that_gives_what_the_snapshot_holds_is_the_same_model(
+    make_vault: MakeVault, an_hour_later: None, work: dict[str, list[str]]
+) -> None:
+    """A note saved without a change (or re-read because its stamp was too new to trust) is
+    read again, and when it gives the very objects and problems the snapshot holds, the load
+    is the snapshot's model under the snapshot's key: nothing downstream starts over."""
+    vault = make_vault(VAULT)
+    base = load_vault(vault)
+    note = vault / "interactions/2026-01-05-coffee.md"
+    note.write_bytes(note.read_bytes())  # touched: a new stamp, the same text
+    forget(work)
+    again = load_vault(vault)
+    assert work["read"] == ["interactions/2026-01-05-coffee.md"] and work["full"] == []
+    assert again.model_key == base.model_key and again.patch is None
+    assert again.changed == ChangedNotes(True, frozenset({"interactions/2026-01-05-coffee.md"}))
+    same(again, uncached(vault))
+
+
+def test_a_patched_model_says_how_it_was_made_from_its_base(
+    make_vault: MakeVault, an_hour_later: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``LoadResult.patch`` names the base model, the notes read again and what they gave,
+    which is all a patched model is made of; the contacts' key is the base's while only
+    interactions and asks change, and a new one once a contact does."""
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)
+    vault = make_vault(VAULT)
+    base = load_vault(vault)
+    assert base.patch is None and base.contacts_key == base.model_key
+    note = vault / "interactions/2026-01-05-coffee.md"
+    note.write_text(note.read_text().replace("send the paper", "send the slides"))
+    (vault / "asks/2026-01-06-intro.md").unlink()
+    patched = load_vault(vault)
+    assert patched.patch is not None and patched.patch.base == base.model_key
+    assert patched.patch.paths == ("asks/2026-01-06-intro.md", "interactions/2026-01-05-coffee.md")
+    assert patched.patch.interactions == patched.vault.interactions and patched.patch.asks == ()
+    assert patched.contacts_key == base.contacts_key
+    (vault / "contacts/sam-lee.md").write_text("---\nname: Sam Lee\n---\n")
+    full = load_vault(vault)
+    assert full.patch is None and full.contacts_key not in (None, base.contacts_key)
+    assert load_vault(vault, cache=NoteCache(vault, persistent=False)).contacts_key is None

@@ -330,7 +330,7 @@ def _build_site(
         model_name = f"{result.model_key}\0{vault.root}" if result.model_key else None
         model_digest = manifest.model_digest(model_name)
         if model_digest is None:
-            model_digest = digester.digest(vault)
+            model_digest = _patched_digest(manifest, digester, result) or digester.digest(vault)
             manifest.keep_model_digest(model_name, model_digest)
         notes = digester.digest(model_digest, result.problems, moves, today)
         served = digester.digest(options.extra_scripts, options.extra_files, options.connect_src)
@@ -440,6 +440,19 @@ def _build_site(
     manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
+
+
+def _patched_digest(manifest: Manifest, digester: Digester, result: LoadResult) -> str | None:
+    """The digest of a patched model made from its base's kept digest and the patch (the
+    model is a function of the two, ``snapshot.Patch``), without hashing every note again;
+    None when the model was not patched or its base's digest is not kept."""
+    patch = result.patch
+    if patch is None:
+        return None
+    base = manifest.model_digest(f"{patch.base}\0{result.vault.root}")
+    if base is None:
+        return None
+    return digester.digest("patched", base, patch.paths, patch.interactions, patch.asks)
 
 
 def _theme(

@@ -48,6 +48,7 @@ FORMAT = 1
 # models), so the digest is kept beside the manifests under that name, sealed like a file, and
 # taken again while the model is the same one.
 MODEL_DIGEST = "model-digest.json"
+KEPT_MODELS = 8  # the digests of this many models are kept, the last one built first
 Warn = Callable[[str], None]
 
 
@@ -126,26 +127,35 @@ class Manifest:
         """The digest kept for the model named ``model``; None when none is kept for it."""
         if self.path is None or not model:
             return None
-        try:
-            data = json.loads((self.path.parent / MODEL_DIGEST).read_bytes())
-            name, digest, seal = data["model"], data["digest"], data["seal"]
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
-        if not all(isinstance(v, str) for v in (name, digest, seal)) or not hmac.compare_digest(name, model):
-            return None
-        return digest if hmac.compare_digest(seal, self.seal(f"model\0{name}", digest)) else None
+        for name, digest, seal in self._model_digests():
+            if hmac.compare_digest(name, model):
+                return digest if hmac.compare_digest(seal, self.seal(f"model\0{name}", digest)) else None
+        return None
 
     def keep_model_digest(self, model: str | None, digest: str) -> None:
-        """Keep ``digest`` as the model ``model``'s, for the next build; quietly not when it
+        """Keep ``digest`` as the model ``model``'s, for the next build, with those of the last
+        few models (a patched model's digest is made from its base's); quietly not when it
         cannot be (the next build digests the model again; the render cache says why)."""
         if self.path is None or not model:
             return
-        data = {"model": model, "digest": digest, "seal": self.seal(f"model\0{model}", digest)}
+        kept = [entry for entry in self._model_digests() if entry[0] != model][: KEPT_MODELS - 1]
+        entries = [(model, digest, self.seal(f"model\0{model}", digest)), *kept]
+        data = {"models": [{"model": m, "digest": d, "seal": s} for m, d, s in entries]}
         try:
             make_folders(self.path.parent, self.path.parent / MODEL_DIGEST)
             replace_file(self.path.parent / MODEL_DIGEST, json.dumps(data).encode(), durable=False)
         except WriteFailed:
             pass
+
+    def _model_digests(self) -> list[tuple[str, str, str]]:
+        """The kept models' (name, digest, seal), newest first; none when the file is unreadable."""
+        assert self.path is not None
+        try:
+            models = json.loads((self.path.parent / MODEL_DIGEST).read_bytes())["models"]
+            entries = [(m["model"], m["digest"], m["seal"]) for m in models[:KEPT_MODELS]]
+        except (OSError, ValueError, TypeError, KeyError):
+            return []
+        return [e for e in entries if all(isinstance(v, str) for v in e)]
 
     def adopt(self, stage: Staging, out: Path, relpath: str, key: str) -> bool:
         """Take ``relpath`` from the current site in ``out`` into ``stage`` when it was made
