@@ -435,6 +435,41 @@ def test_file_stamps_compare_every_inode_and_distrust_a_file_changed_just_before
     assert kept.changed([other], t + AN_HOUR) == ["asks/a.md", "asks/b.md"]  # one gone, one new
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=700),
+    st.lists(st.tuples(st.integers(0, 699), st.integers(0, 3), st.integers(-2, 2)), max_size=12),
+    st.integers(min_value=-3, max_value=3),
+)
+def test_file_stamps_find_exactly_the_files_changed_or_too_new_among_many(
+    count: int, edits: list[tuple[int, int, int]], racy: int
+) -> None:
+    """Same files, some stamps moved (any of the four numbers, by any amount), some too new:
+    the files found are exactly those a file-by-file comparison finds, in path order,
+    however many blocks the stamps span."""
+    t = 1_700_000_000 * 10**9
+
+    def files(stamps: list[list[int]]) -> list[NoteFile]:
+        return [
+            NoteFile(NoteKind.INTERACTIONS, f"interactions/{i:04}.md", "/x", (a, b, c, d))
+            for i, (a, b, c, d) in enumerate(stamps)
+        ]
+
+    before = [[100 + i, t - i, t - i, 1000 + i] for i in range(count)]
+    after = [list(stamp) for stamp in before]
+    for index, part, by in edits:
+        if index < count:
+            after[index][part] += by * notecache.RACY_NS
+    written = t + racy * notecache.RACY_NS
+    trusted = written - notecache.RACY_NS
+    expected = [
+        f"interactions/{i:04}.md"
+        for i in range(count)
+        if after[i] != before[i] or after[i][1] > trusted or after[i][2] > trusted
+    ]
+    assert FileStamps.of(files(before)).changed(files(after), written) == expected
+
+
 def test_serve_keeps_the_snapshot_in_memory_from_one_rebuild_to_the_next(
     make_vault: MakeVault, an_hour_later: None, monkeypatch: pytest.MonkeyPatch, work: dict[str, list[str]]
 ) -> None:
