@@ -6,7 +6,7 @@ these need the whole vault. Each returns problems as values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from .discover import NoteFile, NoteKind
 from .notes import Note
@@ -43,7 +43,7 @@ def check_duplicate_ids(
 
 
 def check_wikilinks(
-    notes: Iterable[Note], index: RefIndex, note_ids: set[str], looked_up: set[str] | None = None
+    notes: Iterable[Note], index: RefIndex, note_ids: Container[str], looked_up: set[str] | None = None
 ) -> list[Problem]:
     """``[[...]]`` in a body that names no contact (nor any other note) is a warning.
     ``looked_up`` gets every target that named no contact and was looked for among ``note_ids``:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 from . import dates, notecache, snapshot
 from .checks import check_duplicate_ids, check_wikilinks
@@ -60,6 +62,7 @@ CONTACT_KEYS = (
 INTERACTION_KEYS = ("date", "with", "kind", "title", "follow_up", "next", "done")
 ASK_KEYS = ("date", "with", "direction", "kind", "status", "due", "closed", "intro_to", "thanked")
 
+T = TypeVar("T")
 A_YEAR = Duration(1, "y")
 PARALLEL_THRESHOLD = 4000  # notes to read; below this, starting worker processes costs more than it saves
 
@@ -279,8 +282,8 @@ def _patched(
         redo.update(path for path, day in chain(dates_now, kept.other_dates.items()) if low < day <= high)
     if not redo:
         return kept, ChangedNotes(True)
-    by_path = {f.path: f for f in files}
-    before = set(kept.files.paths)
+    by_path = _find(files, stamps.paths, redo)  # both sorted by path, as discover gives them
+    before = _find(kept.files.paths, kept.files.paths, redo)
     added: list[NoteFile] = []
     came_or_went: set[str] = set()  # interaction and ask ids
     for path in redo:
@@ -316,7 +319,7 @@ def _patched(
     )
     new_asks = _asks([i for i in items if i[0].kind is NoteKind.ASKS], index, problems, today, dated)
     link_keys = set(kept.link_keys)
-    all_ids = {f.id for f in files if f.kind is not NoteKind.CONTACTS}
+    all_ids = _Lazy(lambda: {f.id for f in files if f.kind is not NoteKind.CONTACTS})  # for a wikilink only
     problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids, link_keys)
     interactions = [i for i in kept.vault.interactions if i.path not in redo] + new_interactions
     interactions.sort(key=lambda i: (i.date, i.path))
@@ -352,6 +355,30 @@ def _patched(
     return patched, ChangedNotes(True, frozenset(changed))
 
 
+def _find(items: Sequence[T], paths: Sequence[str], wanted: Iterable[str]) -> dict[str, T]:
+    """The items of ``wanted`` paths, by path, where ``items`` are in the order of their
+    ``paths`` (sorted): found by bisection, without a dict of every note file."""
+    found = {}
+    for path in wanted:
+        at = bisect_left(paths, path)
+        if at < len(paths) and paths[at] == path:
+            found[path] = items[at]
+    return found
+
+
+class _Lazy(Container[str]):
+    """A set made only if something is looked up in it."""
+
+    def __init__(self, make: Callable[[], set[str]]) -> None:
+        self._make = make
+        self._set: set[str] | None = None
+
+    def __contains__(self, item: object) -> bool:
+        if self._set is None:
+            self._set = self._make()
+        return item in self._set
+
+
 def _of_paths(vault: Vault, paths: set[str]) -> tuple[list[Interaction], list[Ask]]:
     """The interactions and asks of ``vault`` made from the notes at ``paths``."""
     return [i for i in vault.interactions if i.path in paths], [a for a in vault.asks if a.path in paths]
@@ -371,9 +398,16 @@ class _NotesOnDemand(Mapping[str, Note]):
     (or its file) when it is first asked for. Only the commands that change notes ask, for a few."""
 
     def __init__(self, files: list[NoteFile], cache: NoteCache) -> None:
-        self._files = {f.path: f for f in files}
+        self._listed = files
+        self._by_path: dict[str, NoteFile] | None = None  # made when first needed: 115,000 at 10,000 contacts
         self._cache = cache
         self._got: dict[str, Note] = {}
+
+    @property
+    def _files(self) -> dict[str, NoteFile]:
+        if self._by_path is None:
+            self._by_path = {f.path: f for f in self._listed}
+        return self._by_path
 
     def __getitem__(self, path: str) -> Note:
         note = self._got.get(path)
