@@ -83,7 +83,58 @@ class NoteRenderer:
         """``doc_id`` keeps footnote anchors apart when several notes share one page."""
         if not body.strip():
             return ""
-        return self.md.render(body, {"docId": doc_id})
+        plain = plain_html(body)
+        return plain if plain is not None else self.md.render(body, {"docId": doc_id})
+
+
+# What can give a character of a line a meaning in Markdown (emphasis, code, links, wikilinks,
+# footnotes, task boxes, raw HTML, entities, escapes, tables, strikethrough), control
+# characters, and every whitespace but the space and the line break (markdown-it strips
+# Unicode whitespace at a paragraph's ends).
+_MARKUP_RE = re.compile(r"[`*_\[\]<>&\\|~\x00-\x09\x0b-\x1f\x7f]|[^\S \n]")
+
+
+def plain_html(body: str) -> str | None:
+    """The HTML markdown-it gives ``body`` when it is only paragraphs of plain text and tight
+    bullet lists (``- item``) of it, made without parsing (most notes are); None for any other
+    body, which the parser renders. A plain line starts with a letter or ``"'(``, ends in no
+    space, and holds no character of ``_MARKUP_RE``: so no line can open any other block, and
+    its text is its HTML with ``"`` escaped. Blocks are separated by blank lines; two lists in a
+    row would be one loose list, and a list beside a paragraph without a blank line is left to
+    the parser. ``tests/test_markdown_plain.py`` holds it to markdown-it's output."""
+    if _MARKUP_RE.search(body):
+        return None
+    out: list[str] = []
+    was_list = False
+    for block in _blocks(body.split("\n")):
+        items = [line[2:] for line in block if line.startswith("- ")]
+        if items and len(items) != len(block):
+            return None  # a list next to a paragraph line, or a lazy continuation line
+        texts = items or block
+        if not all(_plain(text) for text in texts):
+            return None
+        if items:
+            if was_list:
+                return None  # the two are one loose list
+            out.append("<ul>\n" + "".join(f"<li>{text}</li>\n" for text in texts) + "</ul>\n")
+        else:
+            out.append("<p>" + "\n".join(texts) + "</p>\n")
+        was_list = bool(items)
+    return "".join(out).replace('"', "&quot;")
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def _plain(text: str) -> bool:
+    return bool(text) and (text[0].isalpha() or text[0] in "\"'(") and text[-1] != " "
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
