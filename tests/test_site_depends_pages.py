@@ -216,3 +216,33 @@ def test_an_introducer_who_is_not_shown_yet_still_ranks_the_ways_in_to_a_company
     assert "companies/initech.html" in rendered
     assert "F6" in (out / "companies/initech.html").read_text(encoding="utf-8")
     assert "tags/python.html" not in made
+
+
+def test_a_later_touch_of_someone_else_closes_a_members_follow_up_on_her_tag_page(
+    make_vault: MakeVault, tmp_path: Path, shaped: set[str]
+) -> None:
+    """A follow-up is open until a later touch of anyone it was with: what a list shows as a
+    contact's next due can change with a note that does not name her."""
+    vault = make_vault(
+        {
+            "netnotes.yaml": "title: Net\n",
+            "contacts/ann.md": "---\nname: Ann\ntags: [python]\n---\n",
+            "contacts/bob.md": "---\nname: Bob\n---\n",
+            "contacts/cy.md": "---\nname: Cy\n---\n",
+            "interactions/i1.md": "---\ndate: 2026-10-02\nwith: [ann, bob]\nfollow_up: 2026-12-01\n---\n",
+            "contacts/dee.md": "---\nname: Dee\n---\n",
+            "interactions/i2.md": "---\ndate: 2026-10-10\nwith: [dee, cy]\n---\n",
+            # the same day: Ann's last touch, which does not close the follow-up (not later)
+            "interactions/i9.md": "---\ndate: 2026-10-02\nwith: ann\n---\n",
+        }
+    )
+    out, _ = build(vault, options=WARM)
+    assert "2026-12-01" in (out / "tags/python.html").read_text(encoding="utf-8")
+    # (Dee stays first: the interaction's link, which every page shares, stays)
+    edit(vault, "interactions/i2.md", "cy]", "bob]")  # Bob, later: the follow-up is closed
+    _, rendered = warm_equals_cold(vault, tmp_path, shaped)
+    assert "tags/python.html" in rendered
+    assert "2026-12-01" not in (out / "tags/python.html").read_text(encoding="utf-8")
+    edit(vault, "interactions/i2.md", "bob]", "cy]")  # and open again
+    _, rendered = warm_equals_cold(vault, tmp_path, shaped)
+    assert "2026-12-01" in (out / "tags/python.html").read_text(encoding="utf-8")

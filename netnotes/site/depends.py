@@ -170,10 +170,11 @@ def note_states(digester: Digester, vault: Vault) -> tuple[Notes, dict[bytes, ob
     it), and the model values by hashed name. Raises ``Undigestible`` as the digest does."""
     states: Notes = {}
     values: dict[bytes, object] = {}
+    of, blake2b, fromhex, hexits = digester.of, hashlib.blake2b, bytes.fromhex, 2 * STATE_BYTES
     for group in (vault.contacts, vault.interactions, vault.asks):
-        for note in group:
-            name = _hash(NOTE + note.path)
-            states[name] = bytes.fromhex(digester.of(note))[:STATE_BYTES]
+        for note in group:  # as _hash(NOTE + note.path), inlined: this runs for every note
+            name = blake2b((NOTE + note.path).encode("utf-8", "surrogatepass"), digest_size=NAME_BYTES).digest()
+            states[name] = fromhex(of(note)[:hexits])
             values[name] = note
     return states, values
 

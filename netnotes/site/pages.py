@@ -658,7 +658,20 @@ def _ask_section(model: SiteModel, asks: list[Ask], direction: Direction, title:
 def contacts_page(model: SiteModel) -> Page:
     rows = model.rows(list(model.vault.contacts))
     circles = sorted({c.circle for c in model.vault.contacts if c.circle})
-    return Page("contacts.html", "contacts.html", "Contacts", "contacts", {"rows": rows, "circles": circles})
+    context = {"rows": rows, "circles": circles}
+    return Page("contacts.html", "contacts.html", "Contacts", "contacts", context, inputs=_followers(model, rows))
+
+
+def _followers(model: SiteModel, rows: Iterable[ContactRow]) -> tuple[Ranked, ...]:
+    """Who can close or open again a follow-up of the contacts of ``rows`` (a row shows the
+    first item due, which may be a follow-up): everyone in their interactions with one. A later
+    touch of any of them closes it (rule 4), even one on a note that does not name the contact."""
+    ids: set[str] = set()
+    for row in rows:
+        for interaction in model.interactions_by_contact.get(row.contact.id, ()):
+            if interaction.follow_up is not None and not interaction.done:
+                ids.update(interaction.with_)
+    return (Ranked(tuple(sorted(ids))),) if ids else ()
 
 
 def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup]) -> Page:
@@ -733,7 +746,8 @@ def group_page(
     path: str,
     members: list[Contact],
 ) -> Page:
-    return Page(path, f"{kind}.html", name, section, {"name": name, "rows": model.rows(members)})
+    rows = model.rows(members)
+    return Page(path, f"{kind}.html", name, section, {"name": name, "rows": rows}, inputs=_followers(model, rows))
 
 
 def company_page(model: SiteModel, company: Company, asks: list[Ask] | None = None) -> Page:
@@ -744,6 +758,7 @@ def company_page(model: SiteModel, company: Company, asks: list[Ask] | None = No
     answer = model.path_index.company(company.key, PATHS_LIMIT)
     top: list[Path] = answer.top(PATHS_LIMIT)
     paths = Section("paths", "Ways in", top, len(answer.direct) + answer.introduced_total)
+    rows, former_rows = model.rows(list(company.now)), model.rows(list(company.formerly))
     return Page(
         model.links.company(company.key),
         "company.html",
@@ -752,12 +767,12 @@ def company_page(model: SiteModel, company: Company, asks: list[Ask] | None = No
         {
             "name": company.name,
             "company": company,
-            "rows": model.rows(list(company.now)),
-            "former_rows": model.rows(list(company.formerly)),
+            "rows": rows,
+            "former_rows": former_rows,
             "other_spellings": _other_spellings(company),
             "paths": paths,
         },
-        inputs=(*asks, _introducers(model, answer.insiders, asks)),
+        inputs=(*asks, _introducers(model, answer.insiders, asks), *_followers(model, [*rows, *former_rows])),
     )
 
 
