@@ -246,3 +246,53 @@ def test_a_later_touch_of_someone_else_closes_a_members_follow_up_on_her_tag_pag
     edit(vault, "interactions/i2.md", "bob]", "cy]")  # and open again
     _, rendered = warm_equals_cold(vault, tmp_path, shaped)
     assert "2026-12-01" in (out / "tags/python.html").read_text(encoding="utf-8")
+
+
+def test_which_of_two_duplicates_to_keep_follows_the_notes_naming_them(
+    make_vault: MakeVault, tmp_path: Path, shaped: set[str]
+) -> None:
+    """The problems page suggests keeping the contact more notes refer to: an interaction that
+    names one of the pair instead of the other changes it, without a contact's note changing."""
+    vault = make_vault(
+        {
+            "netnotes.yaml": "title: Net\n",
+            "contacts/ann.md": "---\nname: Ann Lee\nemail: ann@a.example\n---\n",
+            "contacts/annie.md": "---\nname: Annie\nemail: ann@a.example\n---\n",
+            "contacts/bob.md": "---\nname: Bob\n---\n",
+            "interactions/i1.md": "---\ndate: 2026-10-02\nwith: [bob, ann]\n---\n",
+        }
+    )
+    out, _ = build(vault, options=WARM)
+    assert "netnotes merge ann annie" in (out / "problems.html").read_text(encoding="utf-8")
+    edit(vault, "interactions/i1.md", "ann]", "annie]")  # (Bob stays first: its link stays)
+    _, rendered = warm_equals_cold(vault, tmp_path, shaped)
+    assert "problems.html" in rendered
+    assert "netnotes merge annie ann" in (out / "problems.html").read_text(encoding="utf-8")
+
+
+def test_an_ask_for_an_introduction_counts_for_the_duplicate_it_names(
+    make_vault: MakeVault, tmp_path: Path, shaped: set[str]
+) -> None:
+    """An ask for an introduction to Ann refers to her, and Ann (well known) does not show it
+    on her page: when it asks for Cy instead, Annie is the one to keep."""
+    vault = make_vault(
+        {
+            "netnotes.yaml": "title: Net\n",
+            "contacts/ann.md": "---\nname: Ann Lee\nemail: ann@a.example\n---\n",
+            "contacts/annie.md": "---\nname: Annie\nemail: ann@a.example\n---\n",
+            "contacts/bob.md": "---\nname: Bob\n---\n",
+            "interactions/i1.md": "---\ndate: 2026-11-20\nwith: [ann]\nkind: meeting\n---\n",
+            "interactions/i2.md": "---\ndate: 2026-11-21\nwith: [ann]\nkind: meeting\n---\n",
+            "interactions/i3.md": "---\ndate: 2026-11-21\nwith: [annie]\nkind: meeting\n---\n",
+            "interactions/i4.md": "---\ndate: 2026-11-22\nwith: [annie]\nkind: meeting\n---\n",
+            "interactions/i5.md": "---\ndate: 2026-11-23\nwith: [annie]\nkind: meeting\n---\n",
+            "contacts/cy.md": "---\nname: Cy\n---\n",
+            "asks/a1.md": "---\ndate: 2026-10-04\nwith: bob\ndirection: out\nkind: introduction\nintro_to: ann\n---\n",
+        }
+    )
+    out, _ = build(vault, options=WARM)
+    assert "netnotes merge ann annie" in (out / "problems.html").read_text(encoding="utf-8")  # 3 to 3
+    edit(vault, "asks/a1.md", "intro_to: ann", "intro_to: cy")  # 2 to 3
+    _, rendered = warm_equals_cold(vault, tmp_path, shaped)
+    assert "problems.html" in rendered
+    assert "netnotes merge annie ann" in (out / "problems.html").read_text(encoding="utf-8")

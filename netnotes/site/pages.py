@@ -834,6 +834,7 @@ def asks_page(model: SiteModel) -> Page:
 def problems_page(model: SiteModel) -> Page:
     errors = sum(p.is_error for p in model.problems)
     links = model.links
+    pairs = find_dupes(model.vault)
     duplicates = [
         DuplicateRow(
             p.keep,
@@ -843,8 +844,12 @@ def problems_page(model: SiteModel) -> Page:
             tuple(e.detail for e in p.evidence),
             p.command,
         )
-        for p in find_dupes(model.vault)
+        for p in pairs
     ]
+    # The pairs are found among every contact; which of two to keep, by the notes naming each
+    # (their ``c:`` names) or asking for an introduction to one (which their pages may not hold).
+    ids = {c.id for p in pairs for c in (p.keep, p.drop)}
+    intro_asks = [a for a in model.vault.asks if a.intro_to_contact in ids] if ids else []
     return Page(
         "problems.html",
         "problems.html",
@@ -856,5 +861,5 @@ def problems_page(model: SiteModel) -> Page:
             "warnings": len(model.problems) - errors,
             "duplicates": duplicates,
         },
-        inputs=(Every(),),  # the duplicates are found among every contact
+        inputs=(Every(), Ranked(tuple(sorted(ids))), *intro_asks),
     )
