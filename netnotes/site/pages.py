@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ..collation import collation_key
 from ..companies import Company, CompanyIndex, company_index
 from ..dates import Duration, days_before
+from ..dupes import _references as references  # how many notes refer to each contact
 from ..dupes import find_dupes
 from ..followup import (
     DueItem,
@@ -567,15 +568,16 @@ def _maybe(kept: Container[str], path: str, shape: Callable[[], Page]) -> Page |
 def frames(model: SiteModel) -> dict[str, tuple[object, ...]]:
     """What each page but the dashboard and the contact pages is made of beyond the notes it
     holds, by path: the contacts it lists (a contact that gains a tag is not on the tag's page
-    yet), the asks for an introduction to a company, all problems. Made without shaping any
-    page; a page whose frame and notes (``site/depends.py``) are the same is the same page."""
+    yet), the asks for an introduction to a company, all problems, and how many notes refer to
+    each contact (which of two likely duplicates to keep). Made without shaping any page; a
+    page whose frame and notes (``site/depends.py``) are the same is the same page."""
     ids = lambda contacts: tuple(c.id for c in contacts)  # noqa: E731
     out: dict[str, tuple[object, ...]] = {
         "contacts.html": ("contacts", ids(model.vault.contacts)),
         "tags.html": ("tags", tuple((k, ids(members)) for k, (_, members) in model.tags.items())),
         "companies.html": ("companies", tuple((k, ids(members)) for k, (_, members) in model.companies.items())),
         "asks.html": ("asks", tuple(a.path for a in model.vault.asks)),
-        "problems.html": ("problems", model.problems),
+        "problems.html": ("problems", model.problems, sorted(references(model.vault).items())),
         "search.html": ("search",),
     }
     for k, (_, members) in model.tags.items():
@@ -846,10 +848,6 @@ def problems_page(model: SiteModel) -> Page:
         )
         for p in pairs
     ]
-    # The pairs are found among every contact; which of two to keep, by the notes naming each
-    # (their ``c:`` names) or asking for an introduction to one (which their pages may not hold).
-    ids = {c.id for p in pairs for c in (p.keep, p.drop)}
-    intro_asks = [a for a in model.vault.asks if a.intro_to_contact in ids] if ids else []
     return Page(
         "problems.html",
         "problems.html",
@@ -861,5 +859,7 @@ def problems_page(model: SiteModel) -> Page:
             "warnings": len(model.problems) - errors,
             "duplicates": duplicates,
         },
-        inputs=(Every(), Ranked(tuple(sorted(ids))), *intro_asks),
+        # the pairs are found among every contact (which of two to keep, by how many notes
+        # refer to each: the page's frame)
+        inputs=(Every(),),
     )
