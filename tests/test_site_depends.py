@@ -14,7 +14,6 @@ from site_html import TODAY, build, tree
 
 from netnotes.loader import load_vault
 from netnotes.model import Contact
-from netnotes.site import build as build_module
 from netnotes.site import pages as site_pages
 from netnotes.site.build import RENDER_CACHE, BuildOptions
 
@@ -45,7 +44,6 @@ def shaped(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(model, contact, *args)  # type: ignore[arg-type]  # the bodies, passed on
 
     monkeypatch.setattr(site_pages, "contact_page", spy)
-    monkeypatch.setattr(build_module, "contact_page", spy)
     return ids
 
 

@@ -40,7 +40,8 @@ from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_ke
 from .manifest import Inputs, Manifest
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
 from .pages import Kept as KeptPage
-from .pages import Links, Page, SiteModel, TimelineEntry, contact_page, pages
+from .pages import Links, Page, SiteModel, TimelineEntry, pages
+from .pages import frames as page_frames
 from .search import Entry, SearchWords, index_script, search_entries
 from .theme import Theme, load_theme, static_files, templates_digest, theme_key
 
@@ -386,16 +387,17 @@ def _build_site(
                 cache_warnings.append,
             )
             stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer), words))
-        # A contact page none of whose inputs changed is taken as it is, without being shaped
-        # (site/depends.py); every other page is shaped and digested, and rendered if it changed.
+        # A page none of whose inputs changed is taken as it is, without being shaped
+        # (site/depends.py); the others are shaped and digested, and rendered if they changed.
         stored_path = sealer.stored_path if sealer else str
         shared = _contact_pages_key(manifest, digester, model, sealing, site, links, templates)
         linked = depends.linked_bodies(bodies)
         try:
             states, values = depends.note_states(digester, vault) if shared else ({}, {})
+            frames = {path: digester.digest(frame) for path, frame in page_frames(model).items()} if shared else {}
         except Undigestible:
-            shared, states, values = "", {}, {}
-        unshaped = _unshaped(manifest.inputs, shared, states, values, model, linked, stored_path)
+            shared, states, values, frames = "", {}, {}, {}
+        unshaped = _unshaped(manifest.inputs, shared, states, values, model, linked, stored_path, frames)
         shaped: dict[str, depends.Shaped] = {}
         todo: list[Page] = []
         count = 0
@@ -408,13 +410,14 @@ def _build_site(
                     keys[stored] = before.key
                     shaped[stored] = before
                     continue
-                item = contact_page(model, item.contact, bodies)  # its file is gone or not ours
+                item = item.shape()  # its file is gone or not ours
             found = _page_reused(reused, digester, item, site, links, templates)
             if found is None or not found[0]:
                 todo.append(item)
-            if found is not None and item.owner is not None and shared:
+            frame = frames.get(item.path, "") if item.owner is None else ""
+            if found is not None and (item.owner is not None or frame) and shared:
                 stored = stored_path(item.path)
-                shaped[stored] = depends.Shaped(item.owner, keys[stored], depends.hashed(found[1]))
+                shaped[stored] = depends.Shaped(item.owner or "", keys[stored], depends.hashed(found[1]), frame)
         # Every value digested so far is pinned in the digester's memo: keep the model's for the
         # next build (serve), and let the pages' go before the pages are rendered (at 10,000 /
         # 100,000 that is the build's peak of memory)
@@ -522,18 +525,29 @@ def _unshaped(
     model: SiteModel,
     linked: dict[str, str],
     stored_path: Callable[[str], str],
+    frames: dict[str, str],
 ) -> set[str]:
-    """The paths of the contact pages to take from the site in place without shaping them: the
+    """The paths of the pages to take from the site in place without shaping them: the
     previous build's, whose shared inputs were these and none of whose notes changed since
-    that build (``depends.unchanged``). Any doubt (no record, shared inputs moved) keeps none."""
+    that build (``depends.unchanged``): a contact page of the same contact, another page of the
+    same frame (``frames``: the digests of ``pages.frames``, by path). Any doubt (no record,
+    shared inputs moved, a contact whose page was not recorded, so that whom a note named
+    before cannot be told) keeps none."""
     if not shared or not before.key or not hmac.compare_digest(before.key, shared):
+        return set()
+    owners = {page.owner for page in before.pages.values() if page.owner}
+    if any(contact.id not in owners for contact in model.vault.contacts):
         return set()
     unchanged = depends.unchanged(before.pages, before.notes, states, values, before.linked, linked)
     unshaped = set()
     for contact in model.vault.contacts:
         path = model.links.contact(contact.id)
         stored = stored_path(path)
-        if stored in unchanged and before.pages[stored].owner == contact.id:
+        if stored in unchanged and before.pages[stored].owner == contact.id and not before.pages[stored].frame:
+            unshaped.add(path)
+    for path, frame in frames.items():
+        stored = stored_path(path)
+        if stored in unchanged and not before.pages[stored].owner and before.pages[stored].frame == frame:
             unshaped.add(path)
     return unshaped
 

@@ -1,4 +1,4 @@
-"""Which contact pages an edit can have touched, so a build after one edit shapes only those.
+"""Which pages an edit can have touched, so a build after one edit shapes only those.
 
 A contact page's context is a function of the inputs every page shares (the *global key*:
 ``SiteInfo``, the config, the link tables, the contacts' names, the companies' names, the
@@ -22,6 +22,15 @@ taken from the site in place without being shaped.
 What the context reads without holding it is declared on the page: the asks that ask for an
 introduction to the contact (``Page.inputs``), which rank the *Who can introduce you* list.
 
+Every other page but the dashboard (the lists, tag and company pages, asks, problems, search)
+is recorded the same way, with its *frame* (``pages.frames``: the contacts it lists, the asks
+for an introduction to the company, the problems) in place of an owner: it is taken unshaped
+while its frame is the same and none of its names is dirty. What a list shows of a contact
+(last touch, next due, strength) is its ``c:`` name; a company page also declares everyone who
+may rank or count its ways in (``Ranked``), and the problems page ``e:`` (``pages.Every``),
+dirty when any contact's note changed. "Named before" comes from the contact pages alone, so
+no page is taken unshaped unless every contact's page was recorded.
+
 Names are kept hashed (8 bytes each, ``hashed``); a collision can only make a page dirty.
 """
 
@@ -38,10 +47,11 @@ from ..followup import DueItem
 from ..model import Ask, Contact, Interaction, Vault
 from ..paths import Evidence, Insider, Path
 from .digest import Digester
-from .pages import ContactRow, Ranked, SiteModel
+from .pages import ContactRow, Every, Ranked, SiteModel
 
 NOTE = "n:"
 CONTACT = "c:"
+EVERY = "e:"  # every contact's note (``pages.Every``)
 WIKILINK = 'class="wikilink'  # in a body's HTML exactly where it has a [[wikilink]]
 NAME_BYTES = 8
 STATE_BYTES = 16
@@ -75,6 +85,8 @@ def note_names(value: object) -> tuple[str, ...]:
     if kind is Ranked:
         assert isinstance(value, Ranked)
         return tuple(CONTACT + cid for cid in value.contacts)
+    if kind is Every:
+        return (EVERY,)
     return ()
 
 
@@ -141,11 +153,13 @@ def linked_bodies(bodies: Mapping[str, Markup]) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Shaped:
-    """A contact page of the previous build: whose it is, its key, and its hashed names."""
+    """A page of the previous build: whose it is (a contact page) or what it was framed by
+    (another page: the digest of ``pages.frames``' value), its key, and its hashed names."""
 
-    owner: str  # the contact id
+    owner: str  # the contact id; "" for another page
     key: str
     names: bytes
+    frame: str = ""  # "" for a contact page
 
 
 Notes = dict[bytes, bytes]  # a note's hashed name -> the digest of its model value
@@ -156,10 +170,11 @@ def note_states(digester: Digester, vault: Vault) -> tuple[Notes, dict[bytes, ob
     it), and the model values by hashed name. Raises ``Undigestible`` as the digest does."""
     states: Notes = {}
     values: dict[bytes, object] = {}
+    of, blake2b, fromhex, hexits = digester.of, hashlib.blake2b, bytes.fromhex, 2 * STATE_BYTES
     for group in (vault.contacts, vault.interactions, vault.asks):
-        for note in group:
-            name = _hash(NOTE + note.path)
-            states[name] = bytes.fromhex(digester.of(note))[:STATE_BYTES]
+        for note in group:  # as _hash(NOTE + note.path), inlined: this runs for every note
+            name = blake2b((NOTE + note.path).encode("utf-8", "surrogatepass"), digest_size=NAME_BYTES).digest()
+            states[name] = fromhex(of(note)[:hexits])
             values[name] = note
     return states, values
 
@@ -189,12 +204,19 @@ def unchanged(
     then and now (``note_states``), ``values`` the model values now, ``linked_before`` and
     ``linked`` the digests of the bodies with wikilinks then and now (``linked_bodies``)."""
     changed = {name for name, state in now.items() if before.get(name) != state}
-    changed.update(name for name in before if name not in now)  # deleted: named by their old pages only
+    deleted = {name for name in before if name not in now}  # named by their old pages only
+    changed |= deleted
     contacts: set[str] = set()
+    every = bool(deleted)  # whether a contact's note may be among the changed ones
     for name in changed:  # whom the notes name now
         if name in values:
-            contacts.update(named(values[name]))
-    contacts.update(page.owner for page in pages.values() if _holds(page.names, changed))  # and named before
+            value = values[name]
+            contacts.update(named(value))
+            every = every or isinstance(value, Contact)
+    # and named before: every note naming X is on X's page
+    contacts.update(page.owner for page in pages.values() if page.owner and _holds(page.names, changed))
     dirty = changed | {_hash(CONTACT + cid) for cid in contacts}
+    if every:
+        dirty.add(_hash(EVERY))
     dirty.update(_hash(NOTE + p) for p, digest in linked_before.items() if linked.get(p) != digest)
     return {path for path, page in pages.items() if not _holds(page.names, dirty)}

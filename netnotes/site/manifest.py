@@ -10,9 +10,9 @@ only when the bytes it finds there give the seal again; else it renders the file
 are under the user's own secret (the render cache's, kept in their cache folder, never in the
 vault), so a manifest that came with a cloned vault matches nothing.
 
-Beside the keys it keeps what the contact pages were made of (``Inputs``: the key of the inputs
-all pages share, and for each contact page its contact, its key and the notes it holds, as
-``site/depends.py`` names them), so that the next build takes a page whose notes did not
+Beside the keys it keeps what the pages were made of (``Inputs``: the key of the inputs all
+pages share, and for each page but the dashboard its contact or its frame, its key and the notes
+it holds, as ``site/depends.py`` names them), so that the next build takes a page whose notes did not
 change without shaping it. That part is one JSON text with its own HMAC: a part that does not
 give the HMAC again is dropped whole (said), and every page is shaped as before.
 
@@ -54,7 +54,7 @@ Warn = Callable[[str], None]
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """What the contact pages of a site were made of (``site/depends.py``)."""
+    """What the pages of a site but the dashboard were made of (``site/depends.py``)."""
 
     key: str  # the key of the inputs every page shares
     pages: dict[str, depends.Shaped]  # by stored path
@@ -99,11 +99,12 @@ class Manifest:
             data = json.loads(text)
             key, pages, linked, notes = data["key"], data["pages"], data["linked"], depends.unpack(data["notes"])
             shaped = {}
-            for stored, (owner, page_key, names) in pages.items():
+            for stored, (owner, page_key, names, *framed) in pages.items():
                 hashed = depends.decode(names)
-                if hashed is None or not isinstance(owner, str) or not isinstance(page_key, str):
+                frame = framed[0] if len(framed) == 1 else ""
+                if hashed is None or not all(isinstance(v, str) for v in (owner, page_key, frame)) or len(framed) > 1:
                     raise ValueError(stored)
-                shaped[stored] = depends.Shaped(owner, page_key, hashed)
+                shaped[stored] = depends.Shaped(owner, page_key, hashed, frame)
             if not isinstance(key, str) or notes is None or not all(isinstance(v, str) for v in linked.values()):
                 raise ValueError(key)
         except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not ours: another version's
@@ -219,7 +220,7 @@ class Manifest:
         }
         if inputs.key:
             shaped = {
-                p: [s.owner, s.key, depends.encode(s.names)]
+                p: [s.owner, s.key, depends.encode(s.names), *([s.frame] if s.frame else [])]
                 for p, s in sorted(inputs.pages.items())
                 if p in files and files[p][0] == s.key
             }

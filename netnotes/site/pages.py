@@ -10,6 +10,7 @@ folder down (``contacts/<slug>.html``), so links inside bodies are the same on e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from ..collation import collation_key
 from ..companies import Company, CompanyIndex, company_index
 from ..dates import Duration, days_before
+from ..dupes import _references as references  # how many notes refer to each contact
 from ..dupes import find_dupes
 from ..followup import (
     DueItem,
@@ -36,7 +38,7 @@ from ..followup import (
 from ..markdown import is_web_url
 from ..model import Ask, AskStatus, Contact, Direction, Interaction, Vault
 from ..moves import WINDOW_DAYS, Move, recent_moves
-from ..paths import KNOWN, Path, PathIndex
+from ..paths import KNOWN, Insider, Path, PathIndex
 from ..problems import Problem
 from ..refs import key, unwrap
 from ..slugs import unique_slugs
@@ -83,12 +85,19 @@ class Ranked:
 
 
 @dataclass(frozen=True, slots=True)
+class Every:
+    """Stands for every contact's note: a page input (``Page.inputs``) of a page that reads
+    them all, such as the problems page's likely duplicates; never shown."""
+
+
+@dataclass(frozen=True, slots=True)
 class Kept:
-    """A contact page that ``pages()`` did not shape: the build found that none of its inputs
-    changed since the site in place was built (``site/depends.py``)."""
+    """A page that ``pages()`` did not shape: the build found that none of its inputs changed
+    since the site in place was built (``site/depends.py``). ``shape`` shapes it after all
+    (when the site's file cannot be taken)."""
 
     path: str
-    contact: Contact
+    shape: Callable[[], Page]
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,22 +539,65 @@ def show_value(value: Any) -> Shown:
 
 
 def pages(model: SiteModel, bodies: Mapping[str, Markup], kept: Container[str] = ()) -> Iterator[Page | Kept]:
-    """Every HTML page of the site, in a fixed order; the contact pages at the paths ``kept``
-    as ``Kept``, not shaped."""
+    """Every HTML page of the site, in a fixed order; the pages at the paths ``kept`` (contact
+    pages, and those ``frames`` gives) as ``Kept``, not shaped."""
     yield dashboard(model)
-    yield contacts_page(model)
+    yield _maybe(kept, "contacts.html", lambda: contacts_page(model))
     for contact in model.vault.contacts:
         path = model.links.contact(contact.id)
-        yield Kept(path, contact) if path in kept else contact_page(model, contact, bodies)
-    yield groups_page(model, "tags", "Tags", model.tags, model.links.tag)
+        yield _maybe(kept, path, functools.partial(contact_page, model, contact, bodies))
+    yield _maybe(kept, "tags.html", lambda: groups_page(model, "tags", "Tags", model.tags, model.links.tag))
     for k, (name, members) in model.tags.items():
-        yield group_page(model, "tag", "tags", name, model.links.tag(k), members)
-    yield groups_page(model, "companies", "Companies", model.companies, model.links.company)
+        path = model.links.tag(k)
+        yield _maybe(kept, path, functools.partial(group_page, model, "tag", "tags", name, path, members))
+    companies = functools.partial(groups_page, model, "companies", "Companies", model.companies, model.links.company)
+    yield _maybe(kept, "companies.html", companies)
+    company_asks = _company_asks(model)
     for company in model.company_index.companies.values():
-        yield company_page(model, company)
-    yield asks_page(model)
-    yield problems_page(model)
-    yield Page("search.html", "search.html", "Search", "search", {})
+        path = model.links.company(company.key)
+        yield _maybe(kept, path, functools.partial(company_page, model, company, company_asks.get(company.key, [])))
+    yield _maybe(kept, "asks.html", lambda: asks_page(model))
+    yield _maybe(kept, "problems.html", lambda: problems_page(model))
+    yield _maybe(kept, "search.html", lambda: Page("search.html", "search.html", "Search", "search", {}))
+
+
+def _maybe(kept: Container[str], path: str, shape: Callable[[], Page]) -> Page | Kept:
+    return Kept(path, shape) if path in kept else shape()
+
+
+def frames(model: SiteModel) -> dict[str, tuple[object, ...]]:
+    """What each page but the dashboard and the contact pages is made of beyond the notes it
+    holds, by path: the contacts it lists (a contact that gains a tag is not on the tag's page
+    yet), the asks for an introduction to a company, all problems, and how many notes refer to
+    each contact (which of two likely duplicates to keep). Made without shaping any page; a
+    page whose frame and notes (``site/depends.py``) are the same is the same page."""
+    ids = lambda contacts: tuple(c.id for c in contacts)  # noqa: E731
+    out: dict[str, tuple[object, ...]] = {
+        "contacts.html": ("contacts", ids(model.vault.contacts)),
+        "tags.html": ("tags", tuple((k, ids(members)) for k, (_, members) in model.tags.items())),
+        "companies.html": ("companies", tuple((k, ids(members)) for k, (_, members) in model.companies.items())),
+        "asks.html": ("asks", tuple(a.path for a in model.vault.asks)),
+        "problems.html": ("problems", model.problems, sorted(references(model.vault).items())),
+        "search.html": ("search",),
+    }
+    for k, (_, members) in model.tags.items():
+        out[model.links.tag(k)] = ("tag", k, ids(members))
+    company_asks = _company_asks(model)
+    for k, company in model.company_index.companies.items():
+        asks = tuple(a.path for a in company_asks.get(k, ()))
+        out[model.links.company(k)] = ("company", k, ids(company.now), ids(company.formerly), asks)
+    return out
+
+
+def _company_asks(model: SiteModel) -> dict[str, list[Ask]]:
+    """The asks for an introduction to a company (not to a contact), by the company's key: as
+    ``paths.PathIndex`` links them to its insiders."""
+    out: dict[str, list[Ask]] = {}
+    merges = model.company_index.merges
+    for ask in model.vault.asks:
+        if ask.with_ is not None and ask.intro_to and ask.intro_to_contact is None:
+            out.setdefault(merges.key(unwrap(ask.intro_to)), []).append(ask)
+    return out
 
 
 def dashboard(model: SiteModel) -> Page:
@@ -608,7 +660,20 @@ def _ask_section(model: SiteModel, asks: list[Ask], direction: Direction, title:
 def contacts_page(model: SiteModel) -> Page:
     rows = model.rows(list(model.vault.contacts))
     circles = sorted({c.circle for c in model.vault.contacts if c.circle})
-    return Page("contacts.html", "contacts.html", "Contacts", "contacts", {"rows": rows, "circles": circles})
+    context = {"rows": rows, "circles": circles}
+    return Page("contacts.html", "contacts.html", "Contacts", "contacts", context, inputs=_followers(model, rows))
+
+
+def _followers(model: SiteModel, rows: Iterable[ContactRow]) -> tuple[Ranked, ...]:
+    """Who can close or open again a follow-up of the contacts of ``rows`` (a row shows the
+    first item due, which may be a follow-up): everyone in their interactions with one. A later
+    touch of any of them closes it (rule 4), even one on a note that does not name the contact."""
+    ids: set[str] = set()
+    for row in rows:
+        for interaction in model.interactions_by_contact.get(row.contact.id, ()):
+            if interaction.follow_up is not None and not interaction.done:
+                ids.update(interaction.with_)
+    return (Ranked(tuple(sorted(ids))),) if ids else ()
 
 
 def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup]) -> Page:
@@ -683,11 +748,19 @@ def group_page(
     path: str,
     members: list[Contact],
 ) -> Page:
-    return Page(path, f"{kind}.html", name, section, {"name": name, "rows": model.rows(members)})
+    rows = model.rows(members)
+    return Page(path, f"{kind}.html", name, section, {"name": name, "rows": rows}, inputs=_followers(model, rows))
 
 
-def company_page(model: SiteModel, company: Company) -> Page:
-    """A company by its key: titled by its most used spelling, its people now and formerly."""
+def company_page(model: SiteModel, company: Company, asks: list[Ask] | None = None) -> Page:
+    """A company by its key: titled by its most used spelling, its people now and formerly.
+    ``asks`` are the asks for an introduction to it (``_company_asks``; None: found here)."""
+    if asks is None:
+        asks = _company_asks(model).get(company.key, [])
+    answer = model.path_index.company(company.key, PATHS_LIMIT)
+    top: list[Path] = answer.top(PATHS_LIMIT)
+    paths = Section("paths", "Ways in", top, len(answer.direct) + answer.introduced_total)
+    rows, former_rows = model.rows(list(company.now)), model.rows(list(company.formerly))
     return Page(
         model.links.company(company.key),
         "company.html",
@@ -696,18 +769,37 @@ def company_page(model: SiteModel, company: Company) -> Page:
         {
             "name": company.name,
             "company": company,
-            "rows": model.rows(list(company.now)),
-            "former_rows": model.rows(list(company.formerly)),
+            "rows": rows,
+            "former_rows": former_rows,
             "other_spellings": _other_spellings(company),
-            "paths": _paths_section(model, company.key, company=True),
+            "paths": paths,
         },
+        inputs=(*asks, _introducers(model, answer.insiders, asks), *_followers(model, [*rows, *former_rows])),
     )
 
 
-def _paths_section(model: SiteModel, key: str, company: bool = False) -> Section:
-    """The top introduction paths to a company (by key) or a person (by id), and how many in all."""
-    index = model.path_index
-    answer = index.company(key, PATHS_LIMIT) if company else index.person(key, PATHS_LIMIT)
+def _introducers(model: SiteModel, insiders: tuple[Insider, ...], asks: list[Ask]) -> Ranked:
+    """Everyone whose strength or notes can rank or count a company's paths, shown or not: its
+    insiders (now, formerly, and those git moves took away), and whoever may introduce me to
+    one: whom they met me through, whom they introduced, who was with them, who was asked for
+    an introduction to them or to the company."""
+    ids = {a.with_ for a in asks if a.with_ is not None}
+    for insider in insiders:
+        cid = insider.contact.id
+        ids.add(cid)
+        if insider.known:  # a direct path: no one else's links count (its strength is its own)
+            continue
+        if insider.contact.met_through is not None:
+            ids.add(insider.contact.met_through)
+        ids.update(c.id for c in model.introduced.get(cid, ()))
+        ids.update(other for i in model.interactions_by_contact.get(cid, ()) for other in i.with_)
+        ids.update(a.with_ for a in model.intro_asks.get(cid, ()) if a.with_ is not None)
+    return Ranked(tuple(sorted(ids)))
+
+
+def _paths_section(model: SiteModel, contact_id: str) -> Section:
+    """The top introduction paths to a person, and how many in all."""
+    answer = model.path_index.person(contact_id, PATHS_LIMIT)
     top: list[Path] = answer.top(PATHS_LIMIT)
     return Section("paths", "Ways in", top, len(answer.direct) + answer.introduced_total)
 
@@ -744,6 +836,7 @@ def asks_page(model: SiteModel) -> Page:
 def problems_page(model: SiteModel) -> Page:
     errors = sum(p.is_error for p in model.problems)
     links = model.links
+    pairs = find_dupes(model.vault)
     duplicates = [
         DuplicateRow(
             p.keep,
@@ -753,7 +846,7 @@ def problems_page(model: SiteModel) -> Page:
             tuple(e.detail for e in p.evidence),
             p.command,
         )
-        for p in find_dupes(model.vault)
+        for p in pairs
     ]
     return Page(
         "problems.html",
@@ -766,4 +859,7 @@ def problems_page(model: SiteModel) -> Page:
             "warnings": len(model.problems) - errors,
             "duplicates": duplicates,
         },
+        # the pairs are found among every contact (which of two to keep, by how many notes
+        # refer to each: the page's frame)
+        inputs=(Every(),),
     )
