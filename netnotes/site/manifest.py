@@ -189,7 +189,7 @@ class Manifest:
         seal = entry[1]
         return stage.adopt(
             relpath,
-            out / relpath,
+            f"{out}/{relpath}",
             lambda digest: hmac.compare_digest(self.seal(key, digest), seal),
             self.stamps.get(relpath),
         )
@@ -210,14 +210,14 @@ class Manifest:
         stamps = self.stamps
         for relpath, (key, seal) in self.files.items():
             try:
-                info = os.lstat(out / relpath)
+                info = os.lstat(f"{out}/{relpath}")
                 if not stat.S_ISREG(info.st_mode):
                     return None  # a link or a pipe is no file of ours (and reading a pipe may never end)
                 known = stamps.get(relpath)
                 if known is not None and known[1] == stamp_of(info):
                     digest = known[0]  # the bytes a build proved, and no write since: not read again
                 else:
-                    digest = file_digest(out / relpath)
+                    digest = file_digest(f"{out}/{relpath}")
                 size += info.st_size
             except OSError:
                 return None
@@ -284,7 +284,7 @@ def _stamps(out: Path, proofs: dict[str, Proof], digests: dict[str, str]) -> dic
     stamps: dict[str, list[object]] = {}
     for relpath, proof in sorted(proofs.items()):
         try:
-            info = os.lstat(out / relpath)
+            info = os.lstat(f"{out}/{relpath}")
         except OSError:
             continue
         if stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns, info.st_ino) == proof:

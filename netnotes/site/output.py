@@ -100,6 +100,7 @@ class Staging:
 
     def __init__(self, folder: Path, transform: Transform | None = None) -> None:
         self.folder = folder
+        self._root = os.fspath(folder)  # paths as text: a build takes 10,000 files by name
         self.transform = transform
         self._made: set[str] = {""}
         self.files = 0
@@ -107,7 +108,7 @@ class Staging:
         self.digests: dict[str, str] = {}
         self.proofs: dict[str, Proof] = {}
 
-    def _target(self, relpath: str) -> Path:
+    def _target(self, relpath: str) -> str:
         parts = relpath.split("/")
         if not all(_SAFE_PART_RE.match(p) and ".." not in p for p in parts):
             raise ValueError(f"unsafe output path {relpath!r}")  # a bug: page names are slugs
@@ -115,7 +116,7 @@ class Staging:
         if parent not in self._made:
             (self.folder / parent).mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        return self.folder / relpath
+        return f"{self._root}/{relpath}"
 
     def write(self, relpath: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -126,13 +127,14 @@ class Staging:
             self._store(path, stored)
 
     def _store(self, relpath: str, raw: bytes) -> None:
-        self._target(relpath).write_bytes(raw)
+        with open(self._target(relpath), "wb") as file:
+            file.write(raw)
         self.files += 1
         self.bytes += len(raw)
         self.digests[relpath] = hashlib.sha256(raw).hexdigest()
 
     def adopt(
-        self, relpath: str, source: Path, accept: Callable[[str], bool], known: tuple[str, Stamp] | None = None
+        self, relpath: str, source: str, accept: Callable[[str], bool], known: tuple[str, Stamp] | None = None
     ) -> bool:
         """Put the file ``source`` (of the current site) in at ``relpath`` by hard link, or by
         copy where links are impossible, if ``accept`` takes the SHA-256 of its bytes; False
@@ -172,7 +174,7 @@ class Staging:
             found, size = "", 0
         if not found or not accept(found):
             with contextlib.suppress(OSError):
-                target.unlink()
+                os.unlink(target)
             return False
         self.files += 1
         self.bytes += size
