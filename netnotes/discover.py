@@ -48,6 +48,26 @@ class NoteFile:
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", self.path.rsplit("/", 1)[-1][:-3].casefold())
 
+    @classmethod
+    def found(cls, kind: NoteKind, path: str, abspath: str, stamp: tuple[int, int, int, int], name: str) -> NoteFile:
+        """The note file ``name`` at ``path``, as the walk finds 115,000 of them: the same value
+        the constructor makes, its slots set directly (a frozen dataclass's ``__init__`` costs
+        three times as much, and the walk is most of what a load with no change costs)."""
+        file = _new(cls)
+        _set_kind(file, kind)
+        _set_path(file, path)
+        _set_abspath(file, abspath)
+        _set_stamp(file, stamp)
+        _set_id(file, name[:-3].casefold())
+        return file
+
+
+_new = object.__new__
+# the slots' own setters (member descriptors), which a frozen dataclass's __setattr__ does not guard
+_set_kind, _set_path, _set_abspath, _set_stamp, _set_id = (
+    vars(NoteFile)[name].__set__ for name in ("kind", "path", "abspath", "stamp", "id")
+)
+
 
 NO_VAULT = "no vault here: run `netnotes init` or pass --vault"
 
@@ -214,7 +234,7 @@ def _walk(
             continue  # removed meanwhile: nothing to say
         if stat.S_ISREG(found.st_mode):
             stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-            files.append(NoteFile(kind, f"{rel}/{name}", entry.path, stamp))
+            files.append(NoteFile.found(kind, f"{rel}/{name}", entry.path, stamp, name))
         elif stat.S_ISDIR(found.st_mode):
             others.append(entry)
     others.sort(key=_name)

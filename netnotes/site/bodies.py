@@ -18,7 +18,7 @@ from ..markdown import NoteRenderer
 from ..model import Vault
 from ..parallel import parallel_map
 from ..refs import RefIndex, key
-from .body_cache import BodyCache
+from .body_cache import BodyCache, Targets
 from .pages import Links
 
 PARALLEL_THRESHOLD = 5000  # notes to render; below this, starting worker processes costs more than it saves
@@ -31,6 +31,14 @@ Job = tuple[str, str, str]  # (note path, body, footnote prefix)
 def wikilink_table(vault: Vault, links: Links) -> WikilinkTable:
     """What each ``[[target]]`` links to: a contact (by id, or a unique name or alias), else an
     interaction or ask (on its contact's page), matching ``netnotes check``'s resolution."""
+    table = _note_targets(vault, links)
+    for ref_key, contact_id in RefIndex(vault.contacts).targets().items():  # a contact wins over a note
+        table[ref_key] = (BODY_ROOT + links.contact(contact_id), vault.contacts_by_id[contact_id].name)
+    return table
+
+
+def _note_targets(vault: Vault, links: Links) -> WikilinkTable:
+    """The interactions' and asks' part of the table, by id."""
     table: WikilinkTable = {}
     for interaction in vault.interactions:
         url = links.note(interaction.path)  # links.interaction(interaction), made once already
@@ -40,9 +48,31 @@ def wikilink_table(vault: Vault, links: Links) -> WikilinkTable:
         url = links.note(ask.path)
         if url is not None:
             table[key(ask.id)] = (BODY_ROOT + url, f"ask: {ask.kind or ask.id}")
-    for ref_key, contact_id in RefIndex(vault.contacts).targets().items():  # a contact wins over a note
-        table[ref_key] = (BODY_ROOT + links.contact(contact_id), vault.contacts_by_id[contact_id].name)
     return table
+
+
+class WikilinkTargets:
+    """``wikilink_table`` looked up one key at a time, its parts made when first needed: the
+    contacts' part is a dictionary the ref index already has, the notes' part (100,000
+    interactions at the large sizes) is made only when a target is no contact's. A build after
+    one edit keys every body with a wikilink but renders one or two, and most wikilinks name a
+    contact."""
+
+    def __init__(self, vault: Vault, links: Links) -> None:
+        self.vault = vault
+        self.links = links
+        self._contacts: dict[str, str] | None = None
+        self._notes: WikilinkTable | None = None
+
+    def get(self, ref_key: str, /) -> tuple[str, str] | None:
+        if self._contacts is None:
+            self._contacts = RefIndex(self.vault.contacts).targets()
+        contact_id = self._contacts.get(ref_key)
+        if contact_id is not None:  # a contact wins over a note
+            return BODY_ROOT + self.links.contact(contact_id), self.vault.contacts_by_id[contact_id].name
+        if self._notes is None:
+            self._notes = _note_targets(self.vault, self.links)
+        return self._notes.get(ref_key)
 
 
 def _unheard(message: str) -> None:
@@ -66,12 +96,14 @@ def render_bodies(
     work: list[Job] = [(c.path, c.body, links.contact_anchor(c.id)) for c in vault.contacts if c.body.strip()]
     work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
     work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
-    table = wikilink_table(vault, links)
+    targets = WikilinkTargets(vault, links)
     if cache is None:
         cache = BodyCache.open(cache_dir, warn)
-    keys = cache.keys(work, table)
+    keys = cache.keys(work, targets)
     html = cache.entries
     todo = [(job, k) for job, k in zip(work, keys, strict=True) if k not in html]
+    # workers get the whole table (pickled, or forked); rendered here, the lookups made so far
+    table: Targets = wikilink_table(vault, links) if len(todo) >= PARALLEL_THRESHOLD else targets
     fresh = parallel_map(_render, [job for job, _ in todo], table, threshold=PARALLEL_THRESHOLD, jobs=jobs)
     html.update((k, Markup(h)) for (_, k), h in zip(todo, fresh, strict=True))
     bodies = {path: html[k] for (path, _, _), k in zip(work, keys, strict=True)}
@@ -79,6 +111,6 @@ def render_bodies(
     return bodies
 
 
-def _render(table: WikilinkTable, work: list[Job]) -> list[str]:
+def _render(table: Targets, work: list[Job]) -> list[str]:
     renderer = NoteRenderer(lambda target: table.get(key(target)))
     return [renderer.render(body, doc_id) for _, body, doc_id in work]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Protocol
 
 from markupsafe import Markup
 
@@ -27,6 +28,12 @@ from .cache_file import CacheFile, Wording
 CACHE_FILE = "bodies.json"  # in the vault's .netnotes/cache/
 
 Warn = Callable[[str], None]
+
+
+class Targets(Protocol):
+    """Where each wikilink target points, by ref key (``bodies.wikilink_table``)."""
+
+    def get(self, ref_key: str, /) -> tuple[str, str] | None: ...
 
 
 WORDING = Wording(
@@ -50,6 +57,7 @@ class BodyCache:
     entries: dict[str, Markup]
     known: dict[tuple[str, str], str] = field(default_factory=dict)  # (footnote prefix, body) -> key
     remember: bool = False  # keep ``known`` for the next call (a cache kept in memory)
+    _salted: hashlib.blake2b | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, folder: Path | None, warn: Warn) -> BodyCache:
@@ -60,24 +68,28 @@ class BodyCache:
         file, entries = CacheFile.read(folder / CACHE_FILE, WORDING, warn)
         if not file.usable:  # unreadable: leave it alone this time
             return cls(None, secret, _salt(), {})
-        return cls(file, secret, _salt(), {k: Markup(v) for k, v in entries.items()})
+        # str.__new__ is what Markup(v) comes to for a str, without its checks: 115,000 bodies
+        return cls(file, secret, _salt(), {k: str.__new__(Markup, v) for k, v in entries.items()})
 
     @property
     def usable(self) -> bool:
         return self.file is not None
 
-    def key(self, body: str, doc_id: str, links: Mapping[str, tuple[str, str]]) -> str:
+    def key(self, body: str, doc_id: str, links: Targets) -> str:
         """What a body's HTML depends on: its text, its footnote prefix, where its wikilinks
         point (``links``: by ref key), and the versions of the renderers; a MAC (keyed BLAKE2b)
         under the user's secret, so only this user's builds make keys that match."""
-        digest = hashlib.blake2b(f"{self.salt}\0{doc_id}\0{body}".encode(), key=self.secret[:64], digest_size=32)
+        if self._salted is None:  # the keyed state after the salt, copied for each body
+            self._salted = hashlib.blake2b(f"{self.salt}\0".encode(), key=self.secret[:64], digest_size=32)
+        digest = self._salted.copy()
+        digest.update(f"{doc_id}\0{body}".encode())
         if "[[" in body:
             for match in WIKILINK_RE.finditer(body):
                 target = wikilink_target(match.group(1))
                 digest.update(f"\0{target}\0{links.get(key(target))!r}".encode())
         return digest.hexdigest()
 
-    def keys(self, work: Sequence[tuple[str, str, str]], links: Mapping[str, tuple[str, str]]) -> list[str]:
+    def keys(self, work: Sequence[tuple[str, str, str]], links: Targets) -> list[str]:
         """``key`` of each (path, body, footnote prefix); a body without wikilinks that the
         last call saw too is not hashed again (its key depends on nothing else)."""
         known: dict[tuple[str, str], str] = {}

@@ -436,11 +436,11 @@ def _build_site(
         for relpath, data in options.extra_files:
             if not reused(relpath, hashlib.sha256(data).hexdigest()):
                 stage.write(relpath, data)
-        files, size, digests = stage.files, stage.bytes, dict(stage.digests)
+        files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
     if options.cache:
         remember_keys(cache_warnings.append)
     inputs = Inputs(shared, shaped, linked, states)
-    manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs)
+    manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs, proofs)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
 

@@ -16,6 +16,15 @@ it holds, as ``site/depends.py`` names them), so that the next build takes a pag
 change without shaping it. That part is one JSON text with its own HMAC: a part that does not
 give the HMAC again is dropped whole (said), and every page is shaped as before.
 
+Reading and hashing every file taken from the site (263 MB at 10,000 contacts) would cost more
+than the rest of a one-edit build's site side, so the manifest also keeps, for the files whose
+bytes a build proved (``output.Staging.proofs``: hashed once their mtime had settled), their
+SHA-256 and *stamp* (size, mtime_ns, ctime_ns, inode) as found once the site was in place, in
+one more JSON text under its own HMAC. A later build takes a file whose stamp is that one
+without reading it (its SHA-256 must still give the seal); any write moves its mtime and ctime,
+so a page edited by hand is read, fails its seal, and is rendered again. Every build's links
+move the ctimes of the files it takes, so the stamps are taken anew after each swap.
+
 The manifest lives in the vault's ``.netnotes/cache/`` (``build --clean`` drops it), one per
 output folder, and never in the site: a site built encrypted must not name anyone. It is not
 trusted for content: a crafted, stale or corrupt manifest can only make a build render a file
@@ -40,7 +49,7 @@ from .. import __version__
 from ..fsio import WriteFailed, make_folders, replace_file
 from . import depends
 from .body_cache import user_secret
-from .output import MARKER, Staging, site_tag
+from .output import MARKER, Proof, Staging, Stamp, file_digest, site_tag, stamp_of
 
 FORMAT = 1
 # The digest of the whole model is what a build compares first, and hashing 100,000 notes costs
@@ -63,6 +72,7 @@ class Inputs:
 
 
 NO_INPUTS = Inputs("", {}, {}, {})
+Known = dict[str, tuple[str, Stamp]]  # stored path -> (SHA-256, stamp) of files proven by a build
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,7 @@ class Manifest:
     pages: int  # how many of its files are pages
     files: dict[str, tuple[str, str]]  # '/'-separated path -> (key, seal)
     inputs: Inputs = NO_INPUTS
+    stamps: Known = dataclasses.field(default_factory=dict)
 
     @classmethod
     def open(cls, cache_dir: Path | None, out: Path, warn: Warn) -> Manifest:
@@ -84,11 +95,15 @@ class Manifest:
             return cls(None, b"", "", 0, {})
         path = cache_dir / f"site-{site_tag(Path(os.path.abspath(out)))}.json"
         try:
-            site, pages, files, inputs = _read(path, str(Path(os.path.abspath(out))), warn)
+            site, pages, files, inputs, stamps = _read(path, str(Path(os.path.abspath(out))), warn)
         except OSError:  # the cache folder cannot be read: the render cache says so, once
             return cls(None, b"", "", 0, {})
         made = cls(path, secret, site, pages, files)
-        return dataclasses.replace(made, inputs=made._inputs(inputs, warn)) if inputs is not None else made
+        if inputs is not None:
+            made = dataclasses.replace(made, inputs=made._inputs(inputs, warn))
+        if stamps is not None:
+            made = dataclasses.replace(made, stamps=made._stamps(stamps, warn))
+        return made
 
     def _inputs(self, found: tuple[str, str], warn: Warn) -> Inputs:
         text, mac = found
@@ -111,8 +126,24 @@ class Manifest:
             return NO_INPUTS
         return Inputs(key, shaped, dict(linked), notes)
 
-    def _mac(self, text: str) -> str:
-        return hmac.new(self.secret, b"inputs\0" + text.encode(), hashlib.sha256).hexdigest()
+    def _stamps(self, found: tuple[str, str], warn: Warn) -> Known:
+        text, mac = found
+        if not hmac.compare_digest(self._mac(text, b"stamps"), mac):
+            warn(f"ignored the file stamps in the site manifest {self.path}: they are not this user's")
+            return {}
+        try:
+            known = {
+                path: (digest, (size, mtime, ctime, inode))
+                for path, (digest, size, mtime, ctime, inode) in json.loads(text).items()
+            }
+        except (ValueError, TypeError, AttributeError):  # signed, yet not ours: another version's
+            return {}
+        if not all(isinstance(d, str) and all(type(n) is int for n in t) for d, t in known.values()):
+            return {}
+        return known
+
+    def _mac(self, text: str, part: bytes = b"inputs") -> str:
+        return hmac.new(self.secret, part + b"\0" + text.encode(), hashlib.sha256).hexdigest()
 
     def key(self, *inputs: str) -> str:
         """The key of a file made from ``inputs`` (digests and names) by this code."""
@@ -167,7 +198,12 @@ class Manifest:
         if entry is None or not hmac.compare_digest(entry[0], key):
             return False
         seal = entry[1]
-        return stage.adopt(relpath, out / relpath, lambda digest: hmac.compare_digest(self.seal(key, digest), seal))
+        return stage.adopt(
+            relpath,
+            f"{out}/{relpath}",
+            lambda digest: hmac.compare_digest(self.seal(key, digest), seal),
+            self.stamps.get(relpath),
+        )
 
     def intact(self, out: Path, site: str) -> tuple[int, int] | None:
         """(files, bytes) when the site in ``out`` was built from ``site`` (a key of all its
@@ -182,13 +218,18 @@ class Manifest:
         if sorted(found) != sorted([*self.files, MARKER]):
             return None
         size = 0
+        stamps = self.stamps
         for relpath, (key, seal) in self.files.items():
             try:
-                if not stat.S_ISREG(os.lstat(out / relpath).st_mode):
+                info = os.lstat(f"{out}/{relpath}")
+                if not stat.S_ISREG(info.st_mode):
                     return None  # a link or a pipe is no file of ours (and reading a pipe may never end)
-                with open(out / relpath, "rb") as file:
-                    digest = hashlib.file_digest(file, "sha256").hexdigest()
-                    size += file.tell()
+                known = stamps.get(relpath)
+                if known is not None and known[1] == stamp_of(info):
+                    digest = known[0]  # the bytes a build proved, and no write since: not read again
+                else:
+                    digest = file_digest(f"{out}/{relpath}")
+                size += info.st_size
             except OSError:
                 return None
             if not hmac.compare_digest(self.seal(key, digest), seal):
@@ -204,13 +245,16 @@ class Manifest:
         digests: dict[str, str],
         warn: Warn,
         inputs: Inputs = NO_INPUTS,
+        proofs: dict[str, Proof] | None = None,
     ) -> None:
         """Record the site just put in ``out``: ``keys`` and ``digests`` by file path (a file
-        without a key is not recorded, and will be made afresh), and what its contact pages
-        were made of (only those recorded with the key they have now). Never fails the build."""
+        without a key is not recorded, and will be made afresh), what its contact pages were
+        made of (only those recorded with the key they have now), and the stamps of the files
+        in ``proofs`` that still hold the bytes proven (``output.Staging``). Never fails the build."""
         if self.path is None:
             return
         files = {p: [k, self.seal(k, digests[p])] for p, k in sorted(keys.items()) if p in digests}
+        stamps = _stamps(out, {p: proof for p, proof in (proofs or {}).items() if p in files}, digests)
         data: dict[str, object] = {
             "format": FORMAT,
             "out": str(Path(os.path.abspath(out))),
@@ -234,6 +278,9 @@ class Manifest:
                 separators=(",", ":"),
             )
             data["inputs"] = [text, self._mac(text)]
+        if stamps:
+            text = json.dumps(stamps, separators=(",", ":"))
+            data["stamps"] = [text, self._mac(text, b"stamps")]
         try:
             make_folders(self.path.parent, self.path)
             replace_file(self.path, json.dumps(data, separators=(",", ":")).encode(), durable=False)
@@ -241,7 +288,23 @@ class Manifest:
             warn(f"cannot save the site manifest {self.path}: {err.reason}; the next build renders every page again")
 
 
-Found = tuple[str, int, dict[str, tuple[str, str]], tuple[str, str] | None]
+def _stamps(out: Path, proofs: dict[str, Proof], digests: dict[str, str]) -> dict[str, list[object]]:
+    """[SHA-256, size, mtime_ns, ctime_ns, inode] of each proven file, by path, as it is now in
+    ``out``: only those still the inode, size and mtime that were proven (a write during the
+    build moved them: that file is read again next time)."""
+    stamps: dict[str, list[object]] = {}
+    for relpath, proof in sorted(proofs.items()):
+        try:
+            info = os.lstat(f"{out}/{relpath}")
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns, info.st_ino) == proof:
+            stamps[relpath] = [digests[relpath], *stamp_of(info)]
+    return stamps
+
+
+Part = tuple[str, str]  # a JSON text and its HMAC
+Found = tuple[str, int, dict[str, tuple[str, str]], Part | None, Part | None]
 
 
 def _read(path: Path, out: str, warn: Warn) -> Found:
@@ -251,7 +314,7 @@ def _read(path: Path, out: str, warn: Warn) -> Found:
     try:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
-        return "", 0, {}, None
+        return "", 0, {}, None, None
     except ValueError:
         data = None
     files = data.get("files") if isinstance(data, dict) else None
@@ -262,9 +325,9 @@ def _read(path: Path, out: str, warn: Warn) -> Found:
         or not isinstance(data.get("pages"), int)
     ):
         warn(f"ignored the site manifest {path}: it is corrupt; every page is rendered afresh")
-        return "", 0, {}, None
+        return "", 0, {}, None, None
     if data.get("out") != out:
-        return "", 0, {}, None  # another output folder's (a copied vault): not ours to use
+        return "", 0, {}, None, None  # another output folder's (a copied vault): not ours to use
     entries = {
         p: (e[0], e[1])
         for p, e in files.items()
@@ -272,14 +335,20 @@ def _read(path: Path, out: str, warn: Warn) -> Found:
     }
     if len(entries) != len(files):
         warn(f"ignored the site manifest {path}: it is corrupt; every page is rendered afresh")
-        return "", 0, {}, None
-    inputs = data.get("inputs")
-    found = None
-    if isinstance(inputs, list) and len(inputs) == 2 and all(isinstance(v, str) for v in inputs):
-        found = (inputs[0], inputs[1])
-    elif inputs is not None:
-        warn(f"ignored what the pages were made of in the site manifest {path}: it is corrupt")
-    return data["site"], data["pages"], entries, found
+        return "", 0, {}, None, None
+    found = _part(data, "inputs", f"ignored what the pages were made of in the site manifest {path}", warn)
+    stamps = _part(data, "stamps", f"ignored the file stamps in the site manifest {path}", warn)
+    return data["site"], data["pages"], entries, found, stamps
+
+
+def _part(data: dict[str, object], name: str, ignored: str, warn: Warn) -> Part | None:
+    """The signed part ``name`` of the manifest (its text and HMAC, not yet checked)."""
+    part = data.get(name)
+    if isinstance(part, list) and len(part) == 2 and all(isinstance(v, str) for v in part):
+        return (part[0], part[1])
+    if part is not None:
+        warn(f"{ignored}: it is corrupt")
+    return None
 
 
 _CODE_SALT: list[str] = []

@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .. import notecache
 from ..discover import CONFIG_FILE, KINDS
 from ..fsio import exchange, reason
 from .theme import THEME_DIR
@@ -64,6 +65,18 @@ def _write_failure(out: Path, err: OSError) -> SiteWriteError:
 
 
 Transform = Callable[[str, bytes], list[tuple[str, bytes]]]
+Stamp = tuple[int, int, int, int]  # a site file's (size, mtime_ns, ctime_ns, inode), as notes have one
+Proof = tuple[int, int, int]  # (size, mtime_ns, inode) of a staged file whose bytes were proven
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def file_digest(path: str | Path) -> str:
+    """The SHA-256 of the file at ``path`` (tests count the calls)."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class Staging:
@@ -76,17 +89,26 @@ class Staging:
     transform): the next build's manifest (``site.manifest``) compares them with the files it
     finds in the site. ``adopt`` works on stored files too: a file taken from the current site
     is already in its stored form.
+
+    ``proofs`` holds, for the files taken from the current site, the (size, mtime_ns, inode)
+    they had when their bytes were proven: hashed after their mtime had settled (``RACY_NS``
+    before, git's "racy clean" rule), or taken by a stamp that was. Any later write moves the
+    mtime to the present, so a file that still shows it at the end of the build holds the
+    proven bytes, and the manifest records its stamp (``Manifest.save``). A file written by
+    this build has none: its mtime is the moment it was written, and the next build hashes it.
     """
 
     def __init__(self, folder: Path, transform: Transform | None = None) -> None:
         self.folder = folder
+        self._root = os.fspath(folder)  # paths as text: a build takes 10,000 files by name
         self.transform = transform
         self._made: set[str] = {""}
         self.files = 0
         self.bytes = 0
         self.digests: dict[str, str] = {}
+        self.proofs: dict[str, Proof] = {}
 
-    def _target(self, relpath: str) -> Path:
+    def _target(self, relpath: str) -> str:
         parts = relpath.split("/")
         if not all(_SAFE_PART_RE.match(p) and ".." not in p for p in parts):
             raise ValueError(f"unsafe output path {relpath!r}")  # a bug: page names are slugs
@@ -94,7 +116,7 @@ class Staging:
         if parent not in self._made:
             (self.folder / parent).mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        return self.folder / relpath
+        return f"{self._root}/{relpath}"
 
     def write(self, relpath: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -105,19 +127,28 @@ class Staging:
             self._store(path, stored)
 
     def _store(self, relpath: str, raw: bytes) -> None:
-        self._target(relpath).write_bytes(raw)
+        with open(self._target(relpath), "wb") as file:
+            file.write(raw)
         self.files += 1
         self.bytes += len(raw)
         self.digests[relpath] = hashlib.sha256(raw).hexdigest()
 
-    def adopt(self, relpath: str, source: Path, accept: Callable[[str], bool]) -> bool:
+    def adopt(
+        self, relpath: str, source: str, accept: Callable[[str], bool], known: tuple[str, Stamp] | None = None
+    ) -> bool:
         """Put the file ``source`` (of the current site) in at ``relpath`` by hard link, or by
         copy where links are impossible, if ``accept`` takes the SHA-256 of its bytes; False
         (and nothing put in) when it does not or the file cannot be read. The staged file is
-        what is checked, so a file changed under us is never taken for the one accepted."""
+        what is checked, so a file changed under us is never taken for the one accepted.
+
+        ``known`` is (SHA-256, stamp) as the manifest recorded them: when ``source`` has that
+        very stamp and the link is the same inode with the same size and mtime, its bytes are
+        not read again (any write since would have moved its times)."""
         target = self._target(relpath)
+        proof: Proof | None = None
         try:
-            if not stat.S_ISREG(os.lstat(source).st_mode):
+            info = os.lstat(source)
+            if not stat.S_ISREG(info.st_mode):
                 return False  # a symbolic link or a folder is no page of ours
             try:
                 os.link(source, target)
@@ -125,18 +156,31 @@ class Staging:
                 if err.errno not in _NO_LINKS:
                     raise
                 shutil.copyfile(source, target)
-            with open(target, "rb") as staged:
-                found = hashlib.file_digest(staged, "sha256").hexdigest()
-                size = staged.tell()
+            staged = os.lstat(target)
+            same = (staged.st_ino, staged.st_size, staged.st_mtime_ns) == (info.st_ino, info.st_size, info.st_mtime_ns)
+            if known is not None and same and stamp_of(info) == known[1]:
+                found, size = known[0], staged.st_size
+                proof = (staged.st_size, staged.st_mtime_ns, staged.st_ino)
+            else:
+                now = notecache.now_ns()  # before the bytes are read: a later write moves the mtime past it
+                found = file_digest(target)
+                size = staged.st_size
+                after = os.lstat(target)
+                if (after.st_size, after.st_mtime_ns) != (size, staged.st_mtime_ns):
+                    found = ""  # written to while it was read: not the file it was
+                elif staged.st_mtime_ns + notecache.RACY_NS <= now:
+                    proof = (size, staged.st_mtime_ns, staged.st_ino)
         except OSError:
             found, size = "", 0
         if not found or not accept(found):
             with contextlib.suppress(OSError):
-                target.unlink()
+                os.unlink(target)
             return False
         self.files += 1
         self.bytes += size
         self.digests[relpath] = found
+        if proof is not None:
+            self.proofs[relpath] = proof
         return True
 
 

@@ -1,0 +1,183 @@
+"""Files of the site taken by their stamp (issue 12): a build that takes a file from the site in
+place reads it only when its stamp (size, mtime_ns, ctime_ns, inode) is not the one the manifest
+recorded once its bytes were proven; a file edited by hand moves its stamp, and is rendered again."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MakeVault
+from site_html import build, tree
+from test_site_incremental import VAULT, cold_tree, edit, manifest_of
+
+from netnotes.site import manifest as manifest_module
+from netnotes.site import output
+from netnotes.site.manifest import Manifest
+
+HOUR_NS = 3600 * 10**9
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The site-relative path of every file of the site read to hash it, from now on."""
+    paths: list[str] = []
+    real = output.file_digest
+
+    def counting(path: str | Path) -> str:
+        parts = Path(path).parts
+        # staged files are read in the staging folder (.netnotes/build/._site-<tag>.tmp-...),
+        # the site's own in _site/
+        top = next(n for n, part in enumerate(parts) if part == "_site" or part.startswith("._site-"))
+        paths.append("/".join(parts[top + 1 :]))
+        return real(path)
+
+    monkeypatch.setattr(output, "file_digest", counting)
+    monkeypatch.setattr(manifest_module, "file_digest", counting)
+    return paths
+
+
+def age(out: Path) -> dict[str, int]:
+    """Date every file of the site an hour back (a site built an hour ago); their inodes."""
+    then = time.time_ns() - HOUR_NS
+    inodes = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            os.utime(path, ns=(then, then))
+            inodes[path.relative_to(out).as_posix()] = path.stat().st_ino
+    return inodes
+
+
+def written_since(out: Path, inodes: dict[str, int]) -> set[str]:
+    """The files of the site that are not the inodes ``inodes`` names: written afresh."""
+    return {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and inodes.get(p.relative_to(out).as_posix()) != p.stat().st_ino
+    }
+
+
+def proven_site(make_vault: MakeVault) -> tuple[Path, Path]:
+    """A vault whose site's files all carry a recorded stamp: built, aged, built again."""
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    age(out)
+    edit(vault, "interactions/2026-11-01-coffee.md", "Nice.", "Nice!")  # so the build takes files
+    build(vault)
+    return vault, out
+
+
+def test_a_file_proven_once_is_taken_by_its_stamp_and_never_read_again(
+    make_vault: MakeVault, tmp_path: Path, reads: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    inodes = age(out)
+    edit(vault, "interactions/2026-11-01-coffee.md", "Nice.", "Nice!")
+    build(vault)
+    taken = {p for p in inodes if p not in written_since(out, inodes)} - {output.MARKER}
+    assert taken and set(reads) == taken  # each file taken was read once, to prove its bytes
+    fresh = written_since(out, inodes) - {output.MARKER}
+    reads.clear()
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    edit(vault, "interactions/2026-11-01-coffee.md", "Nice!", "Nice?")
+    build(vault)
+    # only the files the last build wrote are read: their mtimes were too young to prove them
+    assert set(reads) == fresh & set(inodes) - written_since(out, inodes)
+    assert tree(out) == cold_tree(vault, tmp_path)
+
+
+def test_a_build_with_nothing_changed_reads_only_the_files_not_yet_proven(
+    make_vault: MakeVault, reads: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    inodes = age(out)
+    edit(vault, "interactions/2026-11-01-coffee.md", "Nice.", "Nice!")
+    build(vault)
+    fresh = written_since(out, inodes) - {output.MARKER}
+    reads.clear()
+    _, report = build(vault)
+    assert report.rendered == () and sorted(reads) == sorted(fresh)
+
+
+@pytest.mark.parametrize("mtime", ["moved", "put back"])
+@pytest.mark.parametrize("vault_edit", [True, False], ids=["one-edit", "nothing-changed"])
+def test_a_page_edited_by_hand_is_made_again_though_the_manifest_kept_its_stamp(
+    make_vault: MakeVault, tmp_path: Path, mtime: str, vault_edit: bool
+) -> None:
+    vault, out = proven_site(make_vault)
+    page = out / "contacts/jane-doe.html"
+    stamp = page.stat()
+    text = page.read_text()
+    page.write_text(text.replace("Jane Doe", "Jane Dxe", 1))  # the same size
+    if mtime == "put back":  # as `cp -p` or `touch -r` would: only the ctime says it changed
+        os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    if vault_edit:  # an edit Jane's page does not show
+        edit(vault, "interactions/2026-11-01-coffee.md", "Nice!", "Nice?")
+    _, report = build(vault)
+    assert "contacts/jane-doe.html" in report.rendered
+    assert tree(out) == cold_tree(vault, tmp_path)
+
+
+def test_stamps_forged_in_the_manifest_are_a_warning_and_never_trusted(make_vault: MakeVault, tmp_path: Path) -> None:
+    vault, out = proven_site(make_vault)
+    page = out / "contacts/jane-doe.html"
+    page.write_text(page.read_text().replace("Jane Doe", "Jane Dxe", 1))
+    manifest = manifest_of(vault)
+    data = json.loads(manifest.read_text())
+    text, mac = data["stamps"]
+    stamps = json.loads(text)
+    info = page.stat()
+    stamps["contacts/jane-doe.html"][1:] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    data["stamps"] = [json.dumps(stamps, separators=(",", ":")), mac]
+    manifest.write_text(json.dumps(data))
+    _, report = build(vault)
+    assert "contacts/jane-doe.html" in report.rendered
+    assert any("file stamps" in w and "not this user's" in w for w in report.cache_warnings)
+    assert tree(out) == cold_tree(vault, tmp_path)
+
+
+def test_a_page_written_to_during_the_build_gets_no_stamp(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken by hard link, the staged page is the site's file: an edit of the site while a
+    build runs lands in it, and is not recorded as the bytes the build proved."""
+    vault, out = proven_site(make_vault)
+    real_save = Manifest.save
+
+    def edited_first(self: Manifest, *args: object, **kwargs: object) -> None:
+        page = out / "contacts/jane-doe.html"
+        page.write_text(page.read_text().replace("Jane Doe", "Jane Dxe", 1))
+        real_save(self, *args, **kwargs)  # type: ignore[arg-type]  # passed on as given
+
+    edit(vault, "interactions/2026-11-01-coffee.md", "Nice!", "Nice?")  # not on Jane's or Sam's page
+    monkeypatch.setattr(Manifest, "save", edited_first)
+    build(vault)
+    monkeypatch.undo()
+    stamps = json.loads(json.loads(manifest_of(vault).read_text())["stamps"][0])
+    assert "contacts/jane-doe.html" not in stamps and "contacts/sam-lee.html" in stamps
+    _, report = build(vault)
+    assert "contacts/jane-doe.html" in report.rendered
+    assert tree(out) == cold_tree(vault, tmp_path)
+
+
+def test_a_file_whose_mtime_had_not_settled_when_it_was_read_is_read_again(
+    make_vault: MakeVault, reads: list[str]
+) -> None:
+    """Two writes within one tick of the clock can leave the same stamp (git's "racy clean"
+    case): a file read less than ``RACY_NS`` after its last write proves nothing for later."""
+    vault = make_vault(VAULT)
+    out, _ = build(vault)  # every file written just now
+    edit(vault, "interactions/2026-11-01-coffee.md", "Nice.", "Nice!")
+    build(vault)
+    first = set(reads)
+    assert "contacts/jane-doe.html" in first
+    reads.clear()
+    edit(vault, "interactions/2026-11-01-coffee.md", "Nice!", "Nice?")
+    build(vault)
+    assert "contacts/jane-doe.html" in reads
+    assert "stamps" not in json.loads(manifest_of(vault).read_text())
