@@ -25,9 +25,10 @@ from netnotes import notecache
 from netnotes.loader import load_vault
 from netnotes.model import Vault as Model
 from netnotes.notecache import NoteCache
-from netnotes.site import pages
+from netnotes.site import digest, pages
 from netnotes.site.build import Kept, build_site
-from netnotes.site.pages import ModelMemo, SiteModel, Slugs, contact_pieces
+from netnotes.site.pages import ContactRow, ModelMemo, SiteModel, Slugs, contact_pieces
+from netnotes.strength import Strength
 
 JANE = "---\nname: Jane Doe\ncompany: Acme\ntags: [python]\nemail: jane@example.com\ncircle: inner\n---\nHi\n"
 JAYNE = "---\nname: Jayne Doe\nemail: jane@example.com\n---\n"
@@ -127,6 +128,35 @@ def test_a_new_interaction_makes_its_slugs_again_but_no_contact_piece(
     out = serving.build()
     assert made["pieces"] == [] and made["candidates"] == []
     assert made["slugs"] == ["interaction"]
+    assert tree(out) == cold(root)
+
+
+def test_serve_gives_back_the_last_contact_rows_that_did_not_change_and_keeps_their_digests(
+    make_vault: MakeVault, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_vault(VAULT)
+    serving = Serving(root)
+    serving.build()
+    before = dict(serving.kept.model.rows)
+    assert sorted(before) == ["jane-doe", "jayne-doe", "sam-lee"]
+    digested: list[object] = []
+    real = digest.Digester.dataclass
+
+    def counting(self: digest.Digester, value: object, fields: digest.Fields) -> str:
+        digested.append(value)
+        return real(self, value, fields)
+
+    monkeypatch.setattr(digest.Digester, "dataclass", counting)
+    lunch = "---\ndate: 2026-11-20\nwith: [jane-doe]\ntitle: Lunch\n---\n"
+    (root / "interactions/2026/2026-11-20-lunch.md").write_text(lunch, encoding="utf-8")
+    out = serving.build()
+    after = serving.kept.model.rows
+    assert after["sam-lee"] is before["sam-lee"] and after["jayne-doe"] is before["jayne-doe"]
+    assert after["jane-doe"] is not before["jane-doe"]  # her last touch moved
+    assert after["jane-doe"].last_touch is not None and after["jane-doe"].last_touch.date == dt.date(2026, 11, 20)
+    rows = [v for v in digested if isinstance(v, ContactRow)]
+    assert before["sam-lee"] in rows  # asked for, and answered from the last build's digests:
+    assert not any(isinstance(v, Strength) and v is before["sam-lee"].strength for v in digested)
     assert tree(out) == cold(root)
 
 

@@ -39,8 +39,8 @@ from .digest import Digester, Memo, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
 from .manifest import Inputs, Manifest
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
+from .pages import ContactRow, Links, ModelMemo, Page, SiteModel, TimelineEntry, contact_page, pages
 from .pages import Kept as KeptPage
-from .pages import Links, ModelMemo, Page, SiteModel, TimelineEntry, contact_page, pages
 from .search import Entry, SearchWords, index_script, search_entries
 from .theme import Theme, load_theme, static_files, templates_digest, theme_key
 
@@ -110,18 +110,21 @@ class Kept:
 
 
 # frozen model values: the same object is the same value in the next build (the loader's
-# snapshot keeps unchanged notes' objects), so its digest is kept with it; but for a custom
+# snapshot keeps unchanged notes' objects, and the site model gives back a contact row equal
+# to the last one as that very object), so its digest is kept with it; but for a custom
 # field holding a list or a mapping (YAML's), which nothing changes but which could be changed
-KEPT_DIGESTS = (Contact, Interaction, Ask, Config)
+KEPT_DIGESTS = (Contact, Interaction, Ask, Config, ContactRow)
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 
 
 def _kept_digests(digester: Digester) -> Memo:
-    return {
-        k: seen
-        for k, seen in digester.memo_of(KEPT_DIGESTS).items()
-        if all(type(v) in _IMMUTABLE for _, v in getattr(seen[0], "custom", ()))
-    }
+    return {k: seen for k, seen in digester.memo_of(KEPT_DIGESTS).items() if _frozen_custom(seen[0])}
+
+
+def _frozen_custom(value: object) -> bool:
+    if isinstance(value, ContactRow):
+        value = value.contact
+    return all(type(v) in _IMMUTABLE for _, v in getattr(value, "custom", ()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -360,6 +360,9 @@ class ModelMemo:
 
     pieces: ContactPieces | None = None
     slugs: Slugs = field(default_factory=Slugs)
+    # The last model's contact rows: a row equal to the one made now is given as the very
+    # object it was, so the build takes its digest from the last build's (``build.Kept``)
+    rows: dict[str, ContactRow] = field(default_factory=dict)
 
     def pieces_for(self, vault: Vault, key: str | None) -> ContactPieces | None:
         """The kept pieces when they were made for the contacts named ``key``."""
@@ -401,6 +404,7 @@ class SiteModel:
     # Pieces that several pages show, made once: the same object on every page is also
     # digested once when a build compares pages with the previous site's.
     _rows: dict[str, ContactRow] = field(init=False, default_factory=dict)
+    _last_rows: dict[str, ContactRow] = field(init=False, default_factory=dict)  # the last model's
     _entries: dict[tuple[str, str], TimelineEntry] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -409,6 +413,7 @@ class SiteModel:
         if pieces is None:
             pieces = memo.pieces = contact_pieces(vault, self.contacts_key, self.candidates)
         self.pieces = pieces
+        self._last_rows, memo.rows = memo.rows, self._rows
         self.tags = pieces.tags
         self.company_index = pieces.company_index
         self.companies = pieces.companies
@@ -456,7 +461,7 @@ class SiteModel:
     def _row(self, contact: Contact) -> ContactRow:
         due = self.due_by_contact.get(contact.id)
         company = self.company_index.get(contact.company)
-        return ContactRow(
+        row = ContactRow(
             contact,
             self.links.contact(contact.id),
             cadence_of(contact, self.vault.config),
@@ -466,6 +471,8 @@ class SiteModel:
             company.name if company is not None else contact.company,
             self.company_url(contact.company),
         )
+        last = self._last_rows.get(contact.id)
+        return last if last is not None and last == row else row
 
     def company_url(self, name: str | None) -> str | None:
         """The page of the company ``name`` (any spelling), or None when it has none."""
