@@ -235,3 +235,25 @@ def test_serve_s_rebuilds_after_any_changes_equal_a_cold_build(sequence: list[tu
                 sync(root, vault.files(), clock)
                 today = TODAY + dt.timedelta(days=vault.today)
                 assert tree(serving.build(today)) == cold(root, today), step
+
+
+def test_the_site_model_finds_each_contact_s_last_touch_once(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netnotes import followup
+
+    root = make_vault(VAULT)
+    vault = load_vault(root, cache=NoteCache(root, persistent=False)).vault
+    calls: list[object] = []
+    real = followup.last_touches
+
+    def counting(interactions: object, today: dt.date) -> dict[str, followup.Touch]:
+        calls.append(interactions)
+        return real(interactions, today)  # type: ignore[arg-type]  # the spy passes on what it got
+
+    monkeypatch.setattr(followup, "last_touches", counting)
+    monkeypatch.setattr(pages, "last_touches", counting)
+    model = SiteModel(vault, TODAY, [])
+    assert len(calls) == 1
+    assert model.due == followup.due_items(vault, TODAY, include_later=True)  # which finds them itself
+    assert len(calls) == 2

@@ -420,7 +420,7 @@ class SiteModel:
         self.links = Links(vault, self.tags, self.companies, self.company_index.merges.key, memo.slugs)
         self.relationships = relationships(vault, today)
         self.touches = last_touches(vault.interactions, today)
-        self.due = due_items(vault, today, include_later=True, moves=self.moves)
+        self.due = due_items(vault, today, include_later=True, moves=self.moves, touches=self.touches)
         self.due_by_contact = {}
         for item in self.due:
             self.due_by_contact.setdefault(item.contact, []).append(item)
