@@ -243,11 +243,34 @@ _EXACT: tuple[tuple[EvidenceKind, str, Callable[[Contact], set[str]]], ...] = (
 )
 
 
-def find_dupes(vault: Vault) -> list[Pair]:
+def find_dupes(vault: Vault, candidates: Candidates | None = None) -> list[Pair]:
     """Every pair of contacts that look like one person and that no ``not_same_as`` silences,
-    in order of the keeping contact's name (case-folded), then ids."""
-    found: dict[tuple[str, str], list[Evidence]] = {}
+    in order of the keeping contact's name (case-folded), then ids. ``candidates`` is what
+    ``candidates(vault.contacts)`` gives, when the caller kept it (it depends on the contacts
+    alone; which of a pair is kept depends on the other notes too)."""
     contacts = vault.contacts_by_id or {c.id: c for c in vault.contacts}
+    found = find_candidates(vault.contacts) if candidates is None else candidates
+    referred = _references(vault)
+    pairs = []
+    for (a, b), evidence in found.items():
+        ca, cb = contacts[a], contacts[b]
+        keep, drop = sorted((ca, cb), key=lambda c: (-referred.get(c.id, 0), c.id))
+        pairs.append(Pair(keep, drop, evidence))
+    pairs.sort(key=lambda p: (folded_key(p.keep.name), p.keep.id, p.drop.id))
+    return pairs
+
+
+# The pairs among some contacts, by their ids (smaller first), each with its evidence in order:
+# a function of the contacts alone, so a caller may keep it while they stay the same.
+Candidates = dict[tuple[str, str], tuple[Evidence, ...]]
+
+
+def find_candidates(contacts: Iterable[Contact]) -> Candidates:
+    """The pairs of ``contacts`` that look like one person and that no ``not_same_as``
+    silences, with their evidence, in no particular order."""
+    contacts = tuple(contacts)
+    by_id = {c.id: c for c in contacts}
+    found: dict[tuple[str, str], list[Evidence]] = {}
 
     def add(a: str, b: str, evidence: Evidence) -> None:
         if a == b:
@@ -259,7 +282,7 @@ def find_dupes(vault: Vault) -> list[Pair]:
 
     for evidence_kind, label, values in _EXACT:
         by_value: dict[str, list[str]] = {}
-        for c in vault.contacts:
+        for c in contacts:
             for value in sorted(values(c)):
                 by_value.setdefault(value, []).append(c.id)
         for value, ids in by_value.items():
@@ -267,7 +290,7 @@ def find_dupes(vault: Vault) -> list[Pair]:
                 add(a, b, Evidence(evidence_kind, f"{label} {value}"))
 
     blocks: dict[tuple[str, str, str], list[tuple[str, NameForm]]] = {}
-    for c in vault.contacts:
+    for c in contacts:
         for name in dict.fromkeys((c.name, *c.aliases)):
             form = name_form(name)
             if form is not None:
@@ -284,16 +307,11 @@ def find_dupes(vault: Vault) -> list[Pair]:
                 named.add(pair)
                 add(a, b, Evidence("name", f"names match ({how}): {fa.written} ~ {fb.written}"))
 
-    referred = _references(vault)
-    pairs = []
-    for (a, b), evidence in found.items():
-        ca, cb = contacts[a], contacts[b]
-        if b in ca.not_same_as or a in cb.not_same_as:
-            continue
-        keep, drop = sorted((ca, cb), key=lambda c: (-referred.get(c.id, 0), c.id))
-        pairs.append(Pair(keep, drop, tuple(sorted(evidence, key=_evidence_order))))
-    pairs.sort(key=lambda p: (folded_key(p.keep.name), p.keep.id, p.drop.id))
-    return pairs
+    return {
+        (a, b): tuple(sorted(evidence, key=_evidence_order))
+        for (a, b), evidence in found.items()
+        if b not in by_id[a].not_same_as and a not in by_id[b].not_same_as
+    }
 
 
 def _evidence_order(e: Evidence) -> tuple[int, str]:

@@ -207,12 +207,15 @@ def due_items(
     horizon: Duration | None = None,
     include_later: bool = False,
     moves: Iterable[Move] = (),
+    touches: dict[str, Touch] | None = None,
 ) -> list[DueItem]:
     """The follow-up list: every rule of section 5, in the order of rule 8. ``moves`` are the
-    vault's career moves from git (``moves.moves_for``), for rule 11; none by default."""
+    vault's career moves from git (``moves.moves_for``), for rule 11; none by default.
+    ``touches`` is ``last_touches(vault.interactions, today)`` when the caller has it."""
     config = vault.config
     horizon_end = add_duration(today, horizon or config.horizon)
-    touches = last_touches(vault.interactions, today)
+    if touches is None:
+        touches = last_touches(vault.interactions, today)
     contacts = vault.contacts_by_id
     names = {c.id: c.name for c in vault.contacts}
     items: list[DueItem] = []

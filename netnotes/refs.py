@@ -200,13 +200,19 @@ def normalize_linkedin(url: str) -> str:
     text = url.strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:  # not a URL at all ("https://[x": an unclosed IPv6 host): compared as text
+        return url.strip().casefold()
     if host.endswith("linkedin.com"):
         host = "linkedin.com"
     return f"{host}{unquote(parts.path).rstrip('/')}".casefold()
 
 
 def is_linkedin(url: str) -> bool:
-    host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
+    try:
+        host = urlsplit(url if "://" in url else "https://" + url).hostname or ""
+    except ValueError:  # not a URL at all ("https://[x": an unclosed IPv6 host)
+        return False
     return host == "linkedin.com" or host.endswith(".linkedin.com")

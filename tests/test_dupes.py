@@ -83,6 +83,13 @@ def test_names_that_are_not_one_person(load: Load, a: str, b: str) -> None:
     assert pairs_of(load, contact("a", a), contact("b", b)) == {}
 
 
+def test_a_linkedin_field_that_is_no_url_is_compared_as_text_never_a_crash(load: Load) -> None:
+    broken = 'linkedin: "https://[x"\n'
+    assert pairs_of(load, contact("ab", "Ann Bee", broken), contact("cd", "Cy Dee", broken)) == {
+        ("ab", "cd"): ["same LinkedIn URL https://[x"]
+    }
+
+
 def test_keep_is_the_contact_more_notes_refer_to(load: Load) -> None:
     found = pairs_of(
         load,

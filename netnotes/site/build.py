@@ -39,8 +39,8 @@ from .digest import Digester, Memo, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
 from .manifest import Inputs, Manifest
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
+from .pages import ContactRow, Links, ModelMemo, Page, SiteModel, TimelineEntry, pages
 from .pages import Kept as KeptPage
-from .pages import Links, Page, SiteModel, TimelineEntry, pages
 from .pages import frames as page_frames
 from .search import Entry, SearchWords, index_script, search_entries
 from .theme import Theme, load_theme, static_files, templates_digest, theme_key
@@ -96,29 +96,36 @@ class Kept:
     """What a process that builds one vault again and again (``netnotes serve``) keeps in memory
     from one build to the next, all of it checked or keyed by what it was made from: the theme
     with its compiled templates (while its key and templates digest are the same), the render
-    cache's HTML (by key; no file read again) and the search entries' words."""
+    cache's HTML (by key; no file read again), the search entries' words and what the site
+    model may take from the last one (``pages.ModelMemo``)."""
 
     theme: tuple[tuple[object, ...], str, Theme] | None = None  # (theme key, templates digest, theme)
     bodies: BodyCache | None = None
     words: SearchWords | None = None
     cache_folder: Path | None = None  # the folder the render cache and words were opened from
     digests: Memo = dataclasses.field(default_factory=dict)  # of the last build's model values
+    # the site model's pieces made of the contacts (while ``LoadResult.contacts_key`` is the
+    # same) and its page-name tables (while the names are)
+    model: ModelMemo = dataclasses.field(default_factory=ModelMemo)
     remember: bool = True  # False: a build of its own (the CLI), which keeps nothing for a next one
 
 
 # frozen model values: the same object is the same value in the next build (the loader's
-# snapshot keeps unchanged notes' objects), so its digest is kept with it; but for a custom
+# snapshot keeps unchanged notes' objects, and the site model gives back a contact row equal
+# to the last one as that very object), so its digest is kept with it; but for a custom
 # field holding a list or a mapping (YAML's), which nothing changes but which could be changed
-KEPT_DIGESTS = (Contact, Interaction, Ask, Config)
+KEPT_DIGESTS = (Contact, Interaction, Ask, Config, ContactRow)
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 
 
 def _kept_digests(digester: Digester) -> Memo:
-    return {
-        k: seen
-        for k, seen in digester.memo_of(KEPT_DIGESTS).items()
-        if all(type(v) in _IMMUTABLE for _, v in getattr(seen[0], "custom", ()))
-    }
+    return {k: seen for k, seen in digester.memo_of(KEPT_DIGESTS).items() if _frozen_custom(seen[0])}
+
+
+def _frozen_custom(value: object) -> bool:
+    if isinstance(value, ContactRow):
+        value = value.contact
+    return all(type(v) in _IMMUTABLE for _, v in getattr(value, "custom", ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +348,7 @@ def _build_site(
     intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
     if intact is not None:
         return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
-    model = SiteModel(vault, today, result.problems, moves)
+    model = SiteModel(vault, today, result.problems, moves, kept.model, result.contacts_key)
     if kept.bodies is None or kept.cache_folder != cache:
         kept.bodies = BodyCache.open(cache, cache_warnings.append)
         kept.bodies.remember = kept.remember

@@ -20,8 +20,8 @@ from markupsafe import Markup
 from ..collation import collation_key
 from ..companies import Company, CompanyIndex, company_index
 from ..dates import Duration, days_before
+from ..dupes import Candidates, Pair, find_candidates, find_dupes
 from ..dupes import _references as references  # how many notes refer to each contact
-from ..dupes import find_dupes
 from ..followup import (
     DueItem,
     DueStatus,
@@ -234,13 +234,15 @@ class Links:
         tag_keys: Iterable[str],  # the case-folded keys of every tag page
         company_keys: Iterable[str],  # the keys of every company page
         company_key: Callable[[str], str] = key,
+        slugs: Slugs | None = None,  # the page names made for an earlier model of the vault
     ) -> None:
+        slugs = slugs or Slugs()
         self._company_key = company_key  # any spelling -> the key of its company page
-        self._contacts = unique_slugs((c.id for c in vault.contacts), "contact")
-        self._tags = unique_slugs(tag_keys, "tag")
-        self._companies = unique_slugs(company_keys, "company")
-        self._interactions = unique_slugs((i.id for i in vault.interactions), "interaction")
-        self._asks = unique_slugs((a.id for a in vault.asks), "ask")
+        self._contacts = slugs.of(vault.contacts, "contact")
+        self._tags = slugs.of(tag_keys, "tag")
+        self._companies = slugs.of(company_keys, "company")
+        self._interactions = slugs.of(vault.interactions, "interaction")
+        self._asks = slugs.of(vault.asks, "ask")
         self._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
         self._notes: dict[str, str | None] = {c.path: self.contact(c.id) for c in vault.contacts}
         self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
@@ -291,6 +293,24 @@ class Links:
         return self._notes.get(path)
 
 
+class Slugs:
+    """``unique_slugs`` of names, kept by what they were made from: the same names (or the
+    same model objects' ids, in the same order) give the very same table, without making it
+    again. ``netnotes serve`` keeps one from build to build (``ModelMemo``)."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {}
+
+    def of(self, names: Iterable[str] | Iterable[Contact | Interaction | Ask], fallback: str) -> dict[str, str]:
+        ids = tuple(n if isinstance(n, str) else n.id for n in names)
+        made = self._made.get(fallback)
+        if made is not None and made[0] == ids:
+            return made[1]
+        table = unique_slugs(ids, fallback)
+        self._made[fallback] = (ids, table)
+        return table
+
+
 def _groups(
     contacts: tuple[Contact, ...], values_of: Callable[[Contact], Iterable[str]]
 ) -> dict[str, tuple[str, list[Contact]]]:
@@ -315,6 +335,52 @@ def by_name(contact: Contact) -> tuple[tuple[int, ...], str]:
     return (collation_key(contact.name), contact.id)
 
 
+@dataclass(frozen=True, slots=True)
+class ContactPieces:
+    """The parts of a ``SiteModel`` that are a function of the contacts and ``netnotes.yaml``
+    alone: while ``LoadResult.contacts_key`` is the same, they are not made again."""
+
+    key: str | None  # the contacts_key they were made for; None: not to be kept
+    tags: dict[str, tuple[str, list[Contact]]]
+    company_index: CompanyIndex
+    companies: dict[str, tuple[str, list[Contact]]]
+    introduced: dict[str, list[Contact]]
+    candidates: Candidates  # duplicate contacts (``dupes.find_candidates``)
+
+
+def contact_pieces(vault: Vault, key: str | None, candidates: Candidates | None = None) -> ContactPieces:
+    tags = _groups(vault.contacts, lambda c: c.tags)
+    index = company_index(vault.contacts, vault.config)
+    companies = {k: (company.name, [*company.now, *company.formerly]) for k, company in index.companies.items()}
+    introduced: dict[str, list[Contact]] = {}
+    for c in sorted(vault.contacts, key=by_name):
+        if c.met_through is not None and c.met_through in vault.contacts_by_id:
+            introduced.setdefault(c.met_through, []).append(c)
+    if candidates is None:
+        candidates = find_candidates(vault.contacts)
+    return ContactPieces(key, tags, index, companies, introduced, candidates)
+
+
+@dataclass(slots=True)
+class ModelMemo:
+    """What one ``SiteModel`` leaves to the next of the same vault (``build.Kept``, and a
+    build's own): the pieces made of the contacts, kept under their ``contacts_key``, and the
+    page-name tables, kept by the names they were made from."""
+
+    pieces: ContactPieces | None = None
+    slugs: Slugs = field(default_factory=Slugs)
+    # The last model's contact rows: a row equal to the one made now is given as the very
+    # object it was, so the build takes its digest from the last build's (``build.Kept``)
+    rows: dict[str, ContactRow] = field(default_factory=dict)
+
+    def pieces_for(self, vault: Vault, key: str | None) -> ContactPieces | None:
+        """The kept pieces when they were made for the contacts named ``key``."""
+        pieces = self.pieces
+        if key is None or pieces is None or pieces.key != key:
+            return None
+        return pieces
+
+
 @dataclass
 class SiteModel:
     """Everything the pages need, computed once from the vault and today."""
@@ -323,6 +389,12 @@ class SiteModel:
     today: dt.date
     problems: list[Problem]
     moves: tuple[Move, ...] = ()  # career moves from git (rule 11), in history order
+    # What the last model of this vault left (``ModelMemo``), and the key of this one's
+    # contacts and netnotes.yaml (``LoadResult.contacts_key``; None: nothing is taken from it)
+    memo: ModelMemo = field(default_factory=ModelMemo, repr=False, compare=False)
+    contacts_key: str | None = None
+    candidates: Candidates | None = field(default=None, repr=False)  # duplicates, when kept elsewhere
+    pieces: ContactPieces = field(init=False, repr=False)
     links: Links = field(init=False)
     touches: dict[str, Touch] = field(init=False)
     due: list[DueItem] = field(init=False)  # every item, later ones too, in the engine's order
@@ -341,19 +413,23 @@ class SiteModel:
     # Pieces that several pages show, made once: the same object on every page is also
     # digested once when a build compares pages with the previous site's.
     _rows: dict[str, ContactRow] = field(init=False, default_factory=dict)
+    _last_rows: dict[str, ContactRow] = field(init=False, default_factory=dict)  # the last model's
     _entries: dict[tuple[str, str], TimelineEntry] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        vault, today = self.vault, self.today
-        self.tags = _groups(vault.contacts, lambda c: c.tags)
-        self.company_index = company_index(vault.contacts, vault.config)
-        self.companies = {
-            k: (company.name, [*company.now, *company.formerly]) for k, company in self.company_index.companies.items()
-        }
-        self.links = Links(vault, self.tags, self.companies, self.company_index.merges.key)
+        vault, today, memo = self.vault, self.today, self.memo
+        pieces = memo.pieces_for(vault, self.contacts_key)
+        if pieces is None:
+            pieces = memo.pieces = contact_pieces(vault, self.contacts_key, self.candidates)
+        self.pieces = pieces
+        self._last_rows, memo.rows = memo.rows, self._rows
+        self.tags = pieces.tags
+        self.company_index = pieces.company_index
+        self.companies = pieces.companies
+        self.links = Links(vault, self.tags, self.companies, self.company_index.merges.key, memo.slugs)
         self.relationships = relationships(vault, today)
         self.touches = last_touches(vault.interactions, today)
-        self.due = due_items(vault, today, include_later=True, moves=self.moves)
+        self.due = due_items(vault, today, include_later=True, moves=self.moves, touches=self.touches)
         self.due_by_contact = {}
         for item in self.due:
             self.due_by_contact.setdefault(item.contact, []).append(item)
@@ -368,10 +444,7 @@ class SiteModel:
                 self.asks_by_contact.setdefault(ask.with_, []).append(ask)
                 if ask.intro_to_contact is not None:
                     self.intro_asks.setdefault(ask.intro_to_contact, []).append(ask)
-        self.introduced = {}
-        for c in sorted(vault.contacts, key=by_name):
-            if c.met_through is not None and c.met_through in vault.contacts_by_id:
-                self.introduced.setdefault(c.met_through, []).append(c)
+        self.introduced = pieces.introduced
         self.reciprocity = reciprocity(vault)
         self.moves_by_contact = {}
         for move in reversed(self.moves):
@@ -380,6 +453,10 @@ class SiteModel:
         self.path_index = PathIndex(vault, today, self.moves, self.relationships, self.company_index)
 
     # -- pieces shared by several pages
+
+    def duplicates(self) -> list[Pair]:
+        """The contacts that look like one person (``dupes.find_dupes``)."""
+        return find_dupes(self.vault, self.pieces.candidates)
 
     def contact(self, contact_id: str) -> Contact:
         return self.vault.contacts_by_id[contact_id]
@@ -393,7 +470,7 @@ class SiteModel:
     def _row(self, contact: Contact) -> ContactRow:
         due = self.due_by_contact.get(contact.id)
         company = self.company_index.get(contact.company)
-        return ContactRow(
+        row = ContactRow(
             contact,
             self.links.contact(contact.id),
             cadence_of(contact, self.vault.config),
@@ -403,6 +480,8 @@ class SiteModel:
             company.name if company is not None else contact.company,
             self.company_url(contact.company),
         )
+        last = self._last_rows.get(contact.id)
+        return last if last is not None and last == row else row
 
     def company_url(self, name: str | None) -> str | None:
         """The page of the company ``name`` (any spelling), or None when it has none."""
@@ -836,7 +915,7 @@ def asks_page(model: SiteModel) -> Page:
 def problems_page(model: SiteModel) -> Page:
     errors = sum(p.is_error for p in model.problems)
     links = model.links
-    pairs = find_dupes(model.vault)
+    pairs = model.duplicates()
     duplicates = [
         DuplicateRow(
             p.keep,
