@@ -194,3 +194,81 @@ def test_a_corrupt_record_of_the_pages_inputs_is_a_warning_and_the_slow_path(
         "cy",
         "dee",
     ]  # Cy introduced Dee: Dee's strength ranks Cy's introducers  # the record made again is used
+
+
+@pytest.mark.parametrize("saved", [True, False], ids=["patches saved", "patches not saved"])
+def test_after_a_patch_only_the_notes_it_read_again_are_digested_for_their_states(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saved: bool
+) -> None:
+    """Which pages an edit touched is found by comparing every note's state with the last
+    build's. When the model was patched from the model those states are of, only the notes
+    the patch read again are digested; when both were patched from one model (a small patch
+    is not saved), only the notes either patch read again: at 100,000 notes that is most of
+    the difference between a one-edit build and a nothing-changed one."""
+    from netnotes import loader, notecache
+    from netnotes.model import Interaction
+    from netnotes.site import depends
+    from netnotes.site.digest import Digester
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    monkeypatch.setattr(loader, "SMALL_PATCH", 10**6 if saved else 1)  # a patch of one note in many is not saved
+    every: list[int] = []
+    digested: list[str] = []
+    real_states, real_of = depends.note_states, Digester.of
+
+    def states(*args: object) -> object:
+        every.append(1)
+        return real_states(*args)  # type: ignore[arg-type]
+
+    def of(self: Digester, value: object) -> str:
+        if isinstance(value, Interaction):
+            digested.append(value.path)
+        return real_of(self, value)
+
+    monkeypatch.setattr(depends, "note_states", states)
+    monkeypatch.setattr(Digester, "of", of)
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    assert every == [1]
+    every.clear()
+    digested.clear()
+    edit(vault, "interactions/i1.md", "First.", "First, and more.")
+    out, _ = build(vault, options=WARM)
+    assert every == [] and sorted(set(digested)) == ["interactions/i1.md"]
+    assert tree(out) == tree(build(vault, tmp_path / "cold1", TODAY, COLD)[0])
+    every.clear()
+    digested.clear()
+    edit(vault, "interactions/i3.md", "Third.", "Third, and more.")
+    out, _ = build(vault, options=WARM)
+    again = ["interactions/i3.md"] if saved else ["interactions/i1.md", "interactions/i3.md"]
+    assert every == [] and sorted(set(digested)) == again
+    assert tree(out) == tree(build(vault, tmp_path / "cold2", TODAY, COLD)[0])
+    every.clear()
+    edit(vault, "contacts/bob.md", "name: Bob", "name: Bobby")  # not a patch: every note again
+    out, _ = build(vault, options=WARM)
+    assert every == [1]
+    assert tree(out) == tree(build(vault, tmp_path / "cold3", TODAY, COLD)[0])
+
+
+def test_an_interaction_added_and_removed_again_leaves_its_contacts_page_as_before(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With patches left unsaved, the model after the removal is the saved one again, patched
+    with nothing: the notes' states recorded with the added note must lose it, or the page
+    that showed it would look unchanged and keep showing it."""
+    from netnotes import loader, notecache
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # a patch of one note in many is not saved
+    vault = make_vault(VAULT)
+    out, _ = build(vault, options=WARM)
+    before = tree(out)
+    added = vault / "interactions/i9.md"
+    added.write_text("---\ndate: 2026-10-09\nwith: ann\ntitle: Walk\n---\nNinth.\n", encoding="utf-8")
+    out, _ = build(vault, options=WARM)
+    assert "Walk" in (out / "contacts/ann.html").read_text(encoding="utf-8")
+    added.unlink()
+    out, _ = build(vault, options=WARM)
+    assert tree(out) == before == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])

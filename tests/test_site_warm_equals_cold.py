@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from site_html import TODAY, build, tree
 
-from netnotes import notecache
+from netnotes import loader, notecache
 from netnotes.loader import load_vault
 from netnotes.notecache import NoteCache
 from netnotes.site.build import BuildOptions, build_site
@@ -214,3 +214,19 @@ def warm_equals_cold(sequence: list[tuple[object, ...]], clock: list[int] | None
             # no cache of any kind: the notes read afresh, every page rendered
             build_site(root, load_vault(root, cache=NoteCache(root, persistent=False)), cold, today, COLD)
             assert tree(warm) == tree(cold), step
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(steps, min_size=1, max_size=6))
+def test_a_warm_build_from_settled_notes_and_unsaved_patches_equals_a_cold_build(
+    sequence: list[tuple[object, ...]],
+) -> None:
+    """As above, with every patch left unsaved (as a patch of one note in many is): each load
+    patches the last saved snapshot with every note changed since, and builds make the model's
+    digest and the notes' states from that snapshot's and the patch."""
+    real = notecache.now_ns
+    with (
+        mock.patch.object(notecache, "now_ns", lambda: real() + 3600 * 10**9),
+        mock.patch.object(loader, "SMALL_PATCH", 1),
+    ):
+        warm_equals_cold(sequence, [time.time_ns() - 30 * 86400 * 10**9])

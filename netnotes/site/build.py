@@ -336,7 +336,7 @@ def _build_site(
     try:
         # The model's digest is kept under its snapshot's name: hashing 100,000 notes costs seconds
         model_name = f"{result.model_key}\0{vault.root}" if result.model_key else None
-        model_digest = manifest.model_digest(model_name)
+        model_digest: str | None = manifest.model_digest(model_name)
         if model_digest is None:
             model_digest = _patched_digest(manifest, digester, result) or digester.digest(vault)
             manifest.keep_model_digest(model_name, model_digest)
@@ -345,6 +345,7 @@ def _build_site(
         whole = manifest.key("site", sealing, notes, served, templates or "?", digester.digest(static))
     except Undigestible:  # a value of a type the digest does not know: no shortcut this time
         notes = whole = ""
+        model_digest = None
     intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
     if intact is not None:
         return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
@@ -400,10 +401,17 @@ def _build_site(
         shared = _contact_pages_key(manifest, digester, model, sealing, site, links, templates)
         linked = depends.linked_bodies(bodies)
         try:
-            states, values = depends.note_states(digester, vault) if shared else ({}, {})
+            base, redo = _states_base(manifest, result, model_digest)
+            was = manifest.inputs
+            if shared and base and was.base and hmac.compare_digest(was.base, base):  # patched from one model
+                states, values = depends.patched_states(digester, vault, was.notes, {*was.paths, *redo})
+            elif shared and base and was.model and hmac.compare_digest(was.model, base):  # from that model
+                states, values = depends.patched_states(digester, vault, was.notes, redo)
+            else:
+                states, values = depends.note_states(digester, vault) if shared else ({}, {})
             frames = {path: digester.digest(frame) for path, frame in page_frames(model).items()} if shared else {}
         except Undigestible:
-            shared, states, values, frames = "", {}, {}, {}
+            shared, states, values, frames, base, redo = "", {}, {}, {}, "", ()
         unshaped = _unshaped(manifest.inputs, shared, states, values, model, linked, stored_path, frames)
         shaped: dict[str, depends.Shaped] = {}
         todo: list[Page] = []
@@ -446,7 +454,7 @@ def _build_site(
         files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
     if options.cache:
         remember_keys(cache_warnings.append)
-    inputs = Inputs(shared, shaped, linked, states)
+    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), model_digest or "")
     manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs, proofs)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
@@ -463,6 +471,15 @@ def _patched_digest(manifest: Manifest, digester: Digester, result: LoadResult) 
     if base is None:
         return None
     return digester.digest("patched", base, patch.paths, patch.interactions, patch.asks)
+
+
+def _states_base(manifest: Manifest, result: LoadResult, model_digest: str | None) -> tuple[str, tuple[str, ...]]:
+    """The digest of the model this one was patched from and the notes the patch read again;
+    the model's own digest and none when it was not patched; "" when not known."""
+    if result.patch is None:
+        return model_digest or "", ()
+    base = manifest.model_digest(f"{result.patch.base}\0{result.vault.root}")
+    return base or "", result.patch.paths
 
 
 def _theme(

@@ -179,6 +179,26 @@ def note_states(digester: Digester, vault: Vault) -> tuple[Notes, dict[bytes, ob
     return states, values
 
 
+def patched_states(
+    digester: Digester, vault: Vault, before: Notes, paths: Iterable[str]
+) -> tuple[Notes, dict[bytes, object]]:
+    """``note_states`` of ``vault``, given ``before``, the states of a model that differs from
+    it only in the notes at ``paths``: those are digested, the rest are ``before``'s. The model
+    values come only for those notes, the only ones whose states can have changed."""
+    redo = set(paths)
+    states = dict(before)
+    for path in redo:
+        states.pop(_hash(NOTE + path), None)
+    values: dict[bytes, object] = {}
+    for group in (vault.contacts, vault.interactions, vault.asks):
+        for note in group:
+            if note.path in redo:
+                name = _hash(NOTE + note.path)
+                states[name] = bytes.fromhex(digester.of(note)[: 2 * STATE_BYTES])
+                values[name] = note
+    return states, values
+
+
 def pack(states: Notes) -> str:
     return encode(b"".join(name + states[name] for name in sorted(states)))
 

@@ -69,6 +69,12 @@ class Inputs:
     pages: dict[str, depends.Shaped]  # by stored path
     linked: dict[str, str]  # the HTML digests of the bodies with wikilinks, by note path
     notes: depends.Notes  # every note's state (``depends.note_states``)
+    # The model those states are of is the model of this digest with the notes at ``paths``
+    # read again (``snapshot.Patch``): so the next build, patched from the same model, needs the
+    # states of those notes and its own only (``depends.patched_states``). "": not known.
+    base: str = ""
+    paths: tuple[str, ...] = ()
+    model: str = ""  # the digest of the model those states are of ("": not known)
 
 
 NO_INPUTS = Inputs("", {}, {}, {})
@@ -122,9 +128,12 @@ class Manifest:
                 shaped[stored] = depends.Shaped(owner, page_key, hashed, frame)
             if not isinstance(key, str) or notes is None or not all(isinstance(v, str) for v in linked.values()):
                 raise ValueError(key)
+            base, paths, model = data.get("base", ""), tuple(data.get("paths", ())), data.get("model", "")
+            if not all(isinstance(v, str) for v in (base, model, *paths)):
+                raise ValueError(base)
         except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not ours: another version's
             return NO_INPUTS
-        return Inputs(key, shaped, dict(linked), notes)
+        return Inputs(key, shaped, dict(linked), notes, base, paths, model)
 
     def _stamps(self, found: tuple[str, str], warn: Warn) -> Known:
         text, mac = found
@@ -274,6 +283,9 @@ class Manifest:
                     "pages": shaped,
                     "linked": dict(sorted(inputs.linked.items())),
                     "notes": depends.pack(inputs.notes),
+                    "base": inputs.base,
+                    "paths": list(inputs.paths),
+                    "model": inputs.model,
                 },
                 separators=(",", ":"),
             )
