@@ -289,6 +289,39 @@ def test_a_note_saved_unchanged_is_no_change_and_the_model_is_not_digested_again
     assert snapshot(out) == before
 
 
+def test_the_base_of_many_patches_keeps_its_digest_however_many_models_follow(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each edit of one note in many is a new model patched from the same saved one; the
+    digests of only the last few models are kept, and the base's stays among them, so no
+    edit, however many come, has the whole model hashed again."""
+    from netnotes import loader, notecache
+    from netnotes.model import Vault
+    from netnotes.site.digest import Digester
+    from netnotes.site.manifest import KEPT_MODELS
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # a patch of one note in many is not saved
+    digested: list[Vault] = []
+    real_digest = Digester.digest
+
+    def spy(self: Digester, *values: object) -> str:
+        digested.extend(v for v in values if isinstance(v, Vault))
+        return real_digest(self, *values)
+
+    monkeypatch.setattr(Digester, "digest", spy)
+    vault = make_vault(VAULT)
+    build(vault)
+    note = vault / "interactions/2026-03-01-lunch.md"
+    for n in range(KEPT_MODELS + 3):
+        note.write_text(note.read_text().replace("Shop.", f"Shop {n}.").replace(f"Shop {n - 1}.", f"Shop {n}."))
+        out, edited = build(vault)
+        assert edited.rendered
+    assert len(digested) == 1
+    assert tree(out) == cold(vault, tmp_path)
+
+
 def test_a_kept_model_digest_that_was_tampered_with_is_not_taken(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:

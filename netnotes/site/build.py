@@ -339,7 +339,8 @@ def _build_site(
         model_digest: str | None = manifest.model_digest(model_name)
         if model_digest is None:
             model_digest = _patched_digest(manifest, digester, result) or digester.digest(vault)
-            manifest.keep_model_digest(model_name, model_digest)
+            base_name = f"{result.patch.base}\0{vault.root}" if result.patch else None
+            manifest.keep_model_digest(model_name, model_digest, base_name)
         notes = digester.digest(model_digest, result.problems, moves, today)
         served = digester.digest(options.extra_scripts, options.extra_files, options.connect_src)
         whole = manifest.key("site", sealing, notes, served, templates or "?", digester.digest(static))

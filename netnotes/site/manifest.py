@@ -173,13 +173,16 @@ class Manifest:
                 return digest if hmac.compare_digest(seal, self.seal(f"model\0{name}", digest)) else None
         return None
 
-    def keep_model_digest(self, model: str | None, digest: str) -> None:
+    def keep_model_digest(self, model: str | None, digest: str, base: str | None = None) -> None:
         """Keep ``digest`` as the model ``model``'s, for the next build, with those of the last
-        few models (a patched model's digest is made from its base's); quietly not when it
-        cannot be (the next build digests the model again; the render cache says why)."""
+        few models, the model named ``base`` first (a patched model's digest is made from its
+        base's, which the next patch of that base needs again); quietly not when it cannot be
+        (the next build digests the model again; the render cache says why)."""
         if self.path is None or not model:
             return
-        kept = [entry for entry in self._model_digests() if entry[0] != model][: KEPT_MODELS - 1]
+        kept = [entry for entry in self._model_digests() if entry[0] != model]
+        kept.sort(key=lambda entry: entry[0] != base)  # stable: the base first, the rest in order
+        kept = kept[: KEPT_MODELS - 1]
         entries = [(model, digest, self.seal(f"model\0{model}", digest)), *kept]
         data = {"models": [{"model": m, "digest": d, "seal": s} for m, d, s in entries]}
         try:
