@@ -322,6 +322,39 @@ def test_the_base_of_many_patches_keeps_its_digest_however_many_models_follow(
     assert tree(out) == cold(vault, tmp_path)
 
 
+def test_a_patched_model_whose_base_digest_is_lost_is_named_by_its_base_key(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The base's key names its model as well as its digest does: with the kept digests gone
+    (another output folder's build, a crash), a patched model is still not hashed whole."""
+    from netnotes import loader, notecache
+    from netnotes.model import Vault
+    from netnotes.site.digest import Digester
+    from netnotes.site.manifest import MODEL_DIGEST
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # a patch of one note in many is not saved
+    digested: list[Vault] = []
+    real_digest = Digester.digest
+
+    def spy(self: Digester, *values: object) -> str:
+        digested.extend(v for v in values if isinstance(v, Vault))
+        return real_digest(self, *values)
+
+    monkeypatch.setattr(Digester, "digest", spy)
+    vault = make_vault(VAULT)
+    build(vault)
+    (vault / ".netnotes" / "cache" / MODEL_DIGEST).unlink()
+    note = vault / "interactions/2026-03-01-lunch.md"
+    note.write_text(note.read_text().replace("Shop.", "The shop."))
+    out, edited = build(vault)
+    assert len(digested) == 1 and edited.rendered
+    _, again = build(vault)
+    assert len(digested) == 1 and again.rendered == ()
+    assert tree(out) == cold(vault, tmp_path)
+
+
 def test_a_kept_model_digest_that_was_tampered_with_is_not_taken(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -402,17 +402,17 @@ def _build_site(
         shared = _contact_pages_key(manifest, digester, model, sealing, site, links, templates)
         linked = depends.linked_bodies(bodies)
         try:
-            base, redo = _states_base(manifest, result, model_digest)
+            this, base, redo = _lineage(result)
             was = manifest.inputs
-            if shared and base and was.base and hmac.compare_digest(was.base, base):  # patched from one model
+            if shared and base and was.base == base:  # both patched from one model
                 states, values = depends.patched_states(digester, vault, was.notes, {*was.paths, *redo})
-            elif shared and base and was.model and hmac.compare_digest(was.model, base):  # from that model
+            elif shared and base and was.model == base:  # patched from the model of those states
                 states, values = depends.patched_states(digester, vault, was.notes, redo)
             else:
                 states, values = depends.note_states(digester, vault) if shared else ({}, {})
             frames = {path: digester.digest(frame) for path, frame in page_frames(model).items()} if shared else {}
         except Undigestible:
-            shared, states, values, frames, base, redo = "", {}, {}, {}, "", ()
+            shared, states, values, frames, this, base, redo = "", {}, {}, {}, "", "", ()
         unshaped = _unshaped(manifest.inputs, shared, states, values, model, linked, stored_path, frames)
         shaped: dict[str, depends.Shaped] = {}
         todo: list[Page] = []
@@ -455,32 +455,32 @@ def _build_site(
         files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
     if options.cache:
         remember_keys(cache_warnings.append)
-    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), model_digest or "")
+    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this)
     manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs, proofs)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
 
 
 def _patched_digest(manifest: Manifest, digester: Digester, result: LoadResult) -> str | None:
-    """The digest of a patched model made from its base's kept digest and the patch (the
-    model is a function of the two, ``snapshot.Patch``), without hashing every note again;
-    None when the model was not patched or its base's digest is not kept."""
+    """The digest of a patched model made from its base's kept digest (or its key) and the
+    patch (the model is a function of the two, ``snapshot.Patch``), without hashing every note
+    again; None when the model was not patched."""
     patch = result.patch
     if patch is None:
         return None
-    base = manifest.model_digest(f"{patch.base}\0{result.vault.root}")
-    if base is None:
-        return None
+    # The base's key names its model as well as a digest (equal keys, equal models); its digest,
+    # where kept, also matches the same model loaded under another key
+    base = manifest.model_digest(f"{patch.base}\0{result.vault.root}") or f"key\0{patch.base}\0{result.vault.root}"
     return digester.digest("patched", base, patch.paths, patch.interactions, patch.asks)
 
 
-def _states_base(manifest: Manifest, result: LoadResult, model_digest: str | None) -> tuple[str, tuple[str, ...]]:
-    """The digest of the model this one was patched from and the notes the patch read again;
-    the model's own digest and none when it was not patched; "" when not known."""
-    if result.patch is None:
-        return model_digest or "", ()
-    base = manifest.model_digest(f"{result.patch.base}\0{result.vault.root}")
-    return base or "", result.patch.paths
+def _lineage(result: LoadResult) -> tuple[str, str, tuple[str, ...]]:
+    """The key of the loaded model, the key of the model it was patched from (its own when it
+    was not patched) and the notes the patch read again; "" when the load kept no snapshot."""
+    key = result.model_key or ""
+    if result.patch is None or not key:
+        return key, key, ()
+    return key, result.patch.base, result.patch.paths
 
 
 def _theme(

@@ -69,12 +69,13 @@ class Inputs:
     pages: dict[str, depends.Shaped]  # by stored path
     linked: dict[str, str]  # the HTML digests of the bodies with wikilinks, by note path
     notes: depends.Notes  # every note's state (``depends.note_states``)
-    # The model those states are of is the model of this digest with the notes at ``paths``
-    # read again (``snapshot.Patch``): so the next build, patched from the same model, needs the
-    # states of those notes and its own only (``depends.patched_states``). "": not known.
+    # The model those states are of (its key, ``LoadResult.model_key``) is the model ``base``
+    # (a key: its own when it was not patched) with the notes at ``paths`` read again
+    # (``snapshot.Patch``): so the next build, patched from either, needs the states of those
+    # notes and its own only (``depends.patched_states``). "": not known.
     base: str = ""
     paths: tuple[str, ...] = ()
-    model: str = ""  # the digest of the model those states are of ("": not known)
+    model: str = ""
 
 
 NO_INPUTS = Inputs("", {}, {}, {})
