@@ -32,12 +32,12 @@ from ..loader import LoadResult
 from ..model import Ask, Config, Contact, Interaction
 from ..moves import moves_for
 from ..parallel import parallel_map
-from . import depends, template_cache
+from . import depends, model_cache, template_cache
 from .bodies import render_bodies
 from .body_cache import BodyCache
 from .digest import Digester, Memo, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
-from .manifest import Inputs, Manifest
+from .manifest import Inputs, Manifest, code_salt
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
 from .pages import ContactRow, Links, ModelMemo, Page, SiteModel, TimelineEntry, pages
 from .pages import Kept as KeptPage
@@ -350,12 +350,19 @@ def _build_site(
     intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
     if intact is not None:
         return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
-    model = SiteModel(vault, today, result.problems, moves, kept.model, result.contacts_key)
     if kept.bodies is None or kept.cache_folder != cache:
         kept.bodies = BodyCache.open(cache, cache_warnings.append)
         kept.bodies.remember = kept.remember
         kept.words = SearchWords.open(cache if kept.bodies.usable else None, kept.bodies.secret, cache_warnings.append)
         kept.cache_folder = cache
+    # What the last site model of these contacts left: in memory (serve), else in the cache folder
+    secret = kept.bodies.secret if kept.bodies.usable else b""
+    if kept.model.pieces is None:
+        kept.model = model_cache.read(cache, secret, code_salt(), vault, result.contacts_key) or kept.model
+    pieces, slugs_made = kept.model.pieces, kept.model.slugs.made
+    model = SiteModel(vault, today, result.problems, moves, kept.model, result.contacts_key)
+    if not kept.remember and (kept.model.pieces is not pieces or kept.model.slugs.made != slugs_made):
+        model_cache.save(cache, secret, code_salt(), kept.model, result.contacts_key, cache_warnings.append)
     bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies)
     site = SiteInfo(
         title=vault.config.title,

@@ -370,6 +370,12 @@ def _part(data: dict[str, object], name: str, ignored: str, warn: Warn) -> Part 
 _CODE_SALT: list[str] = []
 
 
+def code_salt() -> str:
+    """A digest of what anything a build keeps depends on besides its inputs: the versions of
+    netnotes and of the template libraries, and the netnotes code itself (``_code_salt``)."""
+    return hashlib.sha256(_code_salt().encode()).hexdigest()
+
+
 def _code_salt() -> str:
     """What a file's bytes depend on besides its inputs: the versions of netnotes and of the
     template libraries, and the netnotes code itself (the size and time of each module, so a

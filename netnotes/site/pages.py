@@ -300,6 +300,7 @@ class Slugs:
 
     def __init__(self) -> None:
         self._made: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {}
+        self.made = 0  # how many tables were made (not kept)
 
     def of(self, names: Iterable[str] | Iterable[Contact | Interaction | Ask], fallback: str) -> dict[str, str]:
         ids = tuple(n if isinstance(n, str) else n.id for n in names)
@@ -308,6 +309,7 @@ class Slugs:
             return made[1]
         table = unique_slugs(ids, fallback)
         self._made[fallback] = (ids, table)
+        self.made += 1
         return table
 
 
