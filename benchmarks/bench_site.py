@@ -17,8 +17,9 @@ into ``DIR/issue12-NxM/`` and reused while its stamp matches. Then, each a fresh
   size (``ru_maxrss``) is recorded too;
 - ``build`` warm: the same build again, nothing changed;
 - ``build`` after one edit: a line appended to one interaction (a different one each run);
-- ``serve`` reload: ``netnotes serve`` runs; a client of its generation endpoint times from
-  the save of one interaction to the generation's bump (the moment every browser reloads);
+- ``serve`` reload: ``netnotes serve`` runs; a client of its generation endpoint waits on it
+  as a page's reload script does (``?after=N``) and times from the save of one interaction to
+  the server's answer (the moment every open page reloads);
 - Hugo: ``hugo_site.py`` lays the vault out as the equivalent Hugo site (once), and ``hugo``
   builds it into a fresh folder right after each cold build, so each pair shares the machine's
   load of the moment. ``--no-hugo`` leaves Hugo out (the ratios are then not shown).
@@ -131,8 +132,10 @@ def serve_reloads(python: str, vault: Path, env: dict[str, str], cwd: Path, runs
             raise SystemExit(f"serve did not start: {line!r}")
         url = match.group(1).rstrip("/") + GENERATION
 
-        def generation() -> int:
-            with urllib.request.urlopen(url, timeout=10) as answer:
+        def generation(after: int | None = None) -> int:
+            """The generation; with ``after``, once it is not that one, as a page's reload script waits."""
+            query = "" if after is None else f"?after={after}"
+            with urllib.request.urlopen(url + query, timeout=600) as answer:
                 return int(answer.read())
 
         seconds = []
@@ -141,10 +144,9 @@ def serve_reloads(python: str, vault: Path, env: dict[str, str], cwd: Path, runs
             before = generation()
             started = time.perf_counter()
             touch_one(vault, 1000 + run)
-            while generation() == before:
+            while generation(before) == before:  # the server answers once the rebuild is done
                 if time.perf_counter() - started > 600:
                     raise SystemExit("serve never reloaded")
-                time.sleep(0.005)
             seconds.append(time.perf_counter() - started)
         return seconds
     finally:

@@ -37,21 +37,42 @@ IGNORED_PARTS = {".git", ".netnotes", ".obsidian", "_site", "__pycache__"}
 
 
 class Generation:
-    """A counter that goes up after every successful rebuild."""
+    """A counter that goes up after every successful rebuild, which a page's reload script can
+    wait on (``after``): the page reloads as soon as the rebuild is done, not at its next poll."""
 
     def __init__(self) -> None:
         self._value = 1
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
     @property
     def value(self) -> int:
-        with self._lock:
+        with self._changed:
             return self._value
 
     def bump(self) -> int:
-        with self._lock:
+        with self._changed:
             self._value += 1
+            self._changed.notify_all()
             return self._value
+
+    def after(self, seen: int, timeout: float) -> int:
+        """The generation once it is not ``seen`` (at once if it already is not), or after
+        ``timeout`` seconds, whichever comes first."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._value != seen, timeout)
+            return self._value
+
+
+LONG_POLL_SECONDS = 25.0  # a reload script's request is answered within this, changed or not
+
+
+def _seen(query: str) -> int | None:
+    """The generation a reload script has seen (``after=N``), if it says so."""
+    for part in query.split("&"):
+        name, _, value = part.partition("=")
+        if name == "after" and value.isdecimal() and len(value) < 19:
+            return int(value)
+    return None
 
 
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -88,8 +109,10 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
             if not host_allowed(self.headers.get("Host"), bound):
                 self.send_error(421, "Misdirected Request: unknown Host")
                 return
-            if self.path.split("?", 1)[0] == GENERATION_PATH:
-                body = str(generation.value).encode()
+            path, _, query = self.path.partition("?")
+            if path == GENERATION_PATH:
+                seen = _seen(query)  # ?after=N: answer once the generation is not N
+                body = str(generation.value if seen is None else generation.after(seen, LONG_POLL_SECONDS)).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Cache-Control", "no-store")

@@ -134,12 +134,21 @@ def run_cli() -> RunCli:
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The footnote prefix (``c-jane-doe``, ``i-2026-01-01-x``) of every note body markdown-it
     renders from now on, in order: to count what a build renders, or renders again."""
+    from netnotes.site import bodies
+
     calls: list[str] = []
-    real = markdown.NoteRenderer.render
+    real, real_plain = markdown.NoteRenderer.render, bodies.render_plain
 
     def counting(self: markdown.NoteRenderer, body: str, doc_id: str) -> str:
         calls.append(doc_id)
         return real(self, body, doc_id)
 
+    def counting_plain(job: tuple[str, str, str]) -> str | None:
+        html = real_plain(job)
+        if html is not None:  # else markdown-it renders it, and is counted there
+            calls.append(job[2])
+        return html
+
     monkeypatch.setattr(markdown.NoteRenderer, "render", counting)
+    monkeypatch.setattr(bodies, "render_plain", counting_plain)
     return calls

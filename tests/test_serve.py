@@ -111,6 +111,40 @@ def test_a_changed_note_rebuilds_the_site_and_bumps_the_generation(served: Serve
     assert any("rebuilt" in line for line in logs)
 
 
+def test_a_page_waiting_on_the_generation_is_answered_as_soon_as_the_rebuild_is_done(served: Served) -> None:
+    """The reload script asks ``?after=N`` and the server answers when the generation is no
+    longer N: the page reloads right after the rebuild, not at its next poll."""
+    vault, url, logs = served
+    answers: list[tuple[str, float]] = []
+
+    def wait() -> None:
+        with urllib.request.urlopen(url + GENERATION_PATH.lstrip("/") + "?after=1", timeout=30) as response:  # noqa: S310
+            answers.append((response.read().decode(), time.monotonic()))
+
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    time.sleep(0.5)
+    assert answers == []  # nothing changed: still waiting
+    (vault / "contacts" / "sam-newcomer.md").write_text("---\nname: Sam Newcomer\n---\n", encoding="utf-8")
+    waiting.join(timeout=20)
+    assert [generation for generation, _ in answers] == ["2"], logs
+    assert "Sam Newcomer" in _get(url + "contacts.html")
+    assert _get(url + GENERATION_PATH.lstrip("/") + "?after=1") == "2"  # already past: at once
+
+
+def test_a_wait_on_the_generation_ends_in_time_with_the_same_generation(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netnotes import serve
+
+    _, url, _ = served
+    monkeypatch.setattr(serve, "LONG_POLL_SECONDS", 0.3)
+    started = time.monotonic()
+    assert _get(url + GENERATION_PATH.lstrip("/") + "?after=1") == "1"
+    assert 0.25 <= time.monotonic() - started < 5
+    assert _get(url + GENERATION_PATH.lstrip("/") + "?after=junk") == "1"  # not a number: at once
+
+
 def test_serving_writes_only_the_cache_folder_of_the_vault(served: Served) -> None:
     vault, url, _ = served
     top = sorted(p.name for p in vault.iterdir())

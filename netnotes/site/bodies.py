@@ -14,14 +14,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..markdown import NoteRenderer
+from ..markdown import NoteRenderer, plain_html
 from ..model import Vault
 from ..parallel import parallel_map
 from ..refs import RefIndex, key
 from .body_cache import BodyCache, Targets
 from .pages import Links
 
-PARALLEL_THRESHOLD = 5000  # notes to render; below this, starting worker processes costs more than it saves
+PARALLEL_THRESHOLD = 2000  # bodies to parse (plain ones are made here); below this a pool costs more than it saves
 BODY_ROOT = "../"  # from a page that shows bodies to the site root
 
 WikilinkTable = dict[str, tuple[str, str]]  # key(target) -> (href, text)
@@ -101,7 +101,14 @@ def render_bodies(
         cache = BodyCache.open(cache_dir, warn)
     keys = cache.keys(work, targets)
     html = cache.entries
-    todo = [(job, k) for job, k in zip(work, keys, strict=True) if k not in html]
+    todo = []
+    for job, k in zip(work, keys, strict=True):
+        if k not in html:
+            plain = render_plain(job)  # most bodies: made here at once, never sent to a worker
+            if plain is None:
+                todo.append((job, k))
+            else:
+                html[k] = Markup(plain)
     # workers get the whole table (pickled, or forked); rendered here, the lookups made so far
     table: Targets = wikilink_table(vault, links) if len(todo) >= PARALLEL_THRESHOLD else targets
     fresh = parallel_map(_render, [job for job, _ in todo], table, threshold=PARALLEL_THRESHOLD, jobs=jobs)
@@ -109,6 +116,12 @@ def render_bodies(
     bodies = {path: html[k] for (path, _, _), k in zip(work, keys, strict=True)}
     cache.save({k: html[k] for k in keys}, warn)
     return bodies
+
+
+def render_plain(job: Job) -> str | None:
+    """The HTML of a body of plain paragraphs and lists (``markdown.plain_html``), made without
+    a parser; None for any other body."""
+    return plain_html(job[1])
 
 
 def _render(table: Targets, work: list[Job]) -> list[str]:

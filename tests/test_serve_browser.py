@@ -1,0 +1,81 @@
+"""`netnotes serve` in a real browser: a page reloads by itself as soon as a saved note has
+been rebuilt (its reload script waits on the server's generation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from conftest import MakeVault
+
+from netnotes.serve import serve_vault
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+VAULT = {
+    "netnotes.yaml": "title: Served\n",
+    "contacts/jane-doe.md": "---\nname: Jane Doe\n---\n",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    import playwright.sync_api as playwright
+
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(make_vault: MakeVault) -> Iterator[tuple[Path, str, list[str]]]:
+    vault = make_vault(VAULT)
+    urls: list[str] = []
+    logs: list[str] = []
+    stop = threading.Event()
+    kwargs = dict(root=vault, host="127.0.0.1", port=0, today=lambda: dt.date(2026, 3, 10), log=logs.append)
+    thread = threading.Thread(target=serve_vault, kwargs={**kwargs, "ready": urls.append, "stop_event": stop})
+    thread.daemon = True
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not urls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert urls, logs
+    yield vault, urls[0], logs
+    stop.set()
+    thread.join(timeout=10)
+
+
+def test_an_open_page_reloads_by_itself_once_a_saved_note_is_rebuilt(
+    browser: Browser, served: tuple[Path, str, list[str]]
+) -> None:
+    vault, url, logs = served
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "contacts.html")
+    page.wait_for_load_state("load")
+    assert "Sam Newcomer" not in page.content()
+    page.wait_for_timeout(300)  # the script has read the generation and waits on it
+    (vault / "contacts" / "sam-newcomer.md").write_text("---\nname: Sam Newcomer\n---\n", encoding="utf-8")
+    page.get_by_text("Sam Newcomer").first.wait_for(timeout=20_000)  # the page reloaded, unasked
+    assert errors == [], errors
+    context.close()
