@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import MakeVault
+from test_site_browser import CHROMIUM, browser  # noqa: F401 - its browser fixture, shared
 
 from netnotes.serve import serve_vault
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -30,18 +30,6 @@ VAULT = {
     "netnotes.yaml": "title: Served\n",
     "contacts/jane-doe.md": "---\nname: Jane Doe\n---\n",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    import playwright.sync_api as playwright
-
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -64,7 +52,8 @@ def served(make_vault: MakeVault) -> Iterator[tuple[Path, str, list[str]]]:
 
 
 def test_an_open_page_reloads_by_itself_once_a_saved_note_is_rebuilt(
-    browser: Browser, served: tuple[Path, str, list[str]]
+    browser: Browser,  # noqa: F811 - test_site_browser's fixture
+    served: tuple[Path, str, list[str]],
 ) -> None:
     vault, url, logs = served
     context = browser.new_context()

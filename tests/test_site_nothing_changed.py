@@ -47,6 +47,26 @@ def models(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return made
 
 
+@pytest.fixture
+def models_digested(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every whole model (``Vault``) a build hashes from now on, with the notes long settled."""
+    from netnotes import notecache
+    from netnotes.model import Vault
+    from netnotes.site.digest import Digester
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)
+    digested: list[object] = []
+    real_digest = Digester.digest
+
+    def spy(self: Digester, *values: object) -> str:
+        digested.extend(v for v in values if isinstance(v, Vault))
+        return real_digest(self, *values)
+
+    monkeypatch.setattr(Digester, "digest", spy)
+    return digested
+
+
 def cold(vault: Path, tmp_path: Path, today: dt.date = TODAY, options: BuildOptions = SERIAL) -> dict[str, bytes]:
     """The site a build without any cache or site in place makes."""
     out = tmp_path / "cold"
@@ -219,26 +239,14 @@ def test_another_time_zone_that_moves_a_commit_to_another_day_builds_the_site_ag
 
 
 def test_the_model_is_digested_once_while_it_is_the_same_snapshot(
-    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    make_vault: MakeVault, tmp_path: Path, models_digested: list[object]
 ) -> None:
     """Hashing every note is what a build compared first; while the loader serves the same
     model (its snapshot's key), the digest kept under that key is taken instead. An edited
     interaction patches the model, whose digest is then made from its base's and the patch;
     an edited contact loads every note, and the model is digested again."""
-    from netnotes import notecache
-    from netnotes.model import Vault
-    from netnotes.site.digest import Digester
 
-    real_now = notecache.now_ns
-    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
-    digested: list[Vault] = []
-    real_digest = Digester.digest
-
-    def spy(self: Digester, *values: object) -> str:
-        digested.extend(v for v in values if isinstance(v, Vault))
-        return real_digest(self, *values)
-
-    monkeypatch.setattr(Digester, "digest", spy)
+    digested = models_digested
     vault = make_vault(VAULT)
     out, _ = build(vault)
     assert len(digested) == 1
@@ -260,25 +268,13 @@ def test_the_model_is_digested_once_while_it_is_the_same_snapshot(
 
 
 def test_a_note_saved_unchanged_is_no_change_and_the_model_is_not_digested_again(
-    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, models: list[object]
+    make_vault: MakeVault, models: list[object], models_digested: list[object]
 ) -> None:
     """An editor that saves a note without changing it gives the note a new stamp: the note is
     read again, gives what the model holds, and the build finds nothing changed without
     hashing the model again (its key is the last build's)."""
-    from netnotes import notecache
-    from netnotes.model import Vault
-    from netnotes.site.digest import Digester
 
-    real_now = notecache.now_ns
-    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
-    digested: list[Vault] = []
-    real_digest = Digester.digest
-
-    def spy(self: Digester, *values: object) -> str:
-        digested.extend(v for v in values if isinstance(v, Vault))
-        return real_digest(self, *values)
-
-    monkeypatch.setattr(Digester, "digest", spy)
+    digested = models_digested
     vault = make_vault(VAULT)
     out, _ = build(vault)
     before = snapshot(out)
@@ -290,27 +286,16 @@ def test_a_note_saved_unchanged_is_no_change_and_the_model_is_not_digested_again
 
 
 def test_the_base_of_many_patches_keeps_its_digest_however_many_models_follow(
-    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, models_digested: list[object]
 ) -> None:
     """Each edit of one note in many is a new model patched from the same saved one; the
     digests of only the last few models are kept, and the base's stays among them, so no
     edit, however many come, has the whole model hashed again."""
-    from netnotes import loader, notecache
-    from netnotes.model import Vault
-    from netnotes.site.digest import Digester
+    from netnotes import loader
     from netnotes.site.manifest import KEPT_MODELS
 
-    real_now = notecache.now_ns
-    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
     monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # a patch of one note in many is not saved
-    digested: list[Vault] = []
-    real_digest = Digester.digest
-
-    def spy(self: Digester, *values: object) -> str:
-        digested.extend(v for v in values if isinstance(v, Vault))
-        return real_digest(self, *values)
-
-    monkeypatch.setattr(Digester, "digest", spy)
+    digested = models_digested
     vault = make_vault(VAULT)
     build(vault)
     note = vault / "interactions/2026-03-01-lunch.md"
@@ -323,26 +308,15 @@ def test_the_base_of_many_patches_keeps_its_digest_however_many_models_follow(
 
 
 def test_a_patched_model_whose_base_digest_is_lost_is_named_by_its_base_key(
-    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, models_digested: list[object]
 ) -> None:
     """The base's key names its model as well as its digest does: with the kept digests gone
     (another output folder's build, a crash), a patched model is still not hashed whole."""
-    from netnotes import loader, notecache
-    from netnotes.model import Vault
-    from netnotes.site.digest import Digester
+    from netnotes import loader
     from netnotes.site.manifest import MODEL_DIGEST
 
-    real_now = notecache.now_ns
-    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
     monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # a patch of one note in many is not saved
-    digested: list[Vault] = []
-    real_digest = Digester.digest
-
-    def spy(self: Digester, *values: object) -> str:
-        digested.extend(v for v in values if isinstance(v, Vault))
-        return real_digest(self, *values)
-
-    monkeypatch.setattr(Digester, "digest", spy)
+    digested = models_digested
     vault = make_vault(VAULT)
     build(vault)
     (vault / ".netnotes" / "cache" / MODEL_DIGEST).unlink()
