@@ -96,16 +96,22 @@ def host_allowed(host_header: str | None, bound: str) -> bool:
 
 def _handler(directory: Path, generation: Generation, bound: str) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
+        served_generation: int | None = None  # of the file this response serves, if one
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(directory), **kwargs)
 
         def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
+            self.served_generation = None
             if not host_allowed(self.headers.get("Host"), bound):
                 self.send_error(421, "Misdirected Request: unknown Host")
                 return
+            self.served_generation = generation.value
+            del self.headers["If-Modified-Since"]
             super().do_HEAD()
 
         def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            self.served_generation = None  # a connection kept alive serves several requests
             if not host_allowed(self.headers.get("Host"), bound):
                 self.send_error(421, "Misdirected Request: unknown Host")
                 return
@@ -120,6 +126,14 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
                 self.end_headers()
                 self.wfile.write(body)
                 return
+            # The generation of the site this file is read from, told to the page (its reload
+            # script reads it from the navigation's Server-Timing): taken before the file is
+            # opened, so a page is never told a generation newer than its bytes (one older only
+            # costs a second reload), and a rebuild done before the script runs is not missed.
+            self.served_generation = generation.value
+            # Never "304 Not Modified": Last-Modified counts whole seconds, and a page rebuilt
+            # within the second it was last written would be shown from the browser's cache
+            del self.headers["If-Modified-Since"]
             super().do_GET()
 
         def list_directory(self, path: str | os.PathLike[str]) -> None:
@@ -128,6 +142,8 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
             return None
 
         def end_headers(self) -> None:
+            if self.served_generation is not None:
+                self.send_header("Server-Timing", f'generation;desc="{self.served_generation}"')
             self.send_header("Cache-Control", "no-cache")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Referrer-Policy", "no-referrer")

@@ -132,6 +132,30 @@ def test_a_page_waiting_on_the_generation_is_answered_as_soon_as_the_rebuild_is_
     assert _get(url + GENERATION_PATH.lstrip("/") + "?after=1") == "2"  # already past: at once
 
 
+def test_a_page_is_served_with_the_generation_of_its_site(served: Served) -> None:
+    """The reload script takes its page's generation from the navigation's Server-Timing, so a
+    rebuild done between the page's load and the script's first request is not missed."""
+    vault, url, logs = served
+    with urllib.request.urlopen(url + "contacts.html", timeout=5) as response:  # noqa: S310
+        assert response.headers["Server-Timing"] == 'generation;desc="1"'
+    (vault / "contacts" / "sam-newcomer.md").write_text("---\nname: Sam Newcomer\n---\n", encoding="utf-8")
+    assert _get(url + GENERATION_PATH.lstrip("/") + "?after=1") == "2", logs
+    with urllib.request.urlopen(url + "contacts.html", timeout=5) as response:  # noqa: S310
+        assert response.headers["Server-Timing"] == 'generation;desc="2"'
+        assert "Sam Newcomer" in response.read().decode("utf-8")
+
+
+def test_a_page_is_never_answered_not_modified(served: Served) -> None:
+    """Last-Modified counts whole seconds: a page rebuilt within the second it was last written
+    must not be left to the browser's cache, so a conditional request gets the page itself."""
+    _, url, _ = served
+    request = urllib.request.Request(
+        url + "contacts.html", headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback only
+        assert response.status == 200 and b"Jane" in response.read()
+
+
 def test_a_wait_on_the_generation_ends_in_time_with_the_same_generation(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:

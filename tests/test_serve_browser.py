@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import MakeVault
@@ -67,4 +67,35 @@ def test_an_open_page_reloads_by_itself_once_a_saved_note_is_rebuilt(
     (vault / "contacts" / "sam-newcomer.md").write_text("---\nname: Sam Newcomer\n---\n", encoding="utf-8")
     page.get_by_text("Sam Newcomer").first.wait_for(timeout=20_000)  # the page reloaded, unasked
     assert errors == [], errors
+    context.close()
+
+
+def test_a_rebuild_done_before_the_reload_script_runs_still_reloads_the_page(
+    browser: Browser,  # noqa: F811 - test_site_browser's fixture
+    served: tuple[Path, str, list[str]],
+) -> None:
+    """The page's HTML is served, then the site is rebuilt before its script's first request is
+    answered: the script knows the page's own generation (Server-Timing) and reloads at once."""
+    vault, url, logs = served
+    context = browser.new_context()
+    page = context.new_page()
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # the script's first request waits for the rebuild
+        held.append(route)
+
+    page.route("**/__netnotes__/generation*", hold)
+    page.goto(url + "contacts.html")
+    page.wait_for_load_state("load")
+    assert "Sam Newcomer" not in page.content()
+    (vault / "contacts" / "sam-newcomer.md").write_text("---\nname: Sam Newcomer\n---\n", encoding="utf-8")
+    deadline = time.monotonic() + 20
+    while not any("generation 2" in line for line in logs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any("generation 2" in line for line in logs), logs
+    assert held, "the script asked nothing"
+    for route in held:
+        route.continue_()
+    page.unroute("**/__netnotes__/generation*")
+    page.get_by_text("Sam Newcomer").first.wait_for(timeout=20_000)
     context.close()
