@@ -19,11 +19,10 @@ import functools
 import json
 import os
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import versions
 from .fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder
 
 if TYPE_CHECKING:
@@ -101,11 +100,7 @@ def keys_path() -> Path:
 @functools.cache
 def _salt() -> str:
     """What a key depends on besides the text: pyuca's version (its table) and netnotes'."""
-    try:
-        pyuca = version("pyuca")
-    except PackageNotFoundError:
-        pyuca = "?"
-    return f"netnotes {__version__}; pyuca {pyuca}; {MAX_KEY_CHARS} characters"
+    return "; ".join([*versions("pyuca"), f"{MAX_KEY_CHARS} characters"])
 
 
 def collation_key(text: str) -> Key:

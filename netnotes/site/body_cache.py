@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 
 from markupsafe import Markup
 
-from .. import __version__
+from .. import versions
 from ..fsio import USER_KEY, WriteFailed, reason, user_cache_folder, user_key
 from ..refs import WIKILINK_RE, key, wikilink_target
 from .cache_file import CacheFile, Wording
@@ -122,13 +121,7 @@ class BodyCache:
 
 def _salt() -> str:
     """What else the HTML depends on: the versions of netnotes and of the Markdown libraries."""
-    parts = [f"netnotes {__version__}"]
-    for package in ("markdown-it-py", "mdit-py-plugins"):
-        try:
-            parts.append(f"{package} {version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package} ?")
-    return "\n".join(parts)
+    return "\n".join(versions("markdown-it-py", "mdit-py-plugins"))
 
 
 def user_secret(warn: Warn) -> bytes | None:

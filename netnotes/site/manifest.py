@@ -42,10 +42,9 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .. import __version__
+from .. import versions
 from ..fsio import WriteFailed, make_folders, replace_file
 from . import depends
 from .body_cache import user_secret
@@ -381,12 +380,7 @@ def _code_salt() -> str:
     template libraries, and the netnotes code itself (the size and time of each module, so a
     changed working tree is never mistaken for the code that built the site)."""
     if not _CODE_SALT:
-        parts = [f"netnotes {__version__}"]
-        for package in ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins", "icalendar"):
-            try:
-                parts.append(f"{package} {version(package)}")
-            except PackageNotFoundError:
-                parts.append(f"{package} ?")
+        parts = versions("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins", "icalendar")
         package_dir = Path(__file__).resolve().parent.parent
         for parent, dirs, names in os.walk(package_dir):
             dirs.sort()
