@@ -335,11 +335,11 @@ def _build_site(
     sealing = _sealing(key)
     try:
         # The model's digest is kept under its snapshot's name: hashing 100,000 notes costs seconds
-        model_name = f"{result.model_key}\0{vault.root}" if result.model_key else None
+        model_name = _model_name(result.model_key, vault.root) if result.model_key else None
         model_digest: str | None = manifest.model_digest(model_name)
         if model_digest is None:
-            model_digest = _patched_digest(manifest, digester, result) or digester.digest(vault)
-            base_name = f"{result.patch.base}\0{vault.root}" if result.patch else None
+            base_name = _model_name(result.patch.base, vault.root) if result.patch else None
+            model_digest = _patched_digest(manifest, digester, result, base_name) or digester.digest(vault)
             manifest.keep_model_digest(model_name, model_digest, base_name)
         notes = digester.digest(model_digest, result.problems, moves, today)
         served = digester.digest(options.extra_scripts, options.extra_files, options.connect_src)
@@ -468,17 +468,22 @@ def _build_site(
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
 
 
-def _patched_digest(manifest: Manifest, digester: Digester, result: LoadResult) -> str | None:
-    """The digest of a patched model made from its base's kept digest (or its key) and the
-    patch (the model is a function of the two, ``snapshot.Patch``), without hashing every note
-    again; None when the model was not patched."""
+def _model_name(key: str, root: str) -> str:
+    """What the kept model digests name a model by: its key and the vault it was loaded from."""
+    return f"{key}\0{root}"
+
+
+def _patched_digest(manifest: Manifest, digester: Digester, result: LoadResult, base: str | None) -> str | None:
+    """The digest of a patched model made from the kept digest of its base (named ``base``),
+    or from that name, and the patch (the model is a function of the two, ``snapshot.Patch``),
+    without hashing every note again; None when the model was not patched."""
     patch = result.patch
-    if patch is None:
+    if patch is None or base is None:
         return None
     # The base's key names its model as well as a digest (equal keys, equal models); its digest,
     # where kept, also matches the same model loaded under another key
-    base = manifest.model_digest(f"{patch.base}\0{result.vault.root}") or f"key\0{patch.base}\0{result.vault.root}"
-    return digester.digest("patched", base, patch.paths, patch.interactions, patch.asks)
+    named = manifest.model_digest(base) or f"key\0{base}"
+    return digester.digest("patched", named, patch.paths, patch.interactions, patch.asks)
 
 
 def _lineage(result: LoadResult) -> tuple[str, str, tuple[str, ...]]:

@@ -35,6 +35,7 @@ user's build made for the same inputs.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -369,6 +370,7 @@ def _part(data: dict[str, object], name: str, ignored: str, warn: Warn) -> Part 
 _CODE_SALT: list[str] = []
 
 
+@functools.cache
 def code_salt() -> str:
     """A digest of what anything a build keeps depends on besides its inputs: the versions of
     netnotes and of the template libraries, and the netnotes code itself (``_code_salt``)."""
