@@ -102,16 +102,12 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
             super().__init__(*args, directory=str(directory), **kwargs)
 
         def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
-            self.served_generation = None
             if not host_allowed(self.headers.get("Host"), bound):
                 self.send_error(421, "Misdirected Request: unknown Host")
                 return
-            self.served_generation = generation.value
-            del self.headers["If-Modified-Since"]
             super().do_HEAD()
 
         def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-            self.served_generation = None  # a connection kept alive serves several requests
             if not host_allowed(self.headers.get("Host"), bound):
                 self.send_error(421, "Misdirected Request: unknown Host")
                 return
@@ -126,15 +122,19 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
                 self.end_headers()
                 self.wfile.write(body)
                 return
-            # The generation of the site this file is read from, told to the page (its reload
-            # script reads it from the navigation's Server-Timing): taken before the file is
-            # opened, so a page is never told a generation newer than its bytes (one older only
-            # costs a second reload), and a rebuild done before the script runs is not missed.
-            self.served_generation = generation.value
-            # Never "304 Not Modified": Last-Modified counts whole seconds, and a page rebuilt
-            # within the second it was last written would be shown from the browser's cache
-            del self.headers["If-Modified-Since"]
             super().do_GET()
+
+        def send_head(self) -> Any:  # noqa: ANN401 - the standard library's (a file or None)
+            """A file's response (GET and HEAD alike). The generation of the site the file is
+            read from is told to the page (its reload script reads it from the navigation's
+            Server-Timing): taken before the file is opened, so a page is never told a
+            generation newer than its bytes (one older only costs a second reload), and a
+            rebuild done before the script runs is not missed. And never "304 Not Modified":
+            Last-Modified counts whole seconds, and a page rebuilt within the second it was
+            last written would be shown from the browser's cache."""
+            self.served_generation = generation.value
+            del self.headers["If-Modified-Since"]
+            return super().send_head()
 
         def list_directory(self, path: str | os.PathLike[str]) -> None:
             """A folder without an index.html is not a page: no listing of the site's files."""
@@ -142,8 +142,9 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
             return None
 
         def end_headers(self) -> None:
-            if self.served_generation is not None:
+            if self.served_generation is not None:  # this response's only (a connection serves several)
                 self.send_header("Server-Timing", f'generation;desc="{self.served_generation}"')
+                self.served_generation = None
             self.send_header("Cache-Control", "no-cache")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Referrer-Policy", "no-referrer")
