@@ -272,3 +272,75 @@ def test_an_interaction_added_and_removed_again_leaves_its_contacts_page_as_befo
     added.unlink()
     out, _ = build(vault, options=WARM)
     assert tree(out) == before == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
+
+
+def test_after_a_patch_the_notes_it_did_not_read_again_are_not_digested_for_the_pages(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contacts list shows every contact and their last touch, so it is shaped after any
+    interaction edit. The notes in it that the patch did not read again are the model's as the
+    last build digested them: their states, kept in the manifest, are their digests, and they
+    are not pickled again. The pages come out as a cold build makes them."""
+    from netnotes import loader, notecache
+    from netnotes.model import Ask, Interaction
+    from netnotes.site import depends
+    from netnotes.site.digest import Digester
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)
+    digested: list[str] = []
+    real_own = Digester._own
+
+    def own(self: Digester, value: object, fields: object) -> str:
+        if isinstance(value, (Contact, Interaction, Ask)):
+            digested.append(value.path)
+        return real_own(self, value, fields)  # type: ignore[arg-type]  # the fields getter, passed on
+
+    known: list[str] = []
+    real_known = depends.known_states
+
+    def known_states(*args: object) -> object:
+        answer = real_known(*args)  # type: ignore[arg-type]  # the states and paths, passed on
+
+        def spy(value: object) -> str | None:
+            found = answer(value)
+            if found is not None:
+                known.append(value.path)  # type: ignore[attr-defined]  # only notes are known
+            return found
+
+        return spy
+
+    monkeypatch.setattr(Digester, "_own", own)
+    monkeypatch.setattr(depends, "known_states", known_states)
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    assert "contacts/ann.md" in digested and "interactions/i2.md" in digested  # a first build digests all
+    assert known == []
+    digested.clear()
+    edit(vault, "interactions/i1.md", "First.", "First, and more.")
+    out, _ = build(vault, options=WARM)
+    assert sorted(set(digested)) == ["interactions/i1.md"]
+    assert {"contacts/ann.md", "contacts/bob.md", "interactions/i2.md"} <= set(known)  # the contacts list's
+    assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
+
+
+def test_a_notes_known_digest_is_the_one_digesting_it_gives(make_vault: MakeVault) -> None:
+    """``known_states`` answers, for a model that differs from the one the states were taken of
+    only in the notes at some paths, with each other note's digest, exactly as digesting it
+    gives, and with nothing for the notes at those paths or for values that are not notes."""
+    from netnotes.model import Ask, Interaction
+    from netnotes.notecache import NoteCache
+    from netnotes.site import depends
+    from netnotes.site.digest import Digester
+
+    vault = make_vault(VAULT)
+    model = load_vault(vault, today=TODAY, cache=NoteCache(vault, persistent=False)).vault
+    states, _ = depends.note_states(Digester(depends.note_names), model)
+    known = depends.known_states(states, ["interactions/i2.md"])
+    fresh = Digester(depends.note_names)
+    notes: list[Contact | Interaction | Ask] = [*model.contacts, *model.interactions, *model.asks]
+    for note in notes:
+        expected = None if note.path == "interactions/i2.md" else fresh.of(note)
+        assert known(note) == expected
+    assert known(model.config) is None

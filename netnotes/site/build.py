@@ -411,10 +411,15 @@ def _build_site(
         try:
             this, base, redo = _lineage(result)
             was = manifest.inputs
+            same = None  # the notes this model may differ in from the one of the manifest's states
             if shared and base and was.base == base:  # both patched from one model
-                states, values = depends.patched_states(digester, vault, was.notes, {*was.paths, *redo})
+                same = {*was.paths, *redo}
             elif shared and base and was.model == base:  # patched from the model of those states
-                states, values = depends.patched_states(digester, vault, was.notes, redo)
+                same = set(redo)
+            if same is not None:
+                states, values = depends.patched_states(digester, vault, was.notes, same)
+                if was.key == shared:  # states digested by this very code: any other note's is known
+                    digester.known = depends.known_states(was.notes, same)
             else:
                 states, values = depends.note_states(digester, vault) if shared else ({}, {})
             frames = {path: digester.digest(frame) for path, frame in page_frames(model).items()} if shared else {}

@@ -46,7 +46,7 @@ from markupsafe import Markup
 from ..followup import DueItem
 from ..model import Ask, Contact, Interaction, Vault
 from ..paths import Evidence, Insider, Path
-from .digest import Digester
+from .digest import DATACLASS_HEX, Digester, Known
 from .pages import ContactRow, Every, Ranked, SiteModel
 
 NOTE = "n:"
@@ -54,7 +54,7 @@ CONTACT = "c:"
 EVERY = "e:"  # every contact's note (``pages.Every``)
 WIKILINK = 'class="wikilink'  # in a body's HTML exactly where it has a [[wikilink]]
 NAME_BYTES = 8
-STATE_BYTES = 16
+STATE_BYTES = DATACLASS_HEX // 2  # a note's state is its whole digest
 
 
 def note_names(value: object) -> tuple[str, ...]:
@@ -197,6 +197,23 @@ def patched_states(
                 states[name] = bytes.fromhex(digester.of(note)[: 2 * STATE_BYTES])
                 values[name] = note
     return states, values
+
+
+def known_states(before: Notes, paths: Iterable[str]) -> Known:
+    """What ``Digester.known`` asks, for a model that differs from the one ``before`` holds the
+    states of only in the notes at ``paths``: the digest of any other contact, interaction or
+    ask of it is its state in ``before`` (a note's digest gathers no names but its own, which
+    the digester takes from ``note_names``). Only the model's own note values are ever asked
+    about: none is made anew after loading."""
+    redo = frozenset(paths)
+
+    def known(value: object) -> str | None:
+        if isinstance(value, (Interaction, Contact, Ask)) and value.path not in redo:
+            state = before.get(_hash(NOTE + value.path))
+            return state.hex() if state is not None else None
+        return None
+
+    return known
 
 
 def pack(states: Notes) -> str:

@@ -8,7 +8,10 @@ which each frozen dataclass stands as its class and the digest of its fields, in
 values with one digest are equal. The pickle is only hashed, never loaded.
 
 A dataclass is digested once per build however many pages show it (a contact on its tag and
-company pages), by identity, with the object pinned so that its identity cannot be reused.
+company pages), by identity, with the object pinned so that its identity cannot be reused. It
+stands in the values that hold it as the first 128 bits of its SHA-256 (``DATACLASS_HEX``), the
+width at which ``site/depends.py`` keeps each note's state, so a note whose state a build already
+knows (``Digester.known``: an unchanged note of a patched model) is not digested again.
 The pickle is made in *fast mode*, without the pickle memo, so the bytes do not depend on which
 equal strings happen to be shared (a vault loaded from the note cache shares strings that a
 freshly parsed one does not). Only the types above may appear, with sets and frozensets (a
@@ -60,6 +63,8 @@ _PLAIN: dict[type, bool] = {
     _Digested: True,
 }
 _FIELDS: dict[type, Fields | None] = {}
+DATACLASS_HEX = 32  # hex digits of a dataclass's digest: 128 bits, as a note's state
+Known = Callable[[object], str | None]
 
 
 def _fields(kind: type) -> Fields | None:
@@ -86,6 +91,9 @@ class Digester:
     """Digests of values; one per build (its memo keeps the dataclasses it has seen alive)."""
 
     def __init__(self, inputs: Inputs | None = None, kept: Memo | None = None) -> None:
+        # The digest a dataclass is already known to have (None: not known), asked before it is
+        # digested: it must be exactly what digesting it would give (``depends.known_states``)
+        self.known: Known | None = None
         self._memo: Memo = {}
         self._kept: Memo = kept or {}  # from an earlier build; what this one meets is memoised again
         self._inputs = inputs
@@ -160,13 +168,14 @@ class Digester:
             if gathered and seen[2]:
                 gathered[-1].update(seen[2])
             return seen[1]
+        known = self.known(value) if self.known is not None else None
         if self._inputs is None:
             names = NONE
-            digest = hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()
+            digest = known or self._own(value, fields)
         else:
             gathered.append(set(self._inputs(value)))
             try:
-                digest = hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()
+                digest = known or self._own(value, fields)
             finally:
                 mine = gathered.pop()
             names = frozenset(mine) if mine else NONE
@@ -174,6 +183,9 @@ class Digester:
                 gathered[-1].update(names)
         self._memo[id(value)] = (value, digest, names)
         return digest
+
+    def _own(self, value: object, fields: Fields) -> str:
+        return hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()[:DATACLASS_HEX]
 
 
 class _Pickler(pickle.Pickler):
