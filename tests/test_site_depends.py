@@ -274,13 +274,14 @@ def test_an_interaction_added_and_removed_again_leaves_its_contacts_page_as_befo
     assert tree(out) == before == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
 
 
-def test_after_a_patch_the_notes_it_did_not_read_again_are_not_digested_for_the_pages(
+def test_after_a_patch_the_notes_it_did_not_read_again_and_untouched_rows_are_not_digested(
     make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The contacts list shows every contact and their last touch, so it is shaped after any
     interaction edit. The notes in it that the patch did not read again are the model's as the
     last build digested them: their states, kept in the manifest, are their digests, and they
-    are not pickled again. The pages come out as a cold build makes them."""
+    are not pickled again; nor are the rows of the contacts no edited note names, whose digests
+    the manifest kept too. The pages come out as a cold build makes them."""
     from netnotes import loader, notecache
     from netnotes.model import Ask, Interaction
     from netnotes.site import depends
@@ -306,7 +307,10 @@ def test_after_a_patch_the_notes_it_did_not_read_again_are_not_digested_for_the_
         def spy(value: object) -> str | None:
             found = answer(value)
             if found is not None:
-                known.append(value.path)  # type: ignore[attr-defined]  # only notes are known
+                if isinstance(value, site_pages.ContactRow):
+                    known.append(f"row:{value.contact.id}")
+                else:
+                    known.append(value.path)  # type: ignore[attr-defined]  # only rows and notes are known
             return found
 
         return spy
@@ -321,7 +325,9 @@ def test_after_a_patch_the_notes_it_did_not_read_again_are_not_digested_for_the_
     edit(vault, "interactions/i1.md", "First.", "First, and more.")
     out, _ = build(vault, options=WARM)
     assert sorted(set(digested)) == ["interactions/i1.md"]
-    assert {"contacts/ann.md", "contacts/bob.md", "interactions/i2.md"} <= set(known)  # the contacts list's
+    # the contacts list: the rows of the contacts the edit did not touch are as they were, and
+    # Ann's, made again, holds her note as it was
+    assert {"row:bob", "row:cy", "row:dee", "contacts/ann.md"} <= set(known) and "row:ann" not in known
     assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
 
 
@@ -344,3 +350,37 @@ def test_a_notes_known_digest_is_the_one_digesting_it_gives(make_vault: MakeVaul
         expected = None if note.path == "interactions/i2.md" else fresh.of(note)
         assert known(note) == expected
     assert known(model.config) is None
+
+
+def test_note_states_made_by_other_code_are_not_carried_on(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note's state is its digest, which the pages' digests take for it: states that another
+    version of the code digested are not carried into a patched build, where they would stand
+    beside digests made another way. Every note is digested again instead."""
+    from netnotes import loader, notecache
+    from netnotes.site import build as site_build
+    from netnotes.site import depends
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)
+    every: list[int] = []
+    real_states = depends.note_states
+
+    def states(*args: object) -> object:
+        every.append(1)
+        return real_states(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(depends, "note_states", states)
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    edit(vault, "interactions/i1.md", "First.", "First, and more.")
+    every.clear()
+    build(vault, options=WARM)
+    assert every == []  # the same code: the states are carried on
+    monkeypatch.setattr(site_build, "code_salt", lambda: "another version of netnotes")
+    edit(vault, "interactions/i3.md", "Third.", "Third, and more.")
+    out, _ = build(vault, options=WARM)
+    assert every == [1]
+    assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])

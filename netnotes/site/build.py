@@ -408,24 +408,29 @@ def _build_site(
         stored_path = sealer.stored_path if sealer else str
         shared = _contact_pages_key(manifest, digester, model, sealing, site, links, templates)
         linked = depends.linked_bodies(bodies)
+        was = manifest.inputs
+        same: set[str] | None = None
         try:
             this, base, redo = _lineage(result)
-            was = manifest.inputs
-            same = None  # the notes this model may differ in from the one of the manifest's states
-            if shared and base and was.base == base:  # both patched from one model
+            # the notes this model may differ in from the one of the manifest's states, when
+            # those were digested by this very code (the digest of any other note is its state)
+            same = None
+            if shared and base and was.code == code_salt() and was.base == base:  # both patched from one model
                 same = {*was.paths, *redo}
-            elif shared and base and was.model == base:  # patched from the model of those states
+            elif shared and base and was.code == code_salt() and was.model == base:  # patched from that model
                 same = set(redo)
             if same is not None:
                 states, values = depends.patched_states(digester, vault, was.notes, same)
-                if was.key == shared:  # states digested by this very code: any other note's is known
-                    digester.known = depends.known_states(was.notes, same)
+                digester.known = depends.known_states(was.notes, same)
             else:
                 states, values = depends.note_states(digester, vault) if shared else ({}, {})
             frames = {path: digester.digest(frame) for path, frame in page_frames(model).items()} if shared else {}
         except Undigestible:
             shared, states, values, frames, this, base, redo = "", {}, {}, {}, "", "", ()
-        unshaped = _unshaped(manifest.inputs, shared, states, values, model, linked, stored_path, frames)
+        unshaped, touched = _unshaped(was, shared, states, values, model, linked, stored_path, frames)
+        rows = depends.kept_rows(was.rows, touched) if touched is not None else {}
+        if rows:  # and the rows of the contacts no edit touched
+            digester.known = depends.known_states(was.notes if same is not None else {}, same or (), rows)
         shaped: dict[str, depends.Shaped] = {}
         todo: list[Page] = []
         count = 0
@@ -451,6 +456,10 @@ def _build_site(
         # 100,000 that is the build's peak of memory)
         if kept.remember:
             kept.digests = _kept_digests(digester)
+        for row, row_digest, row_names in digester.memo_of((ContactRow,)).values():
+            assert isinstance(row, ContactRow)
+            if row.contact.id not in rows:  # a kept row keeps its names
+                rows[row.contact.id] = (row_digest, depends.row_names(model, row.contact.id, row_names))
         digester.forget()
         _write_pages(stage, theme, site, model.links, todo, options.jobs)
         if key is None:  # the file is a function of its events: kept while they are the same
@@ -467,7 +476,7 @@ def _build_site(
         files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
     if options.cache:
         remember_keys(cache_warnings.append)
-    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this)
+    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this, rows, code_salt())
     manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs, proofs)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
@@ -568,19 +577,21 @@ def _unshaped(
     linked: dict[str, str],
     stored_path: Callable[[str], str],
     frames: dict[str, str],
-) -> set[str]:
+) -> tuple[set[str], set[bytes] | None]:
     """The paths of the pages to take from the site in place without shaping them: the
     previous build's, whose shared inputs were these and none of whose notes changed since
     that build (``depends.unchanged``): a contact page of the same contact, another page of the
     same frame (``frames``: the digests of ``pages.frames``, by path). Any doubt (no record,
     shared inputs moved, a contact whose page was not recorded, so that whom a note named
-    before cannot be told) keeps none."""
+    before cannot be told) keeps none. With them, the names an edit touched (``depends.dirty``;
+    None in doubt)."""
     if not shared or not before.key or not hmac.compare_digest(before.key, shared):
-        return set()
+        return set(), None
     owners = {page.owner for page in before.pages.values() if page.owner}
     if any(contact.id not in owners for contact in model.vault.contacts):
-        return set()
-    unchanged = depends.unchanged(before.pages, before.notes, states, values, before.linked, linked)
+        return set(), None
+    touched = depends.dirty(before.pages, before.notes, states, values, before.linked, linked)
+    unchanged = depends.unchanged(before.pages, touched)
     unshaped = set()
     for contact in model.vault.contacts:
         path = model.links.contact(contact.id)
@@ -591,7 +602,7 @@ def _unshaped(
         stored = stored_path(path)
         if stored in unchanged and not before.pages[stored].owner and before.pages[stored].frame == frame:
             unshaped.add(path)
-    return unshaped
+    return unshaped, touched
 
 
 def _report(

@@ -47,7 +47,7 @@ from ..followup import DueItem
 from ..model import Ask, Contact, Interaction, Vault
 from ..paths import Evidence, Insider, Path
 from .digest import DATACLASS_HEX, Digester, Known
-from .pages import ContactRow, Every, Ranked, SiteModel
+from .pages import ContactRow, Every, Ranked, SiteModel, followers
 
 NOTE = "n:"
 CONTACT = "c:"
@@ -199,15 +199,22 @@ def patched_states(
     return states, values
 
 
-def known_states(before: Notes, paths: Iterable[str]) -> Known:
+def known_states(before: Notes, paths: Iterable[str], rows: Rows | None = None) -> Known:
     """What ``Digester.known`` asks, for a model that differs from the one ``before`` holds the
     states of only in the notes at ``paths``: the digest of any other contact, interaction or
     ask of it is its state in ``before`` (a note's digest gathers no names but its own, which
     the digester takes from ``note_names``). Only the model's own note values are ever asked
-    about: none is made anew after loading."""
+    about: none is made anew after loading. ``rows`` are the contact rows whose digests are
+    known too (``kept_rows``), by contact id."""
     redo = frozenset(paths)
+    rows = rows or {}
 
     def known(value: object) -> str | None:
+        kind = type(value)
+        if kind is ContactRow:
+            assert isinstance(value, ContactRow)
+            row = rows.get(value.contact.id)
+            return row[0] if row is not None else None
         if isinstance(value, (Interaction, Contact, Ask)) and value.path not in redo:
             state = before.get(_hash(NOTE + value.path))
             return state.hex() if state is not None else None
@@ -228,18 +235,18 @@ def unpack(text: str) -> Notes | None:
     return {data[at : at + NAME_BYTES]: data[at + NAME_BYTES : at + size] for at in range(0, len(data), size)}
 
 
-def unchanged(
+def dirty(
     pages: Mapping[str, Shaped],
     before: Notes,
     now: Notes,
     values: Mapping[bytes, object],
     linked_before: Mapping[str, str],
     linked: Mapping[str, str],
-) -> set[str]:
-    """The stored paths of ``pages`` (the previous build's, whose global key is this build's)
-    that no note changed since can have touched: ``before`` and ``now`` are the notes' states
-    then and now (``note_states``), ``values`` the model values now, ``linked_before`` and
-    ``linked`` the digests of the bodies with wikilinks then and now (``linked_bodies``)."""
+) -> set[bytes]:
+    """The hashed names that an edit since the previous build (whose pages are ``pages``, and
+    whose global key is this build's) can have touched: ``before`` and ``now`` are the notes'
+    states then and now (``note_states``), ``values`` the model values now, ``linked_before``
+    and ``linked`` the digests of the bodies with wikilinks then and now (``linked_bodies``)."""
     changed = {name for name, state in now.items() if before.get(name) != state}
     deleted = {name for name in before if name not in now}  # named by their old pages only
     changed |= deleted
@@ -252,8 +259,29 @@ def unchanged(
             every = every or isinstance(value, Contact)
     # and named before: every note naming X is on X's page
     contacts.update(page.owner for page in pages.values() if page.owner and _holds(page.names, changed))
-    dirty = changed | {_hash(CONTACT + cid) for cid in contacts}
+    touched = changed | {_hash(CONTACT + cid) for cid in contacts}
     if every:
-        dirty.add(_hash(EVERY))
-    dirty.update(_hash(NOTE + p) for p, digest in linked_before.items() if linked.get(p) != digest)
-    return {path for path, page in pages.items() if not _holds(page.names, dirty)}
+        touched.add(_hash(EVERY))
+    touched.update(_hash(NOTE + p) for p, digest in linked_before.items() if linked.get(p) != digest)
+    return touched
+
+
+def unchanged(pages: Mapping[str, Shaped], touched: set[bytes]) -> set[str]:
+    """The stored paths of ``pages`` none of whose names is in ``touched`` (``dirty``)."""
+    return {path for path, page in pages.items() if not _holds(page.names, touched)}
+
+
+Rows = dict[str, tuple[str, bytes]]  # contact id -> the digest of their row and its hashed names
+
+
+def row_names(model: SiteModel, contact_id: str, names: Iterable[str]) -> bytes:
+    """The hashed names of a contact's row: those its digest gathered, and everyone who can
+    close or open again one of the contact's follow-ups (a row shows the first item due, and
+    the lists declare them as their inputs: ``pages.followers``)."""
+    return hashed({*names, *(CONTACT + cid for cid in followers(model, contact_id))})
+
+
+def kept_rows(rows: Rows, touched: set[bytes]) -> Rows:
+    """The previous build's contact rows (``rows``) that this build's rows are equal to: those
+    none of whose names an edit touched (a row's names are gathered as a page's are)."""
+    return {cid: row for cid, row in rows.items() if not _holds(row[1], touched)}

@@ -175,6 +175,8 @@ class Digester:
         else:
             gathered.append(set(self._inputs(value)))
             try:
+                if known:  # the names digesting it would gather, from the dataclasses within
+                    self._gather(fields(value), gathered[-1])
                 digest = known or self._own(value, fields)
             finally:
                 mine = gathered.pop()
@@ -183,6 +185,27 @@ class Digester:
                 gathered[-1].update(names)
         self._memo[id(value)] = (value, digest, names)
         return digest
+
+    def _gather(self, values: tuple[Any, ...], names: set[str]) -> None:
+        """Add to ``names`` what ``inputs`` gives for every dataclass within ``values``, as a
+        digest of them would gather it, without digesting them."""
+        assert self._inputs is not None
+        stack = list(values)
+        while stack:
+            value = stack.pop()
+            kind = type(value)
+            if kind is tuple or kind is list or kind is set or kind is frozenset:
+                stack.extend(value)
+            elif kind is dict:
+                stack.extend(value.keys())
+                stack.extend(value.values())
+            elif (fields := _fields(kind)) is not None:
+                seen = self._memo.get(id(value))
+                if seen is not None and seen[0] is value:
+                    names.update(seen[2])
+                else:
+                    names.update(self._inputs(value))
+                    stack.extend(fields(value))
 
     def _own(self, value: object, fields: Fields) -> str:
         return hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()[:DATACLASS_HEX]

@@ -76,6 +76,8 @@ class Inputs:
     base: str = ""
     paths: tuple[str, ...] = ()
     model: str = ""
+    rows: depends.Rows = dataclasses.field(default_factory=dict)  # the contact rows' digests and names
+    code: str = ""  # what made the states (``code_salt``): another code's are not carried on
 
 
 NO_INPUTS = Inputs("", {}, {}, {})
@@ -132,9 +134,18 @@ class Manifest:
             base, paths, model = data.get("base", ""), tuple(data.get("paths", ())), data.get("model", "")
             if not all(isinstance(v, str) for v in (base, model, *paths)):
                 raise ValueError(base)
+            code = data.get("code", "")
+            if not isinstance(code, str):
+                raise ValueError(code)
+            rows = {}
+            for cid, (row_digest, row_names) in data.get("rows", {}).items():
+                hashed_names = depends.decode(row_names)
+                if hashed_names is None or not isinstance(row_digest, str) or not isinstance(cid, str):
+                    raise ValueError(cid)
+                rows[cid] = (row_digest, hashed_names)
         except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not ours: another version's
             return NO_INPUTS
-        return Inputs(key, shaped, dict(linked), notes, base, paths, model)
+        return Inputs(key, shaped, dict(linked), notes, base, paths, model, rows, code)
 
     def _stamps(self, found: tuple[str, str], warn: Warn) -> Known:
         text, mac = found
@@ -290,6 +301,8 @@ class Manifest:
                     "base": inputs.base,
                     "paths": list(inputs.paths),
                     "model": inputs.model,
+                    "rows": {cid: [d, depends.encode(names)] for cid, (d, names) in sorted(inputs.rows.items())},
+                    "code": inputs.code,
                 },
                 separators=(",", ":"),
             )

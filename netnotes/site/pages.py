@@ -751,10 +751,17 @@ def _followers(model: SiteModel, rows: Iterable[ContactRow]) -> tuple[Ranked, ..
     touch of any of them closes it (rule 4), even one on a note that does not name the contact."""
     ids: set[str] = set()
     for row in rows:
-        for interaction in model.interactions_by_contact.get(row.contact.id, ()):
-            if interaction.follow_up is not None and not interaction.done:
-                ids.update(interaction.with_)
+        ids.update(followers(model, row.contact.id))
     return (Ranked(tuple(sorted(ids))),) if ids else ()
+
+
+def followers(model: SiteModel, contact_id: str) -> set[str]:
+    """Everyone in the contact's interactions with a follow-up not done (``_followers``)."""
+    ids: set[str] = set()
+    for interaction in model.interactions_by_contact.get(contact_id, ()):
+        if interaction.follow_up is not None and not interaction.done:
+            ids.update(interaction.with_)
+    return ids
 
 
 def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup]) -> Page:
