@@ -285,7 +285,7 @@ def test_after_a_patch_the_notes_it_did_not_read_again_and_untouched_rows_are_no
     from netnotes import loader, notecache
     from netnotes.model import Ask, Interaction
     from netnotes.site import depends
-    from netnotes.site.digest import Digester
+    from netnotes.site.digest import Digester, Name
 
     real_now = notecache.now_ns
     monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # notes long settled
@@ -304,7 +304,7 @@ def test_after_a_patch_the_notes_it_did_not_read_again_and_untouched_rows_are_no
     def known_states(*args: object) -> object:
         answer = real_known(*args)  # type: ignore[arg-type]  # the states and paths, passed on
 
-        def spy(value: object) -> str | None:
+        def spy(value: object) -> tuple[str, frozenset[Name]] | None:
             found = answer(value)
             if found is not None:
                 if isinstance(value, site_pages.ContactRow):
@@ -334,7 +334,8 @@ def test_after_a_patch_the_notes_it_did_not_read_again_and_untouched_rows_are_no
 def test_a_notes_known_digest_is_the_one_digesting_it_gives(make_vault: MakeVault) -> None:
     """``known_states`` answers, for a model that differs from the one the states were taken of
     only in the notes at some paths, with each other note's digest, exactly as digesting it
-    gives, and with nothing for the notes at those paths or for values that are not notes."""
+    gives, with the names digesting it gathers, and with nothing for the notes at those paths
+    or for values that are not notes."""
     from netnotes.model import Ask, Interaction
     from netnotes.notecache import NoteCache
     from netnotes.site import depends
@@ -347,7 +348,7 @@ def test_a_notes_known_digest_is_the_one_digesting_it_gives(make_vault: MakeVaul
     fresh = Digester(depends.note_names)
     notes: list[Contact | Interaction | Ask] = [*model.contacts, *model.interactions, *model.asks]
     for note in notes:
-        expected = None if note.path == "interactions/i2.md" else fresh.of(note)
+        expected = None if note.path == "interactions/i2.md" else (fresh.of(note), fresh.digest_inputs(note)[1])
         assert known(note) == expected
     assert known(model.config) is None
 

@@ -35,7 +35,7 @@ from ..parallel import parallel_map
 from . import depends, model_cache, template_cache
 from .bodies import render_bodies
 from .body_cache import BodyCache
-from .digest import Digester, Memo, Undigestible
+from .digest import Digester, Memo, Name, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
 from .manifest import Inputs, Manifest, code_salt
 from .output import CACHE_DIR, Staging, Transform, check_output, remove_stale_staging, staged_output
@@ -535,7 +535,7 @@ def _sealing(key: SiteKey | None) -> str:
 
 def _page_reused(
     reused: Callable[..., bool], digester: Digester, page: Page, site: SiteInfo, links: str, templates: str | None
-) -> tuple[bool, frozenset[str]] | None:
+) -> tuple[bool, frozenset[Name]] | None:
     """Whether ``page`` was taken from the current site (its render context, the templates and
     the link tables are what they were), with the notes its context holds; None when it has no
     key (a context that cannot be digested), and is rendered."""

@@ -46,7 +46,7 @@ from markupsafe import Markup
 from ..followup import DueItem
 from ..model import Ask, Contact, Interaction, Vault
 from ..paths import Evidence, Insider, Path
-from .digest import DATACLASS_HEX, Digester, Known
+from .digest import DATACLASS_HEX, Digester, Known, Name
 from .pages import ContactRow, Every, Ranked, SiteModel, followers
 
 NOTE = "n:"
@@ -102,9 +102,14 @@ def named(note: object) -> tuple[str, ...]:
     return ()
 
 
-def hashed(names: Iterable[str]) -> bytes:
-    """``names`` as one string of fixed-width hashes, in sorted order."""
-    return b"".join(sorted({_hash(name) for name in names}))
+def hashed(names: Iterable[Name]) -> bytes:
+    """``names`` as one string of fixed-width hashes, in sorted order (a name that is bytes
+    is one hashed already)."""
+    return b"".join(sorted({name if isinstance(name, bytes) else _hash(name) for name in names}))
+
+
+def _split(names: bytes) -> frozenset[Name]:
+    return frozenset(names[at : at + NAME_BYTES] for at in range(0, len(names), NAME_BYTES))
 
 
 def _hash(name: str) -> bytes:
@@ -202,22 +207,22 @@ def patched_states(
 def known_states(before: Notes, paths: Iterable[str], rows: Rows | None = None) -> Known:
     """What ``Digester.known`` asks, for a model that differs from the one ``before`` holds the
     states of only in the notes at ``paths``: the digest of any other contact, interaction or
-    ask of it is its state in ``before`` (a note's digest gathers no names but its own, which
-    the digester takes from ``note_names``). Only the model's own note values are ever asked
-    about: none is made anew after loading. ``rows`` are the contact rows whose digests are
+    ask of it is its state in ``before``, and its names its own (``note_names``: the values in a
+    note name nothing). Only the model's own note values are ever asked about: none is made
+    anew after loading. ``rows`` are the contact rows whose digests and (hashed) names are
     known too (``kept_rows``), by contact id."""
     redo = frozenset(paths)
     rows = rows or {}
 
-    def known(value: object) -> str | None:
+    def known(value: object) -> tuple[str, frozenset[Name]] | None:
         kind = type(value)
         if kind is ContactRow:
             assert isinstance(value, ContactRow)
             row = rows.get(value.contact.id)
-            return row[0] if row is not None else None
+            return (row[0], _split(row[1])) if row is not None else None
         if isinstance(value, (Interaction, Contact, Ask)) and value.path not in redo:
             state = before.get(_hash(NOTE + value.path))
-            return state.hex() if state is not None else None
+            return (state.hex(), frozenset(note_names(value))) if state is not None else None
         return None
 
     return known
@@ -274,7 +279,7 @@ def unchanged(pages: Mapping[str, Shaped], touched: set[bytes]) -> set[str]:
 Rows = dict[str, tuple[str, bytes]]  # contact id -> the digest of their row and its hashed names
 
 
-def row_names(model: SiteModel, contact_id: str, names: Iterable[str]) -> bytes:
+def row_names(model: SiteModel, contact_id: str, names: Iterable[Name]) -> bytes:
     """The hashed names of a contact's row: those its digest gathered, and everyone who can
     close or open again one of the contact's follow-ups (a row shows the first item due, and
     the lists declare them as their inputs: ``pages.followers``)."""

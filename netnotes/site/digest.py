@@ -50,9 +50,10 @@ class _Digested:
 
 Fields = Callable[[Any], tuple[Any, ...]]
 Inputs = Callable[[object], tuple[str, ...]]
-NONE: frozenset[str] = frozenset()
+Name = str | bytes  # a name ``inputs`` gives, or one already hashed (``depends.hashed``)
+NONE: frozenset[Name] = frozenset()
 # id -> (the object, pinned so its id is not reused; its digest; the names gathered with it)
-Memo = dict[int, tuple[object, str, frozenset[str]]]
+Memo = dict[int, tuple[object, str, frozenset[Name]]]
 # types whose values pickle as exactly what they are: their class by name and their value
 _PLAIN: dict[type, bool] = {
     Markup: True,
@@ -64,7 +65,7 @@ _PLAIN: dict[type, bool] = {
 }
 _FIELDS: dict[type, Fields | None] = {}
 DATACLASS_HEX = 32  # hex digits of a dataclass's digest: 128 bits, as a note's state
-Known = Callable[[object], str | None]
+Known = Callable[[object], tuple[str, frozenset[Name]] | None]  # a digest and its names
 
 
 def _fields(kind: type) -> Fields | None:
@@ -91,13 +92,13 @@ class Digester:
     """Digests of values; one per build (its memo keeps the dataclasses it has seen alive)."""
 
     def __init__(self, inputs: Inputs | None = None, kept: Memo | None = None) -> None:
-        # The digest a dataclass is already known to have (None: not known), asked before it is
-        # digested: it must be exactly what digesting it would give (``depends.known_states``)
+        # The digest a dataclass is already known to have, with the names digesting it would
+        # gather (None: not known), asked before it is digested (``depends.known_states``)
         self.known: Known | None = None
         self._memo: Memo = {}
         self._kept: Memo = kept or {}  # from an earlier build; what this one meets is memoised again
         self._inputs = inputs
-        self._gathered: list[set[str]] = []  # the names gathered for each dataclass being digested
+        self._gathered: list[set[Name]] = []  # the names gathered for each dataclass being digested
         # One pickler per level of nesting (a page's pickle asks for its dataclasses' digests
         # while it is being made), each reused: making a pickler costs more than most values.
         self._picklers: list[tuple[io.BytesIO, _Pickler]] = []
@@ -107,7 +108,7 @@ class Digester:
         """The hex SHA-256 of ``values``; raises ``Undigestible`` for a value of an unknown type."""
         return hashlib.sha256(self._pickled(values)).hexdigest()
 
-    def digest_inputs(self, *values: object) -> tuple[str, frozenset[str]]:
+    def digest_inputs(self, *values: object) -> tuple[str, frozenset[Name]]:
         """The digest of ``values`` and the names ``inputs`` gives for the dataclasses in them."""
         self._gathered.append(set())
         try:
@@ -169,15 +170,17 @@ class Digester:
                 gathered[-1].update(seen[2])
             return seen[1]
         known = self.known(value) if self.known is not None else None
-        if self._inputs is None:
+        if known is not None:
+            digest, names = known[0], known[1] if self._inputs is not None else NONE
+            if gathered and names:
+                gathered[-1].update(names)
+        elif self._inputs is None:
             names = NONE
-            digest = known or self._own(value, fields)
+            digest = self._own(value, fields)
         else:
             gathered.append(set(self._inputs(value)))
             try:
-                if known:  # the names digesting it would gather, from the dataclasses within
-                    self._gather(fields(value), gathered[-1])
-                digest = known or self._own(value, fields)
+                digest = self._own(value, fields)
             finally:
                 mine = gathered.pop()
             names = frozenset(mine) if mine else NONE
@@ -185,27 +188,6 @@ class Digester:
                 gathered[-1].update(names)
         self._memo[id(value)] = (value, digest, names)
         return digest
-
-    def _gather(self, values: tuple[Any, ...], names: set[str]) -> None:
-        """Add to ``names`` what ``inputs`` gives for every dataclass within ``values``, as a
-        digest of them would gather it, without digesting them."""
-        assert self._inputs is not None
-        stack = list(values)
-        while stack:
-            value = stack.pop()
-            kind = type(value)
-            if kind is tuple or kind is list or kind is set or kind is frozenset:
-                stack.extend(value)
-            elif kind is dict:
-                stack.extend(value.keys())
-                stack.extend(value.values())
-            elif (fields := _fields(kind)) is not None:
-                seen = self._memo.get(id(value))
-                if seen is not None and seen[0] is value:
-                    names.update(seen[2])
-                else:
-                    names.update(self._inputs(value))
-                    stack.extend(fields(value))
 
     def _own(self, value: object, fields: Fields) -> str:
         return hashlib.sha256(self._pickled((type(value), fields(value)))).hexdigest()[:DATACLASS_HEX]
