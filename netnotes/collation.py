@@ -35,7 +35,10 @@ MAX_KEY_CHARS = 100
 KEYS_FILE = "collation-keys.json"  # in the user's netnotes cache folder
 KEYS_KEPT = 100_000  # names whose keys are kept between runs, those used last first
 
-Key = tuple[int, ...]
+# A sort key: pyuca's weights (at most 0xFFFF each, by the UCA's construction) as the code
+# points of a string, which compares as the tuple of weights would, and loads from the kept file
+# as it is, without a list of numbers to check and turn into a tuple for each name.
+Key = str
 
 
 @functools.cache
@@ -60,7 +63,7 @@ class _Keys:
             self.known = self._read()
         found = self.known.get(text)
         if found is None:
-            found = self.known[text] = tuple(_collator().sort_key(text))
+            found = self.known[text] = "".join(map(chr, _collator().sort_key(text)))
             self.made += 1
         self.used[text] = None
         return found
@@ -80,14 +83,10 @@ class _Keys:
         if isinstance(salt, str) and salt != _salt():
             return {}  # another version's keys: made afresh, and replaced
         keys = data.get("keys") if isinstance(data, dict) else None
-        if (
-            not isinstance(salt, str)
-            or not isinstance(keys, dict)
-            or not all(isinstance(k, list) and all(type(n) is int for n in k) for k in keys.values())
-        ):
+        if not isinstance(salt, str) or not isinstance(keys, dict) or not all(type(k) is str for k in keys.values()):
             self.problem = f"ignored the collation keys {path}: the file is corrupt; they are made afresh"
             return {}
-        return {text: tuple(key) for text, key in keys.items()}
+        return keys
 
 
 _KEYS = _Keys()
@@ -100,7 +99,7 @@ def keys_path() -> Path:
 @functools.cache
 def _salt() -> str:
     """What a key depends on besides the text: pyuca's version (its table) and netnotes'."""
-    return "; ".join([*versions("pyuca"), f"{MAX_KEY_CHARS} characters"])
+    return "; ".join([*versions("pyuca"), f"{MAX_KEY_CHARS} characters", "keys as text"])
 
 
 def collation_key(text: str) -> Key:
@@ -121,11 +120,11 @@ def remember_keys(warn: Callable[[str], None]) -> None:
         keys.problem = None
     if not keys.made or keys.known is None:
         return
-    kept = {text: list(keys.known[text]) for text in keys.used}
+    kept = {text: keys.known[text] for text in keys.used}
     for text, key in keys.known.items():
         if len(kept) >= KEYS_KEPT:
             break
-        kept.setdefault(text, list(key))
+        kept.setdefault(text, key)
     path = keys_path()
     data = json.dumps({"salt": _salt(), "keys": kept}, separators=(",", ":"))  # ASCII: any name survives
     try:

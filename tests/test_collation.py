@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MakeVault, RunCli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from site_html import parse
 
 from netnotes import collation
@@ -203,3 +205,24 @@ def test_build_clean_drops_the_kept_keys(make_vault: MakeVault, run_cli: RunCli)
     assert collation.keys_path().is_file()
     assert run_cli("--vault", vault, "build", "--today", TODAY, "--clean").exit_code == 0
     assert json.loads(collation.keys_path().read_text())["keys"].keys() >= set(READER_ORDER)  # made again
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_a_key_orders_names_as_the_collators_weights_do(first: str, second: str) -> None:
+    """A key is the collator's weights as the code points of a string: two keys compare as the
+    two tuples of weights do."""
+    weights = collation._collator().sort_key
+    assert (collation_key(first) < collation_key(second)) == (tuple(weights(first)) < tuple(weights(second)))
+    assert (collation_key(first) == collation_key(second)) == (tuple(weights(first)) == tuple(weights(second)))
+
+
+def test_kept_keys_of_the_wrong_shape_are_a_warning(make_vault: MakeVault, run_cli: RunCli) -> None:
+    """Keys kept as lists of numbers under this version's salt are no keys of this version."""
+    vault = make_vault(PEOPLE)
+    kept = {"salt": collation._salt(), "keys": {name: [1] for name in READER_ORDER}}
+    collation.keys_path().parent.mkdir(parents=True, exist_ok=True)
+    collation.keys_path().write_text(json.dumps(kept))
+    result = run_cli("--vault", vault, "build", "--today", TODAY)
+    assert result.exit_code == 0 and "corrupt" in result.stderr
+    assert listed(vault / "_site", "contacts.html", "contacts/") == READER_ORDER

@@ -332,7 +332,7 @@ def _groups(
     return {k: (min(spellings[k].items(), key=lambda s: (-s[1], s[0]))[0], members[k]) for k in sorted(members)}
 
 
-def by_name(contact: Contact) -> tuple[tuple[int, ...], str]:
+def by_name(contact: Contact) -> tuple[str, str]:
     """Contacts in alphabetical order for a reader (``Łukasz`` before ``Maria``), then by id."""
     return (collation_key(contact.name), contact.id)
 
