@@ -28,6 +28,7 @@ import os
 import pickle
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -144,12 +145,60 @@ class FileStamps:
             out.sort()
         return out
 
+    def at(self, path: str) -> Stamp | None:
+        """The stamp of the file at ``path`` as these stamps hold it (inode as a signed 64-bit
+        number, as ``stored`` gives it), or None when there is no such file."""
+        at = bisect_left(self.paths, path)
+        if at == len(self.paths) or self.paths[at] != path:
+            return None
+        n = self.stamps
+        return (n[4 * at], n[4 * at + 1], n[4 * at + 2], n[4 * at + 3])
+
+    def replaced(self, found: dict[str, Stamp | None]) -> FileStamps:
+        """These stamps with the files at the paths of ``found`` given their stamp there, added,
+        or (None) removed: what ``of`` gives for the files so changed, without going through
+        every file. The paths' list is shared when no file came or went (it is never changed)."""
+        if all(stamp is not None for stamp in found.values()) and all(self.at(path) for path in found):
+            numbers = array("q", self.stamps)
+            for path, stamp in found.items():
+                at = 4 * bisect_left(self.paths, path)
+                numbers[at : at + 4] = array("q", stored(stamp or _UNKNOWN))
+            return FileStamps(self.paths, numbers)
+        paths, numbers = list(self.paths), array("q", self.stamps)
+        for path, stamp in sorted(found.items(), key=operator.itemgetter(0)):
+            at = bisect_left(paths, path)
+            if at < len(paths) and paths[at] == path:
+                if stamp is None:
+                    del paths[at]
+                    del numbers[4 * at : 4 * at + 4]
+                else:
+                    numbers[4 * at : 4 * at + 4] = array("q", stored(stamp))
+            elif stamp is not None:
+                paths.insert(at, path)
+                numbers[4 * at : 4 * at] = array("q", stored(stamp))
+        return FileStamps(paths, numbers)
+
     def by_path(self) -> dict[str, Stamp]:
         n = self.stamps
         return {p: (n[4 * i], n[4 * i + 1], n[4 * i + 2], n[4 * i + 3] % 2**64) for i, p in enumerate(self.paths)}
 
 
 _UNKNOWN = (-1, 2**62, 2**62, 0)  # a file without a stamp: always too new to be sure of
+
+
+def stored(stamp: Stamp) -> Stamp:
+    """``stamp`` as ``FileStamps`` holds it: an inode past 2**63 as the signed number of its 64 bits."""
+    inode = stamp[3]
+    return stamp if inode < 2**63 else (stamp[0], stamp[1], stamp[2], inode - 2**64)
+
+
+def unsettled(stamp: Stamp, written_ns: int) -> bool:
+    """Whether a file of ``stamp`` changed too shortly before ``written_ns`` to be sure of (its
+    stamp may stay the same through another change): what ``FileStamps.changed`` counts as changed."""
+    trusted = written_ns - notecache.RACY_NS
+    return stamp[1] > trusted or stamp[2] > trusted
+
+
 _BLOCK = 4 * 256  # stamps are compared this many numbers at a time, in C
 
 
