@@ -230,8 +230,8 @@ def _listing(
     """The listing of a load that began at ``started``, found ``files`` (``changed_paths``
     since ``kept``) and left ``loaded``. Without going through every file: a file not among
     ``changed_paths`` has the stamp it has in ``kept`` and had settled before ``kept`` was
-    begun, so before this load too."""
-    if kept is None:
+    begun, so before this load too (unless the clock went back since)."""
+    if kept is None or started < kept.written_ns:
         unsettled = frozenset(stamps.changed(files, started, stamps))
     else:
         unsettled = frozenset(
