@@ -41,6 +41,7 @@ from .discover import NoteFile, NoteKind
 from .fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder, user_key
 from .model import Ask, Config, Contact, Interaction, Vault
 from .problems import Problem
+from .refs import RefIndex
 
 FOLDER = "models"  # in the user's netnotes cache folder: one snapshot per vault
 MAGIC = b"netnotes model snapshot\n"
@@ -64,6 +65,18 @@ class Patch:
     asks: tuple[Ask, ...]
 
 
+class Memo:
+    """What is worked out from a snapshot once and kept with it in memory (never pickled): its
+    ``key``, which goes through every note file's path and stamp, and the ``RefIndex`` of its
+    contacts, which the loader passes on to the snapshots patched from it (the same contacts)."""
+
+    __slots__ = ("index", "key")
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+        self.index: RefIndex | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """A load's result, and what it was made of."""
@@ -82,6 +95,7 @@ class Snapshot:
     # A patch's name: what it was patched from and the stamps of the notes read again ("": none)
     name: str = ""
     patch: Patch | None = None  # how a patched model was made from its base; None: a full load
+    memo: Memo = dataclasses.field(default_factory=lambda: Memo(), compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -95,10 +109,13 @@ class Snapshot:
         ``build`` uses it for."""
         if self.name:
             return self.name
-        digest = hashlib.sha256(f"{code_stamp()}\0{self.today}\0{self.written_ns}\0".encode())
-        digest.update("\0".join(self.files.paths).encode("utf-8", "surrogateescape"))
-        digest.update(self.files.stamps.tobytes())
-        return digest.hexdigest()
+        key = self.memo.key
+        if key is None:
+            digest = hashlib.sha256(f"{code_stamp()}\0{self.today}\0{self.written_ns}\0".encode())
+            digest.update("\0".join(self.files.paths).encode("utf-8", "surrogateescape"))
+            digest.update(self.files.stamps.tobytes())
+            key = self.memo.key = digest.hexdigest()
+        return key
 
     @property
     def contacts_key(self) -> str:
@@ -345,10 +362,22 @@ def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
     return lambda obj: (cls, values(obj))
 
 
+def _snapshot_reducer(snapshot: Snapshot) -> tuple[type, tuple[Any, ...]]:
+    """A snapshot as a call of its class with its fields, but its memo (made anew)."""
+    return Snapshot, _SNAPSHOT_FIELDS(snapshot)
+
+
+_SNAPSHOT_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Snapshot) if f.name != "memo"))
+
+
 def _pickled(snapshot: Snapshot) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **{cls: _reducer(cls) for cls in _BY_CONSTRUCTOR}}
+    pickler.dispatch_table = {
+        **copyreg.dispatch_table,
+        **{cls: _reducer(cls) for cls in _BY_CONSTRUCTOR},
+        Snapshot: _snapshot_reducer,
+    }
     pickler.dump(snapshot)
     return out.getvalue()
 

@@ -451,3 +451,62 @@ def test_watched_is_told_of_lost_events_by_watchdog_s_warnings(tmp_path: Path) -
         assert not watched._trusted
     finally:
         logging.getLogger("watchdog").removeHandler(handler)
+
+
+# -- What a patch after one edit does not do again: hash every stamp for the key, index the contacts
+
+
+def test_a_snapshot_s_key_is_worked_out_once_and_never_read_back_from_its_file(
+    make_vault: MakeVault, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(VAULT)
+    cache = NoteCache(vault)
+    first = load_vault(vault, today=TODAY, cache=cache)
+    kept = cache.kept
+    assert isinstance(kept, snapshot.Snapshot) and kept.key == first.model_key
+    stamped: list[str] = []
+    real_stamp = snapshot.code_stamp
+
+    def stamping() -> str:
+        stamped.append("hashed")
+        return real_stamp()
+
+    monkeypatch.setattr(snapshot, "code_stamp", stamping)
+    assert kept.key == kept.key == first.model_key and stamped == []  # kept from the load
+    kept.memo.key = "forged"
+    snapshot.save(vault, kept, pytest.fail)
+    again = snapshot.read(vault, pytest.fail)
+    assert again is not None
+    stamped.clear()  # saving and reading the file stamp it too
+    assert again.key == first.model_key and stamped == ["hashed"]  # worked out anew
+
+
+def test_patches_of_one_model_index_its_contacts_once(
+    make_vault: MakeVault, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(VAULT)
+    cache = NoteCache(vault)
+    load_vault(vault, today=TODAY, cache=cache)
+    indexed: list[int] = []
+    real_index = loader.RefIndex
+
+    def counting(contacts: Any) -> Any:  # noqa: ANN401 - the loader's RefIndex
+        indexed.append(1)
+        return real_index(contacts)
+
+    monkeypatch.setattr(loader, "RefIndex", counting)
+    coffee = vault / "interactions/2026-01-05-coffee.md"
+    for n, who in enumerate(("sam-lee", "Jane Doe", "Sam Lee")):
+        coffee.write_text(f"---\ndate: 2026-01-0{n + 5}\nwith: {who}\n---\n")
+        result = load_vault(vault, today=TODAY, cache=cache, hint=told("interactions/2026-01-05-coffee.md"))
+        assert result.patch is not None
+        assert len(indexed) == 1  # by the first patch, for all of them
+        same(result, walked(vault))
+        indexed[1:] = []  # the walking load's own index
+    (vault / "contacts/sam-lee.md").write_text("---\nname: Samuel Lee\n---\n")  # other contacts: a full load
+    coffee.write_text("---\ndate: 2026-01-05\nwith: Samuel Lee\n---\n")
+    load_vault(vault, today=TODAY, cache=cache, hint=told("contacts/sam-lee.md"))
+    coffee.write_text("---\ndate: 2026-01-06\nwith: Samuel Lee\n---\n")
+    result = load_vault(vault, today=TODAY, cache=cache, hint=told("interactions/2026-01-05-coffee.md"))
+    same(result, walked(vault))  # "Samuel Lee" is found: the new contacts' index
+    assert result.vault.interactions[-1].with_ == ("sam-lee",)
