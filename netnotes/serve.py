@@ -184,18 +184,23 @@ class Watched:
             self._observer = observer if _is_inotify(observer) else None
 
     def saw(self, event: FileSystemEvent) -> None:
-        if event.is_directory and event.event_type not in ("modified", "attrib"):
-            self.distrust()  # files in it came or went, and a new folder's watch may start late
-            return
+        """Keep ``event``'s paths that a load reads (every path in a note folder but hidden ones,
+        which the walk skips: not only those that make a rebuild), or distrust the events."""
+        paths = [
+            os.path.relpath(os.fsdecode(p), self.root).replace(os.sep, "/")
+            for p in (event.src_path, event.dest_path)
+            if p
+        ]
         with self._lock:
-            for path in (event.src_path, event.dest_path):
-                if not path:
-                    continue
-                rel = os.path.relpath(os.fsdecode(path), self.root).replace(os.sep, "/")
-                top = rel.split("/", 1)[0]
-                if rel in (CONFIG_FILE, ".") or rel.startswith("../"):
-                    self._trusted = False
-                elif top in NOTE_FOLDERS:
+            for rel in paths:
+                parts = rel.split("/")
+                if rel in (".", CONFIG_FILE) or parts[0] == "..":
+                    self._trusted = False  # the vault itself (whose mode can hide every note), or its settings
+                elif parts[0] not in NOTE_FOLDERS or any(part.startswith(".") for part in parts):
+                    continue  # never read by a load
+                elif event.is_directory and event.event_type not in ("modified", "attrib"):
+                    self._trusted = False  # files in it came or went, and a new folder's watch starts late
+                else:
                     self._paths.add(rel)
 
     def distrust(self) -> None:
@@ -258,9 +263,9 @@ class _VaultChanges(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if self.watched is not None:
+            self.watched.saw(event)
         if any(self.relevant(p) for p in (event.src_path, event.dest_path) if p):
-            if self.watched is not None:
-                self.watched.saw(event)
             self.on_change()
 
 

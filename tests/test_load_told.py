@@ -389,7 +389,10 @@ def test_serve_takes_the_paths_its_observer_saw_and_walks_when_unsure(tmp_path: 
         watched.saw(FileMovedEvent(f"{root}/asks/.a.md.swp", f"{root}/asks/a.md"))
         watched.saw(DirModifiedEvent(f"{root}/asks"))
         watched.saw(FileModifiedEvent(f"{root}/theme/base.html"))  # not a note: loads need not know
-        assert watched.take() == told("interactions/a.md", "asks/.a.md.swp", "asks/a.md", "asks")
+        watched.saw(FileModifiedEvent(f"{root}/interactions/_site/b.md"))  # read by a load, if by no rebuild
+        watched.saw(DirCreatedEvent(f"{root}/interactions/.trash"))  # hidden: never read
+        watched.saw(DirCreatedEvent(f"{root}/_site"))  # not in a note folder
+        assert watched.take() == told("interactions/a.md", "asks/a.md", "asks", "interactions/_site/b.md")
         assert watched.take() == told()
         for unsure in (
             lambda: watched.saw(DirCreatedEvent(f"{root}/interactions/2027")),
