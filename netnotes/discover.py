@@ -189,6 +189,8 @@ def look(root: Path, folders: dict[str, FolderStamp], path: str) -> Found | None
         return None
     if not (stat.S_ISREG(found.st_mode) or stat.S_ISFIFO(found.st_mode) or stat.S_ISSOCK(found.st_mode)):
         return None  # a folder, a symlink, a device: walk
+    if found.st_nlink > 1 and _is_note_name(name):
+        return None  # a hard link: it may change through another name, which no event here names
     kind = NoteKind(path.split("/", 1)[0])
     entry = _entry(kind, path, name, abspath, found, [])
     if entry is None:
@@ -351,6 +353,8 @@ def _walk(
         if stat.S_ISREG(found.st_mode):
             stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
             files.append(NoteFile.found(kind, f"{rel}/{name}", entry.path, stamp, name))
+            if found.st_nlink > 1:
+                seen.plain = False  # a hard link: it may change through another name, outside these folders
         elif stat.S_ISDIR(found.st_mode):
             others.append(entry)
     others.sort(key=_name)
@@ -398,6 +402,8 @@ def _walk(
         note = _entry(kind, entry_rel, entry.name, entry.path, found, entries)
         if isinstance(note, NoteFile):
             files.append(note)
+            if found.st_nlink > 1:
+                seen.plain = False
         elif note is not None:
             problems.append(note)
 

@@ -189,12 +189,14 @@ def test_a_listing_of_a_snapshot_another_process_wrote_walks(
     assert len(walks) == 2
 
 
-def test_a_vault_with_a_symlink_in_it_is_walked_every_time(
-    make_vault: MakeVault, settled: None, walks: list[str]
+@pytest.mark.parametrize("link", [os.symlink, os.link], ids=["symlink", "hard-link"])
+def test_a_vault_with_a_link_in_it_is_walked_every_time(
+    make_vault: MakeVault, settled: None, walks: list[str], link: Callable[[Path, Path], None]
 ) -> None:
-    """A change to a link's target names the target, not the link: no event can be trusted."""
+    """A change through a link names the link's target, or the note's other name, and not
+    the note: no event can be trusted."""
     vault = make_vault(VAULT)
-    os.symlink(vault / "contacts/sam-lee.md", vault / "contacts/sam.md")
+    link(vault / "contacts/sam-lee.md", vault / "contacts/sam.md")
     cache = NoteCache(vault)
     load_vault(vault, today=TODAY, cache=cache)
     (vault / "contacts/sam-lee.md").write_text("---\nname: Sam Leigh\n---\n")
