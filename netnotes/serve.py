@@ -233,14 +233,17 @@ def _alive(observer: BaseObserver) -> bool:
 
 class _LostEvents(logging.Handler):
     """watchdog says in a warning when events were lost (the kernel's queue overflowed) or a
-    watch could not be made; either makes the events untrustworthy until a load walks."""
+    watch could not be made; either makes the events untrustworthy until a load walks. The
+    warning is said in serve's log (this handler stands in for Python's last resort, stderr)."""
 
-    def __init__(self, watched: Watched) -> None:
+    def __init__(self, watched: Watched, log: Callable[[str], None]) -> None:
         super().__init__(logging.WARNING)
         self.watched = watched
+        self.log = log
 
     def emit(self, record: logging.LogRecord) -> None:
         self.watched.distrust()
+        self.log(f"Warning: the file watcher: {record.getMessage()}; the next rebuild lists every note file")
 
 
 class _VaultChanges(FileSystemEventHandler):
@@ -477,7 +480,7 @@ def serve(
     day_watch: NewDayWatch | None = None
     head_watch: Poll[str | None] | None = None
     observer: BaseObserver | None = None
-    lost = _LostEvents(watched) if watched is not None else None
+    lost = _LostEvents(watched, log) if watched is not None else None
     if lost is not None:
         logging.getLogger("watchdog").addHandler(lost)
     thread = threading.Thread(target=functools.partial(server.serve_forever, poll_interval=0.2), daemon=True)

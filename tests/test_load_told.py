@@ -446,7 +446,8 @@ def test_watched_is_told_of_lost_events_by_watchdog_s_warnings(tmp_path: Path) -
     from netnotes.serve import _LostEvents
 
     watched = Watched(tmp_path)
-    handler = _LostEvents(watched)
+    said: list[str] = []
+    handler = _LostEvents(watched, said.append)
     logger = logging.getLogger("watchdog.observers.inotify_c")
     logging.getLogger("watchdog").addHandler(handler)
     try:
@@ -454,6 +455,10 @@ def test_watched_is_told_of_lost_events_by_watchdog_s_warnings(tmp_path: Path) -
             watched._trusted = True
         logger.warning("Inotify queue overflowed; filesystem events were lost")
         assert not watched._trusted
+        assert said == [
+            "Warning: the file watcher: Inotify queue overflowed; filesystem events were lost;"
+            " the next rebuild lists every note file"
+        ]
     finally:
         logging.getLogger("watchdog").removeHandler(handler)
 
