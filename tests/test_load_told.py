@@ -410,36 +410,6 @@ def test_serve_takes_the_paths_its_observer_saw_and_walks_when_unsure(tmp_path: 
     assert watched.take() is None  # the observer stopped: events may be missing
 
 
-def test_a_save_seen_by_serve_s_observer_reloads_the_page_without_walking(
-    make_vault: MakeVault, walks: list[str]
-) -> None:
-    from test_serve import GENERATION_PATH, _get, _start, _wait_for
-
-    vault = make_vault(VAULT)
-    url, logs, stop, thread = _start(vault, lambda: TODAY)
-    generation: Callable[[], str] = lambda: _get(url + GENERATION_PATH.lstrip("/"))  # noqa: E731
-    try:
-        note = vault / "contacts/sam-lee.md"
-        note.write_text("---\nname: Sam Leigh\n---\n", encoding="utf-8")
-        assert _wait_for(lambda: generation() == "2"), logs
-        assert "Sam Leigh" in _get(url + "contacts.html")
-        walked_before = len(walks)  # the first two builds walk: the observer started after the first
-        note.write_text("---\nname: Samuel Leigh\n---\n", encoding="utf-8")
-        assert _wait_for(lambda: generation() == "3"), logs
-        assert "Samuel Leigh" in _get(url + "contacts.html")
-        assert len(walks) == walked_before
-        (vault / "interactions/2027").mkdir()  # a folder: the events may be incomplete
-        (vault / "interactions/2027/2026-02-02-walk.md").write_text(
-            "---\ndate: 2026-02-02\nwith: sam-lee\n---\n", encoding="utf-8"
-        )
-        assert _wait_for(lambda: "2026-02-02" in _get(url + "contacts/sam-lee.html")), logs
-        assert len(walks) > walked_before
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-    assert not thread.is_alive()
-
-
 def test_watched_is_told_of_lost_events_by_watchdog_s_warnings(tmp_path: Path) -> None:
     import logging
 
