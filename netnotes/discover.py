@@ -92,15 +92,129 @@ def find_vault(explicit: str | os.PathLike[str] | None = None, start: Path | Non
     raise VaultError(NO_VAULT)
 
 
+FolderStamp = tuple[int, int, int, int]  # a folder's mode, owner, group and inode
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """What a walk of the vault found: its note files, sorted by path, and the problems of what
+    it skipped. ``folders`` holds every folder it walked ("" the vault itself) with its
+    ``FolderStamp`` when the walk was plain (no symlink, unreadable folder or undecodable name
+    anywhere): then what any path in those folders holds depends on that path alone, and
+    ``look`` tells it without walking again. None when the walk was not plain."""
+
+    files: list[NoteFile]
+    problems: list[Problem]
+    folders: dict[str, FolderStamp] | None
+
+
 def discover(root: Path) -> tuple[list[NoteFile], list[Problem]]:
     """Every note file of the vault, sorted by path, plus warnings for skipped symlinks."""
+    found = walk(root)
+    return found.files, found.problems
+
+
+def walk(root: Path) -> Walk:
+    """``discover``, with the folders it walked when the walk was plain (``Walk.folders``)."""
     real_root = os.path.realpath(root)
     files: list[NoteFile] = []
     problems: list[Problem] = []
+    seen = _Seen({"": _folder_stamp(str(root))})
     for kind in KINDS:
-        _walk(real_root, str(root), kind, kind, files, problems, set())
+        _walk(real_root, str(root), kind, kind, files, problems, seen)
     files.sort(key=_path)
-    return files, problems
+    return Walk(files, problems, seen.folders if seen.plain else None)
+
+
+class _Seen:
+    """The real paths of the folders a walk went into, and whether it was plain so far."""
+
+    def __init__(self, folders: dict[str, FolderStamp | None]) -> None:
+        self.real: set[str] = set()
+        self.plain = all(stamp is not None for stamp in folders.values())
+        self.folders: dict[str, FolderStamp] = {rel: stamp for rel, stamp in folders.items() if stamp is not None}
+
+    def folder(self, rel: str, path: str) -> None:
+        stamp = _folder_stamp(path)
+        if stamp is None:
+            self.plain = False
+        else:
+            self.folders[rel] = stamp
+
+
+def _folder_stamp(path: str) -> FolderStamp | None:
+    """The stamp of the real folder at ``path`` (not through a symlink); None for anything else."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(found.st_mode):
+        return None
+    return (found.st_mode, found.st_uid, found.st_gid, found.st_ino)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a walk makes of one path: the note file there (None: no note) and its problems."""
+
+    file: NoteFile | None
+    problems: tuple[Problem, ...] = ()
+
+
+NOTHING = Found(None)
+
+
+def look(root: Path, folders: dict[str, FolderStamp], path: str) -> Found | None:
+    """What ``walk`` would find at the vault-relative ``path`` now, given that the folders of a
+    plain walk (``Walk.folders``) still hold what they held then besides the paths looked at;
+    None when that cannot be told from the path alone, and the vault must be walked again: the
+    path is or was a folder whose stamp moved, a symlink, a sync tool's conflict copy (whose
+    problem depends on the files beside it), a name that is not UTF-8, or it is in no folder
+    that walk walked. A note file is classified by ``_entry``, as the walk classifies it."""
+    if path in folders:
+        return NOTHING if _folder_stamp(os.path.join(root, path)) == folders[path] else None
+    rel, _, name = path.rpartition("/")
+    if rel not in folders or not rel or name in ("", ".", ".."):
+        return None
+    if name.startswith("."):
+        return NOTHING  # hidden: never read
+    if conflict_copy_of(name) is not None or not _is_utf8(name):
+        return None
+    abspath = os.path.join(root, path)
+    try:
+        found = os.lstat(abspath)
+    except (FileNotFoundError, NotADirectoryError):
+        return NOTHING  # gone
+    except OSError:
+        return None
+    if not (stat.S_ISREG(found.st_mode) or stat.S_ISFIFO(found.st_mode) or stat.S_ISSOCK(found.st_mode)):
+        return None  # a folder, a symlink, a device: walk
+    if found.st_nlink > 1 and _is_note_name(name):
+        return None  # a hard link: it may change through another name, which no event here names
+    kind = NoteKind(path.split("/", 1)[0])
+    entry = _entry(kind, path, name, abspath, found, [])
+    if entry is None:
+        return NOTHING
+    if isinstance(entry, NoteFile):
+        return Found(entry)
+    return Found(None, (entry,))
+
+
+def _entry(
+    kind: NoteKind, entry_rel: str, name: str, path: str, found: os.stat_result, entries: list[os.DirEntry[str]]
+) -> NoteFile | Problem | None:
+    """What the walk makes of a file that is not a folder (``found``: its stat, through a symlink
+    if it is one): a note, a problem saying why it is not read, or nothing. The walk's loop takes
+    the common case itself (a plain ASCII ``*.md`` name, not hidden, no "conflict" in it: a note
+    when regular), exactly as this does."""
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    skipped = _skipped(entry_rel, name, entries)
+    if skipped is not None:
+        return skipped
+    if _is_note_name(name):
+        return NoteFile(kind, entry_rel, path, (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
+    return None
 
 
 def _path(file: NoteFile) -> str:
@@ -196,28 +310,32 @@ def _walk(
     rel: str,
     files: list[NoteFile],
     problems: list[Problem],
-    seen: set[str],
+    seen: _Seen,
 ) -> None:
     folder = os.path.join(root, rel)
     real = os.path.realpath(folder)
+    if real != os.path.join(real_root, rel):
+        seen.plain = False  # reached through a symlink: a change to its target names no path here
     if not is_inside(real_root, real):
         problems.append(
             problem(rel, 1, 1, Code.LINK_OUTSIDE_VAULT, f"'{rel}' links outside the vault (to {real}); it was not read")
         )
         return
-    if real in seen:  # a symlink loop inside the vault
+    if real in seen.real:  # a symlink loop inside the vault
         return
-    seen.add(real)
+    seen.real.add(real)
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return
     except OSError as err:
+        seen.plain = False
         problems.append(problem(rel, 1, 1, Code.UNREADABLE, f"cannot read folder: {err.strerror or err}"))
         return
+    seen.folder(rel, folder)
     # Nearly every entry is a note: a plain file named in ASCII *.md, which takes one stat and
-    # nothing else. The others (folders, links, odd names) follow in name order, so that of two
-    # links to one folder the same one is walked every time.
+    # nothing else (``_entry``'s first case, inlined). The others (folders, links, odd names)
+    # follow in name order, so that of two links to one folder the same one is walked every time.
     others = []
     for entry in entries:
         name = entry.name
@@ -235,6 +353,8 @@ def _walk(
         if stat.S_ISREG(found.st_mode):
             stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
             files.append(NoteFile.found(kind, f"{rel}/{name}", entry.path, stamp, name))
+            if found.st_nlink > 1:
+                seen.plain = False  # a hard link: it may change through another name, outside these folders
         elif stat.S_ISDIR(found.st_mode):
             others.append(entry)
     others.sort(key=_name)
@@ -246,6 +366,7 @@ def _walk(
         try:
             is_link = entry.is_symlink()
             if is_link:
+                seen.plain = False
                 target = os.path.realpath(entry.path)
                 if not is_inside(real_root, target):
                     problems.append(
@@ -265,23 +386,26 @@ def _walk(
                 problems.append(_dangling(real_root, entry_rel, entry.path, err))
             continue
         is_dir = stat.S_ISDIR(mode)
-        if (is_dir or _is_note_name(entry.name) or _is_other_markdown(entry.name)) and not _is_utf8(entry.name):
-            # Undecodable bytes come back from the OS as lone surrogates, which no page, export
-            # or terminal can show; the problem names the file with U+FFFD in their place.
-            what = "folder" if is_dir else "file"
-            problems.append(
-                problem(_printable(entry_rel), 1, 1, Code.UNREADABLE, f"{what} name is not valid UTF-8; rename it")
-            )
-            continue
+        if not _is_utf8(entry.name):
+            seen.plain = False
+            if is_dir or _is_note_name(entry.name) or _is_other_markdown(entry.name):
+                # Undecodable bytes come back from the OS as lone surrogates, which no page, export
+                # or terminal can show; the problem names the file with U+FFFD in their place.
+                what = "folder" if is_dir else "file"
+                problems.append(
+                    problem(_printable(entry_rel), 1, 1, Code.UNREADABLE, f"{what} name is not valid UTF-8; rename it")
+                )
+                continue
         if is_dir:
             _walk(real_root, root, kind, entry_rel, files, problems, seen)
-        elif stat.S_ISREG(mode):
-            skipped = _skipped(entry_rel, entry.name, entries)
-            if skipped is not None:
-                problems.append(skipped)
-            elif _is_note_name(entry.name):
-                stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-                files.append(NoteFile(kind, entry_rel, entry.path, stamp))
+            continue
+        note = _entry(kind, entry_rel, entry.name, entry.path, found, entries)
+        if isinstance(note, NoteFile):
+            files.append(note)
+            if found.st_nlink > 1:
+                seen.plain = False
+        elif note is not None:
+            problems.append(note)
 
 
 def _name(entry: os.DirEntry[str]) -> str:

@@ -27,7 +27,7 @@ from . import dates, notecache, snapshot
 from .checks import check_duplicate_ids, check_wikilinks
 from .config import load_config
 from .dates import Duration, add_duration
-from .discover import CONFIG_FILE, NoteFile, NoteKind, VaultError, discover
+from .discover import CONFIG_FILE, FolderStamp, Found, NoteFile, NoteKind, VaultError, look, walk
 from .fields import FieldReader, describe, near_miss
 from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
 from .notecache import NoteCache
@@ -117,12 +117,18 @@ class LoadResult:
 
 
 def load_vault(
-    root: Path, jobs: int | None = None, today: dt.date | None = None, cache: NoteCache | None = None
+    root: Path,
+    jobs: int | None = None,
+    today: dt.date | None = None,
+    cache: NoteCache | None = None,
+    hint: Changes | None = None,
 ) -> LoadResult:
     """The vault at ``root`` and every problem in it; ``today`` (default: the local date) is
     what a date far in the future is measured from. ``cache`` keeps the parsed notes (default:
     the vault's note cache in the user's cache folder; ``netnotes serve`` keeps one for its
-    whole run, ``NoteCache(root, persistent=False)`` reads every note)."""
+    whole run, ``NoteCache(root, persistent=False)`` reads every note). ``hint``: every path that
+    may have changed since the last load through ``cache`` (``Changes``, from ``serve``'s file
+    watcher), so that the vault need not be walked; None walks it."""
     if not root.is_dir():
         raise VaultError(f"vault folder '{root}' does not exist")
     # Loading allocates millions of small objects and frees almost none of them; the cyclic
@@ -131,7 +137,7 @@ def load_vault(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, jobs, today or dates.local_today(), cache or NoteCache(root))
+        return _load(root, jobs, today or dates.local_today(), cache or NoteCache(root), hint)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -142,19 +148,23 @@ def load_vault(
 SMALL_PATCH = 100
 
 
-def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> LoadResult:
+def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache, hint: Changes | None) -> LoadResult:
     started = notecache.now_ns()  # before any note file is looked at: a later change moves its times
     config, problems = load_config(root)
-    files, found = discover(root)
-    problems += found
     warnings: list[str] = []
     kept = _kept(root, cache, warnings.append)
-    stamps = FileStamps.of(files)
+    listed = _listed(root, cache.listing, kept, hint)
+    if listed is None:
+        walked = walk(root)
+        files, found, folders = walked.files, tuple(walked.problems), walked.folders
+        stamps = FileStamps.of(files)
+        changed_paths = [] if kept is None else kept.files.changed(files, kept.written_ns, stamps)
+    else:
+        files, stamps, found, folders, changed_paths = listed
+    problems += found
     notes: Mapping[str, Note]
     made = None
-    changed_paths: list[str] = []
     if kept is not None:
-        changed_paths = kept.files.changed(files, kept.written_ns, stamps)
         made = _patched(kept, changed_paths, stamps, files, config, today, cache, started, warnings.append)
     if made is None:
         loaded, read = _full(files, stamps, config, today, cache, jobs, started, warnings.append)
@@ -163,19 +173,124 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache) -> Loa
     else:
         loaded, changed = made
         notes = _NotesOnDemand(files, cache)
-    if cache.path is not None and loaded is not kept:
+    if cache.path is not None:
+        if loaded is not kept:
+            # A patch of a few notes is not saved: pickling a whole large model costs more than
+            # patching it again next time (named by its stamps once they are settled, the same
+            # patch is the same model; before that, each is a model of its own).
+            again = made is not None and len(loaded.files.paths) >= SMALL_PATCH * (len(changed.paths) + 1)
+            if cache.usable and not again:  # else the note cache said why nothing is kept
+                snapshot.save(root, loaded, warnings.append)
         cache.kept = loaded
-        # A patch of a few notes is not saved: pickling a whole large model costs more than
-        # patching it again next time (named by its stamps once they are settled, the same
-        # patch is the same model; before that, each is a model of its own).
-        again = made is not None and len(loaded.files.paths) >= SMALL_PATCH * (len(changed.paths) + 1)
-        if cache.usable and not again:  # else the note cache said why nothing is kept
-            snapshot.save(root, loaded, warnings.append)
+        cache.listing = None
+        if folders is not None:
+            cache.listing = _listing(loaded, kept, files, stamps, found, folders, changed_paths, started)
     vault = loaded.vault if loaded.vault.root == str(root) else replace(loaded.vault, root=str(root))
     problems = sort_problems([*problems, *loaded.problems], first=CONFIG_FILE)
     if cache.path is None:
         return LoadResult(vault, problems, notes, tuple(warnings), changed)
     return LoadResult(vault, problems, notes, tuple(warnings), changed, loaded.key, loaded.patch, loaded.contacts_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """The paths that may have changed in the vault since the last load through the same
+    ``NoteCache``, as a file watcher saw them (``netnotes serve``): every file created, written,
+    removed or moved (both ends), and folders whose attributes changed; vault-relative,
+    '/'-separated. Given it, a load looks at those paths alone instead of walking the vault,
+    when what it kept allows (``_listed``); its result is then exactly what a walk gives."""
+
+    paths: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """What a load found on disk, kept on its ``NoteCache`` beside the snapshot it left there,
+    for the next load told what changed since (``Changes``)."""
+
+    model: Snapshot  # the snapshot that load left on the cache: the listing is good with it alone
+    files: list[NoteFile]  # every note file, sorted by path (never changed: a later load copies it)
+    stamps: FileStamps  # their stamps
+    problems: tuple[Problem, ...]  # the walk's
+    folders: dict[str, FolderStamp]  # the folders of a plain walk (``discover.Walk.folders``)
+    changed: frozenset[str]  # what ``model.files.changed(files, model.written_ns)`` gives
+    unsettled: frozenset[str]  # files changed too shortly before that load began to be sure of
+
+
+def _listing(
+    loaded: Snapshot,
+    kept: Snapshot | None,
+    files: list[NoteFile],
+    stamps: FileStamps,
+    found: tuple[Problem, ...],
+    folders: dict[str, FolderStamp],
+    changed_paths: list[str],
+    started: int,
+) -> _Listing:
+    """The listing of a load that began at ``started``, found ``files`` (``changed_paths``
+    since ``kept``) and left ``loaded``. Without going through every file: a file not among
+    ``changed_paths`` has the stamp it has in ``kept`` and had settled before ``kept`` was
+    begun, so before this load too (unless the clock went back since)."""
+    if kept is None or started < kept.written_ns:
+        unsettled = frozenset(stamps.changed(files, started, stamps))
+    else:
+        unsettled = frozenset(
+            path for path in changed_paths if (now := stamps.at(path)) is not None and snapshot.unsettled(now, started)
+        )
+    changed = frozenset(changed_paths) if loaded is kept else unsettled  # else ``loaded`` has these very stamps
+    return _Listing(loaded, files, stamps, found, folders, changed, unsettled)
+
+
+def _listed(
+    root: Path, listing: object, kept: Snapshot | None, hint: Changes | None
+) -> tuple[list[NoteFile], FileStamps, tuple[Problem, ...], dict[str, FolderStamp], list[str]] | None:
+    """What a walk would find now (the note files, their stamps, the walk's problems and
+    folders) and which note files changed since ``kept``, from the last load's listing and the
+    paths ``hint`` names (and the files too new to trust at that load), each looked at as the
+    walk looks at it; None when the vault must be walked: no hint, no listing of this very
+    snapshot (a first load, a snapshot another process wrote), or a path that cannot be told
+    from itself alone (``discover.look``; a file beside a sync tool's conflict copy)."""
+    if hint is None or kept is None or not isinstance(listing, _Listing) or listing.model is not kept:
+        return None
+    look_at = hint.paths | listing.unsettled
+    conflicts = {p.path.rpartition("/")[0] for p in listing.problems if p.code is Code.SYNC_CONFLICT_COPY}
+    seen: dict[str, Found] = {}
+    for path in sorted(look_at):
+        if path.rpartition("/")[0] in conflicts:
+            return None  # a conflict copy's problem says whether the note it copies is there
+        found = look(root, listing.folders, path)
+        if found is None:
+            return None
+        seen[path] = found
+    files = listing.files
+    problems = [p for p in listing.problems if p.path not in look_at]
+    moved: dict[str, snapshot.Stamp | None] = {}
+    for path, found in seen.items():
+        problems.extend(found.problems)
+        at = bisect_left(files, path, key=_file_path)
+        present = at < len(files) and files[at].path == path
+        if not present and found.file is None:
+            continue
+        if files is listing.files:
+            files = list(files)
+        if found.file is None:
+            del files[at]
+        elif present:
+            files[at] = found.file
+        else:
+            files.insert(at, found.file)
+        moved[path] = found.file.stamp if found.file is not None else None
+    stamps = listing.stamps.replaced(moved) if moved else listing.stamps
+    changed = set(listing.changed - look_at)
+    for path in look_at:  # as ``FileStamps.changed`` finds them
+        now, before = stamps.at(path), kept.files.at(path)
+        if now != before or (now is not None and snapshot.unsettled(now, kept.written_ns)):
+            changed.add(path)
+    return files, stamps, tuple(problems), listing.folders, sorted(changed)
+
+
+def _file_path(file: NoteFile) -> str:
+    return file.path
 
 
 def _kept(root: Path, cache: NoteCache, warn: notecache.Warn) -> Snapshot | None:
@@ -310,8 +425,9 @@ def _patched(
     problems = [p for p in kept.problems if p.path not in redo]
     for note in notes:
         problems.extend(note.problems)
-    contacts = sorted(kept.vault.contacts, key=lambda c: c.path)  # in the order a full load indexes them
-    index = RefIndex(contacts)
+    index = kept.memo.index
+    if index is None:  # made once for a full load's contacts, which its patches keep
+        index = kept.memo.index = RefIndex(sorted(kept.vault.contacts, key=_contact_path))  # as a full load indexes
     dated: dict[str, dt.date] = {}
     items = list(zip(todo, notes, strict=True))
     new_interactions = _interactions(
@@ -321,16 +437,15 @@ def _patched(
     link_keys = set(kept.link_keys)
     all_ids = _Lazy(lambda: {f.id for f in files if f.kind is not NoteKind.CONTACTS})  # for a wikilink only
     problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids, link_keys)
-    interactions = [i for i in kept.vault.interactions if i.path not in redo] + new_interactions
-    interactions.sort(key=lambda i: (i.date, i.path))
-    asks = [a for a in kept.vault.asks if a.path not in redo] + new_asks
-    asks.sort(key=lambda a: (a.date, a.path))
-    vault = replace(kept.vault, interactions=tuple(interactions), asks=tuple(asks))
+    old_interactions, old_asks = _of_paths(kept.vault, redo)
+    interactions = _merged(kept.vault.interactions, old_interactions, new_interactions)
+    asks = _merged(kept.vault.asks, old_asks, new_asks)
+    vault = replace(kept.vault, interactions=interactions, asks=asks)
     other_dates = {p: day for p, day in kept.other_dates.items() if p not in redo}
     other_dates.update(_other_dates(dated, replace(vault, interactions=tuple(new_interactions), asks=tuple(new_asks))))
     sorted_problems = tuple(sort_problems(problems))
     if (
-        _by_path(new_interactions, new_asks) == _by_path(*_of_paths(kept.vault, redo))
+        _by_path(new_interactions, new_asks) == _by_path(old_interactions, old_asks)
         and sorted_problems == kept.problems
         and other_dates == kept.other_dates
         and link_keys == kept.link_keys
@@ -352,7 +467,31 @@ def _patched(
         snapshot.patch_name(kept, today, ((p, by_path[p].stamp if p in by_path else None) for p in redo), started),
         patch,
     )
+    patched.memo.index = index  # the same contacts
     return patched, ChangedNotes(True, frozenset(changed))
+
+
+Dated = TypeVar("Dated", Interaction, Ask)
+
+
+def _merged(kept: tuple[Dated, ...], gone: list[Dated], new: list[Dated]) -> tuple[Dated, ...]:
+    """``kept`` (sorted by date and path, as a full load sorts them) without ``gone`` (some of
+    its objects) and with ``new``: the same sorted tuple, found by bisection, not by sorting
+    100,000 objects again. (Each note has one path, so no two objects have the same key.)"""
+    items = list(kept)
+    for item in gone:
+        del items[bisect_left(items, (item.date, item.path), key=_date_path)]
+    for item in new:
+        items.insert(bisect_left(items, (item.date, item.path), key=_date_path), item)
+    return tuple(items)
+
+
+def _date_path(item: Interaction | Ask) -> tuple[dt.date, str]:
+    return item.date, item.path
+
+
+def _contact_path(contact: Contact) -> str:
+    return contact.path
 
 
 def _find(items: Sequence[T], paths: Sequence[str], wanted: Iterable[str]) -> dict[str, T]:

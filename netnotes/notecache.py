@@ -94,6 +94,9 @@ class NoteCache:
         # What the loader kept of the last load (``snapshot.Snapshot``), for the next load
         # through this cache (``netnotes serve``'s next rebuild): opaque here.
         self.kept: object = None
+        # What that load found on disk (its note files and the walk's problems), which a load
+        # told what changed since (``loader.Changes``) starts from instead of walking: opaque here.
+        self.listing: object = None
 
     def notes(self, files: list[NoteFile], read_notes: ReadNotes, warn: Warn, every: bool = True) -> list[Note]:
         """The note of each file, in order: remembered ones from the cache, the rest read with

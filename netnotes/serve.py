@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import logging
 import os
 import threading
 import time
@@ -156,11 +157,101 @@ def _handler(directory: Path, generation: Generation, bound: str) -> type[http.s
     return Handler
 
 
+NOTE_FOLDERS = ("contacts", "interactions", "asks")  # discover.KINDS, without importing the library
+CONFIG_FILE = "netnotes.yaml"
+
+
+class Watched:
+    """What the observer saw change in the vault since the last load took it (``take``): the
+    paths of every file event in the note folders, given to the load so that it need not walk
+    the vault (``loader.Changes``). Never a guess: ``take`` gives None (walk) when the events
+    may be incomplete: the first loads (the observer starts after the first build, and a load
+    may use them only when the observer ran all the time since the load before), after a
+    folder was created, removed or moved, netnotes.yaml changed, the observer stopped or
+    warned (lost events: the kernel's queue overflowed), a load failed, or ``distrust`` was
+    called (the git HEAD moved, midnight)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self._trusted = False
+        self._observer: BaseObserver | None = None
+
+    def watching(self, observer: BaseObserver) -> None:
+        """``observer`` (an inotify one: other platforms' observers coalesce events) now runs."""
+        with self._lock:
+            self._observer = observer if _is_inotify(observer) else None
+
+    def saw(self, event: FileSystemEvent) -> None:
+        """Keep ``event``'s paths that a load reads (every path in a note folder but hidden ones,
+        which the walk skips: not only those that make a rebuild), or distrust the events."""
+        paths = [
+            os.path.relpath(os.fsdecode(p), self.root).replace(os.sep, "/")
+            for p in (event.src_path, event.dest_path)
+            if p
+        ]
+        with self._lock:
+            for rel in paths:
+                parts = rel.split("/")
+                if rel in (".", CONFIG_FILE) or parts[0] == "..":
+                    self._trusted = False  # the vault itself (whose mode can hide every note), or its settings
+                elif parts[0] not in NOTE_FOLDERS or any(part.startswith(".") for part in parts):
+                    continue  # never read by a load
+                elif event.is_directory and event.event_type not in ("modified", "attrib"):
+                    self._trusted = False  # files in it came or went, and a new folder's watch starts late
+                else:
+                    self._paths.add(rel)
+
+    def distrust(self) -> None:
+        with self._lock:
+            self._trusted = False
+
+    def take(self) -> Any:  # noqa: ANN401 - a loader.Changes or None; the loader is imported late
+        """What changed since the last ``take`` (None: walk), and from now on the next one's."""
+        from .loader import Changes
+
+        with self._lock:
+            healthy = self._observer is not None and _alive(self._observer)
+            hint = Changes(frozenset(self._paths)) if self._trusted and healthy else None
+            self._paths = set()
+            self._trusted = healthy
+        return hint
+
+
+def _is_inotify(observer: BaseObserver) -> bool:
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except ImportError:  # not Linux
+        return False
+    return isinstance(observer, InotifyObserver)
+
+
+def _alive(observer: BaseObserver) -> bool:
+    return observer.is_alive() and all(emitter.is_alive() for emitter in observer.emitters)
+
+
+class _LostEvents(logging.Handler):
+    """watchdog says in a warning when events were lost (the kernel's queue overflowed) or a
+    watch could not be made; either makes the events untrustworthy until a load walks. The
+    warning is said in serve's log (this handler stands in for Python's last resort, stderr)."""
+
+    def __init__(self, watched: Watched, log: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self.watched = watched
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.watched.distrust()
+        self.log(f"Warning: the file watcher: {record.getMessage()}; the next rebuild lists every note file")
+
+
 class _VaultChanges(FileSystemEventHandler):
-    def __init__(self, root: Path, output: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, root: Path, output: Path, on_change: Callable[[], None], watched: Watched | None = None) -> None:
         self.root = root.resolve()
         self.output = output.resolve()
         self.on_change = on_change
+        self.watched = watched
 
     def relevant(self, path: bytes | str) -> bool:
         p = Path(os.fsdecode(path)).resolve() if path else self.root
@@ -175,6 +266,8 @@ class _VaultChanges(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if self.watched is not None:
+            self.watched.saw(event)
         if any(self.relevant(p) for p in (event.src_path, event.dest_path) if p):
             self.on_change()
 
@@ -227,26 +320,29 @@ class Rebuilder:
 WATCHED_FOLDERS = ("contacts", "interactions", "asks", "theme")
 
 
-def _watch(root: Path, output: Path, on_change: Callable[[], None]) -> BaseObserver:
+def _watch(root: Path, output: Path, on_change: Callable[[], None], watched: Watched | None = None) -> BaseObserver:
     """Watch the note folders and theme recursively and the vault's top level alone, so that
-    the output and cache folders, which every build replaces, are never watched."""
+    the output and cache folders, which every build replaces, are never watched. ``watched``
+    is told every event and, once it runs, the observer."""
     observer = Observer()
-    watched: set[str] = set()
+    scheduled: set[str] = set()
 
     def watch_new_folders() -> None:
         for name in WATCHED_FOLDERS:
-            if name not in watched and (root / name).is_dir():
+            if name not in scheduled and (root / name).is_dir():
                 observer.schedule(handler, str(root / name), recursive=True)
-                watched.add(name)
+                scheduled.add(name)
 
     def changed() -> None:
         watch_new_folders()  # a note folder made after serve started
         on_change()
 
-    handler = _VaultChanges(root, output, changed)
+    handler = _VaultChanges(root, output, changed, watched)
     observer.schedule(handler, str(root), recursive=False)
     watch_new_folders()
     observer.start()
+    if watched is not None:
+        watched.watching(observer)
     return observer
 
 
@@ -375,28 +471,36 @@ def serve(
     first_day: dt.date | None = None,
     day_check_seconds: float = DAY_CHECK_SECONDS,
     head_check_seconds: float = HEAD_CHECK_SECONDS,
+    watched: Watched | None = None,
 ) -> None:
     """Serve ``output`` with ``server`` until Ctrl-C (raised on, after cleaning up) or
     ``stop_event``, rebuilding on vault changes, when its git HEAD moves and, given ``today``,
-    when the date changes."""
+    when the date changes. ``watched`` collects what the observer sees for ``build``'s loads."""
     rebuilder = Rebuilder(build, generation, log)
     day_watch: NewDayWatch | None = None
     head_watch: Poll[str | None] | None = None
     observer: BaseObserver | None = None
+    lost = _LostEvents(watched, log) if watched is not None else None
+    if lost is not None:
+        logging.getLogger("watchdog").addHandler(lost)
     thread = threading.Thread(target=functools.partial(server.serve_forever, poll_interval=0.2), daemon=True)
     thread.start()
     try:
-        observer = _watch(root, output, rebuilder.changed)
+        observer = _watch(root, output, rebuilder.changed, watched)
         if today is not None:
 
             def new_day(day: dt.date) -> None:
                 log(f"the date is now {day.isoformat()}: rebuilding")
+                if watched is not None:
+                    watched.distrust()
                 rebuilder.changed()
 
             day_watch = NewDayWatch(today, first_day or today(), new_day, day_check_seconds)
 
         def head_moved(head: str | None) -> None:
             log("the git HEAD has moved: rebuilding")
+            if watched is not None:
+                watched.distrust()
             rebuilder.changed()
 
         head_watch = Poll(lambda: git_head(root), git_head(root), head_moved, head_check_seconds, "netnotes-git-head")
@@ -418,6 +522,8 @@ def serve(
             observer.stop()
             observer.join(timeout=5)
         rebuilder.stop()
+        if lost is not None:
+            logging.getLogger("watchdog").removeHandler(lost)
 
 
 RELOAD_SCRIPT = "netnotes-reload.js"  # in the theme's static folder, put only in the served copy
@@ -461,9 +567,15 @@ def serve_vault(
     notes = NoteCache(root)
     kept = Kept()  # the theme, the rendered bodies and the search words, from one build to the next
 
+    watched = Watched(root)  # what the observer saw change: a load looks at those paths, not the whole vault
+
     def build() -> None:
         day = today()
-        result = load_vault(root, today=day, cache=notes)
+        try:
+            result = load_vault(root, today=day, cache=notes, hint=watched.take())
+        except BaseException:
+            watched.distrust()  # the paths taken were not loaded
+            raise
         for warning in result.cache_warnings:
             log(f"Warning: {warning}")
         for line in result.notices("the dashboard is incomplete"):
@@ -495,4 +607,5 @@ def serve_vault(
         first_day,
         day_check_seconds,
         head_check_seconds,
+        watched,
     )

@@ -28,6 +28,7 @@ import os
 import pickle
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -40,6 +41,7 @@ from .discover import NoteFile, NoteKind
 from .fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder, user_key
 from .model import Ask, Config, Contact, Interaction, Vault
 from .problems import Problem
+from .refs import RefIndex
 
 FOLDER = "models"  # in the user's netnotes cache folder: one snapshot per vault
 MAGIC = b"netnotes model snapshot\n"
@@ -63,6 +65,18 @@ class Patch:
     asks: tuple[Ask, ...]
 
 
+class Memo:
+    """What is worked out from a snapshot once and kept with it in memory (never pickled): its
+    ``key``, which goes through every note file's path and stamp, and the ``RefIndex`` of its
+    contacts, which the loader passes on to the snapshots patched from it (the same contacts)."""
+
+    __slots__ = ("index", "key")
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+        self.index: RefIndex | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """A load's result, and what it was made of."""
@@ -81,6 +95,7 @@ class Snapshot:
     # A patch's name: what it was patched from and the stamps of the notes read again ("": none)
     name: str = ""
     patch: Patch | None = None  # how a patched model was made from its base; None: a full load
+    memo: Memo = dataclasses.field(default_factory=lambda: Memo(), compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -94,10 +109,13 @@ class Snapshot:
         ``build`` uses it for."""
         if self.name:
             return self.name
-        digest = hashlib.sha256(f"{code_stamp()}\0{self.today}\0{self.written_ns}\0".encode())
-        digest.update("\0".join(self.files.paths).encode("utf-8", "surrogateescape"))
-        digest.update(self.files.stamps.tobytes())
-        return digest.hexdigest()
+        key = self.memo.key
+        if key is None:
+            digest = hashlib.sha256(f"{code_stamp()}\0{self.today}\0{self.written_ns}\0".encode())
+            digest.update("\0".join(self.files.paths).encode("utf-8", "surrogateescape"))
+            digest.update(self.files.stamps.tobytes())
+            key = self.memo.key = digest.hexdigest()
+        return key
 
     @property
     def contacts_key(self) -> str:
@@ -144,12 +162,60 @@ class FileStamps:
             out.sort()
         return out
 
+    def at(self, path: str) -> Stamp | None:
+        """The stamp of the file at ``path`` as these stamps hold it (inode as a signed 64-bit
+        number, as ``stored`` gives it), or None when there is no such file."""
+        at = bisect_left(self.paths, path)
+        if at == len(self.paths) or self.paths[at] != path:
+            return None
+        n = self.stamps
+        return (n[4 * at], n[4 * at + 1], n[4 * at + 2], n[4 * at + 3])
+
+    def replaced(self, found: dict[str, Stamp | None]) -> FileStamps:
+        """These stamps with the files at the paths of ``found`` given their stamp there, added,
+        or (None) removed: what ``of`` gives for the files so changed, without going through
+        every file. The paths' list is shared when no file came or went (it is never changed)."""
+        if all(stamp is not None for stamp in found.values()) and all(self.at(path) for path in found):
+            numbers = array("q", self.stamps)
+            for path, stamp in found.items():
+                at = 4 * bisect_left(self.paths, path)
+                numbers[at : at + 4] = array("q", stored(stamp or _UNKNOWN))
+            return FileStamps(self.paths, numbers)
+        paths, numbers = list(self.paths), array("q", self.stamps)
+        for path, stamp in sorted(found.items(), key=operator.itemgetter(0)):
+            at = bisect_left(paths, path)
+            if at < len(paths) and paths[at] == path:
+                if stamp is None:
+                    del paths[at]
+                    del numbers[4 * at : 4 * at + 4]
+                else:
+                    numbers[4 * at : 4 * at + 4] = array("q", stored(stamp))
+            elif stamp is not None:
+                paths.insert(at, path)
+                numbers[4 * at : 4 * at] = array("q", stored(stamp))
+        return FileStamps(paths, numbers)
+
     def by_path(self) -> dict[str, Stamp]:
         n = self.stamps
         return {p: (n[4 * i], n[4 * i + 1], n[4 * i + 2], n[4 * i + 3] % 2**64) for i, p in enumerate(self.paths)}
 
 
 _UNKNOWN = (-1, 2**62, 2**62, 0)  # a file without a stamp: always too new to be sure of
+
+
+def stored(stamp: Stamp) -> Stamp:
+    """``stamp`` as ``FileStamps`` holds it: an inode past 2**63 as the signed number of its 64 bits."""
+    inode = stamp[3]
+    return stamp if inode < 2**63 else (stamp[0], stamp[1], stamp[2], inode - 2**64)
+
+
+def unsettled(stamp: Stamp, written_ns: int) -> bool:
+    """Whether a file of ``stamp`` changed too shortly before ``written_ns`` to be sure of (its
+    stamp may stay the same through another change): what ``FileStamps.changed`` counts as changed."""
+    trusted = written_ns - notecache.RACY_NS
+    return stamp[1] > trusted or stamp[2] > trusted
+
+
 _BLOCK = 4 * 256  # stamps are compared this many numbers at a time, in C
 
 
@@ -296,10 +362,22 @@ def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
     return lambda obj: (cls, values(obj))
 
 
+def _snapshot_reducer(snapshot: Snapshot) -> tuple[type, tuple[Any, ...]]:
+    """A snapshot as a call of its class with its fields, but its memo (made anew)."""
+    return Snapshot, _SNAPSHOT_FIELDS(snapshot)
+
+
+_SNAPSHOT_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Snapshot) if f.name != "memo"))
+
+
 def _pickled(snapshot: Snapshot) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **{cls: _reducer(cls) for cls in _BY_CONSTRUCTOR}}
+    pickler.dispatch_table = {
+        **copyreg.dispatch_table,
+        **{cls: _reducer(cls) for cls in _BY_CONSTRUCTOR},
+        Snapshot: _snapshot_reducer,
+    }
     pickler.dump(snapshot)
     return out.getvalue()
 

@@ -393,6 +393,45 @@ def test_a_rebuild_after_editing_one_note_reads_only_that_note(
     assert not thread.is_alive()
 
 
+def test_a_save_seen_by_the_observer_reloads_the_page_without_walking_the_vault(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load is told the path the observer saw (tests/test_load_told.py); a new folder,
+    whose events may be incomplete, makes it walk."""
+    from netnotes import discover, loader
+
+    walks: list[str] = []
+    real_walk = loader.walk
+
+    def walking(root: Path) -> discover.Walk:
+        walks.append(str(root))
+        return real_walk(root)
+
+    monkeypatch.setattr(loader, "walk", walking)
+    vault = make_vault({**VAULT, "contacts/sam-lee.md": "---\nname: Sam Lee\n---\n"})
+    url, logs, stop, thread = _start(vault, lambda: TODAY)
+    try:
+        note = vault / "contacts/sam-lee.md"
+        note.write_text("---\nname: Sam Leigh\n---\n", encoding="utf-8")
+        assert _wait_for(lambda: _get(url + GENERATION_PATH.lstrip("/")) == "2"), logs
+        assert "Sam Leigh" in _get(url + "contacts.html")
+        walked = len(walks)  # the first two builds walk: the observer started after the first
+        note.write_text("---\nname: Samuel Leigh\n---\n", encoding="utf-8")
+        assert _wait_for(lambda: _get(url + GENERATION_PATH.lstrip("/")) == "3"), logs
+        assert "Samuel Leigh" in _get(url + "contacts.html")
+        assert len(walks) == walked
+        (vault / "interactions/2027").mkdir()
+        (vault / "interactions/2027/2026-02-02-walk.md").write_text(
+            "---\ndate: 2026-02-02\nwith: sam-lee\n---\n", encoding="utf-8"
+        )
+        assert _wait_for(lambda: "2026-02-02" in _get(url + "contacts/sam-lee.html")), logs
+        assert len(walks) > walked
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
 def test_a_commit_or_checkout_rebuilds_the_site(tmp_path: Path) -> None:
     from git_history import Repo
 
