@@ -15,10 +15,11 @@ the one-target answer the ``path`` command prints.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -175,15 +176,62 @@ class PathIndex:
             if c.met_through is not None and c.met_through != c.id and c.met_through in contacts:
                 self._introduced.setdefault(c.met_through, []).append(c)
         self._together = _together(vault.interactions, today)
+        self._index_asks(vault.asks)
+
+    def _index_asks(self, asks: Iterable[Ask]) -> None:
         self._asks_to_contact: dict[str, list[Ask]] = {}
         self._asks_to_company: dict[str, list[Ask]] = {}
-        for ask in vault.asks:
+        for ask in asks:
             if ask.with_ is None or not ask.intro_to:
                 continue
             if ask.intro_to_contact is not None:
                 self._asks_to_contact.setdefault(ask.intro_to_contact, []).append(ask)
             else:
                 self._asks_to_company.setdefault(self.companies.merges.key(unwrap(ask.intro_to)), []).append(ask)
+
+    def patched(
+        self,
+        vault: Vault,
+        today: dt.date,
+        relationships: Relationships,
+        contacts: Iterable[str],
+        interactions_of: Mapping[str, Iterable[Interaction]],
+        asks: bool,
+    ) -> PathIndex:
+        """This index for a later model of the vault with the same contacts, config, moves
+        and today (``today``, ``moves`` and ``companies`` as given to this one), where only the
+        interactions that name ``contacts`` changed (``interactions_of``: each contact's, the
+        model's ``interactions_by_contact``), and the asks when ``asks``; ``relationships`` are
+        the later model's. Who was with whom is found again for ``contacts`` and everyone they
+        were or are with (a pair's latest interaction is in the rows of both); the intro asks
+        are indexed again when asks changed (a pass over them, without the interactions)."""
+        index = copy.copy(self)
+        index.vault, index.relationships = vault, relationships
+        named = set(contacts)
+        if named:
+            together = dict(self._together)
+            rows = {cid: _together(interactions_of.get(cid, ()), today).get(cid) for cid in named}
+            partners = {other for cid in named for other in (*together.get(cid, ()), *(rows[cid] or ()))}
+            for other in partners - named:
+                # the pair's latest interaction is the same in both rows: only those entries move
+                row = dict(together.get(other, ()))
+                for cid in named:
+                    seen = (rows[cid] or {}).get(other)
+                    if seen is None:
+                        row.pop(cid, None)
+                    else:
+                        row[cid] = seen
+                # an empty row is kept only for one who is in an interaction of two or more
+                rows[other] = row or _together(interactions_of.get(other, ()), today).get(other)
+            for cid, made in rows.items():
+                if made is None:
+                    together.pop(cid, None)
+                else:
+                    together[cid] = made
+            index._together = together
+        if asks:
+            index._index_asks(vault.asks)
+        return index
 
     # -- targets
 
