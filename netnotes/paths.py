@@ -19,7 +19,7 @@ import copy
 import datetime as dt
 import difflib
 import heapq
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -194,40 +194,29 @@ class PathIndex:
         vault: Vault,
         today: dt.date,
         relationships: Relationships,
-        contacts: Iterable[str],
+        contacts: Collection[str],
         interactions_of: Mapping[str, Iterable[Interaction]],
         asks: bool,
     ) -> PathIndex:
         """This index for a later model of the vault with the same contacts, config, moves
         and today (``today``, ``moves`` and ``companies`` as given to this one), where only the
         interactions that name ``contacts`` changed (``interactions_of``: each contact's, the
-        model's ``interactions_by_contact``), and the asks when ``asks``; ``relationships`` are
-        the later model's. Who was with whom is found again for ``contacts`` and everyone they
-        were or are with (a pair's latest interaction is in the rows of both); the intro asks
-        are indexed again when asks changed (a pass over them, without the interactions)."""
+        model's ``interactions_by_contact``: everyone in ``with`` of the interactions read again,
+        before and after), and the asks when ``asks``; ``relationships`` are the later model's.
+        Who was with whom is found again for ``contacts``; the intro asks are indexed again
+        when asks changed (a pass over the asks alone)."""
         index = copy.copy(self)
         index.vault, index.relationships = vault, relationships
-        named = set(contacts)
-        if named:
+        if contacts:
+            # A pair's latest interaction changed only if one it is in was read again, and then
+            # both of them are among ``contacts``: only their rows are found again.
             together = dict(self._together)
-            rows = {cid: _together(interactions_of.get(cid, ()), today).get(cid) for cid in named}
-            partners = {other for cid in named for other in (*together.get(cid, ()), *(rows[cid] or ()))}
-            for other in partners - named:
-                # the pair's latest interaction is the same in both rows: only those entries move
-                row = dict(together.get(other, ()))
-                for cid in named:
-                    seen = (rows[cid] or {}).get(other)
-                    if seen is None:
-                        row.pop(cid, None)
-                    else:
-                        row[cid] = seen
-                # an empty row is kept only for one who is in an interaction of two or more
-                rows[other] = row or _together(interactions_of.get(other, ()), today).get(other)
-            for cid, made in rows.items():
-                if made is None:
+            for cid in contacts:
+                row = _together(interactions_of.get(cid, ()), today).get(cid)
+                if row is None:
                     together.pop(cid, None)
                 else:
-                    together[cid] = made
+                    together[cid] = row
             index._together = together
         if asks:
             index._index_asks(vault.asks)

@@ -602,7 +602,7 @@ class SiteModel:
         self.asks_by_contact = last.asks_by_contact
         self.intro_asks = last.intro_asks
         self.reciprocity = last.reciprocity
-        self.path_index = last.path_index
+        self.path_index = last.path_index.patched(self.vault, self.today, last.relationships, (), {}, False)
         return last.notes
 
     def _patched(self, last: NotePieces, patch: Patch) -> dict[str, Interaction | Ask]:
