@@ -17,8 +17,11 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from conftest import MakeVault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from site_html import tree
+from test_site_model_memo import COFFEE, VAULT, Serving, cold
 from test_site_warm_equals_cold import sync
 
 from netnotes import followup, notecache, strength
@@ -47,9 +50,10 @@ class Notes:
 
     interactions: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     asks: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    contacts: dict[str, str] = dataclasses.field(default_factory=lambda: dict(CONTACTS))
 
     def files(self) -> dict[str, str]:
-        out = {f"contacts/{cid}.md": f"---\n{text}\n---\n" for cid, text in CONTACTS.items()}
+        out = {f"contacts/{cid}.md": f"---\n{text}\n---\n" for cid, text in self.contacts.items()}
         out["netnotes.yaml"] = "circles:\n  inner: 3w\nhorizon: 14d\n"
         for folder, notes in (("interactions", self.interactions), ("asks", self.asks)):
             for name, fields in notes.items():
@@ -256,15 +260,10 @@ def test_serve_s_model_after_an_interaction_edit_runs_no_pass_over_every_note(
     assert model.reciprocity == {"ana": followup.Reciprocity(1, 0), "ben": followup.Reciprocity(0, 1)}
     assert list(model.reciprocity) == ["ana", "ben"]  # by id, as made whole, though Ana's came last
     # a contact edited: the model is made whole again (the contacts' key moved)
-    CONTACTS_BEFORE = dict(CONTACTS)
-    try:
-        CONTACTS["eli"] = "name: Eli Stone"
-        sync(root, notes.files(), clock)
-        before = dict(spies)
-        result, model = served()
-    finally:
-        CONTACTS.clear()
-        CONTACTS.update(CONTACTS_BEFORE)
+    notes.contacts["eli"] = "name: Eli Stone"
+    sync(root, notes.files(), clock)
+    before = dict(spies)
+    result, model = served()
     assert result.patch is None and spies == {name: count + 1 for name, count in before.items()}
     assert_same_model(model, made_whole(result))
 
@@ -297,3 +296,19 @@ def test_pieces_of_another_model_are_never_patched(tmp_path: Path, monkeypatch: 
         model = serve_model(second, kept)
         assert_same_model(model, made_whole(second))
         assert kept.notes is not None and kept.notes.key == second.model_key
+
+
+def test_serve_s_rebuild_after_an_interaction_edit_patches_the_model_and_builds_a_cold_build_s_site(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, spies: dict[str, int]
+) -> None:
+    real = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real() + 3600 * 10**9)
+    root = make_vault(VAULT)
+    serving = Serving(root)
+    serving.build()
+    before = dict(spies)
+    (root / "interactions/2026/2026-11-01-coffee.md").write_text(COFFEE.replace("2026-11-01", "2026-11-03"))
+    out = serving.build()
+    assert spies == before  # build_site handed the load's patch to the site model
+    assert serving.kept.model.notes is not None
+    assert tree(out) == cold(root)
