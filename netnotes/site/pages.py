@@ -457,8 +457,9 @@ class NotePieces:
 @dataclass(slots=True)
 class ModelMemo:
     """What one ``SiteModel`` leaves to the next of the same vault (``build.Kept``, and a
-    build's own): the pieces made of the contacts, kept under their ``contacts_key``, and the
-    page-name tables, kept by the names they were made from."""
+    build's own): the pieces made of the contacts, kept under their ``contacts_key``, the
+    page-name tables, kept by the names they were made from, and (in ``serve``) the pieces
+    made of interactions and asks, kept under the model's key (``NotePieces``)."""
 
     pieces: ContactPieces | None = None
     slugs: Slugs = field(default_factory=Slugs)
