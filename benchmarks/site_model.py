@@ -32,6 +32,7 @@ from netnotes.notecache import NoteCache  # noqa: E402
 from netnotes.site.pages import ModelMemo, SiteModel  # noqa: E402
 
 EDITS = ("append a line", "move its date", "add a person")
+SETTLE = 3.5  # seconds: past the caches' racy window (notecache.RACY_NS, 3 s)
 
 
 def edit(note: Path, how: str, person: str) -> None:
@@ -83,6 +84,7 @@ def main() -> None:
         shutil.copytree(args.vault, root, symlinks=True)
         notes = sorted((root / "interactions").rglob("*.md"))
         people = sorted(p.stem for p in (root / "contacts").glob("*.md"))
+        time.sleep(SETTLE)  # else the notes copied last are too new to trust, and read again
         cache, memo = NoteCache(root), ModelMemo()
         timed(load_vault(root, today=args.today, cache=cache), args.today, memo)
         rows = []
