@@ -8,8 +8,9 @@ after I.date.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -115,6 +116,40 @@ def last_touches(interactions: Iterable[Interaction], today: dt.date) -> dict[st
     return touches
 
 
+def last_touches_patched(
+    last: dict[str, Touch],
+    today: dt.date,
+    contacts: Iterable[str],
+    interactions_of: Mapping[str, Sequence[Interaction]],
+) -> dict[str, Touch]:
+    """``last_touches`` from ``last``, the answer for an earlier model, when only the
+    interactions of ``contacts`` changed: ``interactions_of`` gives each contact's interactions
+    in the vault's order (the model's ``interactions_by_contact``). The dict comes in the order
+    ``last_touches`` gives it for the vault's interactions: latest touch first, then in the
+    order of ``with``."""
+    touches = dict(last)
+    moved = False  # a touch came, went or is another interaction: the order is made again
+    for cid in contacts:
+        latest = next((i for i in reversed(interactions_of.get(cid, ())) if i.date <= today), None)
+        was = touches.get(cid)
+        if latest is None:
+            if was is not None:
+                del touches[cid]
+            continue
+        if was is not None and was.interaction is latest:
+            continue
+        touches[cid] = Touch(latest.date, latest)
+        moved = moved or was is None or _touch_order(cid, was) != _touch_order(cid, touches[cid])
+    if moved:
+        touches = dict(sorted(touches.items(), key=lambda kv: _touch_order(*kv), reverse=True))
+    return touches
+
+
+def _touch_order(contact_id: str, touch: Touch) -> tuple[dt.date, str, int]:
+    """Where ``last_touches`` puts a contact's touch, read backwards (it goes latest first)."""
+    return (touch.date, touch.interaction.path, -touch.interaction.with_.index(contact_id))
+
+
 def cadence_of(contact: Contact, config: Config) -> Duration:
     """Rule 2: the contact's own cadence, else its circle's, else the vault's default."""
     if contact.cadence is not None:
@@ -212,52 +247,107 @@ def due_items(
     """The follow-up list: every rule of section 5, in the order of rule 8. ``moves`` are the
     vault's career moves from git (``moves.moves_for``), for rule 11; none by default.
     ``touches`` is ``last_touches(vault.interactions, today)`` when the caller has it."""
-    config = vault.config
-    horizon_end = add_duration(today, horizon or config.horizon)
     if touches is None:
         touches = last_touches(vault.interactions, today)
-    contacts = vault.contacts_by_id
-    names = {c.id: c.name for c in vault.contacts}
-    items: list[DueItem] = []
+    items = list(_items(vault, today, horizon, moves, touches, vault.contacts, vault.interactions, vault.asks))
+    if not include_later:
+        items = [i for i in items if i.status != DueStatus.LATER]
+    items.sort(key=DueItem.sort_key)
+    return items
 
-    def add(
+
+def due_items_patched(
+    last: list[DueItem],
+    vault: Vault,
+    today: dt.date,
+    moves: Iterable[Move],
+    touches: dict[str, Touch],
+    contacts: Iterable[Contact],
+    interactions: Iterable[Interaction],
+    asks: Iterable[Ask],
+    sources: Container[str],
+) -> list[DueItem]:
+    """``due_items(vault, today, include_later=True, moves=moves, touches=touches)`` from
+    ``last``, that list for an earlier model of the vault with the same contacts, config, moves
+    and today, when only the notes of ``contacts`` changed. ``interactions`` and ``asks`` are
+    every note of the vault that names one of them (``with``), in the vault's order, and
+    ``sources`` holds the paths of those interactions and of every note read again.
+
+    An item is a function of its contact's touch and notes (rules 3, 10, 11), of its ask, or,
+    for a follow-up, of its interaction and the touches of everyone in it: so the items of
+    ``contacts`` and the follow-ups of ``sources`` are made again, every other item is the very
+    one ``last`` holds, and the sort key orders them all (it is total: one item per contact,
+    reason and source)."""
+    redo = {c.id for c in contacts}
+    kept = [
+        item
+        for item in last
+        if item.contact not in redo and (item.reason is not Reason.FOLLOW_UP or item.source not in sources)
+    ]
+    theirs = [c for c in vault.contacts if c.id in redo]
+    made = sorted(_items(vault, today, None, moves, touches, theirs, interactions, asks, redo), key=DueItem.sort_key)
+    for item in made:
+        bisect.insort(kept, item, key=DueItem.sort_key)
+    return kept
+
+
+def _items(
+    vault: Vault,
+    today: dt.date,
+    horizon: Duration | None,
+    moves: Iterable[Move],
+    touches: dict[str, Touch],
+    of_contacts: Iterable[Contact],
+    interactions: Iterable[Interaction],
+    asks: Iterable[Ask],
+    moved: Container[str] | None = None,
+) -> Iterator[DueItem]:
+    """The items of rule 8 (any status) that ``of_contacts`` (keep in touch, birthday),
+    ``interactions`` (follow-ups), ``asks`` (asks, thank-yous) and the moves of contacts in
+    ``moved`` (every contact when None) give, in no particular order."""
+    config = vault.config
+    horizon_end = add_duration(today, horizon or config.horizon)
+    contacts = vault.contacts_by_id
+
+    def item(
         contact: Contact,
         reason: Reason,
         due: dt.date,
         detail: str | None,
         source: str,
         direction: Direction | None = None,
-    ) -> None:
-        items.append(
-            DueItem(
-                contact.id,
-                contact.name,
-                reason,
-                due,
-                status_of(due, today, horizon_end),
-                (due - today).days,
-                detail,
-                source,
-                direction,
-            )
+    ) -> DueItem:
+        return DueItem(
+            contact.id,
+            contact.name,
+            reason,
+            due,
+            status_of(due, today, horizon_end),
+            (due - today).days,
+            detail,
+            source,
+            direction,
         )
 
-    for contact in vault.contacts:
+    for contact in of_contacts:
         touch = touches.get(contact.id)
         due = keep_in_touch_date(contact, config, touch, today)
         if due is not None:
-            add(contact, Reason.KEEP_IN_TOUCH, due, _keep_in_touch_detail(contact, config, touch, due), contact.path)
+            yield item(
+                contact, Reason.KEEP_IN_TOUCH, due, _keep_in_touch_detail(contact, config, touch, due), contact.path
+            )
         if contact.birthday is not None and not contact.archived:
             day = contact.birthday.next_on_or_after(today)
             if day <= horizon_end:
                 years = day.year - contact.birthday.year if contact.birthday.year else 0
                 age = f"turns {years}" if years > 0 else "birthday"
-                add(contact, Reason.BIRTHDAY, day, age, contact.path)
+                yield item(contact, Reason.BIRTHDAY, day, age, contact.path)
 
-    for interaction in vault.interactions:
+    interactions = interactions if isinstance(interactions, Sequence) else list(interactions)
+    for interaction in interactions:
         if interaction.follow_up is not None and interaction.with_ and is_follow_up_open(interaction, touches):
             assert interaction.follow_up is not None
-            add(
+            yield item(
                 contacts[interaction.with_[0]],
                 Reason.FOLLOW_UP,
                 interaction.follow_up,
@@ -265,25 +355,25 @@ def due_items(
                 interaction.path,
             )
 
-    thanked = thank_you_dates(vault.interactions, today)
-    for ask in vault.asks:
+    names = {c.id: c.name for c in vault.contacts}
+    thanked = thank_you_dates(interactions, today)
+    for ask in asks:
         if ask.status == AskStatus.OPEN and ask.with_ is not None:
-            add(contacts[ask.with_], Reason.ASK, ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction)
+            yield item(
+                contacts[ask.with_], Reason.ASK, ask_due_date(ask), ask_detail(ask, names), ask.path, ask.direction
+            )
         thank_you = thank_you_due(ask, thanked, today)
         if thank_you is not None and ask.with_ is not None:
-            add(contacts[ask.with_], Reason.THANK_YOU, thank_you, thank_you_detail(ask), ask.path, ask.direction)
+            yield item(contacts[ask.with_], Reason.THANK_YOU, thank_you, thank_you_detail(ask), ask.path, ask.direction)
 
     for cid, move in latest_moves(moves, today).items():
-        moved = contacts.get(cid)
+        if moved is not None and cid not in moved:
+            continue
+        who = contacts.get(cid)
         touch = touches.get(cid)
-        if moved is None or moved.archived or (touch is not None and touch.date >= move.date):
+        if who is None or who.archived or (touch is not None and touch.date >= move.date):
             continue  # gone from the vault, archived, or congratulated (any touch since counts)
-        add(moved, Reason.CONGRATULATE, add_duration(move.date, CONGRATULATE_AFTER), move.detail, moved.path)
-
-    if not include_later:
-        items = [i for i in items if i.status != DueStatus.LATER]
-    items.sort(key=DueItem.sort_key)
-    return items
+        yield item(who, Reason.CONGRATULATE, add_duration(move.date, CONGRATULATE_AFTER), move.detail, who.path)
 
 
 def _keep_in_touch_detail(contact: Contact, config: Config, touch: Touch | None, due: dt.date) -> str:
@@ -303,6 +393,24 @@ def _keep_in_touch_detail(contact: Contact, config: Config, touch: Touch | None,
 def planned_interactions(vault: Vault, today: dt.date) -> list[Interaction]:
     """Interactions dated after today: upcoming, never a touch."""
     return [i for i in vault.interactions if i.date > today]
+
+
+def reciprocity_patched(
+    last: dict[str, Reciprocity], contacts: Iterable[str], asks_of: Mapping[str, Iterable[Ask]]
+) -> dict[str, Reciprocity]:
+    """``reciprocity`` from ``last``, the answer for an earlier model, when only the asks of
+    ``contacts`` changed: ``asks_of`` gives each contact's asks (the model's ``asks_by_contact``)."""
+    out = dict(last)
+    came = False  # a contact came: the dict is sorted by id again
+    for cid in contacts:
+        done = [a for a in asks_of.get(cid, ()) if a.status == AskStatus.DONE]
+        given = sum(a.direction == Direction.IN for a in done)
+        if done:
+            came = came or cid not in out
+            out[cid] = Reciprocity(given, len(done) - given)
+        elif cid in out:
+            del out[cid]
+    return dict(sorted(out.items())) if came else out
 
 
 def reciprocity(vault: Vault) -> dict[str, Reciprocity]:

@@ -15,10 +15,11 @@ the one-target answer the ``path`` command prints.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -175,15 +176,51 @@ class PathIndex:
             if c.met_through is not None and c.met_through != c.id and c.met_through in contacts:
                 self._introduced.setdefault(c.met_through, []).append(c)
         self._together = _together(vault.interactions, today)
+        self._index_asks(vault.asks)
+
+    def _index_asks(self, asks: Iterable[Ask]) -> None:
         self._asks_to_contact: dict[str, list[Ask]] = {}
         self._asks_to_company: dict[str, list[Ask]] = {}
-        for ask in vault.asks:
+        for ask in asks:
             if ask.with_ is None or not ask.intro_to:
                 continue
             if ask.intro_to_contact is not None:
                 self._asks_to_contact.setdefault(ask.intro_to_contact, []).append(ask)
             else:
                 self._asks_to_company.setdefault(self.companies.merges.key(unwrap(ask.intro_to)), []).append(ask)
+
+    def patched(
+        self,
+        vault: Vault,
+        today: dt.date,
+        relationships: Relationships,
+        contacts: Collection[str],
+        interactions_of: Mapping[str, Iterable[Interaction]],
+        asks: bool,
+    ) -> PathIndex:
+        """This index for a later model of the vault with the same contacts, config, moves
+        and today (``today``, ``moves`` and ``companies`` as given to this one), where only the
+        interactions that name ``contacts`` changed (``interactions_of``: each contact's, the
+        model's ``interactions_by_contact``: everyone in ``with`` of the interactions read again,
+        before and after), and the asks when ``asks``; ``relationships`` are the later model's.
+        Who was with whom is found again for ``contacts``; the intro asks are indexed again
+        when asks changed (a pass over the asks alone)."""
+        index = copy.copy(self)
+        index.vault, index.relationships = vault, relationships
+        if contacts:
+            # A pair's latest interaction changed only if one it is in was read again, and then
+            # both of them are among ``contacts``: only their rows are found again.
+            together = dict(self._together)
+            for cid in contacts:
+                row = _together(interactions_of.get(cid, ()), today).get(cid)
+                if row is None:
+                    together.pop(cid, None)
+                else:
+                    together[cid] = row
+            index._together = together
+        if asks:
+            index._index_asks(vault.asks)
+        return index
 
     # -- targets
 

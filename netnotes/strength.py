@@ -17,12 +17,13 @@ import datetime as dt
 import math
 import statistics
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any, Literal
 
 from .dates import add_months
-from .model import Contact, Vault
+from .model import Ask, Contact, Interaction, Vault
 
 Band = Literal["strong", "steady", "weak", "none"]
 
@@ -187,8 +188,38 @@ def relationships(vault: Vault, today: dt.date) -> Relationships:
         for f in [_fading(c, strength[c.id], histories[c.id], today)]
         if f is not None
     ]
-    fading.sort(key=lambda f: (-f.strength.score, f.contact.name.casefold(), f.contact.id))
+    fading.sort(key=_fading_order)
     return Relationships(strength, fading)
+
+
+def relationships_patched(
+    last: Relationships,
+    vault: Vault,
+    today: dt.date,
+    contacts: Iterable[Contact],
+    interactions: Iterable[Interaction],
+    asks: Iterable[Ask],
+) -> Relationships:
+    """``relationships(vault, today)`` from ``last``, the answer for an earlier model of the
+    vault with the same contacts and today, when only the notes of ``contacts`` changed:
+    ``interactions`` and ``asks`` are every note of the vault that names one of them, in the
+    vault's order. A contact's strength and fading depend on their own notes only, summed in
+    the vault's order (so the floats are the very same); the fading list is sorted again."""
+    redone = relationships(
+        replace(vault, contacts=tuple(contacts), interactions=tuple(interactions), asks=tuple(asks)), today
+    )
+    if not redone.strength:
+        return last
+    strength = dict(last.strength)  # every contact, in the vault's order: only values change
+    strength.update(redone.strength)
+    fading = [f for f in last.fading if f.contact.id not in redone.strength]
+    fading += redone.fading
+    fading.sort(key=_fading_order)
+    return Relationships(strength, fading)
+
+
+def _fading_order(f: Fading) -> tuple[int, str, str]:
+    return (-f.strength.score, f.contact.name.casefold(), f.contact.id)
 
 
 def strength_of(vault: Vault, contact_id: str, today: dt.date) -> Strength:

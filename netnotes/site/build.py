@@ -360,7 +360,16 @@ def _build_site(
     if kept.model.pieces is None:
         kept.model = model_cache.read(cache, secret, code_salt(), vault, result.contacts_key) or kept.model
     pieces, slugs_made = kept.model.pieces, kept.model.slugs.made
-    model = SiteModel(vault, today, result.problems, moves, kept.model, result.contacts_key)
+    model = SiteModel(
+        vault,
+        today,
+        result.problems,
+        moves,
+        kept.model,
+        result.contacts_key,
+        model_key=result.model_key,
+        patch=result.patch,
+    )
     if not kept.remember and (kept.model.pieces is not pieces or kept.model.slugs.made != slugs_made):
         model_cache.save(cache, secret, code_salt(), kept.model, result.contacts_key, cache_warnings.append)
     bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies)

@@ -9,11 +9,13 @@ folder down (``contacts/<slug>.html``), so links inside bodies are the same on e
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from markupsafe import Markup
 
@@ -31,9 +33,12 @@ from ..followup import (
     ask_due_date,
     cadence_of,
     due_items,
+    due_items_patched,
     is_follow_up_open,
     last_touches,
+    last_touches_patched,
     reciprocity,
+    reciprocity_patched,
 )
 from ..markdown import is_web_url
 from ..model import Ask, AskStatus, Contact, Direction, Interaction, Vault
@@ -42,8 +47,11 @@ from ..paths import KNOWN, Insider, Path, PathIndex
 from ..problems import Problem
 from ..refs import key, unwrap
 from ..slugs import unique_slugs
-from ..strength import Fading, Relationships, Strength, relationships
+from ..strength import Fading, Relationships, Strength, relationships, relationships_patched
 from . import charts
+
+if TYPE_CHECKING:
+    from ..snapshot import Patch
 
 DUE_SECTIONS = ((DueStatus.OVERDUE, "Overdue"), (DueStatus.TODAY, "Today"), (DueStatus.SOON, "Soon"))
 ASK_SIDES = ((Direction.OUT, "Waiting on them", "I asked"), (Direction.IN, "I owe them", "They asked me"))
@@ -248,6 +256,56 @@ class Links:
         self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
         self._notes.update((a.path, self.ask(a)) for a in vault.asks)
 
+    def patched(
+        self, vault: Vault, gone: Iterable[Interaction | Ask], came: Iterable[Interaction | Ask], slugs: Slugs
+    ) -> Links:
+        """These links for a later model of the vault with the same contacts and config (so the
+        same contact, tag and company tables), where the notes ``gone`` (their earlier versions)
+        were read again and gave ``came``. The interaction and ask tables are the same while the
+        same ids are there (a slug table depends on the set of names only). The tables by id and
+        by path are in the vault's order: a note whose date moved, or that came or went, puts
+        them in order again, taking the links of the notes that did not change."""
+        links = copy.copy(self)
+        gone, came = list(gone), list(came)
+        for kind, fallback in ((Interaction, "interaction"), (Ask, "ask")):
+            if {n.id for n in gone if type(n) is kind} != {n.id for n in came if type(n) is kind}:
+                table = slugs.of(vault.interactions if kind is Interaction else vault.asks, fallback)
+                if kind is Interaction:
+                    links._interactions = table
+                else:
+                    links._asks = table
+        was = {n.path: n for n in gone}
+        if links._interactions is not self._interactions or links._asks is not self._asks:
+            redo = None  # a slug may have changed anywhere: every note's link is made again
+        else:
+            redo = {n.path: n for n in came}
+        in_place = (
+            redo is not None
+            and all(
+                (old := was.get(n.path)) is not None and old.date == n.date and bool(old.with_) == bool(n.with_)
+                for n in came
+            )
+            and len(was) == len(came)
+        )
+        if in_place:
+            assert redo is not None
+            links._first_contact = dict(self._first_contact)
+            links._first_contact.update((n.id, n.with_[0]) for n in came if isinstance(n, Interaction) and n.with_)
+            links._notes = dict(self._notes)
+        else:
+            links._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
+            kept = self._notes
+            links._notes = dict(itertools.islice(kept.items(), len(vault.contacts)))
+            if redo is None:
+                links._notes.update((i.path, links.interaction(i)) for i in vault.interactions)
+                links._notes.update((a.path, links.ask(a)) for a in vault.asks)
+                return links
+            links._notes.update((i.path, kept.get(i.path)) for i in vault.interactions)
+            links._notes.update((a.path, kept.get(a.path)) for a in vault.asks)
+        for n in came:
+            links._notes[n.path] = links.interaction(n) if isinstance(n, Interaction) else links.ask(n)
+        return links
+
     def tables(self) -> tuple[object, ...]:
         """Everything a link depends on but the company spellings' merges (the config's):
         what a page's digest covers of the links its template asks for."""
@@ -363,17 +421,52 @@ def contact_pieces(vault: Vault, key: str | None, candidates: Candidates | None 
     return ContactPieces(key, tags, index, companies, introduced, candidates)
 
 
+@dataclass(frozen=True, slots=True)
+class NotePieces:
+    """The parts of a ``SiteModel`` that interactions and asks make, kept under the key of the
+    model they were made of (``LoadResult.model_key``): a model patched from that one
+    (``LoadResult.patch``, whose ``base`` is the key) with the same contacts, moves and today
+    makes them again only for the contacts the notes read again name, before or after."""
+
+    key: str  # the model's key
+    contacts_key: str
+    today: dt.date
+    moves: tuple[Move, ...]
+    notes: dict[str, Interaction | Ask]  # every interaction and ask of the model, by path
+    links: Links
+    touches: dict[str, Touch]
+    due: list[DueItem]
+    interactions_by_contact: dict[str, list[Interaction]]
+    asks_by_contact: dict[str, list[Ask]]
+    intro_asks: dict[str, list[Ask]]
+    reciprocity: dict[str, Reciprocity]
+    relationships: Relationships
+    path_index: PathIndex
+
+    def base_of(self, patch: Patch | None, contacts_key: str | None, today: dt.date, moves: tuple[Move, ...]) -> bool:
+        """Whether ``patch`` was made from this model, and the rest is the same."""
+        return (
+            patch is not None
+            and patch.base == self.key
+            and contacts_key == self.contacts_key == patch.contacts
+            and today == self.today
+            and moves == self.moves
+        )
+
+
 @dataclass(slots=True)
 class ModelMemo:
     """What one ``SiteModel`` leaves to the next of the same vault (``build.Kept``, and a
-    build's own): the pieces made of the contacts, kept under their ``contacts_key``, and the
-    page-name tables, kept by the names they were made from."""
+    build's own): the pieces made of the contacts, kept under their ``contacts_key``, the
+    page-name tables, kept by the names they were made from, and (in ``serve``) the pieces
+    made of interactions and asks, kept under the model's key (``NotePieces``)."""
 
     pieces: ContactPieces | None = None
     slugs: Slugs = field(default_factory=Slugs)
     # The last model's contact rows: a row equal to the one made now is given as the very
     # object it was, so the build takes its digest from the last build's (``build.Kept``)
     rows: dict[str, ContactRow] = field(default_factory=dict)
+    notes: NotePieces | None = None  # the last model's pieces made of interactions and asks
 
     def pieces_for(self, vault: Vault, key: str | None) -> ContactPieces | None:
         """The kept pieces when they were made for the contacts named ``key``."""
@@ -396,6 +489,11 @@ class SiteModel:
     memo: ModelMemo = field(default_factory=ModelMemo, repr=False, compare=False)
     contacts_key: str | None = None
     candidates: Candidates | None = field(default=None, repr=False)  # duplicates, when kept elsewhere
+    # The key of this model (``LoadResult.model_key``) and how it was patched from an earlier
+    # one (``LoadResult.patch``): when the memo holds that one's ``NotePieces``, this model's
+    # are made from them (None: made whole)
+    model_key: str | None = field(default=None, repr=False, compare=False)
+    patch: Patch | None = field(default=None, repr=False, compare=False)
     pieces: ContactPieces = field(init=False, repr=False)
     links: Links = field(init=False)
     touches: dict[str, Touch] = field(init=False)
@@ -428,13 +526,53 @@ class SiteModel:
         self.tags = pieces.tags
         self.company_index = pieces.company_index
         self.companies = pieces.companies
-        self.links = Links(vault, self.tags, self.companies, self.company_index.merges.key, memo.slugs)
+        self.introduced = pieces.introduced
+        self.moves_by_contact = {}
+        for move in reversed(self.moves):
+            if move.date <= today:
+                self.moves_by_contact.setdefault(move.contact, []).append(move)
+        moves = tuple(self.moves)
+        last = memo.notes
+        notes: dict[str, Interaction | Ask] | None = None
+        if last is not None and last.key == self.model_key and self.contacts_key == last.contacts_key:
+            if today == last.today and moves == last.moves:  # the very model again
+                notes = self._taken(last)
+        elif last is not None and last.base_of(self.patch, self.contacts_key, today, moves):
+            assert self.patch is not None
+            notes = self._patched(last, self.patch)
+        if notes is None:
+            self._whole()
+        if self.model_key is None or self.contacts_key is None:
+            memo.notes = None
+            return
+        if notes is None:
+            notes = {i.path: i for i in vault.interactions}
+            notes.update((a.path, a) for a in vault.asks)
+        memo.notes = NotePieces(
+            self.model_key,
+            self.contacts_key,
+            today,
+            moves,
+            notes,
+            self.links,
+            self.touches,
+            self.due,
+            self.interactions_by_contact,
+            self.asks_by_contact,
+            self.intro_asks,
+            self.reciprocity,
+            self.relationships,
+            self.path_index,
+        )
+
+    def _whole(self) -> None:
+        """The pieces made of interactions and asks, from every note."""
+        vault, today = self.vault, self.today
+        self.links = Links(vault, self.tags, self.companies, self.company_index.merges.key, self.memo.slugs)
         self.relationships = relationships(vault, today)
         self.touches = last_touches(vault.interactions, today)
         self.due = due_items(vault, today, include_later=True, moves=self.moves, touches=self.touches)
-        self.due_by_contact = {}
-        for item in self.due:
-            self.due_by_contact.setdefault(item.contact, []).append(item)
+        self._due_by_contact()
         self.interactions_by_contact = {}
         for interaction in vault.interactions:
             for cid in interaction.with_:
@@ -446,13 +584,90 @@ class SiteModel:
                 self.asks_by_contact.setdefault(ask.with_, []).append(ask)
                 if ask.intro_to_contact is not None:
                     self.intro_asks.setdefault(ask.intro_to_contact, []).append(ask)
-        self.introduced = pieces.introduced
         self.reciprocity = reciprocity(vault)
-        self.moves_by_contact = {}
-        for move in reversed(self.moves):
-            if move.date <= today:
-                self.moves_by_contact.setdefault(move.contact, []).append(move)
         self.path_index = PathIndex(vault, today, self.moves, self.relationships, self.company_index)
+
+    def _due_by_contact(self) -> None:
+        self.due_by_contact = {}
+        for item in self.due:
+            self.due_by_contact.setdefault(item.contact, []).append(item)
+
+    def _taken(self, last: NotePieces) -> dict[str, Interaction | Ask]:
+        """The pieces of the same model (a save that changed nothing), as they are."""
+        self.links = last.links
+        self.relationships = last.relationships
+        self.touches = last.touches
+        self.due = last.due
+        self._due_by_contact()
+        self.interactions_by_contact = last.interactions_by_contact
+        self.asks_by_contact = last.asks_by_contact
+        self.intro_asks = last.intro_asks
+        self.reciprocity = last.reciprocity
+        self.path_index = last.path_index.patched(self.vault, self.today, last.relationships, (), {}, False)
+        return last.notes
+
+    def _patched(self, last: NotePieces, patch: Patch) -> dict[str, Interaction | Ask]:
+        """The pieces made of interactions and asks from ``last``'s, those of the model
+        ``patch`` was made from: only what the notes read again change is made again. Each
+        piece is a function of each contact's own notes (their touches, strength, asks,
+        follow-ups...), so the contacts those notes name, before or after, are made again;
+        what ranks or orders contacts (fading, the due list, the dicts' orders) is put in
+        order again. ``tests/test_site_model_patch.py`` holds it to a model made whole."""
+        vault, today = self.vault, self.today
+        redo = frozenset(patch.paths)
+        gone = [n for n in map(last.notes.get, patch.paths) if n is not None]
+        came: list[Interaction | Ask] = [*patch.interactions, *patch.asks]
+        notes = dict(last.notes)
+        for path in patch.paths:
+            notes.pop(path, None)
+        notes.update((n.path, n) for n in came)
+        met: set[str] = set()  # the contacts in ``with`` of the interactions read again, before or after
+        asked: set[str] = set()  # ... of the asks
+        intro: set[str] = set()  # the contacts those asks ask an introduction to
+        for n in (*gone, *came):
+            if isinstance(n, Interaction):
+                met.update(n.with_)
+            elif n.with_ is not None:
+                asked.add(n.with_)
+                if n.intro_to_contact is not None:
+                    intro.add(n.intro_to_contact)
+
+        self.links = last.links.patched(vault, gone, came, self.memo.slugs)
+        met_now: dict[str, list[Interaction]] = {}
+        for i in patch.interactions:
+            for cid in i.with_:
+                met_now.setdefault(cid, []).append(i)
+        self.interactions_by_contact = _regrouped(last.interactions_by_contact, met, redo, met_now, _met_order)
+        asked_now: dict[str, list[Ask]] = {}
+        intro_now: dict[str, list[Ask]] = {}
+        for a in patch.asks:
+            if a.with_ is not None:
+                asked_now.setdefault(a.with_, []).append(a)
+                if a.intro_to_contact is not None:
+                    intro_now.setdefault(a.intro_to_contact, []).append(a)
+        self.asks_by_contact = _regrouped(last.asks_by_contact, asked, redo, asked_now, _asked_order)
+        self.intro_asks = _regrouped(last.intro_asks, intro, redo, intro_now, _asked_order)
+        self.touches = last_touches_patched(last.touches, today, met, self.interactions_by_contact)
+
+        named = met | asked  # whose strength, touches, asks or thank-yous may have changed
+        theirs = [vault.contacts_by_id[cid] for cid in sorted(named)]
+        interactions = sorted(
+            {id(i): i for cid in named for i in self.interactions_by_contact.get(cid, ())}.values(),
+            key=_by_date_path,
+        )
+        asks = sorted((a for cid in named for a in self.asks_by_contact.get(cid, ())), key=_by_date_path)
+        self.relationships = relationships_patched(last.relationships, vault, today, theirs, interactions, asks)
+        sources = redo | {i.path for i in interactions}
+        self.due = due_items_patched(
+            last.due, vault, today, self.moves, self.touches, theirs, interactions, asks, sources
+        )
+        self._due_by_contact()
+        self.reciprocity = reciprocity_patched(last.reciprocity, asked, self.asks_by_contact)
+        asks_changed = bool(patch.asks) or any(isinstance(n, Ask) for n in gone)
+        self.path_index = last.path_index.patched(
+            vault, today, self.relationships, met, self.interactions_by_contact, asks_changed
+        )
+        return notes
 
     # -- pieces shared by several pages
 
@@ -594,6 +809,50 @@ class SiteModel:
             "kinds": charts.kinds_chart(sorted(kinds.items(), key=lambda k: (-k[1], k[0]))),
             "health": charts.health_chart(charts.Health(on_time, overdue, never)),
         }
+
+
+_T = TypeVar("_T", Interaction, Ask)
+
+
+def _by_date_path(note: Interaction | Ask) -> tuple[dt.date, str]:
+    return (note.date, note.path)  # the vault's order of interactions, and of asks
+
+
+def _met_order(contact_id: str, first: Interaction) -> tuple[dt.date, str, int]:
+    """Where a contact comes in ``interactions_by_contact``: by their first interaction."""
+    return (first.date, first.path, first.with_.index(contact_id))
+
+
+def _asked_order(contact_id: str, first: Ask) -> tuple[dt.date, str, int]:
+    return (first.date, first.path, 0)
+
+
+def _regrouped(
+    last: dict[str, list[_T]],
+    contacts: Iterable[str],
+    redo: Container[str],
+    came: dict[str, list[_T]],
+    order: Callable[[str, _T], tuple[dt.date, str, int]],
+) -> dict[str, list[_T]]:
+    """Notes by contact (each list in the vault's order, the contacts in the order of their
+    first note) from ``last``, when the notes at the paths ``redo`` were read again and gave
+    ``came`` (by contact): only the lists of ``contacts`` change."""
+    out = dict(last)
+    moved = False
+    for cid in contacts:
+        was = last.get(cid)
+        notes = [n for n in was or () if n.path not in redo]
+        notes += came.get(cid, ())
+        notes.sort(key=_by_date_path)
+        if notes:
+            out[cid] = notes
+        else:
+            out.pop(cid, None)
+        if bool(was) != bool(notes) or (was and notes and order(cid, was[0]) != order(cid, notes[0])):
+            moved = True
+    if moved:
+        out = dict(sorted(out.items(), key=lambda kv: order(kv[0], kv[1][0])))
+    return out
 
 
 def show_value(value: Any) -> Shown:
