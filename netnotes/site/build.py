@@ -108,6 +108,24 @@ class Kept:
     # same) and its page-name tables (while the names are)
     model: ModelMemo = dataclasses.field(default_factory=ModelMemo)
     remember: bool = True  # False: a build of its own (the CLI), which keeps nothing for a next one
+    # the site manifest this process last wrote (taken again while its file is that one)
+    manifest: Manifest | None = None
+    # True (``netnotes serve``): what does not change the site served (removing the site it
+    # replaced, recording and writing the manifest) is left in ``later`` for ``finish``, which
+    # the caller runs once the new site is announced, and the next build runs first anyway
+    defer: bool = False
+    later: list[Callable[[Callable[[str], None]], None]] = dataclasses.field(default_factory=list)
+
+    def finish(self) -> list[str]:
+        """Do what the last build left for later (``defer``); the warnings it gave."""
+        warnings: list[str] = []
+        while self.later:
+            step = self.later.pop(0)
+            try:
+                step(warnings.append)
+            except OSError as err:  # a cache or an old site left behind: the next build copes
+                warnings.append(f"cannot finish the last build: {err}")
+        return warnings
 
 
 # frozen model values: the same object is the same value in the next build (the loader's
@@ -318,15 +336,15 @@ def _build_site(
     vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date, options: BuildOptions, kept: Kept
 ) -> BuildReport:
     started = time.perf_counter()
+    cache_warnings: list[str] = kept.finish()  # what the last build left, before anything else
     check_output(out_dir, vault_root)  # before the render cache is written, or anything else
     # the passphrase is stretched once, here, before any worker starts
     key = site_key(options.encryption, out_dir) if options.encryption else None
     vault = result.vault
-    cache_warnings: list[str] = []
     theme, templates = _theme(vault_root, today, options, kept, cache_warnings.append)
     moves = moves_for(vault_root, vault.config, cache_warnings.append, options.cache)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
-    manifest = Manifest.open(cache, out_dir, cache_warnings.append)
+    manifest = Manifest.open(cache, out_dir, cache_warnings.append, kept.manifest)
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
     digester = Digester(depends.note_names, kept.digests)
     errors = sum(p.is_error for p in result.problems)
@@ -391,7 +409,8 @@ def _build_site(
         keys[stored] = manifest.key(stored, sealing, *inputs)
         return manifest.adopt(stage, out, stored, keys[stored])
 
-    with staged_output(out_dir, vault_root, sealer.seal if sealer else None) as stage:
+    cleanup: list[Callable[[], None]] = []  # removing the site replaced, when deferred
+    with staged_output(out_dir, vault_root, sealer.seal if sealer else None, cleanup if kept.defer else None) as stage:
         for relpath, data in static.items():
             if not reused(f"static/{relpath}", hashlib.sha256(data).hexdigest()):
                 stage.write(f"static/{relpath}", data)
@@ -463,9 +482,24 @@ def _build_site(
     if options.cache:
         remember_keys(cache_warnings.append)
     inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this)
-    manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs, proofs)
+
+    def save_manifest(warn: Callable[[str], None]) -> None:
+        saved = manifest.save(out, whole if templates else "", count, keys, digests, warn, inputs, proofs)
+        kept.manifest = saved if kept.remember and saved.written is not None else None
+
+    kept.manifest = None  # it described the site replaced
+    if kept.defer:  # the site is in place: the rest waits until it is announced
+        kept.later += [functools.partial(_quietly, remove) for remove in cleanup]
+        kept.later.append(save_manifest)
+    else:
+        save_manifest(cache_warnings.append)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
+
+
+def _quietly(step: Callable[[], None], warn: Callable[[str], None]) -> None:
+    """``step``, which says nothing (``Kept.later`` gives each step a way to warn)."""
+    step()
 
 
 def _model_name(key: str, root: str) -> str:
