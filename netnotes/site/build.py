@@ -33,7 +33,7 @@ from ..model import Ask, Config, Contact, Interaction
 from ..moves import moves_for
 from ..parallel import parallel_map
 from . import depends, model_cache, template_cache
-from .bodies import render_bodies
+from .bodies import Rendered, render_bodies
 from .body_cache import BodyCache
 from .digest import Digester, Memo, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
@@ -43,6 +43,7 @@ from .pages import ContactRow, Links, ModelMemo, Page, SiteModel, TimelineEntry,
 from .pages import Kept as KeptPage
 from .pages import frames as page_frames
 from .search import Entry, SearchWords, index_script, search_entries
+from .search import Memo as SearchMemo
 from .theme import Theme, load_theme, static_files, templates_digest, theme_key
 
 CSP = (
@@ -108,6 +109,8 @@ class Kept:
     # same) and its page-name tables (while the names are)
     model: ModelMemo = dataclasses.field(default_factory=ModelMemo)
     remember: bool = True  # False: a build of its own (the CLI), which keeps nothing for a next one
+    rendered: Rendered = dataclasses.field(default_factory=Rendered)  # the last bodies (``bodies.Rendered``)
+    search: SearchMemo = dataclasses.field(default_factory=SearchMemo)  # the last index's entries and rows
     # the site manifest this process last wrote (taken again while its file is that one)
     manifest: Manifest | None = None
     # True (``netnotes serve``): what does not change the site served (removing the site it
@@ -132,7 +135,7 @@ class Kept:
 # snapshot keeps unchanged notes' objects, and the site model gives back a contact row equal
 # to the last one as that very object), so its digest is kept with it; but for a custom
 # field holding a list or a mapping (YAML's), which nothing changes but which could be changed
-KEPT_DIGESTS = (Contact, Interaction, Ask, Config, ContactRow)
+KEPT_DIGESTS = (Contact, Interaction, Ask, Config, ContactRow, Entry)
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 
 
@@ -381,7 +384,8 @@ def _build_site(
     model = SiteModel(vault, today, result.problems, moves, kept.model, result.contacts_key)
     if not kept.remember and (kept.model.pieces is not pieces or kept.model.slugs.made != slugs_made):
         model_cache.save(cache, secret, code_salt(), kept.model, result.contacts_key, cache_warnings.append)
-    bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies)
+    last = kept.rendered if kept.remember else None
+    bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies, last=last)
     site = SiteInfo(
         title=vault.config.title,
         owner=vault.config.owner,
@@ -414,14 +418,16 @@ def _build_site(
         for relpath, data in static.items():
             if not reused(f"static/{relpath}", hashlib.sha256(data).hexdigest()):
                 stage.write(f"static/{relpath}", data)
-        entries = search_entries(model)
+        search = kept.search if kept.remember else None  # entries and rows of the last index
+        entries = search_entries(model, search)
         if not reused(SEARCH_INDEX, digester.digest(entries)):
+            linked_entries = _linked(entries, sealer)
             words = (
                 kept.words or SearchWords(None, b"", {}),
-                [digester.digest(e) for e in entries],
+                lambda n: digester.digest(entries[n]),
                 cache_warnings.append,
             )
-            stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer), words))
+            stage.write(SEARCH_INDEX, index_script(linked_entries, words, search))
         # A page none of whose inputs changed is taken as it is, without being shaped
         # (site/depends.py); the others are shaped and digested, and rendered if they changed.
         stored_path = sealer.stored_path if sealer else str
