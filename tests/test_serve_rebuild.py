@@ -340,3 +340,18 @@ def test_a_dead_builds_exchanged_site_is_removed(make_vault: MakeVault, tmp_path
     (vault / "interactions/2026-01-01-x.md").write_text(EDITED)  # a build that writes a site
     build(vault, out, options=SERVED)
     assert not leftover.exists()
+
+
+def test_a_replaced_site_whose_removal_was_cut_is_removed_by_the_next_build(make_vault: MakeVault) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault, options=SERVED)
+    old = staging_parent(out, vault) / f".{site_tag(Path(os.path.abspath(out)))}.old"
+    shutil.copytree(out, old)
+    (old / "contacts/jane-doe.html").unlink()  # cut while its pages were being removed
+    (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
+    build(vault, out, options=SERVED)
+    assert not old.exists()
+    old.mkdir()  # cut after its marker, the last file, was removed
+    (vault / "interactions/2026-01-01-x.md").write_text(EDITED + "Again.\n")
+    build(vault, out, options=SERVED)
+    assert not old.exists()

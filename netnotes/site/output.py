@@ -337,6 +337,9 @@ def _recover(out: Path, parent: Path, tag: str) -> None:
             old.rename(out)
         else:
             shutil.rmtree(old)
+    elif old.is_dir() and not old.is_symlink():
+        with contextlib.suppress(OSError):
+            old.rmdir()  # a replaced site whose removal was cut after its marker: empty
     _remove_dead_staging(parent, tag)
 
 
@@ -379,7 +382,7 @@ def _swap_in(new: Path, out: Path, old: Path, later: list[Callable[[], None]] | 
         return
     if exchange(new, out):  # the previous site is at `new` now; the new one is in place
         if later is not None and _moved(new, old):
-            later.append(functools.partial(shutil.rmtree, old, ignore_errors=True))
+            later.append(functools.partial(_remove_site, old))
         else:
             shutil.rmtree(new, ignore_errors=True)
         return
@@ -387,11 +390,27 @@ def _swap_in(new: Path, out: Path, old: Path, later: list[Callable[[], None]] | 
         shutil.rmtree(old)
     out.rename(old)
     new.rename(out)  # a crash just before this line is undone by the next build's _recover
-    remove = functools.partial(shutil.rmtree, old, ignore_errors=True)  # what is left is no failure
     if later is not None:
-        later.append(remove)
+        later.append(functools.partial(_remove_site, old))
     else:
-        remove()
+        shutil.rmtree(old, ignore_errors=True)  # the new site is in place: what is left is no failure
+
+
+def _remove_site(folder: Path) -> None:
+    """Remove the replaced site ``folder``, its marker last: cut short (a killed ``serve``), it
+    is still a marked site the next build's ``_recover`` removes, or an empty folder. What
+    cannot be removed is left, never a failure: the new site is in place."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        os.unlink(folder / MARKER)
+        folder.rmdir()
 
 
 def _moved(folder: Path, old: Path) -> bool:
