@@ -165,10 +165,31 @@ def test_serve_keys_and_renders_only_the_bodies_of_changed_notes(
     rendered.clear()
     (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
     out = rebuild(vault, kept, notes)
-    # the edited note, and the one with a wikilink (where its link points may have moved)
+    # the edited note, and the one with a wikilink, whose targets were not looked up yet
     assert kept.rendered.keyed == 2
     assert rendered == ["i-2026-01-01-x"]
     assert "We met for chess." in parse(out / "contacts/jane-doe.html").text
+    assert tree(out) == cold(vault, tmp_path)
+    (vault / "interactions/2026-01-01-x.md").write_text(EDITED + "And tennis.\n")
+    rebuild(vault, kept, notes)
+    assert kept.rendered.keyed == 1  # the link points where it did
+    # a note whose wikilink names another interaction, which then gets a title: the very same
+    # note, whose link reads otherwise now, and is keyed and rendered again
+    (vault / "interactions/2026-03-01-z.md").write_text(
+        VAULT["interactions/2026-03-01-z.md"] + "See [[2026-02-01-y]].\n"
+    )
+    rebuild(vault, kept, notes)
+    (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
+    rebuild(vault, kept, notes)
+    assert kept.rendered.keyed == 1  # x alone: z, read again, has the text and targets it had
+    (vault / "interactions/2026-02-01-y.md").write_text(
+        "---\ndate: 2026-02-01\nwith: sam-lee\ntitle: Tennis match\n---\nTennis at noon.\n"
+    )
+    rendered.clear()
+    out = rebuild(vault, kept, notes)
+    assert kept.rendered.keyed == 1  # z, whose link reads otherwise (y's body is the text it was)
+    assert rendered == ["i-2026-03-01-z"]
+    assert "Tennis match" in parse(out / "contacts/ana-ruiz.html").text
     assert tree(out) == cold(vault, tmp_path)
     (vault / "interactions/2026-01-01-x.md").write_text("---\ndate: 2026-01-01\nwith: jane-doe\n---\n")
     out = rebuild(vault, kept, notes)  # a body emptied: no body shown

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ..markdown import NoteRenderer, plain_html
 from ..model import Vault
 from ..parallel import parallel_map
-from ..refs import RefIndex, key
+from ..refs import WIKILINK_RE, RefIndex, key, wikilink_target
 from .body_cache import BodyCache, Targets
 from .pages import Links
 
@@ -88,15 +88,22 @@ class Rendered:
     the footnote prefixes' tables are the very same (``Links.tables``: the same ids) and the
     render cache is the same, a note that is the very same object (the loader's snapshot keeps
     unchanged notes' objects; they are frozen) has the same body and prefix, so its key and
-    HTML are taken as they were, without keying or looking anything up; a body with wikilinks
-    is keyed again all the same (where its links point may have moved)."""
+    HTML are taken as they were, without keying it; a body with wikilinks only while each of
+    its targets is looked up as it was last time (what its key depends on besides)."""
 
     cache: BodyCache | None = None
     anchors: tuple[object, ...] = ()
-    notes: dict[str, tuple[object, str, bool]] = field(default_factory=dict)  # path -> (note, key, linked)
+    notes: dict[str, Seen] = field(default_factory=dict)  # by path
     bodies: dict[str, Markup] = field(default_factory=dict)
     used: dict[str, Markup] = field(default_factory=dict)
     keyed: int = 0  # bodies the last call keyed (tests count them)
+
+
+# Where a body's wikilinks pointed: their targets' ref keys, and what each was looked up as
+# (``WikilinkTargets.get``); None for a body without wikilinks, ``UNKNOWN`` before it is known.
+Linked = tuple[tuple[str, ...], tuple[object, ...]]
+UNKNOWN: Linked = ((), (None,))  # matches no lookup: keyed again
+Seen = tuple[object, str, Linked | None]  # a note, its body's key ("" for none), its wikilinks
 
 
 def _anchor_tables(links: Links) -> tuple[object, ...]:
@@ -144,7 +151,7 @@ def render_bodies(
     if last is not None:
         by_path = dict(zip((path for path, _, _ in work), keys, strict=True))
         last.notes = {
-            note.path: (note, by_path.get(note.path, ""), "[[" in note.body)
+            note.path: (note, by_path.get(note.path, ""), UNKNOWN if "[[" in note.body else None)
             for group in (vault.contacts, vault.interactions, vault.asks)
             for note in group
         }
@@ -162,12 +169,14 @@ def _render_changed(
     last: Rendered,
 ) -> dict[str, Markup]:
     """``render_bodies`` given the last call's result (``Rendered``): only the notes that are not
-    the very objects it saw, and those with wikilinks, are keyed (and rendered when new)."""
+    the very objects it saw, and those whose wikilinks point elsewhere now, are keyed (and
+    rendered when new)."""
     before = last.notes
-    notes: dict[str, tuple[object, str, bool]] = {}
+    notes: dict[str, Seen] = {}
     bodies = dict(last.bodies)
     used = dict(last.used)
-    redo: list[tuple[Job, tuple[object, str, bool] | None, object]] = []
+    redo: list[tuple[Job, Seen | None, object]] = []
+    where = targets.get
     matched = 0
     groups: tuple[tuple[tuple[Any, ...], Callable[[Any], str]], ...] = (
         (vault.contacts, lambda c: links.contact_anchor(c.id)),
@@ -180,7 +189,8 @@ def _render_changed(
             was = before.get(path)
             if was is not None:
                 matched += 1
-                if was[0] is note and not was[2]:
+                # the very same note, and the same targets where it has wikilinks
+                if was[0] is note and (was[2] is None or tuple(map(where, was[2][0])) == was[2][1]):
                     notes[path] = was
                     continue
             redo.append(((path, note.body, anchor(note) if note.body.strip() else ""), was, note))
@@ -191,16 +201,23 @@ def _render_changed(
     html = cache.entries
     todo: list[tuple[Job, str]] = []
     known = cache.known  # a body without wikilinks that a note had before is not hashed again
+    keyed = 0
     for job, was, note in redo:
         path, body, doc_id = job
-        linked = "[[" in body
-        k = (
-            ""
-            if not body.strip()
-            else (None if linked else known.get((doc_id, body))) or cache.key(body, doc_id, targets)
-        )
-        notes[path] = (note, k, linked)
-        if cache.remember and k and not linked:
+        refs = tuple(key(wikilink_target(m.group(1))) for m in WIKILINK_RE.finditer(body)) if "[[" in body else None
+        seen = None if refs is None else (refs, tuple(map(where, refs)))
+        if not body.strip():
+            k = ""
+        elif seen is None:  # no wikilinks: the key of the same text and prefix is known
+            k = known.get((doc_id, body)) or ""
+        else:  # a note read again (not the very object): the same text, id and targets, the same key
+            same = was is not None and was[2] == seen and _same_note(was[0], note)
+            k = was[1] if same and was is not None else ""
+        if body.strip() and not k:
+            k = cache.key(body, doc_id, targets)
+            keyed += 1
+        notes[path] = (note, k, seen)
+        if cache.remember and k and seen is None:
             if was is not None and was[1] != k:
                 known.pop((doc_id, getattr(was[0], "body", "")), None)
             known[(doc_id, body)] = k
@@ -214,8 +231,13 @@ def _render_changed(
     for (path, _, _), k in todo:
         bodies[path] = used[k] = html[k]
     cache.save(used, warn)
-    last.notes, last.bodies, last.used, last.keyed = notes, bodies, used, len(todo)
+    last.notes, last.bodies, last.used, last.keyed = notes, bodies, used, keyed
     return bodies
+
+
+def _same_note(was: object, now: Any) -> bool:  # noqa: ANN401 - a Contact, Interaction or Ask
+    """Whether ``was`` had the body and id (so the footnote prefix) that ``now`` has."""
+    return getattr(was, "body", None) == now.body and getattr(was, "id", None) == now.id
 
 
 def _fill(
