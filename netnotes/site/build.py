@@ -120,14 +120,22 @@ class Kept:
     later: list[Callable[[Callable[[str], None]], None]] = dataclasses.field(default_factory=list)
 
     def finish(self) -> list[str]:
-        """Do what the last build left for later (``defer``); the warnings it gave."""
+        """Do what the last build left for later (``defer``); the warnings it gave. The cyclic
+        garbage collector waits meanwhile, as in the build: recording the manifest allocates
+        enough to start it, and it would scan the whole kept model again and again."""
         warnings: list[str] = []
-        while self.later:
-            step = self.later.pop(0)
-            try:
-                step(warnings.append)
-            except OSError as err:  # a cache or an old site left behind: the next build copes
-                warnings.append(f"cannot finish the last build: {err}")
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while self.later:
+                step = self.later.pop(0)
+                try:
+                    step(warnings.append)
+                except OSError as err:  # a cache or an old site left behind: the next build copes
+                    warnings.append(f"cannot finish the last build: {err}")
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         return warnings
 
 
