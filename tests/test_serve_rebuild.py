@@ -28,6 +28,7 @@ from test_site_warm_equals_cold import Vault, apply, steps, sync
 from netnotes import notecache
 from netnotes.loader import load_vault
 from netnotes.notecache import NoteCache
+from netnotes.refs import RefIndex
 from netnotes.serve import Generation, Rebuilder
 from netnotes.site import build as site_build
 from netnotes.site import manifest as site_manifest
@@ -317,6 +318,7 @@ import os, sys
 from pathlib import Path
 from netnotes.loader import load_vault
 from netnotes.notecache import NoteCache
+from netnotes.refs import RefIndex
 from netnotes.site.build import BuildOptions, Kept, build_site
 import datetime as dt
 vault, today = Path(sys.argv[1]), dt.date(2026, 11, 25)
@@ -376,3 +378,28 @@ def test_a_replaced_site_whose_removal_was_cut_is_removed_by_the_next_build(make
     (vault / "interactions/2026-01-01-x.md").write_text(EDITED + "Again.\n")
     build(vault, out, options=SERVED)
     assert not old.exists()
+
+
+def test_the_contacts_wikilink_targets_are_made_again_only_when_a_contact_changes(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    vault = make_vault(VAULT)
+    made: list[int] = []
+    real = RefIndex.targets
+
+    def counting(self: RefIndex) -> dict[str, str]:
+        made.append(1)
+        return real(self)
+
+    monkeypatch.setattr(RefIndex, "targets", counting)
+    kept, notes = Kept(defer=True), NoteCache(vault)
+    rebuild(vault, kept, notes)
+    made.clear()
+    (vault / "interactions/2026-01-01-x.md").write_text(EDITED + "See [[sam-lee]].\n")
+    rebuild(vault, kept, notes)
+    assert made == []  # the very same contacts: their part of the targets is the one kept
+    (vault / "contacts/sam-lee.md").write_text("---\nname: Samuel Lee\n---\nPlain *notes*.\n")
+    out = rebuild(vault, kept, notes)
+    assert made
+    assert "Samuel Lee" in parse(out / "contacts/jane-doe.html").text  # the link's text in both notes
+    assert tree(out) == cold(vault, tmp_path)

@@ -9,6 +9,7 @@ folder below the site root, so a wikilink is always ``../contacts/<slug>.html``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..markdown import NoteRenderer, plain_html
-from ..model import Vault
+from ..model import Contact, Vault
 from ..parallel import parallel_map
 from ..refs import WIKILINK_RE, RefIndex, key, wikilink_target
 from .body_cache import BodyCache, Targets
@@ -60,10 +61,10 @@ class WikilinkTargets:
     one edit keys every body with a wikilink but renders one or two, and most wikilinks name a
     contact."""
 
-    def __init__(self, vault: Vault, links: Links) -> None:
+    def __init__(self, vault: Vault, links: Links, contacts: dict[str, str] | None = None) -> None:
         self.vault = vault
         self.links = links
-        self._contacts: dict[str, str] | None = None
+        self._contacts = contacts  # RefIndex(vault.contacts).targets(), if already made
         self._notes: WikilinkTable | None = None
 
     def get(self, ref_key: str, /) -> tuple[str, str] | None:
@@ -97,6 +98,7 @@ class Rendered:
     bodies: dict[str, Markup] = field(default_factory=dict)
     used: dict[str, Markup] = field(default_factory=dict)
     keyed: int = 0  # bodies the last call keyed (tests count them)
+    targets: tuple[tuple[Contact, ...], dict[str, str]] | None = None  # the contacts' wikilink targets
 
 
 # Where a body's wikilinks pointed: their targets' ref keys, and what each was looked up as
@@ -128,7 +130,10 @@ def render_bodies(
     A cache that cannot be read, made or saved, or that is corrupt, never fails the render: the
     notes are rendered afresh and ``warn`` is told why, in one line.
     """
-    targets = WikilinkTargets(vault, links)
+    # the contacts' part of the wikilink targets is theirs alone: kept while they are the very same
+    made = last.targets if last is not None else None
+    same = made is not None and len(made[0]) == len(vault.contacts) and all(map(operator.is_, made[0], vault.contacts))
+    targets = WikilinkTargets(vault, links, made[1] if same and made is not None else None)
     if cache is None:
         cache = BodyCache.open(cache_dir, warn)
     anchors = _anchor_tables(links)
@@ -138,7 +143,10 @@ def render_bodies(
         and len(last.anchors) == len(anchors)
         and all(a is b for a, b in zip(anchors, last.anchors, strict=True))
     ):
-        return _render_changed(vault, links, jobs, warn, cache, targets, last)
+        bodies = _render_changed(vault, links, jobs, warn, cache, targets, last)
+        if targets._contacts is not None:
+            last.targets = (vault.contacts, targets._contacts)
+        return bodies
     work: list[Job] = [(c.path, c.body, links.contact_anchor(c.id)) for c in vault.contacts if c.body.strip()]
     work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
     work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
@@ -156,6 +164,7 @@ def render_bodies(
             for note in group
         }
         last.cache, last.anchors, last.bodies, last.used, last.keyed = cache, anchors, bodies, used, len(work)
+        last.targets = (vault.contacts, targets._contacts) if targets._contacts is not None else None
     return bodies
 
 

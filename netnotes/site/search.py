@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -206,11 +207,6 @@ def _rows(entries: Sequence[Entry], stored: Stored, memo: Memo) -> list[str]:
     return [rows[id(e)][3] for e in entries]
 
 
-def _same(was: object, now: object) -> bool:
-    """The very same object, or (a name or page, which is made afresh) an equal string."""
-    return was is now or (type(was) is str and was == now)
-
-
 def search_entries(model: SiteModel, memo: Memo | None = None) -> list[Entry]:
     """A contact per entry (newest notes first), then every tag and company page. Given
     ``memo`` (the last call's, updated), a contact whose entry would be made of the very same
@@ -226,9 +222,15 @@ def search_entries(model: SiteModel, memo: Memo | None = None) -> list[Entry]:
         asks = model.asks_by_contact.get(c.id, ())
         url = links.contact(c.id)
         if memo is not None:
-            made_of = (c, company.name if company else "", url, *interactions, None, *asks)
+            # the very same objects (compared by identity, in C), and the same name and page
+            made_of = (company.name if company else "", url, c, *interactions, None, *asks)
             was = before.get(c.id)
-            if was is not None and len(was[0]) == len(made_of) and all(map(_same, was[0], made_of)):
+            if (
+                was is not None
+                and len(was[0]) == len(made_of)
+                and was[0][:2] == made_of[:2]
+                and all(map(operator.is_, was[0][2:], made_of[2:]))
+            ):
                 kept[c.id] = was
                 entries.append(was[1])
                 continue
