@@ -275,10 +275,17 @@ class _VaultChanges(FileSystemEventHandler):
 class Rebuilder:
     """Runs ``build`` once per burst of changes, never two at a time."""
 
-    def __init__(self, build: Callable[[], None], generation: Generation, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        build: Callable[[], None],
+        generation: Generation,
+        log: Callable[[str], None],
+        after: Callable[[], None] | None = None,
+    ) -> None:
         self.build = build
         self.generation = generation
         self.log = log
+        self.after = after  # what a build left to do once browsers are told (before the next)
         self._due: float | None = None
         self._cond = threading.Condition()
         self._stop = False
@@ -315,6 +322,11 @@ class Rebuilder:
                 f"rebuilt in {time.monotonic() - started:.2f}s; reloading browsers "
                 f"(generation {self.generation.bump()})"
             )
+            if self.after is not None:
+                try:
+                    self.after()
+                except Exception as err:  # the site is served; the next build does it again
+                    self.log(f"after the rebuild: {err}")
 
 
 WATCHED_FOLDERS = ("contacts", "interactions", "asks", "theme")
@@ -472,11 +484,13 @@ def serve(
     day_check_seconds: float = DAY_CHECK_SECONDS,
     head_check_seconds: float = HEAD_CHECK_SECONDS,
     watched: Watched | None = None,
+    after_build: Callable[[], None] | None = None,
 ) -> None:
     """Serve ``output`` with ``server`` until Ctrl-C (raised on, after cleaning up) or
     ``stop_event``, rebuilding on vault changes, when its git HEAD moves and, given ``today``,
-    when the date changes. ``watched`` collects what the observer sees for ``build``'s loads."""
-    rebuilder = Rebuilder(build, generation, log)
+    when the date changes. ``watched`` collects what the observer sees for ``build``'s loads;
+    ``after_build`` runs after each rebuild's generation bump."""
+    rebuilder = Rebuilder(build, generation, log, after_build)
     day_watch: NewDayWatch | None = None
     head_watch: Poll[str | None] | None = None
     observer: BaseObserver | None = None
@@ -565,7 +579,14 @@ def serve_vault(
     )
 
     notes = NoteCache(root)
-    kept = Kept()  # the theme, the rendered bodies and the search words, from one build to the next
+    # the theme, the rendered bodies, the search words and the manifest, from one build to the
+    # next; what does not change the site (removing the old one, writing the manifest) is done
+    # after the generation is bumped, so browsers reload without waiting for it
+    kept = Kept(defer=True)
+
+    def finish() -> None:
+        for warning in kept.finish():
+            log(f"Warning: {warning}")
 
     watched = Watched(root)  # what the observer saw change: a load looks at those paths, not the whole vault
 
@@ -590,6 +611,7 @@ def serve_vault(
     try:
         first_day = today()
         build()
+        finish()
     except BaseException:
         server.server_close()
         raise
@@ -608,4 +630,5 @@ def serve_vault(
         day_check_seconds,
         head_check_seconds,
         watched,
+        finish,
     )

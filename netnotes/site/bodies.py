@@ -9,15 +9,18 @@ folder below the site root, so a wikilink is always ``../contacts/<slug>.html``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
 from ..markdown import NoteRenderer, plain_html
-from ..model import Vault
+from ..model import Contact, Vault
 from ..parallel import parallel_map
-from ..refs import RefIndex, key
+from ..refs import WIKILINK_RE, RefIndex, key, wikilink_target
 from .body_cache import BodyCache, Targets
 from .pages import Links
 
@@ -58,10 +61,10 @@ class WikilinkTargets:
     one edit keys every body with a wikilink but renders one or two, and most wikilinks name a
     contact."""
 
-    def __init__(self, vault: Vault, links: Links) -> None:
+    def __init__(self, vault: Vault, links: Links, contacts: dict[str, str] | None = None) -> None:
         self.vault = vault
         self.links = links
-        self._contacts: dict[str, str] | None = None
+        self._contacts = contacts  # RefIndex(vault.contacts).targets(), if already made
         self._notes: WikilinkTable | None = None
 
     def get(self, ref_key: str, /) -> tuple[str, str] | None:
@@ -79,6 +82,38 @@ def _unheard(message: str) -> None:
     pass
 
 
+@dataclass(slots=True)
+class Rendered:
+    """What one ``render_bodies`` call leaves to the next (``netnotes serve``, ``build.Kept``):
+    each note by path with its body's key, the result, and the HTML by key that it used. While
+    the footnote prefixes' tables are the very same (``Links.tables``: the same ids) and the
+    render cache is the same, a note that is the very same object (the loader's snapshot keeps
+    unchanged notes' objects; they are frozen) has the same body and prefix, so its key and
+    HTML are taken as they were, without keying it; a body with wikilinks only while each of
+    its targets is looked up as it was last time (what its key depends on besides)."""
+
+    cache: BodyCache | None = None
+    anchors: tuple[object, ...] = ()
+    notes: dict[str, Seen] = field(default_factory=dict)  # by path
+    bodies: dict[str, Markup] = field(default_factory=dict)
+    used: dict[str, Markup] = field(default_factory=dict)
+    keyed: int = 0  # bodies the last call keyed (tests count them)
+    targets: tuple[tuple[Contact, ...], dict[str, str]] | None = None  # the contacts' wikilink targets
+
+
+# Where a body's wikilinks pointed: their targets' ref keys, and what each was looked up as
+# (``WikilinkTargets.get``); None for a body without wikilinks, ``UNKNOWN`` before it is known.
+Linked = tuple[tuple[str, ...], tuple[object, ...]]
+UNKNOWN: Linked = ((), (None,))  # matches no lookup: keyed again
+Seen = tuple[object, str, Linked | None]  # a note, its body's key ("" for none), its wikilinks
+
+
+def _anchor_tables(links: Links) -> tuple[object, ...]:
+    """What the footnote prefixes depend on: the contacts', interactions' and asks' page names."""
+    tables = links.tables()
+    return (tables[0], tables[3], tables[4])
+
+
 def render_bodies(
     vault: Vault,
     links: Links,
@@ -86,36 +121,155 @@ def render_bodies(
     cache_dir: Path | None = None,
     warn: Callable[[str], None] = _unheard,
     cache: BodyCache | None = None,
+    last: Rendered | None = None,
 ) -> dict[str, Markup]:
     """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated,
-    or ``cache``, one kept from an earlier build of this vault (``netnotes serve``).
+    or ``cache``, one kept from an earlier build of this vault (``netnotes serve``), with what
+    the last call left in ``last`` (updated for the next).
 
     A cache that cannot be read, made or saved, or that is corrupt, never fails the render: the
     notes are rendered afresh and ``warn`` is told why, in one line.
     """
+    # the contacts' part of the wikilink targets is theirs alone: kept while they are the very same
+    made = last.targets if last is not None else None
+    same = made is not None and len(made[0]) == len(vault.contacts) and all(map(operator.is_, made[0], vault.contacts))
+    targets = WikilinkTargets(vault, links, made[1] if same and made is not None else None)
+    if cache is None:
+        cache = BodyCache.open(cache_dir, warn)
+    anchors = _anchor_tables(links)
+    if (
+        last is not None
+        and last.cache is cache
+        and len(last.anchors) == len(anchors)
+        and all(a is b for a, b in zip(anchors, last.anchors, strict=True))
+    ):
+        bodies = _render_changed(vault, links, jobs, warn, cache, targets, last)
+        if targets._contacts is not None:
+            last.targets = (vault.contacts, targets._contacts)
+        return bodies
     work: list[Job] = [(c.path, c.body, links.contact_anchor(c.id)) for c in vault.contacts if c.body.strip()]
     work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
     work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
-    targets = WikilinkTargets(vault, links)
-    if cache is None:
-        cache = BodyCache.open(cache_dir, warn)
     keys = cache.keys(work, targets)
     html = cache.entries
-    todo = []
-    for job, k in zip(work, keys, strict=True):
+    _fill(list(zip(work, keys, strict=True)), html, vault, links, targets, jobs)
+    bodies = {path: html[k] for (path, _, _), k in zip(work, keys, strict=True)}
+    used = {k: html[k] for k in keys}
+    cache.save(used, warn)
+    if last is not None:
+        by_path = dict(zip((path for path, _, _ in work), keys, strict=True))
+        last.notes = {
+            note.path: (note, by_path.get(note.path, ""), UNKNOWN if "[[" in note.body else None)
+            for group in (vault.contacts, vault.interactions, vault.asks)
+            for note in group
+        }
+        last.cache, last.anchors, last.bodies, last.used, last.keyed = cache, anchors, bodies, used, len(work)
+        last.targets = (vault.contacts, targets._contacts) if targets._contacts is not None else None
+    return bodies
+
+
+def _render_changed(
+    vault: Vault,
+    links: Links,
+    jobs: int | None,
+    warn: Callable[[str], None],
+    cache: BodyCache,
+    targets: WikilinkTargets,
+    last: Rendered,
+) -> dict[str, Markup]:
+    """``render_bodies`` given the last call's result (``Rendered``): only the notes that are not
+    the very objects it saw, and those whose wikilinks point elsewhere now, are keyed (and
+    rendered when new)."""
+    before = last.notes
+    notes: dict[str, Seen] = {}
+    bodies = dict(last.bodies)
+    used = dict(last.used)
+    redo: list[tuple[Job, Seen | None, object]] = []
+    where = targets.get
+    matched = 0
+    groups: tuple[tuple[tuple[Any, ...], Callable[[Any], str]], ...] = (
+        (vault.contacts, lambda c: links.contact_anchor(c.id)),
+        (vault.interactions, links.interaction_anchor),
+        (vault.asks, links.ask_anchor),
+    )
+    for group, anchor in groups:
+        for note in group:
+            path = note.path
+            was = before.get(path)
+            if was is not None:
+                matched += 1
+                # the very same note, and the same targets where it has wikilinks
+                if was[0] is note and (was[2] is None or tuple(map(where, was[2][0])) == was[2][1]):
+                    notes[path] = was
+                    continue
+            redo.append(((path, note.body, anchor(note) if note.body.strip() else ""), was, note))
+    if matched < len(before):  # notes gone: their bodies and keys with them
+        for path in before.keys() - notes.keys() - {job[0] for job, _, _ in redo}:
+            bodies.pop(path, None)
+            used.pop(before[path][1], None)
+    html = cache.entries
+    todo: list[tuple[Job, str]] = []
+    known = cache.known  # a body without wikilinks that a note had before is not hashed again
+    keyed = 0
+    for job, was, note in redo:
+        path, body, doc_id = job
+        refs = tuple(key(wikilink_target(m.group(1))) for m in WIKILINK_RE.finditer(body)) if "[[" in body else None
+        seen = None if refs is None else (refs, tuple(map(where, refs)))
+        if not body.strip():
+            k = ""
+        elif seen is None:  # no wikilinks: the key of the same text and prefix is known
+            k = known.get((doc_id, body)) or ""
+        else:  # a note read again (not the very object): the same text, id and targets, the same key
+            same = was is not None and was[2] == seen and _same_note(was[0], note)
+            k = was[1] if same and was is not None else ""
+        if body.strip() and not k:
+            k = cache.key(body, doc_id, targets)
+            keyed += 1
+        notes[path] = (note, k, seen)
+        if cache.remember and k and seen is None:
+            if was is not None and was[1] != k:
+                known.pop((doc_id, getattr(was[0], "body", "")), None)
+            known[(doc_id, body)] = k
+        if was is not None and was[1] != k:
+            used.pop(was[1], None)
+        if k:
+            todo.append((job, k))
+        else:
+            bodies.pop(path, None)
+    _fill(todo, html, vault, links, targets, jobs)
+    for (path, _, _), k in todo:
+        bodies[path] = used[k] = html[k]
+    cache.save(used, warn)
+    last.notes, last.bodies, last.used, last.keyed = notes, bodies, used, keyed
+    return bodies
+
+
+def _same_note(was: object, now: Any) -> bool:  # noqa: ANN401 - a Contact, Interaction or Ask
+    """Whether ``was`` had the body and id (so the footnote prefix) that ``now`` has."""
+    return getattr(was, "body", None) == now.body and getattr(was, "id", None) == now.id
+
+
+def _fill(
+    todo: list[tuple[Job, str]],
+    html: dict[str, Markup],
+    vault: Vault,
+    links: Links,
+    targets: WikilinkTargets,
+    jobs: int | None,
+) -> None:
+    """Render into ``html`` (by key) the bodies of ``todo`` that it does not hold yet."""
+    parse = []
+    for job, k in todo:
         if k not in html:
             plain = render_plain(job)  # most bodies: made here at once, never sent to a worker
             if plain is None:
-                todo.append((job, k))
+                parse.append((job, k))
             else:
                 html[k] = Markup(plain)
     # workers get the whole table (pickled, or forked); rendered here, the lookups made so far
-    table: Targets = wikilink_table(vault, links) if len(todo) >= PARALLEL_THRESHOLD else targets
-    fresh = parallel_map(_render, [job for job, _ in todo], table, threshold=PARALLEL_THRESHOLD, jobs=jobs)
-    html.update((k, Markup(h)) for (_, k), h in zip(todo, fresh, strict=True))
-    bodies = {path: html[k] for (path, _, _), k in zip(work, keys, strict=True)}
-    cache.save({k: html[k] for k in keys}, warn)
-    return bodies
+    table: Targets = wikilink_table(vault, links) if len(parse) >= PARALLEL_THRESHOLD else targets
+    fresh = parallel_map(_render, [job for job, _ in parse], table, threshold=PARALLEL_THRESHOLD, jobs=jobs)
+    html.update((k, Markup(h)) for (_, k), h in zip(parse, fresh, strict=True))
 
 
 def render_plain(job: Job) -> str | None:

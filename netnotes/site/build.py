@@ -33,7 +33,7 @@ from ..model import Ask, Config, Contact, Interaction
 from ..moves import moves_for
 from ..parallel import parallel_map
 from . import depends, model_cache, template_cache
-from .bodies import render_bodies
+from .bodies import Rendered, render_bodies
 from .body_cache import BodyCache
 from .digest import Digester, Memo, Name, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
@@ -43,6 +43,7 @@ from .pages import ContactRow, Links, ModelMemo, Page, SiteModel, TimelineEntry,
 from .pages import Kept as KeptPage
 from .pages import frames as page_frames
 from .search import Entry, SearchWords, index_script, search_entries
+from .search import Memo as SearchMemo
 from .theme import Theme, load_theme, static_files, templates_digest, theme_key
 
 CSP = (
@@ -108,13 +109,41 @@ class Kept:
     # same) and its page-name tables (while the names are)
     model: ModelMemo = dataclasses.field(default_factory=ModelMemo)
     remember: bool = True  # False: a build of its own (the CLI), which keeps nothing for a next one
+    rendered: Rendered = dataclasses.field(default_factory=Rendered)  # the last bodies (``bodies.Rendered``)
+    search: SearchMemo = dataclasses.field(default_factory=SearchMemo)  # the last index's entries and rows
+    # the site manifest this process last wrote (taken again while its file is that one)
+    manifest: Manifest | None = None
+    # True (``netnotes serve``): what does not change the site served (removing the site it
+    # replaced, recording and writing the manifest) is left in ``later`` for ``finish``, which
+    # the caller runs once the new site is announced, and the next build runs first anyway
+    defer: bool = False
+    later: list[Callable[[Callable[[str], None]], None]] = dataclasses.field(default_factory=list)
+
+    def finish(self) -> list[str]:
+        """Do what the last build left for later (``defer``); the warnings it gave. The cyclic
+        garbage collector waits meanwhile, as in the build: recording the manifest allocates
+        enough to start it, and it would scan the whole kept model again and again."""
+        warnings: list[str] = []
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while self.later:
+                step = self.later.pop(0)
+                try:
+                    step(warnings.append)
+                except OSError as err:  # a cache or an old site left behind: the next build copes
+                    warnings.append(f"cannot finish the last build: {err}")
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        return warnings
 
 
 # frozen model values: the same object is the same value in the next build (the loader's
 # snapshot keeps unchanged notes' objects, and the site model gives back a contact row equal
 # to the last one as that very object), so its digest is kept with it; but for a custom
 # field holding a list or a mapping (YAML's), which nothing changes but which could be changed
-KEPT_DIGESTS = (Contact, Interaction, Ask, Config, ContactRow)
+KEPT_DIGESTS = (Contact, Interaction, Ask, Config, ContactRow, Entry)
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 
 
@@ -318,15 +347,15 @@ def _build_site(
     vault_root: Path, result: LoadResult, out_dir: Path, today: dt.date, options: BuildOptions, kept: Kept
 ) -> BuildReport:
     started = time.perf_counter()
+    cache_warnings: list[str] = kept.finish()  # what the last build left, before anything else
     check_output(out_dir, vault_root)  # before the render cache is written, or anything else
     # the passphrase is stretched once, here, before any worker starts
     key = site_key(options.encryption, out_dir) if options.encryption else None
     vault = result.vault
-    cache_warnings: list[str] = []
     theme, templates = _theme(vault_root, today, options, kept, cache_warnings.append)
     moves = moves_for(vault_root, vault.config, cache_warnings.append, options.cache)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
-    manifest = Manifest.open(cache, out_dir, cache_warnings.append)
+    manifest = Manifest.open(cache, out_dir, cache_warnings.append, kept.manifest)
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
     digester = Digester(depends.note_names, kept.digests)
     errors = sum(p.is_error for p in result.problems)
@@ -372,7 +401,8 @@ def _build_site(
     )
     if not kept.remember and (kept.model.pieces is not pieces or kept.model.slugs.made != slugs_made):
         model_cache.save(cache, secret, code_salt(), kept.model, result.contacts_key, cache_warnings.append)
-    bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies)
+    last = kept.rendered if kept.remember else None
+    bodies = render_bodies(vault, model.links, options.jobs, warn=cache_warnings.append, cache=kept.bodies, last=last)
     site = SiteInfo(
         title=vault.config.title,
         owner=vault.config.owner,
@@ -400,18 +430,21 @@ def _build_site(
         keys[stored] = manifest.key(stored, sealing, *inputs)
         return manifest.adopt(stage, out, stored, keys[stored])
 
-    with staged_output(out_dir, vault_root, sealer.seal if sealer else None) as stage:
+    cleanup: list[Callable[[], None]] = []  # removing the site replaced, when deferred
+    with staged_output(out_dir, vault_root, sealer.seal if sealer else None, cleanup if kept.defer else None) as stage:
         for relpath, data in static.items():
             if not reused(f"static/{relpath}", hashlib.sha256(data).hexdigest()):
                 stage.write(f"static/{relpath}", data)
-        entries = search_entries(model)
+        search = kept.search if kept.remember else None  # entries and rows of the last index
+        entries = search_entries(model, search)
         if not reused(SEARCH_INDEX, digester.digest(entries)):
+            linked_entries = _linked(entries, sealer)
             words = (
                 kept.words or SearchWords(None, b"", {}),
-                [digester.digest(e) for e in entries],
+                lambda n: digester.digest(entries[n]),
                 cache_warnings.append,
             )
-            stage.write(SEARCH_INDEX, index_script(_linked(entries, sealer), words))
+            stage.write(SEARCH_INDEX, index_script(linked_entries, words, search))
         # A page none of whose inputs changed is taken as it is, without being shaped
         # (site/depends.py); the others are shaped and digested, and rendered if they changed.
         stored_path = sealer.stored_path if sealer else str
@@ -486,9 +519,24 @@ def _build_site(
     if options.cache:
         remember_keys(cache_warnings.append)
     inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this, rows, code_salt())
-    manifest.save(out, whole if templates else "", count, keys, digests, cache_warnings.append, inputs, proofs)
+
+    def save_manifest(warn: Callable[[str], None]) -> None:
+        saved = manifest.save(out, whole if templates else "", count, keys, digests, warn, inputs, proofs)
+        kept.manifest = saved if kept.remember and saved.written is not None else None
+
+    kept.manifest = None  # it described the site replaced
+    if kept.defer:  # the site is in place: the rest waits until it is announced
+        kept.later += [functools.partial(_quietly, remove) for remove in cleanup]
+        kept.later.append(save_manifest)
+    else:
+        save_manifest(cache_warnings.append)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
+
+
+def _quietly(step: Callable[[], None], warn: Callable[[str], None]) -> None:
+    """``step``, which says nothing (``Kept.later`` gives each step a way to warn)."""
+    step()
 
 
 def _model_name(key: str, root: str) -> str:

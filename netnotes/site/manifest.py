@@ -95,19 +95,32 @@ class Manifest:
     files: dict[str, tuple[str, str]]  # '/'-separated path -> (key, seal)
     inputs: Inputs = NO_INPUTS
     stamps: Known = dataclasses.field(default_factory=dict)
+    # the stamp of its file as this process wrote it (``write``); None: not written by it
+    written: Stamp | None = dataclasses.field(default=None, compare=False)
+    out: str = dataclasses.field(default="", compare=False)  # the output folder, absolute
 
     @classmethod
-    def open(cls, cache_dir: Path | None, out: Path, warn: Warn) -> Manifest:
-        """The manifest of the site in ``out``, kept under ``cache_dir`` (None: none)."""
+    def open(cls, cache_dir: Path | None, out: Path, warn: Warn, last: Manifest | None = None) -> Manifest:
+        """The manifest of the site in ``out``, kept under ``cache_dir`` (None: none).
+
+        ``last`` is one this process wrote (``netnotes serve`` keeps it): it is the manifest
+        itself, not read again, while its file is the very one written (same stamp) under the
+        same secret; anything else that wrote the file moved its stamp, and the file is read."""
         secret = user_secret(warn) if cache_dir is not None else None
         if cache_dir is None or secret is None:
             return cls(None, b"", "", 0, {})
         path = cache_dir / f"site-{site_tag(Path(os.path.abspath(out)))}.json"
+        if last is not None and last.written is not None and last.path == path and last.secret == secret:
+            try:
+                if stamp_of(os.stat(path, follow_symlinks=False)) == last.written:
+                    return last
+            except OSError:
+                pass
         try:
             site, pages, files, inputs, stamps = _read(path, str(Path(os.path.abspath(out))), warn)
         except OSError:  # the cache folder cannot be read: the render cache says so, once
             return cls(None, b"", "", 0, {})
-        made = cls(path, secret, site, pages, files)
+        made = cls(path, secret, site, pages, files, out=str(Path(os.path.abspath(out))))
         if inputs is not None:
             made = dataclasses.replace(made, inputs=made._inputs(inputs, warn))
         if stamps is not None:
@@ -270,33 +283,61 @@ class Manifest:
         warn: Warn,
         inputs: Inputs = NO_INPUTS,
         proofs: dict[str, Proof] | None = None,
-    ) -> None:
-        """Record the site just put in ``out``: ``keys`` and ``digests`` by file path (a file
-        without a key is not recorded, and will be made afresh), what its contact pages were
-        made of (only those recorded with the key they have now), and the stamps of the files
-        in ``proofs`` that still hold the bytes proven (``output.Staging``). Never fails the build."""
+    ) -> Manifest:
+        """Record the site just put in ``out`` (``record``) and write it; what was written (or
+        this manifest, when there is none to write). Never fails the build."""
         if self.path is None:
-            return
-        files = {p: [k, self.seal(k, digests[p])] for p, k in sorted(keys.items()) if p in digests}
+            return self
+        return self.record(out, site, pages, keys, digests, inputs, proofs).write(warn)
+
+    def record(
+        self,
+        out: Path,
+        site: str,
+        pages: int,
+        keys: dict[str, str],
+        digests: dict[str, str],
+        inputs: Inputs = NO_INPUTS,
+        proofs: dict[str, Proof] | None = None,
+    ) -> Manifest:
+        """The manifest of the site just put in ``out``, as ``open`` would read it back once
+        written: ``keys`` and ``digests`` by file path (a file without a key is not recorded,
+        and will be made afresh), what its pages were made of (only those recorded with the
+        key they have now), and the stamps of the files in ``proofs`` that still hold the bytes
+        proven (``output.Staging``)."""
+        files = {p: (k, self.seal(k, digests[p])) for p, k in sorted(keys.items()) if p in digests}
         stamps = _stamps(out, {p: proof for p, proof in (proofs or {}).items() if p in files}, digests)
+        recorded = NO_INPUTS
+        if inputs.key:
+            shaped = {p: s for p, s in sorted(inputs.pages.items()) if p in files and files[p][0] == s.key}
+            linked = dict(sorted(inputs.linked.items()))
+            recorded = dataclasses.replace(inputs, pages=shaped, linked=linked, paths=tuple(inputs.paths))
+        return Manifest(
+            self.path, self.secret, site, pages, files, recorded, stamps, out=str(Path(os.path.abspath(out)))
+        )
+
+    def write(self, warn: Warn) -> Manifest:
+        """Write this manifest to its file, replacing it whole; itself with the stamp of the
+        file written (``open``'s ``last``), or as it is when it cannot be (said)."""
+        if self.path is None:
+            return self
         data: dict[str, object] = {
             "format": FORMAT,
-            "out": str(Path(os.path.abspath(out))),
-            "site": site,
-            "pages": pages,
-            "files": files,
+            "out": self.out,
+            "site": self.site,
+            "pages": self.pages,
+            "files": {p: list(entry) for p, entry in self.files.items()},
         }
+        inputs = self.inputs
         if inputs.key:
-            shaped = {
-                p: [s.owner, s.key, depends.encode(s.names), *([s.frame] if s.frame else [])]
-                for p, s in sorted(inputs.pages.items())
-                if p in files and files[p][0] == s.key
-            }
             text = json.dumps(
                 {
                     "key": inputs.key,
-                    "pages": shaped,
-                    "linked": dict(sorted(inputs.linked.items())),
+                    "pages": {
+                        p: [s.owner, s.key, depends.encode(s.names), *([s.frame] if s.frame else [])]
+                        for p, s in inputs.pages.items()
+                    },
+                    "linked": inputs.linked,
                     "notes": depends.pack(inputs.notes),
                     "base": inputs.base,
                     "paths": list(inputs.paths),
@@ -307,28 +348,35 @@ class Manifest:
                 separators=(",", ":"),
             )
             data["inputs"] = [text, self._mac(text)]
-        if stamps:
-            text = json.dumps(stamps, separators=(",", ":"))
+        if self.stamps:
+            text = json.dumps(
+                {p: [digest, *stamp] for p, (digest, stamp) in self.stamps.items()}, separators=(",", ":")
+            )
             data["stamps"] = [text, self._mac(text, b"stamps")]
         try:
             make_folders(self.path.parent, self.path)
             replace_file(self.path, json.dumps(data, separators=(",", ":")).encode(), durable=False)
+            written = stamp_of(os.stat(self.path, follow_symlinks=False))
         except WriteFailed as err:
             warn(f"cannot save the site manifest {self.path}: {err.reason}; the next build renders every page again")
+            return self
+        except OSError:  # replaced meanwhile by another build: read again next time
+            return self
+        return dataclasses.replace(self, written=written)
 
 
-def _stamps(out: Path, proofs: dict[str, Proof], digests: dict[str, str]) -> dict[str, list[object]]:
-    """[SHA-256, size, mtime_ns, ctime_ns, inode] of each proven file, by path, as it is now in
-    ``out``: only those still the inode, size and mtime that were proven (a write during the
+def _stamps(out: Path, proofs: dict[str, Proof], digests: dict[str, str]) -> Known:
+    """(SHA-256, (size, mtime_ns, ctime_ns, inode)) of each proven file, by path, as it is now
+    in ``out``: only those still the inode, size and mtime that were proven (a write during the
     build moved them: that file is read again next time)."""
-    stamps: dict[str, list[object]] = {}
+    stamps: Known = {}
     for relpath, proof in sorted(proofs.items()):
         try:
             info = os.lstat(f"{out}/{relpath}")
         except OSError:
             continue
         if stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns, info.st_ino) == proof:
-            stamps[relpath] = [digests[relpath], *stamp_of(info)]
+            stamps[relpath] = (digests[relpath], stamp_of(info))
     return stamps
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -275,11 +276,17 @@ def staging_parent(out: Path, vault_root: Path) -> Path:
 
 
 @contextlib.contextmanager
-def staged_output(out: Path, vault_root: Path, transform: Transform | None = None) -> Iterator[Staging]:
+def staged_output(
+    out: Path, vault_root: Path, transform: Transform | None = None, later: list[Callable[[], None]] | None = None
+) -> Iterator[Staging]:
     """Yield a ``Staging``; when the block ends without error, it becomes ``out`` whole.
 
     A failing write (here or in the block) raises ``SiteWriteError``; the caller's other
-    errors pass through as they are.
+    errors pass through as they are. The site it replaced is removed before this returns, or,
+    given ``later`` (``netnotes serve``, whose browsers reload as soon as the new site is in
+    place), renamed to the staging parent's ``.<tag>.old`` and its removal appended to
+    ``later``: a process killed before it runs leaves that folder, which the next build into
+    ``out`` removes (``_recover``).
     """
     out = Path(os.path.abspath(out))
     check_output(out, vault_root)
@@ -298,7 +305,7 @@ def staged_output(out: Path, vault_root: Path, transform: Transform | None = Non
         (folder / STAGING_MARKER).unlink()
         (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         with _signals_deferred():
-            _swap_in(folder, out, parent / f".{tag}.old")
+            _swap_in(folder, out, parent / f".{tag}.old", later)
     except SiteWriteError:
         raise
     except OSError as err:
@@ -330,6 +337,9 @@ def _recover(out: Path, parent: Path, tag: str) -> None:
             old.rename(out)
         else:
             shutil.rmtree(old)
+    elif old.is_dir() and not old.is_symlink():
+        with contextlib.suppress(OSError):
+            old.rmdir()  # a replaced site whose removal was cut after its marker: empty
     _remove_dead_staging(parent, tag)
 
 
@@ -338,7 +348,10 @@ def _remove_dead_staging(parent: Path, tag: str) -> int:
     pattern = re.compile(rf"^\.{re.escape(tag)}\.tmp-(\d+)-")
     for entry in sorted(parent.iterdir()):
         match = pattern.match(entry.name)
-        if not match or entry.is_symlink() or not (entry / STAGING_MARKER).is_file():
+        if not match or entry.is_symlink():
+            continue
+        # a staging folder, or a site a dead build had already exchanged out of place
+        if not ((entry / STAGING_MARKER).is_file() or (entry / MARKER).is_file()):
             continue
         if _alive(int(match.group(1))):
             continue  # another build (or `serve`) is still writing it
@@ -359,20 +372,57 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap_in(new: Path, out: Path, old: Path) -> None:
+def _swap_in(new: Path, out: Path, old: Path, later: list[Callable[[], None]] | None = None) -> None:
+    """Put ``new`` in place of ``out``; the previous site is removed, or (given ``later``) left
+    at ``old`` with its removal appended to ``later``."""
     if out.exists() and not (out / MARKER).is_file():
         out.rmdir()  # an empty folder of the user's (check_output refused a non-empty one)
     if not out.exists():
         new.rename(out)
         return
-    if exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)  # the previous site; the new one is in place
+    if exchange(new, out):  # the previous site is at `new` now; the new one is in place
+        if later is not None and _moved(new, old):
+            later.append(functools.partial(_remove_site, old))
+        else:
+            shutil.rmtree(new, ignore_errors=True)
         return
     if old.exists():
         shutil.rmtree(old)
     out.rename(old)
     new.rename(out)  # a crash just before this line is undone by the next build's _recover
-    shutil.rmtree(old, ignore_errors=True)  # the new site is in place: what is left is no failure
+    if later is not None:
+        later.append(functools.partial(_remove_site, old))
+    else:
+        shutil.rmtree(old, ignore_errors=True)  # the new site is in place: what is left is no failure
+
+
+def _remove_site(folder: Path) -> None:
+    """Remove the replaced site ``folder``, its marker last: cut short (a killed ``serve``), it
+    is still a marked site the next build's ``_recover`` removes, or an empty folder. What
+    cannot be removed is left, never a failure: the new site is in place."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        os.unlink(folder / MARKER)
+        folder.rmdir()
+
+
+def _moved(folder: Path, old: Path) -> bool:
+    """Rename the previous site ``folder`` to ``old``, where the next build's ``_recover``
+    finds it if this process dies before removing it; False when it cannot be."""
+    try:
+        if old.exists():
+            shutil.rmtree(old)
+        folder.rename(old)
+    except OSError:
+        return False
+    return True
 
 
 @contextlib.contextmanager

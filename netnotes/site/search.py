@@ -14,10 +14,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -128,10 +129,12 @@ class _Words:
         kept: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
         words = []
         used: dict[str, str] = {}
+        digests = stored[1] if stored is not None else ()
+        digest_of = digests if callable(digests) else digests.__getitem__
         for n, e in enumerate(entries):
             found = kept.get((e.fields, e.text)) or cls.last.get((e.fields, e.text))
             if stored is not None:
-                key = stored[0].key(stored[1][n])
+                key = stored[0].key(digest_of(n))
                 found = found or stored[0].words.get(key)
             if found is None:
                 found = words_of(e.fields, e.text)
@@ -145,30 +148,98 @@ class _Words:
         return words
 
 
-# the words kept between builds, each entry's digest (as ``Digester`` makes it), and where
-# warnings go
-Stored = tuple[SearchWords, Sequence[str], Callable[[str], None]]
+# the words kept between builds, each entry's digest (as ``Digester`` makes it: a list of them,
+# or a function of the entry's number), and where warnings go
+Stored = tuple[SearchWords, Sequence[str] | Callable[[int], str], Callable[[str], None]]
 
 
-def index_script(entries: Sequence[Entry], stored: Stored | None = None) -> str:
+@dataclass(slots=True)
+class Memo:
+    """What one search index leaves to the next in a process that builds one vault again and
+    again (``netnotes serve``, ``build.Kept``): each contact's entry with what it was made of
+    (the contact, its interactions and asks, as the very same objects, which are frozen, and its
+    company's name and page), and each entry's row of the index (by the entry, the very same
+    object, pinned: its digest, the key and words of ``SearchWords`` and its JSON text). Only
+    the last index's are kept, so it never grows."""
+
+    contacts: dict[str, tuple[tuple[object, ...], Entry]] = field(default_factory=dict)
+    rows: dict[int, tuple[Entry, str, str, str]] = field(default_factory=dict)  # (entry, key, words, JSON)
+    made: int = 0  # contact entries the last ``search_entries`` made (tests count them)
+    rowed: int = 0  # rows the last ``index_script`` made (tests count them)
+
+
+def index_script(entries: Sequence[Entry], stored: Stored | None = None, memo: Memo | None = None) -> str:
+    if memo is not None and stored is not None:
+        return _script(",".join(_rows(entries, stored, memo)))
     rows = [[e.url, e.title, e.subtitle, words] for e, words in zip(entries, _Words.of(entries, stored), strict=True)]
-    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return _script(json.dumps(rows, ensure_ascii=False, separators=(",", ":"))[1:-1])
+
+
+def _script(rows: str) -> str:
     # U+2028/9 end a line in older JavaScript engines, even inside a string.
-    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.{GLOBAL_NAME} = {data};\n"
+    data = rows.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.{GLOBAL_NAME} = [{data}];\n"
 
 
-def search_entries(model: SiteModel) -> list[Entry]:
-    """A contact per entry (newest notes first), then every tag and company page."""
+def _rows(entries: Sequence[Entry], stored: Stored, memo: Memo) -> list[str]:
+    """Each entry's row as JSON text (what ``json.dumps`` makes of the list of rows, between
+    its commas): the last index's for the very same entry, else made, its words taken from
+    ``SearchWords`` by its digest (asked for only then) or found (``words_of``)."""
+    words, digests, warn = stored
+    digest_of = digests if callable(digests) else digests.__getitem__
+    before = memo.rows
+    rows: dict[int, tuple[Entry, str, str, str]] = {}
+    fresh: list[int] = []
+    for n, e in enumerate(entries):
+        was = before.get(id(e))
+        if was is not None and was[0] is e:
+            rows[id(e)] = was
+        else:
+            fresh.append(n)
+    for n in fresh:
+        e = entries[n]
+        key = words.key(digest_of(n))
+        found = words.words.get(key) or words_of(e.fields, e.text)
+        row = json.dumps([e.url, e.title, e.subtitle, found], ensure_ascii=False, separators=(",", ":"))
+        rows[id(e)] = (e, key, found, row)
+    memo.rows, memo.rowed = rows, len(fresh)
+    words.save({key: found for _, key, found, _ in rows.values()}, warn)
+    return [rows[id(e)][3] for e in entries]
+
+
+def search_entries(model: SiteModel, memo: Memo | None = None) -> list[Entry]:
+    """A contact per entry (newest notes first), then every tag and company page. Given
+    ``memo`` (the last call's, updated), a contact whose entry would be made of the very same
+    objects, company name and page gets the very same entry, not made again."""
     entries = []
     links = model.links
+    before = memo.contacts if memo is not None else {}
+    kept: dict[str, tuple[tuple[object, ...], Entry]] = {}
+    made = 0
     for c in sorted(model.vault.contacts, key=by_name):
-        notes = [c.body]
-        for i in reversed(model.interactions_by_contact.get(c.id, [])):
-            notes += [i.title or "", i.next or "", i.body]
-        for a in reversed(model.asks_by_contact.get(c.id, [])):
-            notes += [a.intro_to or "", a.body]
         company = model.company_index.get(c.company)
+        interactions = model.interactions_by_contact.get(c.id, ())
+        asks = model.asks_by_contact.get(c.id, ())
+        url = links.contact(c.id)
+        if memo is not None:
+            # the very same objects (compared by identity, in C), and the same name and page
+            made_of = (company.name if company else "", url, c, *interactions, None, *asks)
+            was = before.get(c.id)
+            if (
+                was is not None
+                and len(was[0]) == len(made_of)
+                and was[0][:2] == made_of[:2]
+                and all(map(operator.is_, was[0][2:], made_of[2:]))
+            ):
+                kept[c.id] = was
+                entries.append(was[1])
+                continue
+        made += 1
+        notes = [c.body]
+        for i in reversed(interactions):
+            notes += [i.title or "", i.next or "", i.body]
+        for a in reversed(asks):
+            notes += [a.intro_to or "", a.body]
         subtitle = " · ".join(filter(None, (c.role, c.company, "archived" if c.archived else None)))
         fields = (
             c.name,
@@ -181,7 +252,12 @@ def search_entries(model: SiteModel) -> list[Entry]:
             *c.tags,
             c.circle or "",
         )
-        entries.append(Entry(links.contact(c.id), c.name, subtitle, fields, tuple(notes)))
+        entry = Entry(url, c.name, subtitle, fields, tuple(notes))
+        entries.append(entry)
+        if memo is not None:
+            kept[c.id] = (made_of, entry)
+    if memo is not None:
+        memo.contacts, memo.made = kept, made
     for k, (name, members) in model.tags.items():
         entries.append(Entry(links.tag(k), name, f"tag · {len(members)} contacts", ("tag", name)))
     # a company is found by any spelling: the notes' ones, and its name in `companies:`
