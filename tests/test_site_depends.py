@@ -110,8 +110,9 @@ def test_an_interaction_moved_to_another_contact_leaves_the_first_page(
     edit(vault, "interactions/i1.md", "with: ann", "with: bob")
     rendered = warm_equals_cold(vault, tmp_path, shaped)
     assert {"contacts/ann.html", "contacts/bob.html"} <= rendered
-    # its link (on its first contact's page) moved: the link tables every page shares did
-    assert sorted(shaped) == ["ann", "bob", "cy", "dee"]
+    # its link (on its first contact's page) moved with it, and only pages that hold it or its
+    # contacts are shaped again (Cy's: a follow-up of Bob's and hers is open); Dee's is not
+    assert sorted(shaped) == ["ann", "bob", "cy"]
 
 
 def test_a_later_touch_of_one_contact_closes_the_follow_up_on_the_others_page(

@@ -296,3 +296,41 @@ def test_an_ask_for_an_introduction_counts_for_the_duplicate_it_names(
     _, rendered = warm_equals_cold(vault, tmp_path, shaped)
     assert "problems.html" in rendered
     assert "netnotes merge annie ann" in (out / "problems.html").read_text(encoding="utf-8")
+
+
+def test_a_new_interaction_renders_only_the_pages_that_show_it(make_vault: MakeVault, tmp_path: Path) -> None:
+    """Adding a note (what `netnotes log` does every day) adds a link to it; no other page
+    links to it, so no other page is rendered again, and the site is a cold build's."""
+    vault = make_vault(VAULT)
+    build(vault, options=WARM)
+    (vault / "interactions/i4.md").write_text("---\ndate: 2026-10-05\nwith: ann\ntitle: Call\n---\nFourth.\n")
+    out, report = build(vault, options=WARM)
+    assert "contacts/ann.html" in report.rendered
+    assert not {"contacts/bob.html", "contacts/cy.html", "contacts/dee.html", "contacts/eve.html"} & set(report.rendered)
+    assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
+    edit(vault, "interactions/i4.md", "2026-10-05", "2026-09-05")  # moved before the others
+    out, report = build(vault, options=WARM)
+    assert not {"contacts/bob.html", "contacts/cy.html", "contacts/dee.html"} & set(report.rendered)
+    assert tree(out) == tree(build(vault, tmp_path / "cold2", TODAY, COLD)[0])
+
+
+def test_a_cited_notes_link_follows_its_first_contact(make_vault: MakeVault, tmp_path: Path) -> None:
+    """A due item links to the note it comes from, on the page of that note's first contact.
+    Putting someone else first moves the link on the dashboard, though the item there reads
+    the same."""
+    vault = make_vault(
+        {
+            **VAULT,
+            "interactions/i2.md": (
+                "---\ndate: 2026-10-02\nwith: [bob, cy]\ntitle: Lunch\nfollow_up: 2026-10-20\nnext: send the deck\n---\n"
+            ),
+        }
+    )
+    out, _ = build(vault, options=WARM)
+    dashboard = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="contacts/bob.html#i-i2">send the deck' in dashboard
+    edit(vault, "interactions/i2.md", "with: [bob, cy]", "with: [cy, bob]")
+    out, _ = build(vault, options=WARM)
+    assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
+    for page in ("index.html", "contacts/cy.html"):  # listed under the first contact
+        assert 'contacts/cy.html#i-i2">send the deck' in (out / page).read_text(encoding="utf-8"), page

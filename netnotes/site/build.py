@@ -175,6 +175,32 @@ class SiteInfo:
     extra_scripts: tuple[str, ...]
 
 
+# What ``site`` counts. A page's key covers only those its templates read when it was last
+# rendered (``Inputs.reads``): the default theme shows the counts of notes on the dashboard
+# alone, so a note added or removed renders no other page again.
+TALLIES = ("contacts", "interactions", "asks", "errors", "warnings")
+
+
+def steady(site: SiteInfo) -> SiteInfo:
+    """``site`` without its tallies (each 0): what every page's key covers of it."""
+    return dataclasses.replace(site, contacts=0, interactions=0, asks=0, errors=0, warnings=0)
+
+
+class Reading:
+    """``site`` as templates see it, noting which of its tallies they read."""
+
+    __slots__ = ("_site", "read")
+
+    def __init__(self, site: SiteInfo) -> None:
+        self._site = site
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in TALLIES:
+            self.read.add(name)
+        return getattr(self._site, name)
+
+
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     out: Path
@@ -212,6 +238,7 @@ class EntryFragments:
     def __init__(self, theme: Theme, site: SiteInfo, links: Links) -> None:
         self.theme = theme
         self.site = site
+        self.reading = Reading(site)  # what of the tallies any fragment read
         self.links = links
         self.html: dict[tuple[str, str], Markup] = {}
         self._macros: dict[str, Any] = {}
@@ -223,7 +250,7 @@ class EntryFragments:
         return html
 
     def render(self, entry: TimelineEntry, root: str) -> str:
-        context: dict[str, Any] = {"site": self.site, "root": root, "links": self.links}
+        context: dict[str, Any] = {"site": self.reading, "root": root, "links": self.links}
         try:
             macros = self._macros.get(root)
             if macros is None:
@@ -233,12 +260,18 @@ class EntryFragments:
             raise ThemeError(_theme_error(ENTRY_TEMPLATE, err)) from None
 
 
-def _render_pages(stage: Staging, theme: Theme, fragments: EntryFragments, todo: list[Page]) -> None:
+def _render_pages(
+    stage: Staging, theme: Theme, fragments: EntryFragments, todo: list[Page]
+) -> dict[str, tuple[str, ...]]:
+    """Render ``todo`` into ``stage``; which tallies each page read (with any fragment so far),
+    by page path."""
     templates: dict[str, jinja2.Template] = {}
+    reads: dict[str, tuple[str, ...]] = {}
     for page in todo:
         root = "../" * page.path.count("/")
+        reading = Reading(fragments.site)
         context: dict[str, Any] = {
-            "site": fragments.site,
+            "site": reading,
             "page": page,
             "root": root,
             "links": fragments.links,
@@ -253,11 +286,13 @@ def _render_pages(stage: Staging, theme: Theme, fragments: EntryFragments, todo:
         except jinja2.TemplateError as err:
             raise ThemeError(_theme_error(page.template, err)) from None
         stage.write(page.path, html)
+        reads[page.path] = tuple(name for name in TALLIES if name in reading.read or name in fragments.reading.read)
+    return reads
 
 
 def _write_pages(
     stage: Staging, theme: Theme, site: SiteInfo, links: Links, todo: list[Page], jobs: int | None
-) -> None:
+) -> dict[str, tuple[str, ...]]:
     """Render the pages ``todo`` into ``stage``; large sites in forked worker processes, which
     inherit the pages and the theme instead of receiving them pickled (only page numbers
     travel). The timeline fragments are rendered first, once each, so workers share them."""
@@ -269,37 +304,46 @@ def _write_pages(
             for entry in page.entries:
                 wanted.setdefault((entry.anchor, root), entry)
         shared_fragments = (theme, site, links, list(wanted.items()))
-        html = parallel_map(
+        made = parallel_map(
             _render_fragments, range(len(wanted)), shared_fragments, threshold=PARALLEL_PAGES, jobs=jobs, fork=True
         )
-        fragments.html.update(zip(wanted, map(Markup, html), strict=True))
+        fragments.html.update(zip(wanted, (Markup(html) for html, _ in made), strict=True))
+        fragments.reading.read.update(name for _, read in made for name in read)
     shared = (stage.folder, stage.transform, theme, fragments, todo)
     written = parallel_map(_render_share, range(len(todo)), shared, threshold=PARALLEL_PAGES, jobs=jobs, fork=True)
-    for files, size, digests in written:
+    reads: dict[str, tuple[str, ...]] = {}
+    for files, size, digests, read in written:
         stage.files += files
         stage.bytes += size
         stage.digests.update(digests)
+        reads.update(read)
+    return reads
 
 
 def _render_fragments(
     shared: tuple[Theme, SiteInfo, Links, list[tuple[tuple[str, str], TimelineEntry]]], numbers: list[int]
-) -> list[str]:
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The fragments ``numbers``, each with the tallies read so far in this worker."""
     theme, site, links, wanted = shared
     fragments = EntryFragments(theme, site, links)
-    return [fragments.render(wanted[n][1], wanted[n][0][1]) for n in numbers]
+    made = []
+    for n in numbers:
+        html = fragments.render(wanted[n][1], wanted[n][0][1])
+        made.append((html, tuple(sorted(fragments.reading.read))))
+    return made
 
 
 def _render_share(
     shared: tuple[Path, Transform | None, Theme, EntryFragments, list[Page]], numbers: list[int]
-) -> list[tuple[int, int, dict[str, str]]]:
+) -> list[tuple[int, int, dict[str, str], dict[str, tuple[str, ...]]]]:
     """Pages ``numbers`` of the shared list, written into the staging folder: (files, bytes,
-    digests).
+    digests, the tallies each page read).
 
     A forked worker inherits the transform (for ``--encrypt``, the derived keys) with the rest."""
     folder, transform, theme, fragments, todo = shared
     stage = Staging(folder, transform)
-    _render_pages(stage, theme, fragments, [todo[n] for n in numbers])
-    return [(stage.files, stage.bytes, stage.digests)]
+    reads = _render_pages(stage, theme, fragments, [todo[n] for n in numbers])
+    return [(stage.files, stage.bytes, stage.digests, reads)]
 
 
 def _read_static(theme: Theme) -> dict[str, bytes]:
@@ -417,8 +461,14 @@ def _build_site(
         csp=content_security_policy(options),
         extra_scripts=options.extra_scripts,
     )
-    sealer = sealer_for(key, lambda lock: _render_shell(theme, site, lock), {SEARCH_INDEX}) if key else None
-    links = digester.digest(vault.config, model.links.tables())
+    calm, tallies = steady(site), {name: getattr(site, name) for name in TALLIES}
+
+    def tallied(read: tuple[str, ...]) -> str:
+        """What a page's key covers of the tallies it read."""
+        return ";".join(f"{name}={tallies[name]}" for name in read)
+
+    sealer = sealer_for(key, lambda lock: _render_shell(theme, calm, lock), {SEARCH_INDEX}) if key else None
+    links = digester.digest(vault.config, model.links.linking())
     out = Path(os.path.abspath(out_dir))
     keys: dict[str, str] = {}
 
@@ -448,7 +498,7 @@ def _build_site(
         # A page none of whose inputs changed is taken as it is, without being shaped
         # (site/depends.py); the others are shaped and digested, and rendered if they changed.
         stored_path = sealer.stored_path if sealer else str
-        shared = _contact_pages_key(manifest, digester, model, sealing, site, links, templates)
+        shared = _contact_pages_key(manifest, digester, model, sealing, calm, links, templates)
         linked = depends.linked_bodies(bodies)
         was = manifest.inputs
         same: set[str] | None = None
@@ -469,29 +519,39 @@ def _build_site(
             frames = {path: digester.digest(frame) for path, frame in page_frames(model).items()} if shared else {}
         except Undigestible:
             shared, states, values, frames, this, base, redo = "", {}, {}, {}, "", "", ()
-        unshaped, touched = _unshaped(was, shared, states, values, model, linked, stored_path, frames)
+        moved = {name for name in TALLIES if was.tallies.get(name) != tallies[name]}
+        unshaped, touched = _unshaped(was, shared, states, values, model, linked, stored_path, frames, moved)
         rows = depends.kept_rows(was.rows, touched) if touched is not None else {}
         if rows:  # and the rows of the contacts no edit touched
             digester.known = depends.known_states(was.notes if same is not None else {}, same or (), rows)
         shaped: dict[str, depends.Shaped] = {}
+        reads: dict[str, tuple[str, ...]] = {}  # the tallies each page read, by stored path
         todo: list[Page] = []
+        pending: list[tuple[Page, str, tuple[bool, frozenset[Name], str] | None, str]] = []
         count = 0
         for item in pages(model, bodies, unshaped):
             count += 1
+            stored = stored_path(item.path)
             if isinstance(item, KeptPage):
-                stored = stored_path(item.path)
                 before = manifest.inputs.pages[stored]
                 if manifest.adopt(stage, out, stored, before.key):
                     keys[stored] = before.key
                     shaped[stored] = before
+                    reads[stored] = was.reads[stored]
                     continue
                 item = item.shape()  # its file is gone or not ours
-            found = _page_reused(reused, digester, item, site, links, templates)
+            read = was.reads.get(stored)
+            found = _page_reused(
+                reused, digester, item, calm, links, templates, None if read is None else tallied(read)
+            )
+            frame = frames.get(item.path, "") if item.owner is None else ""
             if found is None or not found[0]:
                 todo.append(item)
-            frame = frames.get(item.path, "") if item.owner is None else ""
-            if found is not None and (item.owner is not None or frame) and shared:
-                stored = stored_path(item.path)
+                pending.append((item, stored, found, frame))  # keyed once rendered: by what it read
+                continue
+            assert read is not None
+            reads[stored] = read
+            if (item.owner is not None or frame) and shared:
                 shaped[stored] = depends.Shaped(item.owner or "", keys[stored], depends.hashed(found[1]), frame)
         # Every value digested so far is pinned in the digester's memo: keep the model's for the
         # next build (serve), and let the pages' go before the pages are rendered (at 10,000 /
@@ -503,7 +563,14 @@ def _build_site(
             if row.contact.id not in rows:  # a kept row keeps its names
                 rows[row.contact.id] = (row_digest, depends.row_names(model, row.contact.id, row_names))
         digester.forget()
-        _write_pages(stage, theme, site, model.links, todo, options.jobs)
+        page_reads = _write_pages(stage, theme, site, model.links, todo, options.jobs)
+        for item, stored, found, frame in pending:
+            if found is None or templates is None:
+                continue  # no key: rendered every time
+            reads[stored] = page_reads[item.path]
+            keys[stored] = manifest.key(stored, sealing, "page", found[2], links, templates, tallied(reads[stored]))
+            if (item.owner is not None or frame) and shared:
+                shaped[stored] = depends.Shaped(item.owner or "", keys[stored], depends.hashed(found[1]), frame)
         if key is None:  # the file is a function of its events: kept while they are the same
             events = calendar_events(vault, today, moves, model.due)
             if not reused(CALENDAR, "calendar", digester.digest(vault.config.title, today, events)):
@@ -518,7 +585,7 @@ def _build_site(
         files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
     if options.cache:
         remember_keys(cache_warnings.append)
-    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this, rows, code_salt())
+    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this, rows, code_salt(), tallies, reads)
 
     def save_manifest(warn: Callable[[str], None]) -> None:
         saved = manifest.save(out, whole if templates else "", count, keys, digests, warn, inputs, proofs)
@@ -591,18 +658,26 @@ def _sealing(key: SiteKey | None) -> str:
 
 
 def _page_reused(
-    reused: Callable[..., bool], digester: Digester, page: Page, site: SiteInfo, links: str, templates: str | None
-) -> tuple[bool, frozenset[Name]] | None:
-    """Whether ``page`` was taken from the current site (its render context, the templates and
-    the link tables are what they were), with the notes its context holds; None when it has no
-    key (a context that cannot be digested), and is rendered."""
+    reused: Callable[..., bool],
+    digester: Digester,
+    page: Page,
+    site: SiteInfo,
+    links: str,
+    templates: str | None,
+    tallied: str | None,
+) -> tuple[bool, frozenset[Name], str] | None:
+    """Whether ``page`` was taken from the current site (its render context, the templates, the
+    link tables and the tallies it read, ``tallied``, are what they were; None: not known, so it
+    is not), with the notes its context holds and its context's digest; None when it has no key
+    (a context that cannot be digested), and is rendered. ``site`` is ``steady``."""
     if templates is None:
         return None
     try:
         context, names = digester.digest_inputs(page, site)
     except Undigestible:
         return None
-    return reused(page.path, "page", context, links, templates), names
+    taken = tallied is not None and reused(page.path, "page", context, links, templates, tallied)
+    return taken, names, context
 
 
 def _contact_pages_key(
@@ -634,13 +709,15 @@ def _unshaped(
     linked: dict[str, str],
     stored_path: Callable[[str], str],
     frames: dict[str, str],
+    moved: set[str],
 ) -> tuple[set[str], set[bytes] | None]:
     """The paths of the pages to take from the site in place without shaping them: the
     previous build's, whose shared inputs were these and none of whose notes changed since
     that build (``depends.unchanged``): a contact page of the same contact, another page of the
     same frame (``frames``: the digests of ``pages.frames``, by path). Any doubt (no record,
     shared inputs moved, a contact whose page was not recorded, so that whom a note named
-    before cannot be told) keeps none. With them, the names an edit touched (``depends.dirty``;
+    before cannot be told) keeps none, nor a page that read one of the tallies that ``moved``
+    (or whose reading is not known). With them, the names an edit touched (``depends.dirty``;
     None in doubt)."""
     if not shared or not before.key or not hmac.compare_digest(before.key, shared):
         return set(), None
@@ -648,7 +725,11 @@ def _unshaped(
     if any(contact.id not in owners for contact in model.vault.contacts):
         return set(), None
     touched = depends.dirty(before.pages, before.notes, states, values, before.linked, linked)
-    unchanged = depends.unchanged(before.pages, touched)
+    unchanged = {
+        stored
+        for stored in depends.unchanged(before.pages, touched)
+        if stored in before.reads and not moved.intersection(before.reads[stored])
+    }
     unshaped = set()
     for contact in model.vault.contacts:
         path = model.links.contact(contact.id)

@@ -78,6 +78,10 @@ class Inputs:
     model: str = ""
     rows: depends.Rows = dataclasses.field(default_factory=dict)  # the contact rows' digests and names
     code: str = ""  # what made the states (``code_salt``): another code's are not carried on
+    # The site's tallies (``build.TALLIES``: how many contacts, errors...) and, by stored path,
+    # which of them each page's templates read when it was rendered (none known: not taken)
+    tallies: dict[str, int] = dataclasses.field(default_factory=dict)
+    reads: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 NO_INPUTS = Inputs("", {}, {}, {})
@@ -156,9 +160,18 @@ class Manifest:
                 if hashed_names is None or not isinstance(row_digest, str) or not isinstance(cid, str):
                     raise ValueError(cid)
                 rows[cid] = (row_digest, hashed_names)
+            tallies = data.get("tallies", {})
+            if not all(isinstance(k, str) and type(v) is int for k, v in tallies.items()):
+                raise ValueError(tallies)
+            reads: dict[str, tuple[str, ...]] = {}
+            for names, read_by in data.get("reads", {}).items():
+                if not isinstance(names, str) or not all(isinstance(p, str) for p in read_by):
+                    raise ValueError(names)
+                read = tuple(names.split(",")) if names else ()
+                reads.update((p, read) for p in read_by)
         except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not ours: another version's
             return NO_INPUTS
-        return Inputs(key, shaped, dict(linked), notes, base, paths, model, rows, code)
+        return Inputs(key, shaped, dict(linked), notes, base, paths, model, rows, code, tallies, reads)
 
     def _stamps(self, found: tuple[str, str], warn: Warn) -> Known:
         text, mac = found
@@ -311,7 +324,8 @@ class Manifest:
         if inputs.key:
             shaped = {p: s for p, s in sorted(inputs.pages.items()) if p in files and files[p][0] == s.key}
             linked = dict(sorted(inputs.linked.items()))
-            recorded = dataclasses.replace(inputs, pages=shaped, linked=linked, paths=tuple(inputs.paths))
+            reads = {p: names for p, names in inputs.reads.items() if p in files}
+            recorded = dataclasses.replace(inputs, pages=shaped, linked=linked, paths=tuple(inputs.paths), reads=reads)
         return Manifest(
             self.path, self.secret, site, pages, files, recorded, stamps, out=str(Path(os.path.abspath(out)))
         )
@@ -344,6 +358,8 @@ class Manifest:
                     "model": inputs.model,
                     "rows": {cid: [d, depends.encode(names)] for cid, (d, names) in sorted(inputs.rows.items())},
                     "code": inputs.code,
+                    "tallies": inputs.tallies,
+                    "reads": _grouped(inputs.reads),
                 },
                 separators=(",", ":"),
             )
@@ -363,6 +379,14 @@ class Manifest:
         except OSError:  # replaced meanwhile by another build: read again next time
             return self
         return dataclasses.replace(self, written=written)
+
+
+def _grouped(reads: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """The pages by what they read (``Inputs.reads``), so each set of names is written once."""
+    grouped: dict[str, list[str]] = {}
+    for path, names in sorted(reads.items()):
+        grouped.setdefault(",".join(names), []).append(path)
+    return grouped
 
 
 def _stamps(out: Path, proofs: dict[str, Proof], digests: dict[str, str]) -> Known:

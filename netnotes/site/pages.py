@@ -46,7 +46,7 @@ from ..moves import WINDOW_DAYS, Move, recent_moves
 from ..paths import KNOWN, Insider, Path, PathIndex
 from ..problems import Problem
 from ..refs import key, unwrap
-from ..slugs import unique_slugs
+from ..slugs import safe_slug, unique_slugs
 from ..strength import Fading, Relationships, Strength, relationships, relationships_patched
 from . import charts
 
@@ -82,6 +82,25 @@ class Page:
     # Model values the context is derived from without holding them (digested with the page,
     # so that site/depends.py sees their notes): the asks for an introduction to the contact.
     inputs: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLinks:
+    """Where the notes a page cites by path (a due item's or a piece of evidence's source) are
+    shown, by path: a page input (``Page.inputs``), never shown, so that a page's key covers
+    the links its template makes to them (``Links.note``)."""
+
+    links: tuple[tuple[str, str | None], ...]
+
+
+def note_links(model: SiteModel, sources: Iterable[str]) -> tuple[NoteLinks, ...]:
+    """The page input for the notes at ``sources`` (none when there are none)."""
+    links = tuple((path, model.links.note(path)) for path in sorted(set(sources)))
+    return (NoteLinks(links),) if links else ()
+
+
+def _evidence_sources(paths: Iterable[Path]) -> list[str]:
+    return [e.source for p in paths for e in p.evidence]
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +338,21 @@ class Links:
             self._notes,
         )
 
+    def linking(self) -> tuple[object, ...]:
+        """What a page's digest covers of the links its template asks for, beyond the values in
+        its context: the contacts', tags' and companies' page names, and the interactions and
+        asks whose anchors are not their plain slugs (ids that share one: ``unique_slugs``). A
+        link to an interaction or ask is then a function of the note alone (its id, its first
+        contact), which the context holds, or cites by path (``NoteLinks``); so a note added
+        or moved changes no other page's key."""
+        return (
+            self._contacts,
+            self._tags,
+            self._companies,
+            _odd_slugs(self._interactions, "interaction"),
+            _odd_slugs(self._asks, "ask"),
+        )
+
     def contact(self, contact_id: str) -> str:
         return f"contacts/{self._contacts[contact_id]}.html"
 
@@ -349,6 +383,11 @@ class Links:
     def note(self, path: str) -> str | None:
         """Where the note at vault path ``path`` is shown (a due item's ``source``), if anywhere."""
         return self._notes.get(path)
+
+
+def _odd_slugs(table: dict[str, str], fallback: str) -> tuple[tuple[str, str], ...]:
+    """The names of ``table`` (``unique_slugs``) whose slug is not their own plain one, sorted."""
+    return tuple(sorted((n, s) for n, s in table.items() if s != n and s != safe_slug(n, fallback)))
 
 
 class Slugs:
@@ -984,6 +1023,7 @@ def dashboard(model: SiteModel) -> Page:
             "figures": model.figures(),
             "charts": model.charts(),
         },
+        inputs=note_links(model, [item.source for section in sections for item in section.items]),
     )
 
 
@@ -1031,6 +1071,8 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
     timeline = [model.timeline_entry(i, bodies.get(i.path, NO_BODY)) for i in reversed(interactions)]
     weak = model.relationships.of(cid).score < KNOWN  # then the page lists who can introduce me
     intro_asks = model.intro_asks.get(cid, [])
+    due_items = model.due_by_contact.get(cid, [])
+    paths = _paths_section(model, cid) if weak else None
     return Page(
         links.contact(cid),
         "contact.html",
@@ -1041,7 +1083,7 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "row": model.row(contact),
             "body": bodies.get(contact.path, NO_BODY),
             "custom": [(k, show_value(v)) for k, v in contact.custom],
-            "due_items": model.due_by_contact.get(cid, []),
+            "due_items": due_items,
             "planned": [e for e in timeline if e.planned],
             "timeline": [e for e in timeline if not e.planned],
             "asks": [model.ask_entry(a, bodies.get(a.path, NO_BODY)) for a in reversed(asks)],
@@ -1053,11 +1095,14 @@ def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup
             "company_url": model.company_url(contact.company),
             "strength": model.relationships.of(cid),
             "past_companies": [(name, model.company_url(name)) for name in contact.past_companies],
-            "paths": _paths_section(model, cid) if weak else None,
+            "paths": paths,
         },
         tuple(timeline),
         cid,
-        (*intro_asks, _ranked(model, contact, interactions, intro_asks)) if weak else (),
+        (
+            *((*intro_asks, _ranked(model, contact, interactions, intro_asks)) if weak else ()),
+            *note_links(model, [*(d.source for d in due_items), *(_evidence_sources(paths.items) if paths else ())]),
+        ),
     )
 
 
@@ -1121,7 +1166,12 @@ def company_page(model: SiteModel, company: Company, asks: list[Ask] | None = No
             "other_spellings": _other_spellings(company),
             "paths": paths,
         },
-        inputs=(*asks, _introducers(model, answer.insiders, asks), *_followers(model, [*rows, *former_rows])),
+        inputs=(
+            *asks,
+            _introducers(model, answer.insiders, asks),
+            *_followers(model, [*rows, *former_rows]),
+            *note_links(model, _evidence_sources(top)),
+        ),
     )
 
 
