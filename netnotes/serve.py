@@ -31,7 +31,7 @@ from watchdog.observers.api import BaseObserver
 GENERATION_PATH = "/__netnotes__/generation"
 # Editors save in a burst of events a few milliseconds long (a temporary file, then a rename);
 # a change during a rebuild makes another one, so a short wait loses nothing.
-QUIET_SECONDS = 0.1
+QUIET_SECONDS = 0.05
 DAY_CHECK_SECONDS = 30.0  # how often a running server asks whether the date has changed
 HEAD_CHECK_SECONDS = 0.5  # how often it reads where the vault's git HEAD is
 IGNORED_PARTS = {".git", ".netnotes", ".obsidian", "_site", "__pycache__"}
