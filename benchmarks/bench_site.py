@@ -17,6 +17,8 @@ into ``DIR/issue12-NxM/`` and reused while its stamp matches. Then, each a fresh
   size (``ru_maxrss``) is recorded too;
 - ``build`` warm: the same build again, nothing changed;
 - ``build`` after one edit: a line appended to one interaction (a different one each run);
+- ``build`` after a new note: an interaction added with the first contact, as ``netnotes log``
+  adds one (removed again, untimed, before the next round);
 - ``serve`` reload: ``netnotes serve`` runs; a client of its generation endpoint waits on it
   as a page's reload script does (``?after=N``) and times from the save of one interaction to
   the server's answer (the moment every open page reloads);
@@ -114,6 +116,14 @@ def touch_one(vault: Path, run: int) -> Path:
     return note
 
 
+def add_one(vault: Path, run: int, contact: str) -> Path:
+    """A new interaction with ``contact``, as ``netnotes log`` writes one (a different one each run)."""
+    note = vault / "interactions" / "2026" / f"2026-11-24-call-benchmark-{run}.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text(f"---\ndate: 2026-11-24\nwith: [{contact}]\nkind: call\n---\nBenchmark call {run}.\n")
+    return note
+
+
 def serve_reloads(python: str, vault: Path, env: dict[str, str], cwd: Path, runs: int) -> list[float]:
     """Seconds from saving a note to the generation's bump, ``runs`` times in one server."""
     server = subprocess.Popen(
@@ -184,7 +194,7 @@ def measure(python: str, hugo: str | None, vault: Path, repeat: int) -> dict[str
         hugo_site = work / "hugo"
         if hugo:
             subprocess.run([python, str(HERE / "hugo_site.py"), str(vault), str(hugo_site)], check=True, env=env)
-        for name in ("cold", "cold MiB", "hugo", "warm", "edit"):
+        for name in ("cold", "cold MiB", "hugo", "warm", "edit", "new"):
             figures[name] = []
         for attempt in range(repeat):
             shutil.rmtree(vault / ".netnotes", ignore_errors=True)
@@ -201,6 +211,10 @@ def measure(python: str, hugo: str | None, vault: Path, repeat: int) -> dict[str
             figures["warm"].append(timed(build, env, work))
             touch_one(vault, attempt)
             figures["edit"].append(timed(build, env, work))
+            note = add_one(vault, attempt, first)
+            figures["new"].append(timed(build, env, work))
+            note.unlink()  # the vault stays as generated for the next round and the next run
+            timed(build, env, work)  # not timed: the site without it again
         figures["serve"] = serve_reloads(python, vault, env, work, repeat)
     return {name: values for name, values in figures.items() if values}
 
@@ -212,9 +226,10 @@ def ratio(seconds: float, hugo: float | None, digits: int) -> str:
 def table(rows: list[tuple[str, dict[str, list[float]]]]) -> str:
     head = (
         "| vault | `--version` | `due` / `check` / `show` | `build` cold (peak) | Hugo | cold / Hugo "
-        "| `build`, nothing changed | warm / Hugo | `build` after one edit | `serve`: save → reload |"
+        "| `build`, nothing changed | warm / Hugo | `build` after one edit | after a new note "
+        "| `serve`: save → reload |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     for label, f in rows:
         m = {k: statistics.median(v) for k, v in f.items()}
         hugo = m.get("hugo")
@@ -223,7 +238,7 @@ def table(rows: list[tuple[str, dict[str, list[float]]]]) -> str:
             f"| {label} | {m['version']:.2f} s | {m['due']:.2f} / {m['check']:.2f} / {m['show']:.2f} s "
             f"| {m['cold']:.2f} s ({max(f['cold MiB']):.0f} MiB) | {f'{hugo:.2f} s' if hugo else '–'} "
             f"| {ratio(m['cold'], hugo, 2)} | {m['warm']:.2f} s | {ratio(m['warm'], hugo, 3)} "
-            f"| {m['edit']:.2f} s | {m['serve']:.2f} s |"
+            f"| {m['edit']:.2f} s | {m['new']:.2f} s | {m['serve']:.2f} s |"
         )
     return "\n".join(lines)
 
