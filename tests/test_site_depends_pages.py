@@ -306,7 +306,9 @@ def test_a_new_interaction_renders_only_the_pages_that_show_it(make_vault: MakeV
     (vault / "interactions/i4.md").write_text("---\ndate: 2026-10-05\nwith: ann\ntitle: Call\n---\nFourth.\n")
     out, report = build(vault, options=WARM)
     assert "contacts/ann.html" in report.rendered
-    assert not {"contacts/bob.html", "contacts/cy.html", "contacts/dee.html", "contacts/eve.html"} & set(report.rendered)
+    assert not {"contacts/bob.html", "contacts/cy.html", "contacts/dee.html", "contacts/eve.html"} & set(
+        report.rendered
+    )
     assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
     edit(vault, "interactions/i4.md", "2026-10-05", "2026-09-05")  # moved before the others
     out, report = build(vault, options=WARM)
@@ -322,7 +324,8 @@ def test_a_cited_notes_link_follows_its_first_contact(make_vault: MakeVault, tmp
         {
             **VAULT,
             "interactions/i2.md": (
-                "---\ndate: 2026-10-02\nwith: [bob, cy]\ntitle: Lunch\nfollow_up: 2026-10-20\nnext: send the deck\n---\n"
+                "---\ndate: 2026-10-02\nwith: [bob, cy]\ntitle: Lunch\n"
+                "follow_up: 2026-10-20\nnext: send the deck\n---\n"
             ),
         }
     )
@@ -334,3 +337,30 @@ def test_a_cited_notes_link_follows_its_first_contact(make_vault: MakeVault, tmp
     assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
     for page in ("index.html", "contacts/cy.html"):  # listed under the first contact
         assert 'contacts/cy.html#i-i2">send the deck' in (out / page).read_text(encoding="utf-8"), page
+
+
+def test_a_theme_that_shows_the_counts_everywhere_has_every_page_follow_them(
+    make_vault: MakeVault, tmp_path: Path
+) -> None:
+    """A page's key covers the counts its templates read: a theme whose footer shows how many
+    interactions there are on every page has every page rendered again when one is added,
+    and a page that reads only the count of problems is kept while that count is."""
+    vault = make_vault(VAULT)
+    base = (Path(site_pages.__file__).parents[2] / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    (vault / "theme/templates").mkdir(parents=True)
+    (vault / "theme/templates/base.html").write_text(
+        base.replace("<footer", '<p class="tally">{{ site.interactions }} interactions</p>\n<footer'),
+        encoding="utf-8",
+    )
+    build(vault, options=WARM)
+    (vault / "interactions/i4.md").write_text("---\ndate: 2026-10-05\nwith: ann\ntitle: Call\n---\nFourth.\n")
+    out, report = build(vault, options=WARM)
+    assert {"contacts/dee.html", "tags/golf.html", "companies/globex.html"} <= set(report.rendered)
+    assert "4 interactions" in (out / "contacts/dee.html").read_text(encoding="utf-8")
+    assert tree(out) == tree(build(vault, tmp_path / "cold", TODAY, COLD)[0])
+    (vault / "theme/templates/base.html").write_text(base, encoding="utf-8")  # the default again: all rendered
+    build(vault, options=WARM)
+    (vault / "interactions/i5.md").write_text("---\ndate: 2026-10-06\nwith: ann\ntitle: Call\n---\nFifth.\n")
+    out, report = build(vault, options=WARM)
+    assert "contacts/dee.html" not in report.rendered
+    assert tree(out) == tree(build(vault, tmp_path / "cold2", TODAY, COLD)[0])
