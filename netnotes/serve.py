@@ -32,6 +32,10 @@ GENERATION_PATH = "/__netnotes__/generation"
 # Editors save in a burst of events a few milliseconds long (a temporary file, then a rename);
 # a change during a rebuild makes another one, so a short wait loses nothing.
 QUIET_SECONDS = 0.05
+# What a rebuild leaves until browsers are told (removing the old site, writing the manifest)
+# waits this long, or until the next change, so that the pages' reload requests are answered
+# first: writing a large manifest is one long call that holds the interpreter meanwhile.
+AFTER_SECONDS = 0.3
 DAY_CHECK_SECONDS = 30.0  # how often a running server asks whether the date has changed
 HEAD_CHECK_SECONDS = 0.5  # how often it reads where the vault's git HEAD is
 IGNORED_PARTS = {".git", ".netnotes", ".obsidian", "_site", "__pycache__"}
@@ -323,6 +327,10 @@ class Rebuilder:
                 f"(generation {self.generation.bump()})"
             )
             if self.after is not None:
+                with self._cond:  # browsers first: the work after holds the interpreter in long stretches
+                    until = time.monotonic() + AFTER_SECONDS
+                    while not self._stop and self._due is None and time.monotonic() < until:
+                        self._cond.wait(max(0.0, until - time.monotonic()))
                 try:
                     self.after()
                 except Exception as err:  # the site is served; the next build does it again

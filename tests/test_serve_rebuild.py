@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 from unittest import mock
@@ -311,6 +312,45 @@ def test_serve_bumps_the_generation_before_it_finishes_the_rebuild() -> None:
     finally:
         rebuilder.stop()
     assert order == ["build", "log", "after, generation 2"]
+
+
+def test_the_work_after_a_rebuild_waits_for_the_browsers_or_the_next_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reload script's request is answered the moment the generation is bumped; what the
+    rebuild left (writing the manifest holds the interpreter for a long call) waits a moment so
+    the browsers are answered first, and no longer than the next change."""
+    from netnotes import serve as serve_module
+
+    monkeypatch.setattr(serve_module, "AFTER_SECONDS", 0.4)
+    generation = Generation()
+    bumped: list[float] = []
+    after_at: list[float] = []
+    built = threading.Event()
+    done = threading.Event()
+
+    def build() -> None:
+        built.set()
+
+    def log(line: str) -> None:
+        bumped.append(time.monotonic())
+
+    def after() -> None:
+        after_at.append(time.monotonic())
+        done.set()
+
+    rebuilder = Rebuilder(build, generation, log, after)
+    try:
+        rebuilder.changed()
+        assert done.wait(10)
+        assert after_at[0] - bumped[0] >= 0.35  # the browsers had their moment
+        done.clear()
+        rebuilder.changed()
+        while len(bumped) < 2:
+            time.sleep(0.01)
+        rebuilder.changed()  # a change right after the bump: the work is done at once, before it
+        assert done.wait(10)
+        assert after_at[1] - bumped[1] < 0.35
+    finally:
+        rebuilder.stop()
 
 
 KILLED = """
