@@ -109,8 +109,9 @@ def settle(vault: Path) -> None:
     time.sleep(max(0.0, newest + SETTLED - time.time()))
 
 
-def touch_one(vault: Path, run: int) -> Path:
-    notes = sorted((vault / "interactions").rglob("*.md"))
+def touch_one(vault: Path, run: int, notes: list[Path] | None = None) -> Path:
+    """Append a line to one interaction (of ``notes``, when the caller listed them)."""
+    notes = notes or sorted((vault / "interactions").rglob("*.md"))
     note = notes[(run * 7919) % len(notes)]
     with open(note, "a", encoding="utf-8") as file:
         file.write(f"\nBenchmark edit {run}.\n")
@@ -153,11 +154,12 @@ def serve_reloads(python: str, vault: Path, env: dict[str, str], cwd: Path, runs
                 return int(answer.read())
 
         seconds = []
+        notes = sorted((vault / "interactions").rglob("*.md"))  # listed once: not part of a save
         for run in range(runs):
             time.sleep(1.0)  # past the quiet period of the last change
             before = generation()
             started = time.perf_counter()
-            touch_one(vault, 1000 + run)
+            touch_one(vault, 1000 + run, notes)
             while generation(before) == before:  # the server answers once the rebuild is done
                 if time.perf_counter() - started > 600:
                     raise SystemExit("serve never reloaded")
