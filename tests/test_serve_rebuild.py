@@ -86,10 +86,9 @@ def old_sites(vault: Path, out: Path) -> list[str]:
 # -- the manifest in memory
 
 
-def test_serve_reads_its_manifest_once_and_keeps_what_it_would_read_back(
-    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
-) -> None:
-    vault = make_vault(VAULT)
+@pytest.fixture
+def manifest_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The path of every site manifest read from a file from now on."""
     reads: list[Path] = []
     real = site_manifest._read
 
@@ -98,6 +97,14 @@ def test_serve_reads_its_manifest_once_and_keeps_what_it_would_read_back(
         return real(path, out, warn)  # type: ignore[arg-type]  # the warn it was given
 
     monkeypatch.setattr(site_manifest, "_read", counting)
+    return reads
+
+
+def test_serve_reads_its_manifest_once_and_keeps_what_it_would_read_back(
+    make_vault: MakeVault, tmp_path: Path, manifest_reads: list[Path], settled: None
+) -> None:
+    vault = make_vault(VAULT)
+    reads = manifest_reads
     kept, notes = Kept(defer=True), NoteCache(vault)
     rebuild(vault, kept, notes)
     rebuild(vault, kept, notes)
@@ -112,7 +119,7 @@ def test_serve_reads_its_manifest_once_and_keeps_what_it_would_read_back(
 
 
 def test_a_manifest_written_by_another_build_is_read_again(
-    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+    make_vault: MakeVault, tmp_path: Path, manifest_reads: list[Path], settled: None
 ) -> None:
     vault = make_vault(VAULT)
     kept, notes = Kept(defer=True), NoteCache(vault)
@@ -121,14 +128,8 @@ def test_a_manifest_written_by_another_build_is_read_again(
     # another process built into the same folder: its manifest is the one that holds
     (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
     build(vault, out, options=SERVED)
-    reads: list[Path] = []
-    real = site_manifest._read
-
-    def counting(path: Path, out: str, warn: object) -> object:
-        reads.append(path)
-        return real(path, out, warn)  # type: ignore[arg-type]  # the warn it was given
-
-    monkeypatch.setattr(site_manifest, "_read", counting)
+    reads = manifest_reads
+    reads.clear()  # from here on
     (vault / "interactions/2026-02-01-y.md").write_text(VAULT["interactions/2026-02-01-y.md"] + "Again.\n")
     out = rebuild(vault, kept, notes)
     assert reads == [kept.manifest.path]
