@@ -181,3 +181,26 @@ def test_a_file_whose_mtime_had_not_settled_when_it_was_read_is_read_again(
     build(vault)
     assert "contacts/jane-doe.html" in reads
     assert "stamps" not in json.loads(manifest_of(vault).read_text())
+
+
+def test_a_site_a_build_found_nothing_to_do_for_is_read_once_then_known_by_its_stamps(
+    make_vault: MakeVault, tmp_path: Path, reads: list[str]
+) -> None:
+    """A build with nothing to do checks the site in place byte for byte. A file no build has
+    proven yet (all of them, after a cold build) is read; once its times have settled, its
+    stamp is recorded then, so the next such build reads nothing."""
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {output.MARKER}
+    age(out)
+    reads.clear()
+    _, report = build(vault)
+    assert report.rendered == () and set(reads) == files
+    reads.clear()
+    _, report = build(vault)
+    assert report.rendered == () and reads == []
+    assert tree(out) == cold_tree(vault, tmp_path)
+    (out / "contacts.html").write_text("tampered\n", encoding="utf-8")  # moves its stamp: read, and made again
+    _, report = build(vault)
+    assert "contacts.html" in reads
+    assert tree(out) == cold_tree(vault, tmp_path)

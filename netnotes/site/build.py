@@ -422,7 +422,14 @@ def _build_site(
         model_digest = None
     intact = manifest.intact(Path(out_dir), whole) if templates is not None and whole else None
     if intact is not None:
-        return _report(out_dir, manifest.pages, intact, (), started, result, errors, cache_warnings, key is not None)
+        files, size, proven = intact
+        if proven:  # the files a build wrote, now settled: known by their stamps from now on
+            proved = manifest.proving(proven, cache_warnings.append)
+            if kept.remember:  # serve: the manifest on disk is this one now
+                kept.manifest = proved if proved.written is not None else None
+        return _report(
+            out_dir, manifest.pages, (files, size), (), started, result, errors, cache_warnings, key is not None
+        )
     if kept.bodies is None or kept.cache_folder != cache:
         kept.bodies = BodyCache.open(cache, cache_warnings.append)
         kept.bodies.remember = kept.remember

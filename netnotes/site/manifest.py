@@ -45,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import versions
+from .. import notecache, versions
 from ..fsio import WriteFailed, make_folders, replace_file
 from . import depends
 from .body_cache import user_secret
@@ -255,9 +255,15 @@ class Manifest:
             self.stamps.get(relpath),
         )
 
-    def intact(self, out: Path, site: str) -> tuple[int, int] | None:
-        """(files, bytes) when the site in ``out`` was built from ``site`` (a key of all its
-        inputs) and holds exactly the files it was built with, byte for byte; else None."""
+    def intact(self, out: Path, site: str) -> tuple[int, int, Known] | None:
+        """(files, bytes, proven) when the site in ``out`` was built from ``site`` (a key of all
+        its inputs) and holds exactly the files it was built with, byte for byte; else None.
+
+        A file without a recorded stamp is read; when its mtime had settled before it was read
+        (``notecache.RACY_NS``, as a build proves the files it takes), its stamp is in
+        ``proven``, for the caller to record (``proving``), so that the next build that finds
+        nothing changed does not read it again: without that, a site whose last build found
+        nothing to do would be read whole every time."""
         if self.path is None or not self.site or not hmac.compare_digest(self.site, site):
             return None
         found: list[str] = []
@@ -269,6 +275,7 @@ class Manifest:
             return None
         size = 0
         stamps = self.stamps
+        proven: Known = {}
         for relpath, (key, seal) in self.files.items():
             try:
                 info = os.lstat(f"{out}/{relpath}")
@@ -278,13 +285,24 @@ class Manifest:
                 if known is not None and known[1] == stamp_of(info):
                     digest = known[0]  # the bytes a build proved, and no write since: not read again
                 else:
+                    now = notecache.now_ns()  # before the bytes are read: a later write moves the times past it
                     digest = file_digest(f"{out}/{relpath}")
+                    settled = info.st_mtime_ns + notecache.RACY_NS <= now  # as Staging.adopt proves a file
+                    if settled and stamp_of(os.lstat(f"{out}/{relpath}")) == stamp_of(info):
+                        proven[relpath] = (digest, stamp_of(info))
                 size += info.st_size
             except OSError:
                 return None
             if not hmac.compare_digest(self.seal(key, digest), seal):
                 return None
-        return len(self.files), size
+        return len(self.files), size, proven
+
+    def proving(self, proven: Known, warn: Warn) -> Manifest:
+        """This manifest with the stamps of the files ``proven`` (``intact``) recorded too,
+        written; itself when there are none."""
+        if not proven or self.path is None:
+            return self
+        return dataclasses.replace(self, stamps={**self.stamps, **proven}).write(warn)
 
     def save(
         self,
