@@ -152,3 +152,19 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(markdown.NoteRenderer, "render", counting)
     monkeypatch.setattr(bodies, "render_plain", counting_plain)
     return calls
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The roots of every walk of a vault by a load from now on."""
+    from netnotes import discover, loader
+
+    done: list[str] = []
+    real_walk = loader.walk
+
+    def counting(root: Path) -> discover.Walk:
+        done.append(str(root))
+        return real_walk(root)
+
+    monkeypatch.setattr(loader, "walk", counting)
+    return done

@@ -41,20 +41,6 @@ VAULT = {
 
 
 @pytest.fixture
-def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The roots of every walk of a vault from now on."""
-    done: list[str] = []
-    real_walk = loader.walk
-
-    def counting(root: Path) -> discover.Walk:
-        done.append(str(root))
-        return real_walk(root)
-
-    monkeypatch.setattr(loader, "walk", counting)
-    return done
-
-
-@pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """The loads' clock an hour ahead: the notes a test just wrote count as long settled."""
     real = notecache.now_ns

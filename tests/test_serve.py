@@ -394,20 +394,10 @@ def test_a_rebuild_after_editing_one_note_reads_only_that_note(
 
 
 def test_a_save_seen_by_the_observer_reloads_the_page_without_walking_the_vault(
-    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+    make_vault: MakeVault, walks: list[str]
 ) -> None:
     """The load is told the path the observer saw (tests/test_load_told.py); a new folder,
     whose events may be incomplete, makes it walk."""
-    from netnotes import discover, loader
-
-    walks: list[str] = []
-    real_walk = loader.walk
-
-    def walking(root: Path) -> discover.Walk:
-        walks.append(str(root))
-        return real_walk(root)
-
-    monkeypatch.setattr(loader, "walk", walking)
     vault = make_vault({**VAULT, "contacts/sam-lee.md": "---\nname: Sam Lee\n---\n"})
     url, logs, stop, thread = _start(vault, lambda: TODAY)
     try:

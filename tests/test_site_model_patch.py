@@ -168,6 +168,12 @@ def made_whole(result: LoadResult) -> SiteModel:
     return SiteModel(result.vault, TODAY, result.problems, MOVES)
 
 
+def served(root: Path, cache: NoteCache, memo: ModelMemo) -> tuple[LoadResult, SiteModel]:
+    """The vault loaded and its site model made as ``serve`` loads and makes them."""
+    result = load_vault(root, today=TODAY, cache=cache)
+    return result, serve_model(result, memo)
+
+
 def serve_model(result: LoadResult, memo: ModelMemo) -> SiteModel:
     """The site model as ``serve`` makes it: with the memo the last one left."""
     return SiteModel(
@@ -213,17 +219,12 @@ def test_any_sequence_of_interaction_and_ask_edits_patches_a_model_equal_to_one_
         clock = [time.time_ns() - 30 * 86400 * 10**9]
         sync(root, notes.files(), clock)
         cache, memo = NoteCache(root), ModelMemo()
-
-        def served() -> tuple[LoadResult, SiteModel]:
-            result = load_vault(root, today=TODAY, cache=cache)
-            return result, serve_model(result, memo)
-
-        served()
+        served(root, cache, memo)
         for step in sequence:
             edit(notes, step)
             sync(root, notes.files(), clock)
             with mock.patch.object(pages, "relationships", side_effect=AssertionError("made whole")):
-                result, model = served()  # patched from the last model, or that very model again
+                result, model = served(root, cache, memo)  # patched from the last model, or that very model again
             assert_same_model(model, made_whole(result))
 
 
@@ -239,12 +240,7 @@ def test_serve_s_model_after_an_interaction_edit_runs_no_pass_over_every_note(
     clock = [time.time_ns() - 30 * 86400 * 10**9]
     sync(root, notes.files(), clock)
     cache, memo = NoteCache(root), ModelMemo()
-
-    def served() -> tuple[LoadResult, SiteModel]:
-        result = load_vault(root, today=TODAY, cache=cache)
-        return result, serve_model(result, memo)
-
-    served()
+    served(root, cache, memo)
     assert spies == {"relationships": 1, "due_items": 1, "last_touches": 1}  # the first model: whole
     favour = {"date": day(-3), "with": "ana", "direction": "in", "status": "done"}
     steps = (("date", "n1", -2), ("with", "n0", ["ana", "eli"]), ("status", "n2", "done"), ("ask", "n3", favour))
@@ -252,7 +248,7 @@ def test_serve_s_model_after_an_interaction_edit_runs_no_pass_over_every_note(
         edit(notes, step)
         sync(root, notes.files(), clock)
         before = dict(spies)
-        result, model = served()
+        result, model = served(root, cache, memo)
         assert result.patch is not None
         assert spies == before, step  # none of them ran again
         assert_same_model(model, made_whole(result))
@@ -263,7 +259,7 @@ def test_serve_s_model_after_an_interaction_edit_runs_no_pass_over_every_note(
     notes.contacts["eli"] = "name: Eli Stone"
     sync(root, notes.files(), clock)
     before = dict(spies)
-    result, model = served()
+    result, model = served(root, cache, memo)
     assert result.patch is None and spies == {name: count + 1 for name, count in before.items()}
     assert_same_model(model, made_whole(result))
 
