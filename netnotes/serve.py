@@ -18,6 +18,7 @@ import functools
 import http.server
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -47,6 +48,7 @@ class Generation:
 
     def __init__(self) -> None:
         self._value = 1
+        self._closed = False
         self._changed = threading.Condition()
 
     @property
@@ -64,8 +66,14 @@ class Generation:
         """The generation once it is not ``seen`` (at once if it already is not), or after
         ``timeout`` seconds, whichever comes first."""
         with self._changed:
-            self._changed.wait_for(lambda: self._value != seen, timeout)
+            self._changed.wait_for(lambda: self._value != seen or self._closed, timeout)
             return self._value
+
+    def close(self) -> None:
+        """Answer every waiting ``after`` at once, and every later one: the server is stopping."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
 
 LONG_POLL_SECONDS = 25.0  # a reload script's request is answered within this, changed or not
@@ -467,10 +475,18 @@ class ListenError(Exception):
     """The server cannot take HOST:PORT (taken, not an address of this machine, ...): exit 2."""
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ANN401 - the standard library's
+        """A browser that went away (a closed tab, a reload) is no error worth printing."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def listen(host: str, port: int, directory: Path, generation: Generation) -> http.server.ThreadingHTTPServer:
     """Bind ``host``:``port`` to a server of ``directory`` (which need not exist yet)."""
     try:
-        server = http.server.ThreadingHTTPServer((host, port), _handler(directory, generation, host))
+        server = _Server((host, port), _handler(directory, generation, host))
     except OSError as err:
         raise ListenError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
     server.daemon_threads = True
@@ -534,6 +550,7 @@ def serve(
             while thread.is_alive():
                 thread.join(0.5)
     finally:
+        generation.close()  # the pages' waiting requests are answered now, not in LONG_POLL_SECONDS
         server.shutdown()
         server.server_close()
         if day_watch is not None:

@@ -169,6 +169,46 @@ def test_a_wait_on_the_generation_ends_in_time_with_the_same_generation(
     assert _get(url + GENERATION_PATH.lstrip("/") + "?after=junk") == "1"  # not a number: at once
 
 
+def test_a_wait_on_the_generation_is_answered_when_the_server_stops(make_vault: MakeVault) -> None:
+    """A page's waiting request ends with the server, not LONG_POLL_SECONDS later, when its
+    answer would go to a closed connection (and be printed as an error into whatever runs)."""
+    from netnotes.serve import Generation
+
+    generation = Generation()
+    answered: list[int] = []
+    waiting = threading.Thread(target=lambda: answered.append(generation.after(1, 60)), daemon=True)
+    waiting.start()
+    time.sleep(0.1)
+    started = time.monotonic()
+    generation.close()
+    waiting.join(timeout=5)
+    assert answered == [1] and time.monotonic() - started < 2
+    assert generation.after(1, 60) == 1  # and every later one at once
+
+
+def test_a_browser_that_went_away_is_no_error(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from netnotes.serve import Generation, listen
+
+    server = listen("127.0.0.1", 0, Path("."), Generation())
+    request = socket.socket()
+    try:
+        try:
+            raise BrokenPipeError("the tab was closed")
+        except BrokenPipeError:
+            server.handle_error(request, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a bug")
+        except ValueError:
+            server.handle_error(request, ("127.0.0.1", 1))
+        assert "ValueError: a bug" in capsys.readouterr().err
+    finally:
+        request.close()
+        server.server_close()
+
+
 def test_serving_writes_only_the_cache_folder_of_the_vault(served: Served) -> None:
     vault, url, _ = served
     top = sorted(p.name for p in vault.iterdir())
