@@ -508,31 +508,38 @@ def _build_site(
         shared = _contact_pages_key(manifest, digester, model, sealing, calm, links, templates)
         linked = depends.linked_bodies(bodies)
         was = manifest.inputs
+        # the notes this model may differ in from the one of the manifest's states, when those
+        # were digested by this very code (the digest of any other note is its state)
         same: set[str] | None = None
+        rows: depends.Rows = {}  # the contact rows' digests and names: those kept, then those made
         try:
             this, base, redo = _lineage(result)
-            # the notes this model may differ in from the one of the manifest's states, when
-            # those were digested by this very code (the digest of any other note is its state)
-            same = None
-            if shared and base and was.code == code_salt() and was.base == base:  # both patched from one model
-                same = {*was.paths, *redo}
-            elif shared and base and was.code == code_salt() and was.model == base:  # patched from that model
-                same = set(redo)
+            if shared and base and was.code == code_salt():
+                if was.base == base:  # both patched from one model
+                    same = {*was.paths, *redo}
+                elif was.model == base:  # patched from the model of those states
+                    same = set(redo)
             if same is not None:
                 states, values = depends.patched_states(digester, vault, was.notes, same)
-                digester.known = depends.known_states(was.notes, same)
+                digester.known = depends.known_states(was.notes, same, rows)
             else:
                 states, values = depends.note_states(digester, vault) if shared else ({}, {})
+                digester.known = depends.known_states({}, (), rows)
             frames = {path: digester.digest(frame) for path, frame in page_frames(model).items()} if shared else {}
         except Undigestible:
             shared, states, values, frames, this, base, redo = "", {}, {}, {}, "", "", ()
         moved = {name for name in TALLIES if was.tallies.get(name) != tallies[name]}
         unshaped, touched = _unshaped(was, shared, states, values, model, linked, stored_path, frames, moved)
-        rows = depends.kept_rows(was.rows, touched) if touched is not None else {}
-        if rows:  # and the rows of the contacts no edit touched
-            digester.known = depends.known_states(was.notes if same is not None else {}, same or (), rows)
+        if touched is not None:  # the rows of the contacts no edit touched are known too
+            rows.update(depends.kept_rows(was.rows, touched))
         shaped: dict[str, depends.Shaped] = {}
         reads: dict[str, tuple[str, ...]] = {}  # the tallies each page read, by stored path
+
+        def record(item: Page, stored: str, names: frozenset[Name], frame: str) -> None:
+            """Keep what a contact page, or a page with a frame, was made of (``depends``)."""
+            if (item.owner is not None or frame) and shared:
+                shaped[stored] = depends.Shaped(item.owner or "", keys[stored], depends.hashed(names), frame)
+
         todo: list[Page] = []
         pending: list[tuple[Page, str, tuple[bool, frozenset[Name], str] | None, str]] = []
         count = 0
@@ -558,8 +565,7 @@ def _build_site(
                 continue
             assert read is not None
             reads[stored] = read
-            if (item.owner is not None or frame) and shared:
-                shaped[stored] = depends.Shaped(item.owner or "", keys[stored], depends.hashed(found[1]), frame)
+            record(item, stored, found[1], frame)
         # Every value digested so far is pinned in the digester's memo: keep the model's for the
         # next build (serve), and let the pages' go before the pages are rendered (at 10,000 /
         # 100,000 that is the build's peak of memory)
@@ -576,8 +582,7 @@ def _build_site(
                 continue  # no key: rendered every time
             reads[stored] = page_reads[item.path]
             keys[stored] = manifest.key(stored, sealing, "page", found[2], links, templates, tallied(reads[stored]))
-            if (item.owner is not None or frame) and shared:
-                shaped[stored] = depends.Shaped(item.owner or "", keys[stored], depends.hashed(found[1]), frame)
+            record(item, stored, found[1], frame)
         if key is None:  # the file is a function of its events: kept while they are the same
             events = calendar_events(vault, today, moves, model.due)
             if not reused(CALENDAR, "calendar", digester.digest(vault.config.title, today, events)):

@@ -210,9 +210,10 @@ def known_states(before: Notes, paths: Iterable[str], rows: Rows | None = None) 
     ask of it is its state in ``before``, and its names its own (``note_names``: the values in a
     note name nothing). Only the model's own note values are ever asked about: none is made
     anew after loading. ``rows`` are the contact rows whose digests and (hashed) names are
-    known too (``kept_rows``), by contact id."""
+    known too (``kept_rows``), by contact id, as they are when asked (the caller may fill them
+    later)."""
     redo = frozenset(paths)
-    rows = rows or {}
+    rows = {} if rows is None else rows
 
     def known(value: object) -> tuple[str, frozenset[Name]] | None:
         kind = type(value)
