@@ -45,11 +45,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import notecache, versions
+from .. import versions
 from ..fsio import WriteFailed, make_folders, replace_file
 from . import depends
 from .body_cache import user_secret
-from .output import MARKER, Proof, Staging, Stamp, file_digest, site_tag, stamp_of
+from .output import MARKER, Proof, Staging, Stamp, settled_digest, site_tag, stamp_of
 
 FORMAT = 1
 # The digest of the whole model is what a build compares first, and hashing 100,000 notes costs
@@ -285,10 +285,8 @@ class Manifest:
                 if known is not None and known[1] == stamp_of(info):
                     digest = known[0]  # the bytes a build proved, and no write since: not read again
                 else:
-                    now = notecache.now_ns()  # before the bytes are read: a later write moves the times past it
-                    digest = file_digest(f"{out}/{relpath}")
-                    settled = info.st_mtime_ns + notecache.RACY_NS <= now  # as Staging.adopt proves a file
-                    if settled and stamp_of(os.lstat(f"{out}/{relpath}")) == stamp_of(info):
+                    digest, settled = settled_digest(f"{out}/{relpath}", info)  # as Staging.adopt proves a file
+                    if settled:
                         proven[relpath] = (digest, stamp_of(info))
                 size += info.st_size
             except OSError:

@@ -80,6 +80,19 @@ def file_digest(path: str | Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
+def settled_digest(path: str, info: os.stat_result) -> tuple[str, bool]:
+    """The SHA-256 of the file at ``path``, whose ``lstat`` was ``info``, and whether its stamp
+    proves those bytes from now on: its mtime had settled (``notecache.RACY_NS``, git's "racy
+    clean" rule) before they were read, so any later write moves it. "" (and False) when the
+    file was written to while it was read: not the file it was."""
+    now = notecache.now_ns()  # before the bytes are read: a later write moves the mtime past it
+    digest = file_digest(path)
+    after = os.lstat(path)
+    if (after.st_size, after.st_mtime_ns) != (info.st_size, info.st_mtime_ns):
+        return "", False
+    return digest, info.st_mtime_ns + notecache.RACY_NS <= now
+
+
 class Staging:
     """The folder a build writes into; ``write`` takes '/'-separated paths made of safe parts.
 
@@ -163,13 +176,9 @@ class Staging:
                 found, size = known[0], staged.st_size
                 proof = (staged.st_size, staged.st_mtime_ns, staged.st_ino)
             else:
-                now = notecache.now_ns()  # before the bytes are read: a later write moves the mtime past it
-                found = file_digest(target)
+                found, settled = settled_digest(target, staged)
                 size = staged.st_size
-                after = os.lstat(target)
-                if (after.st_size, after.st_mtime_ns) != (size, staged.st_mtime_ns):
-                    found = ""  # written to while it was read: not the file it was
-                elif staged.st_mtime_ns + notecache.RACY_NS <= now:
+                if settled:
                     proof = (size, staged.st_mtime_ns, staged.st_ino)
         except OSError:
             found, size = "", 0
