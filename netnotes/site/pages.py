@@ -612,17 +612,9 @@ class SiteModel:
         self.touches = last_touches(vault.interactions, today)
         self.due = due_items(vault, today, include_later=True, moves=self.moves, touches=self.touches)
         self._due_by_contact()
-        self.interactions_by_contact = {}
-        for interaction in vault.interactions:
-            for cid in interaction.with_:
-                self.interactions_by_contact.setdefault(cid, []).append(interaction)
-        self.asks_by_contact = {}
-        self.intro_asks = {}
-        for ask in vault.asks:
-            if ask.with_ is not None:
-                self.asks_by_contact.setdefault(ask.with_, []).append(ask)
-                if ask.intro_to_contact is not None:
-                    self.intro_asks.setdefault(ask.intro_to_contact, []).append(ask)
+        self.interactions_by_contact, self.asks_by_contact, self.intro_asks = _by_contact(
+            vault.interactions, vault.asks
+        )
         self.reciprocity = reciprocity(vault)
         self.path_index = PathIndex(vault, today, self.moves, self.relationships, self.company_index)
 
@@ -672,18 +664,8 @@ class SiteModel:
                     intro.add(n.intro_to_contact)
 
         self.links = last.links.patched(vault, gone, came, self.memo.slugs)
-        met_now: dict[str, list[Interaction]] = {}
-        for i in patch.interactions:
-            for cid in i.with_:
-                met_now.setdefault(cid, []).append(i)
+        met_now, asked_now, intro_now = _by_contact(patch.interactions, patch.asks)
         self.interactions_by_contact = _regrouped(last.interactions_by_contact, met, redo, met_now, _met_order)
-        asked_now: dict[str, list[Ask]] = {}
-        intro_now: dict[str, list[Ask]] = {}
-        for a in patch.asks:
-            if a.with_ is not None:
-                asked_now.setdefault(a.with_, []).append(a)
-                if a.intro_to_contact is not None:
-                    intro_now.setdefault(a.intro_to_contact, []).append(a)
         self.asks_by_contact = _regrouped(last.asks_by_contact, asked, redo, asked_now, _asked_order)
         self.intro_asks = _regrouped(last.intro_asks, intro, redo, intro_now, _asked_order)
         self.touches = last_touches_patched(last.touches, today, met, self.interactions_by_contact)
@@ -864,6 +846,25 @@ def _met_order(contact_id: str, first: Interaction) -> tuple[dt.date, str, int]:
 
 def _asked_order(contact_id: str, first: Ask) -> tuple[dt.date, str, int]:
     return (first.date, first.path, 0)
+
+
+def _by_contact(
+    interactions: Iterable[Interaction], asks: Iterable[Ask]
+) -> tuple[dict[str, list[Interaction]], dict[str, list[Ask]], dict[str, list[Ask]]]:
+    """The interactions by each contact they were with, and the asks by their contact and by
+    the contact they ask an introduction to, each in the order given."""
+    met: dict[str, list[Interaction]] = {}
+    for interaction in interactions:
+        for cid in interaction.with_:
+            met.setdefault(cid, []).append(interaction)
+    asked: dict[str, list[Ask]] = {}
+    intro: dict[str, list[Ask]] = {}
+    for ask in asks:
+        if ask.with_ is not None:
+            asked.setdefault(ask.with_, []).append(ask)
+            if ask.intro_to_contact is not None:
+                intro.setdefault(ask.intro_to_contact, []).append(ask)
+    return met, asked, intro
 
 
 def _regrouped(
