@@ -129,12 +129,10 @@ class _Words:
         kept: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
         words = []
         used: dict[str, str] = {}
-        digests = stored[1] if stored is not None else ()
-        digest_of = digests if callable(digests) else digests.__getitem__
         for n, e in enumerate(entries):
             found = kept.get((e.fields, e.text)) or cls.last.get((e.fields, e.text))
             if stored is not None:
-                key = stored[0].key(digest_of(n))
+                key = stored[0].key(stored[1](n))
                 found = found or stored[0].words.get(key)
             if found is None:
                 found = words_of(e.fields, e.text)
@@ -148,9 +146,9 @@ class _Words:
         return words
 
 
-# the words kept between builds, each entry's digest (as ``Digester`` makes it: a list of them,
-# or a function of the entry's number), and where warnings go
-Stored = tuple[SearchWords, Sequence[str] | Callable[[int], str], Callable[[str], None]]
+# the words kept between builds, each entry's digest (as ``Digester`` makes it, by the entry's
+# number: asked for only when needed), and where warnings go
+Stored = tuple[SearchWords, Callable[[int], str], Callable[[str], None]]
 
 
 @dataclass(slots=True)
@@ -185,8 +183,7 @@ def _rows(entries: Sequence[Entry], stored: Stored, memo: Memo) -> list[str]:
     """Each entry's row as JSON text (what ``json.dumps`` makes of the list of rows, between
     its commas): the last index's for the very same entry, else made, its words taken from
     ``SearchWords`` by its digest (asked for only then) or found (``words_of``)."""
-    words, digests, warn = stored
-    digest_of = digests if callable(digests) else digests.__getitem__
+    words, digest_of, warn = stored
     before = memo.rows
     rows: dict[int, tuple[Entry, str, str, str]] = {}
     fresh: list[int] = []
