@@ -36,8 +36,13 @@ def wikilink_table(vault: Vault, links: Links) -> WikilinkTable:
     interaction or ask (on its contact's page), matching ``netnotes check``'s resolution."""
     table = _note_targets(vault, links)
     for ref_key, contact_id in RefIndex(vault.contacts).targets().items():  # a contact wins over a note
-        table[ref_key] = (BODY_ROOT + links.contact(contact_id), vault.contacts_by_id[contact_id].name)
+        table[ref_key] = _contact_target(vault, links, contact_id)
     return table
+
+
+def _contact_target(vault: Vault, links: Links, contact_id: str) -> tuple[str, str]:
+    """Where a wikilink to a contact points, and the text it shows."""
+    return BODY_ROOT + links.contact(contact_id), vault.contacts_by_id[contact_id].name
 
 
 def _note_targets(vault: Vault, links: Links) -> WikilinkTable:
@@ -72,7 +77,7 @@ class WikilinkTargets:
             self._contacts = RefIndex(self.vault.contacts).targets()
         contact_id = self._contacts.get(ref_key)
         if contact_id is not None:  # a contact wins over a note
-            return BODY_ROOT + self.links.contact(contact_id), self.vault.contacts_by_id[contact_id].name
+            return _contact_target(self.vault, self.links, contact_id)
         if self._notes is None:
             self._notes = _note_targets(self.vault, self.links)
         return self._notes.get(ref_key)
