@@ -29,7 +29,7 @@ from .config import load_config
 from .dates import Duration, add_duration
 from .discover import CONFIG_FILE, FolderStamp, Found, NoteFile, NoteKind, VaultError, look, walk
 from .fields import FieldReader, describe, near_miss
-from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault
+from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault, dated_order
 from .notecache import NoteCache
 from .notes import Field, Note, read_note
 from .parallel import parallel_map
@@ -337,8 +337,8 @@ def _full(
     asks = _asks(unique[NoteKind.ASKS], index, problems, today, dated)
 
     contacts.sort(key=lambda c: c.id)
-    interactions.sort(key=lambda i: (i.date, i.path))
-    asks.sort(key=lambda a: (a.date, a.path))
+    interactions.sort(key=dated_order)
+    asks.sort(key=dated_order)
     all_ids = {f.id for f, _ in unique[NoteKind.INTERACTIONS]} | {f.id for f, _ in unique[NoteKind.ASKS]}
     link_keys: set[str] = set()
     problems += check_wikilinks([n for n in notes if n.fields is not None], index, all_ids, link_keys)
@@ -480,14 +480,10 @@ def _merged(kept: tuple[Dated, ...], gone: list[Dated], new: list[Dated]) -> tup
     100,000 objects again. (Each note has one path, so no two objects have the same key.)"""
     items = list(kept)
     for item in gone:
-        del items[bisect_left(items, (item.date, item.path), key=_date_path)]
+        del items[bisect_left(items, dated_order(item), key=dated_order)]
     for item in new:
-        items.insert(bisect_left(items, (item.date, item.path), key=_date_path), item)
+        items.insert(bisect_left(items, dated_order(item), key=dated_order), item)
     return tuple(items)
-
-
-def _date_path(item: Interaction | Ask) -> tuple[dt.date, str]:
-    return item.date, item.path
 
 
 def _contact_path(contact: Contact) -> str:

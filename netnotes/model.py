@@ -139,13 +139,18 @@ class Ask:
     body_line: int = 1
 
 
+def dated_order(note: Interaction | Ask) -> tuple[dt.date, str]:
+    """Where an interaction or ask stands in the vault's tuple of them: by date, then path."""
+    return note.date, note.path
+
+
 @dataclass(frozen=True, slots=True)
 class Vault:
     root: str
     config: Config
     contacts: tuple[Contact, ...]  # sorted by id
-    interactions: tuple[Interaction, ...]  # sorted by (date, path)
-    asks: tuple[Ask, ...]  # sorted by (date, path)
+    interactions: tuple[Interaction, ...]  # sorted by ``dated_order``
+    asks: tuple[Ask, ...]  # sorted by ``dated_order``
     contacts_by_id: dict[str, Contact] = field(default_factory=dict, compare=False, repr=False)
 
     def contact(self, contact_id: str) -> Contact | None:

@@ -41,7 +41,7 @@ from ..followup import (
     reciprocity_patched,
 )
 from ..markdown import is_web_url
-from ..model import Ask, AskStatus, Contact, Direction, Interaction, Vault
+from ..model import Ask, AskStatus, Contact, Direction, Interaction, Vault, dated_order
 from ..moves import WINDOW_DAYS, Move, recent_moves
 from ..paths import KNOWN, Insider, Path, PathIndex
 from ..problems import Problem
@@ -674,9 +674,9 @@ class SiteModel:
         theirs = [vault.contacts_by_id[cid] for cid in sorted(named)]
         interactions = sorted(
             {id(i): i for cid in named for i in self.interactions_by_contact.get(cid, ())}.values(),
-            key=_by_date_path,
+            key=dated_order,
         )
-        asks = sorted((a for cid in named for a in self.asks_by_contact.get(cid, ())), key=_by_date_path)
+        asks = sorted((a for cid in named for a in self.asks_by_contact.get(cid, ())), key=dated_order)
         self.relationships = relationships_patched(last.relationships, vault, today, theirs, interactions, asks)
         sources = redo | {i.path for i in interactions}
         self.due = due_items_patched(
@@ -835,10 +835,6 @@ class SiteModel:
 _T = TypeVar("_T", Interaction, Ask)
 
 
-def _by_date_path(note: Interaction | Ask) -> tuple[dt.date, str]:
-    return (note.date, note.path)  # the vault's order of interactions, and of asks
-
-
 def _met_order(contact_id: str, first: Interaction) -> tuple[dt.date, str, int]:
     """Where a contact comes in ``interactions_by_contact``: by their first interaction."""
     return (first.date, first.path, first.with_.index(contact_id))
@@ -883,7 +879,7 @@ def _regrouped(
         was = last.get(cid)
         notes = [n for n in was or () if n.path not in redo]
         notes += came.get(cid, ())
-        notes.sort(key=_by_date_path)
+        notes.sort(key=dated_order)
         if notes:
             out[cid] = notes
         else:
