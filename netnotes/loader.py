@@ -29,13 +29,14 @@ from .config import load_config
 from .dates import Duration, add_duration
 from .discover import CONFIG_FILE, FolderStamp, Found, NoteFile, NoteKind, VaultError, look, walk
 from .fields import FieldReader, describe, near_miss
+from .later import Later
 from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault, dated_order
 from .notecache import NoteCache
 from .notes import Field, Note, read_note
 from .parallel import parallel_map
 from .problems import Code, Problem, problem, sort_problems, summary
 from .refs import RefIndex
-from .snapshot import FileStamps, Patch, Snapshot
+from .snapshot import Counts, FileStamps, Patch, Snapshot
 
 CONTACT_KEYS = (
     "name",
@@ -77,7 +78,11 @@ class ChangedNotes:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    vault: Vault
+    # The model (``vault``); from the snapshot, unpickled only when first asked for (a build
+    # where nothing changed compares keys, and needs only ``config`` and ``counts``)
+    held: Later[Vault]
+    config: Config  # netnotes.yaml, as the model holds it
+    counts: Counts  # how many contacts, interactions and asks the model holds
     problems: list[Problem]
     # By vault-relative path: the raw notes (fields with their positions, bodies), for the
     # commands that change notes. Read on demand when the model came from its snapshot.
@@ -94,6 +99,10 @@ class LoadResult:
     contacts_key: str | None = None
 
     @property
+    def vault(self) -> Vault:
+        return self.held.get()
+
+    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
@@ -101,7 +110,7 @@ class LoadResult:
         """What a command other than `check` says of the vault's problems: one summary line,
         and, when netnotes.yaml cannot be read, that ``incomplete`` (its result) follows."""
         lines = [summary(self.problems)] if self.problems else []
-        if incomplete and not self.vault.config.readable:
+        if incomplete and not self.config.readable:
             lines.append(f"{CONFIG_FILE} cannot be read: circles, kinds and settings are unknown, so {incomplete}")
         return lines
 
@@ -109,9 +118,9 @@ class LoadResult:
         """The line `check` ends with: what the vault holds and how many problems it has."""
         errors = len(self.errors)
         warnings = len(self.problems) - errors
-        v = self.vault
+        contacts, interactions, asks = self.counts
         return (
-            f"{len(v.contacts)} contacts, {len(v.interactions)} interactions, {len(v.asks)} asks: "
+            f"{contacts} contacts, {interactions} interactions, {asks} asks: "
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         )
 
@@ -185,11 +194,28 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache, hint: 
         cache.listing = None
         if folders is not None:
             cache.listing = _listing(loaded, kept, files, stamps, found, folders, changed_paths, started)
-    vault = loaded.vault if loaded.vault.root == str(root) else replace(loaded.vault, root=str(root))
+    held = Later(functools.partial(_rooted, loaded, str(root)))
     problems = sort_problems([*problems, *loaded.problems], first=CONFIG_FILE)
     if cache.path is None:
-        return LoadResult(vault, problems, notes, tuple(warnings), changed)
-    return LoadResult(vault, problems, notes, tuple(warnings), changed, loaded.key, loaded.patch, loaded.contacts_key)
+        return LoadResult(held, loaded.config, loaded.counts, problems, notes, tuple(warnings), changed)
+    return LoadResult(
+        held,
+        loaded.config,
+        loaded.counts,
+        problems,
+        notes,
+        tuple(warnings),
+        changed,
+        loaded.key,
+        loaded.patch,
+        loaded.contacts_key,
+    )
+
+
+def _rooted(loaded: Snapshot, root: str) -> Vault:
+    """The model of ``loaded``, at ``root`` (a snapshot's model is at no root)."""
+    vault = loaded.vault
+    return vault if vault.root == root else replace(vault, root=root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +376,7 @@ def _full(
         asks=tuple(asks),
         contacts_by_id={c.id: c for c in contacts},
     )
-    kept = Snapshot(
+    kept = Snapshot.of(
         config,
         today,
         started,
@@ -454,7 +480,7 @@ def _patched(
         # or re-read only because its stamp was too new to trust): it is the same model
         return kept, ChangedNotes(True, frozenset(changed))
     patch = snapshot.Patch(kept.key, kept.contacts_key, tuple(sorted(redo)), tuple(new_interactions), tuple(new_asks))
-    patched = Snapshot(
+    patched = Snapshot.of(
         config,
         today,
         started,

@@ -11,6 +11,11 @@ version of netnotes' code (every module of the package, Python's and the note ca
 all match. Anything else is no snapshot: a damaged or forged one is said in a warning, one of
 another version is silently replaced. It is written aside and renamed over, so two commands at
 once leave one whole snapshot or the other.
+
+The file holds two pickles under the one HMAC: what a load compares (the stamps, the problems,
+the keys) and then the ``Vault``, which is unpickled only when it is asked for (``Later``). A
+build where nothing changed compares keys and never needs the model: at 100,000 notes that is
+most of the time such a build took.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import copyreg
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import hmac
 import io
@@ -26,6 +32,7 @@ import json
 import operator
 import os
 import pickle
+import struct
 import sys
 from array import array
 from bisect import bisect_left
@@ -39,6 +46,7 @@ from . import notecache
 from .dates import Birthday, Duration
 from .discover import NoteFile, NoteKind
 from .fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder, user_key
+from .later import Later
 from .model import Ask, Config, Contact, Interaction, Vault
 from .problems import Problem
 from .refs import RefIndex
@@ -77,6 +85,13 @@ class Memo:
         self.index: RefIndex | None = None
 
 
+Counts = tuple[int, int, int]  # contacts, interactions, asks
+
+
+def counts_of(vault: Vault) -> Counts:
+    return len(vault.contacts), len(vault.interactions), len(vault.asks)
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """A load's result, and what it was made of."""
@@ -85,7 +100,8 @@ class Snapshot:
     today: dt.date  # far-future dates (NN212) were measured from this day
     written_ns: int  # (the note cache's clock) before any note file was looked at
     files: FileStamps  # every note file
-    vault: Vault
+    held: Later[Vault]  # the model (``vault``): from a file, unpickled when first asked for
+    counts: Counts  # of the model's contacts, interactions and asks
     problems: tuple[Problem, ...]  # of the notes (not of netnotes.yaml or the walk), sorted
     # Interactions and asks left out of the model whose date was measured against today
     # (those in it were measured by their own date), by path
@@ -96,6 +112,30 @@ class Snapshot:
     name: str = ""
     patch: Patch | None = None  # how a patched model was made from its base; None: a full load
     memo: Memo = dataclasses.field(default_factory=lambda: Memo(), compare=False, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        config: Config,
+        today: dt.date,
+        written_ns: int,
+        files: FileStamps,
+        vault: Vault,
+        problems: tuple[Problem, ...],
+        other_dates: dict[str, dt.date],
+        link_keys: frozenset[str],
+        duplicates: frozenset[tuple[NoteKind, str]],
+        name: str = "",
+        patch: Patch | None = None,
+    ) -> Snapshot:
+        """A snapshot of ``vault``, in memory."""
+        held, counts = Later.now(vault), counts_of(vault)
+        rest = (problems, other_dates, link_keys, duplicates, name, patch)
+        return cls(config, today, written_ns, files, held, counts, *rest)
+
+    @property
+    def vault(self) -> Vault:
+        return self.held.get()
 
     @property
     def key(self) -> str:
@@ -325,13 +365,34 @@ def _trusted(root: Path, data: bytes, warn: Warn) -> Snapshot | None:
         return None
     if not hmac.compare_digest(data[len(MAGIC) : len(MAGIC) + MAC_SIZE], _mac(key, body)):
         raise _Damaged
+    start = len(header) + _LENGTH.size
     try:
-        snapshot = pickle.loads(body[len(header) :])
+        (size,) = _LENGTH.unpack_from(body, len(header))
+        snapshot = pickle.loads(memoryview(body)[start : start + size])
     except Exception:  # noqa: BLE001 - authenticated yet unreadable (a bug, a torn file): never fatal
         raise _Damaged from None
-    if not isinstance(snapshot, Snapshot):
+    if not isinstance(snapshot, Snapshot) or start + size >= len(body):
         raise _Damaged
-    return snapshot
+    return dataclasses.replace(snapshot, held=Later(functools.partial(_vault, body, start + size)))
+
+
+_LENGTH = struct.Struct("<Q")  # the size of the first pickle, before it
+
+
+def _vault(body: bytes, start: int) -> Vault:
+    """The model of an authenticated snapshot file, whose pickle begins at ``start`` of ``body``.
+    Unpickling makes a million objects that all live on: the cyclic garbage collector, which
+    would rescan them all again and again, waits (as while loading)."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        vault = pickle.loads(memoryview(body)[start:])
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if not isinstance(vault, Vault):
+        raise TypeError(f"the model snapshot holds a {type(vault).__name__}, not a model")
+    return vault
 
 
 def save(root: Path, snapshot: Snapshot, warn: Warn) -> None:
@@ -340,7 +401,8 @@ def save(root: Path, snapshot: Snapshot, warn: Warn) -> None:
     key = _key(warn)
     if key is None:
         return
-    body = _header(root) + _pickled(snapshot)
+    head, vault = _pickled(snapshot)
+    body = b"".join((_header(root), _LENGTH.pack(len(head)), head, vault))
     try:
         made = make_folders(path.parent, path)
         for folder in made:
@@ -363,23 +425,26 @@ def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
 
 
 def _snapshot_reducer(snapshot: Snapshot) -> tuple[type, tuple[Any, ...]]:
-    """A snapshot as a call of its class with its fields, but its memo (made anew)."""
-    return Snapshot, _SNAPSHOT_FIELDS(snapshot)
+    """A snapshot as a call of its class with its fields, but its model (pickled after it,
+    ``read`` puts it back) and its memo (made anew)."""
+    return Snapshot, (*_SNAPSHOT_FIELDS(snapshot)[:_HELD], None, *_SNAPSHOT_FIELDS(snapshot)[_HELD + 1 :])
 
 
 _SNAPSHOT_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Snapshot) if f.name != "memo"))
+_HELD = [f.name for f in dataclasses.fields(Snapshot)].index("held")
 
 
-def _pickled(snapshot: Snapshot) -> bytes:
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {
-        **copyreg.dispatch_table,
-        **{cls: _reducer(cls) for cls in _BY_CONSTRUCTOR},
-        Snapshot: _snapshot_reducer,
-    }
-    pickler.dump(snapshot)
-    return out.getvalue()
+def _pickled(snapshot: Snapshot) -> tuple[bytes, bytes]:
+    """The snapshot without its model, and the model: two pickles."""
+    dispatch = {**copyreg.dispatch_table, **{c: _reducer(c) for c in _BY_CONSTRUCTOR}, Snapshot: _snapshot_reducer}
+    parts = []
+    for value in (snapshot, snapshot.vault):
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = dispatch
+        pickler.dump(value)
+        parts.append(out.getvalue())
+    return parts[0], parts[1]
 
 
 def _mac(key: bytes, body: bytes) -> bytes:

@@ -58,6 +58,13 @@ def written_since(out: Path, inodes: dict[str, int]) -> set[str]:
     }
 
 
+def in_marker_tick(out: Path, paths: set[str]) -> set[str]:
+    """Those of ``paths`` whose mtime is not older than the site's marker: files a build wrote
+    within the clock tick it wrote its marker in, which it cannot prove (``Staging.settle``)."""
+    marker = (out / output.MARKER).stat().st_mtime_ns
+    return {p for p in paths if (out / p).stat().st_mtime_ns >= marker}
+
+
 def proven_site(make_vault: MakeVault) -> tuple[Path, Path]:
     """A vault whose site's files all carry a recorded stamp: built, aged, built again."""
     vault = make_vault(VAULT)
@@ -79,12 +86,14 @@ def test_a_file_proven_once_is_taken_by_its_stamp_and_never_read_again(
     taken = {p for p in inodes if p not in written_since(out, inodes)} - {output.MARKER}
     assert taken and set(reads) == taken  # each file taken was read once, to prove its bytes
     fresh = written_since(out, inodes) - {output.MARKER}
+    racy = in_marker_tick(out, fresh)
     reads.clear()
     inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     edit(vault, "interactions/2026-11-01-coffee.md", "Nice!", "Nice?")
     build(vault)
-    # only the files the last build wrote are read: their mtimes were too young to prove them
-    assert set(reads) == fresh & set(inodes) - written_since(out, inodes)
+    # the files the last build wrote were proven by the bytes it wrote, but those written in
+    # the clock tick of its marker: only those are read (of the ones taken this time)
+    assert set(reads) == racy & set(inodes) - written_since(out, inodes)
     assert tree(out) == cold_tree(vault, tmp_path)
 
 
@@ -97,9 +106,10 @@ def test_a_build_with_nothing_changed_reads_only_the_files_not_yet_proven(
     edit(vault, "interactions/2026-11-01-coffee.md", "Nice.", "Nice!")
     build(vault)
     fresh = written_since(out, inodes) - {output.MARKER}
+    racy = in_marker_tick(out, fresh)
     reads.clear()
     _, report = build(vault)
-    assert report.rendered == () and sorted(reads) == sorted(fresh)
+    assert report.rendered == () and sorted(reads) == sorted(racy)
 
 
 @pytest.mark.parametrize("mtime", ["moved", "put back"])
@@ -169,7 +179,10 @@ def test_a_file_whose_mtime_had_not_settled_when_it_was_read_is_read_again(
     """Two writes within one tick of the clock can leave the same stamp (git's "racy clean"
     case): a file read less than ``RACY_NS`` after its last write proves nothing for later."""
     vault = make_vault(VAULT)
-    out, _ = build(vault)  # every file written just now
+    out, _ = build(vault)
+    now = time.time_ns()
+    for path in out.rglob("*"):  # every file touched just now: its stamp moved, and is too young
+        os.utime(path, ns=(now, now))
     edit(vault, "interactions/2026-11-01-coffee.md", "Nice.", "Nice!")
     build(vault)
     first = set(reads)
@@ -178,15 +191,16 @@ def test_a_file_whose_mtime_had_not_settled_when_it_was_read_is_read_again(
     edit(vault, "interactions/2026-11-01-coffee.md", "Nice!", "Nice?")
     build(vault)
     assert "contacts/jane-doe.html" in reads
-    assert "stamps" not in json.loads(manifest_of(vault).read_text())
+    manifest = json.loads(manifest_of(vault).read_text())
+    assert "contacts/jane-doe.html" not in json.loads(manifest.get("stamps", ["{}"])[0])
 
 
 def test_a_site_a_build_found_nothing_to_do_for_is_read_once_then_known_by_its_stamps(
     make_vault: MakeVault, tmp_path: Path, reads: list[str]
 ) -> None:
-    """A build with nothing to do checks the site in place byte for byte. A file no build has
-    proven yet (all of them, after a cold build) is read; once its times have settled, its
-    stamp is recorded then, so the next such build reads nothing."""
+    """A build with nothing to do checks the site in place byte for byte. A file whose stamp
+    is not the one recorded (here every file: their times were moved) is read; once its times
+    have settled, its stamp is recorded then, so the next such build reads nothing."""
     vault = make_vault(VAULT)
     out, _ = build(vault)
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {output.MARKER}
@@ -201,4 +215,30 @@ def test_a_site_a_build_found_nothing_to_do_for_is_read_once_then_known_by_its_s
     (out / "contacts.html").write_text("tampered\n", encoding="utf-8")  # moves its stamp: read, and made again
     _, report = build(vault)
     assert "contacts.html" in reads
+    assert tree(out) == cold_tree(vault, tmp_path)
+
+
+def test_a_file_the_build_wrote_is_proven_only_when_older_than_the_marker(tmp_path: Path) -> None:
+    stage = output.Staging(tmp_path)
+    stage.write("old.html", "<p>written a tick before the marker</p>")
+    stage.write("same.html", "<p>written in the marker's tick</p>")
+    marker_ns = time.time_ns()
+    os.utime(tmp_path / "old.html", ns=(marker_ns - 1, marker_ns - 1))
+    os.utime(tmp_path / "same.html", ns=(marker_ns, marker_ns))
+    stage.settle(marker_ns)
+    old = (tmp_path / "old.html").stat()
+    assert stage.proofs == {"old.html": (old.st_size, old.st_mtime_ns, old.st_ino)}
+
+
+def test_a_cold_build_proves_what_it_wrote_so_the_next_reads_at_most_the_last_tick(
+    make_vault: MakeVault, tmp_path: Path, reads: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {output.MARKER}
+    racy = in_marker_tick(out, written)
+    stamps = json.loads(json.loads(manifest_of(vault).read_text())["stamps"][0])
+    assert set(stamps) == written - racy  # recorded with their stamps, but those of the last tick
+    _, report = build(vault)
+    assert report.rendered == () and set(reads) == racy
     assert tree(out) == cold_tree(vault, tmp_path)

@@ -66,8 +66,10 @@ class Context:
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
 
-    def load(self, today: dt.date | None = None) -> LoadResult:
-        """The vault, loaded; what kept its note cache from being used is a warning on stderr."""
+    def load(self, today: dt.date | None = None, model: bool = True) -> LoadResult:
+        """The vault, loaded; what kept its note cache from being used is a warning on stderr.
+        ``model=False``: the model from the snapshot is unpickled only if the command asks for
+        it (``build``, which compares keys first, and keeps the garbage collector off itself)."""
         root = self.root
         # The model lives until the command ends: the cyclic garbage collector need not scan
         # its million objects again at every collection the command's own work triggers. They
@@ -76,6 +78,8 @@ class Context:
         gc.disable()
         try:
             result = load_vault(root, today=today)
+            if model:
+                result.vault  # noqa: B018 - unpickled now, so that it is frozen below with the rest
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
         finally:

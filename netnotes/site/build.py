@@ -395,9 +395,10 @@ def _build_site(
     check_output(out_dir, vault_root)  # before the render cache is written, or anything else
     # the passphrase is stretched once, here, before any worker starts
     key = site_key(options.encryption, out_dir) if options.encryption else None
-    vault = result.vault
+    # The model itself is not needed until the shortcut below is not taken: a model from the
+    # snapshot is unpickled only then (``LoadResult.vault``)
     theme, templates = _theme(vault_root, today, options, kept, cache_warnings.append)
-    moves = moves_for(vault_root, vault.config, cache_warnings.append, options.cache)
+    moves = moves_for(vault_root, result.config, cache_warnings.append, options.cache)
     cache = Path(vault_root) / RENDER_CACHE if options.cache else None
     manifest = Manifest.open(cache, out_dir, cache_warnings.append, kept.manifest)
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
@@ -408,11 +409,11 @@ def _build_site(
     sealing = _sealing(key)
     try:
         # The model's digest is kept under its snapshot's name: hashing 100,000 notes costs seconds
-        model_name = _model_name(result.model_key, vault.root) if result.model_key else None
+        model_name = _model_name(result.model_key, str(vault_root)) if result.model_key else None
         model_digest: str | None = manifest.model_digest(model_name)
         if model_digest is None:
-            base_name = _model_name(result.patch.base, vault.root) if result.patch else None
-            model_digest = _patched_digest(manifest, digester, result, base_name) or digester.digest(vault)
+            base_name = _model_name(result.patch.base, str(vault_root)) if result.patch else None
+            model_digest = _patched_digest(manifest, digester, result, base_name) or digester.digest(result.vault)
             manifest.keep_model_digest(model_name, model_digest, base_name)
         notes = digester.digest(model_digest, result.problems, moves, today)
         served = digester.digest(options.extra_scripts, options.extra_files, options.connect_src)
@@ -430,6 +431,7 @@ def _build_site(
         return _report(
             out_dir, manifest.pages, (files, size), (), started, result, errors, cache_warnings, key is not None
         )
+    vault = result.vault
     if kept.bodies is None or kept.cache_folder != cache:
         kept.bodies = BodyCache.open(cache, cache_warnings.append)
         kept.bodies.remember = kept.remember
@@ -594,7 +596,8 @@ def _build_site(
         for relpath, data in options.extra_files:
             if not reused(relpath, hashlib.sha256(data).hexdigest()):
                 stage.write(relpath, data)
-        files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
+    # after the site is in place: the files it wrote are proven then (``Staging.settle``)
+    files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
     if options.cache:
         remember_keys(cache_warnings.append)
     inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this, rows, code_salt(), tallies, reads)
@@ -766,16 +769,13 @@ def _report(
     warnings: list[str],
     encrypted: bool,
 ) -> BuildReport:
-    vault = result.vault
     return BuildReport(
         Path(out),
         pages,
         written[0],
         written[1],
         time.perf_counter() - started,
-        len(vault.contacts),
-        len(vault.interactions),
-        len(vault.asks),
+        *result.counts,
         errors,
         len(result.problems) - errors,
         tuple(warnings),
