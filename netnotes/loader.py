@@ -131,13 +131,17 @@ def load_vault(
     today: dt.date | None = None,
     cache: NoteCache | None = None,
     hint: Changes | None = None,
+    raw_notes: bool = True,
 ) -> LoadResult:
     """The vault at ``root`` and every problem in it; ``today`` (default: the local date) is
     what a date far in the future is measured from. ``cache`` keeps the parsed notes (default:
     the vault's note cache in the user's cache folder; ``netnotes serve`` keeps one for its
     whole run, ``NoteCache(root, persistent=False)`` reads every note). ``hint``: every path that
     may have changed since the last load through ``cache`` (``Changes``, from ``serve``'s file
-    watcher), so that the vault need not be walked; None walks it."""
+    watcher), so that the vault need not be walked; None walks it. ``raw_notes=False``: the
+    caller never changes a note (``build``), so the raw notes are not held once the model is
+    made (``LoadResult.notes`` reads one from the note cache if asked): at 10,000 contacts, a
+    tenth of what a cold build holds at its peak."""
     if not root.is_dir():
         raise VaultError(f"vault folder '{root}' does not exist")
     # Loading allocates millions of small objects and frees almost none of them; the cyclic
@@ -145,9 +149,13 @@ def load_vault(
     # the time on a 100,000-note vault), so it waits until the model is built.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    drop = cache is None and not raw_notes  # a command's own cache: nothing loads through it again
+    cache = cache or NoteCache(root)
     try:
-        return _load(root, jobs, today or dates.local_today(), cache or NoteCache(root), hint)
+        return _load(root, jobs, today or dates.local_today(), cache, hint, keep_notes=not drop)
     finally:
+        if drop:
+            cache.forget()
         if gc_was_enabled:
             gc.enable()
 
@@ -157,7 +165,11 @@ def load_vault(
 SMALL_PATCH = 100
 
 
-def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache, hint: Changes | None) -> LoadResult:
+def _load(
+    root: Path, jobs: int | None, today: dt.date, cache: NoteCache, hint: Changes | None, keep_notes: bool
+) -> LoadResult:
+    """``load_vault``; ``keep_notes``: the raw notes a full load read are the result's, else
+    (when the note cache keeps them) they are read from it when asked for (``_NotesOnDemand``)."""
     started = notecache.now_ns()  # before any note file is looked at: a later change moves its times
     config, problems = load_config(root)
     warnings: list[str] = []
@@ -177,7 +189,7 @@ def _load(root: Path, jobs: int | None, today: dt.date, cache: NoteCache, hint: 
         made = _patched(kept, changed_paths, stamps, files, config, today, cache, started, warnings.append)
     if made is None:
         loaded, read = _full(files, stamps, config, today, cache, jobs, started, warnings.append)
-        notes = {n.path: n for n in read}
+        notes = {n.path: n for n in read} if keep_notes or not cache.usable else _NotesOnDemand(files, cache)
         changed = ChangedNotes(False) if kept is None else ChangedNotes(True, frozenset(changed_paths))
     else:
         loaded, changed = made
@@ -555,8 +567,9 @@ def _kind_of(path: str) -> NoteKind | None:
 
 
 class _NotesOnDemand(Mapping[str, Note]):
-    """The raw notes of a load that came from its snapshot: each one read from the note cache
-    (or its file) when it is first asked for. Only the commands that change notes ask, for a few."""
+    """The raw notes of a load that came from its snapshot, or of a load that keeps none
+    (``load_vault``'s ``raw_notes``): each one read from the note cache (or its file) when it
+    is first asked for. Only the commands that change notes ask, for a few."""
 
     def __init__(self, files: list[NoteFile], cache: NoteCache) -> None:
         self._listed = files

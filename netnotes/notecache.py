@@ -190,6 +190,12 @@ class NoteCache:
             self._loaded = True
         return rows, store
 
+    def forget(self) -> None:
+        """Drop the notes kept in memory: a command that changes no note is done with them once
+        its model is made; asked for again, they are read from the database or their files."""
+        self._memory.clear()
+        self._loaded = False
+
     @property
     def usable(self) -> bool:
         """Whether this cache keeps anything between runs (it is persistent and its database

@@ -6,6 +6,7 @@ gives, and a snapshot that is stale, damaged, forged or of another version is ne
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
@@ -593,3 +594,27 @@ def test_a_patched_model_says_how_it_was_made_from_its_base(
     full = load_vault(vault)
     assert full.patch is None and full.contacts_key not in (None, base.contacts_key)
     assert load_vault(vault, cache=NoteCache(vault, persistent=False)).contacts_key is None
+
+
+def _raw_notes_alive() -> int:
+    gc.collect()
+    return sum(isinstance(o, Note) for o in gc.get_objects())
+
+
+@pytest.mark.usefixtures("an_hour_later")
+def test_a_load_that_changes_no_note_holds_no_raw_note_yet_gives_each_when_asked(make_vault: MakeVault) -> None:
+    """``build`` loads with ``raw_notes=False``: once the model is made, the raw notes (fields
+    with their positions) are not held, yet each one is there to read, as a load reads it."""
+    root = make_vault(VAULT)
+    before = _raw_notes_alive()
+    kept = load_vault(root, today=dt.date(2026, 1, 10))  # a full load: holds every raw note
+    assert _raw_notes_alive() - before == len(kept.notes) == 4
+    del kept
+    shutil.rmtree(root / ".netnotes", ignore_errors=True)
+    snapshot.drop(root)
+    light = load_vault(root, today=dt.date(2026, 1, 10), raw_notes=False)  # a full load again
+    assert _raw_notes_alive() == before
+    uncached = load_vault(root, today=dt.date(2026, 1, 10), cache=NoteCache(root, persistent=False))
+    assert sorted(light.notes) == sorted(uncached.notes)
+    assert light.notes["interactions/2026-01-05-coffee.md"] == uncached.notes["interactions/2026-01-05-coffee.md"]
+    assert repr(light.vault) == repr(uncached.vault)

@@ -66,10 +66,11 @@ class Context:
         except VaultError as err:
             raise VaultUnusable(str(err)) from None
 
-    def load(self, today: dt.date | None = None, model: bool = True) -> LoadResult:
+    def load(self, today: dt.date | None = None, model: bool = True, raw_notes: bool = True) -> LoadResult:
         """The vault, loaded; what kept its note cache from being used is a warning on stderr.
         ``model=False``: the model from the snapshot is unpickled only if the command asks for
-        it (``build``, which compares keys first, and keeps the garbage collector off itself)."""
+        it (``build``, which compares keys first, and keeps the garbage collector off itself).
+        ``raw_notes=False``: the command changes no note (``load_vault``)."""
         root = self.root
         # The model lives until the command ends: the cyclic garbage collector need not scan
         # its million objects again at every collection the command's own work triggers. They
@@ -77,7 +78,7 @@ class Context:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            result = load_vault(root, today=today)
+            result = load_vault(root, today=today, raw_notes=raw_notes)
             if model:
                 result.vault  # noqa: B018 - unpickled now, so that it is frozen below with the rest
         except VaultError as err:

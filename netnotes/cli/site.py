@@ -66,7 +66,7 @@ def build(
     except OutputRefused as err:
         raise VaultUnusable(str(err)) from None
     warnings = clean_cache(root, target) if clean else []  # before loading: --clean reads every note afresh
-    result = ctx.load(today, model=False)
+    result = ctx.load(today, model=False, raw_notes=False)
     try:
         report_problems(result, "the dashboard is incomplete")
         report = build_site(root, result, target, today_or(today), BuildOptions(encryption=encryption))
