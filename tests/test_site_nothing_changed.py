@@ -349,3 +349,32 @@ def test_a_kept_model_digest_that_was_tampered_with_is_not_taken(
     _, again = build(vault)
     assert json.loads(kept.read_text())["models"][0]["digest"] == entry["digest"]  # digested again, and kept
     assert again.rendered == () and snapshot(out) == before
+
+
+def test_a_build_with_nothing_changed_never_unpickles_the_model(
+    make_vault: MakeVault, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot's model is unpickled only when a command asks for it: a build that finds
+    nothing changed compares keys and reports the counts the snapshot keeps beside it."""
+    from netnotes import notecache
+    from netnotes import snapshot as snapshot_module
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # the notes long settled
+    unpickled: list[int] = []
+    real_vault = snapshot_module._vault
+
+    def counting(body: bytes, start: int) -> object:
+        unpickled.append(start)
+        return real_vault(body, start)
+
+    monkeypatch.setattr(snapshot_module, "_vault", counting)
+    vault = make_vault(VAULT)
+    out = tmp_path / "site"
+    args = ("--vault", vault, "build", "--today", TODAY.isoformat(), "--out", out)
+    run_cli(*args)  # the first: a full load, the snapshot saved
+    first = run_cli(*args)
+    assert "0 rendered" in first.stderr and "2 contacts, 1 interactions, 0 asks" in first.stderr
+    assert unpickled == []
+    assert run_cli("--vault", vault, "due", "--today", TODAY.isoformat()).exit_code in (0, 1)
+    assert len(unpickled) == 1  # `due` needs the model: read from the same snapshot
