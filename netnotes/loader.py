@@ -489,8 +489,12 @@ def _patched(
         and link_keys == kept.link_keys
     ):
         # The notes read again gave what the snapshot holds (a note touched but not changed,
-        # or re-read only because its stamp was too new to trust): it is the same model
-        return kept, ChangedNotes(True, frozenset(changed))
+        # or re-read only because its stamp was too new to trust): it is the same model, under
+        # the same key, now with this load's stamps, so that the next load trusts those notes
+        # (kept with the old stamps, they were read again by every load, as long as it was kept)
+        same = replace(kept, written_ns=started, files=stamps, name=kept.key)
+        same.memo.index = kept.memo.index  # the same contacts
+        return same, ChangedNotes(True, frozenset(changed))
     patch = snapshot.Patch(kept.key, kept.contacts_key, tuple(sorted(redo)), tuple(new_interactions), tuple(new_asks))
     patched = Snapshot.of(
         config,

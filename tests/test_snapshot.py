@@ -618,3 +618,24 @@ def test_a_load_that_changes_no_note_holds_no_raw_note_yet_gives_each_when_asked
     assert sorted(light.notes) == sorted(uncached.notes)
     assert light.notes["interactions/2026-01-05-coffee.md"] == uncached.notes["interactions/2026-01-05-coffee.md"]
     assert repr(light.vault) == repr(uncached.vault)
+
+
+@pytest.mark.usefixtures("an_hour_later")
+def test_notes_saved_unchanged_are_read_again_once_then_trusted(
+    make_vault: MakeVault, work: dict[str, list[str]]
+) -> None:
+    """Notes saved with the same text (a sync tool, a checkout) move their stamps: the next load
+    reads them again, finds the same model, and keeps their new stamps under the same key, so
+    no later load reads them again (before, every load did, for as long as the vault lived)."""
+    root = make_vault(VAULT)
+    day = dt.date(2026, 1, 10)
+    before = load_vault(root, today=day)
+    touched = ["asks/2026-01-06-intro.md", "interactions/2026-01-05-coffee.md"]
+    for path in touched:
+        (root / path).write_bytes((root / path).read_bytes())
+    work["read"].clear()
+    first = load_vault(root, today=day)
+    assert sorted(work["read"]) == touched and first.model_key == before.model_key
+    work["read"].clear()
+    again = load_vault(root, today=day)
+    assert work["read"] == [] and work["decoded"] == [] and again.model_key == before.model_key
