@@ -368,3 +368,24 @@ def test_the_calendar_is_made_again_for_another_day(
     build(vault, today=TODAY + dt.timedelta(days=1))  # its stamp is the day
     assert calendars == [2, 2]
     assert tree(out) == cold_tree(vault, tmp_path, TODAY + dt.timedelta(days=1))
+
+
+def test_a_problem_made_and_mended_renders_only_the_pages_that_show_it(make_vault: MakeVault, tmp_path: Path) -> None:
+    """The default theme counts the vault's problems on the dashboard and the problems page
+    alone: a typo in a note (here an unknown contact, an error) and its fix render those and
+    the pages that show the note, not every page of the site (10,000 at 10,000 contacts)."""
+    vault = make_vault(VAULT)
+    out, _ = build(vault)
+    edit(vault, "interactions/2026-11-01-coffee.md", "with: ana-ruiz", "with: [ana-ruiz, ana-ruis]")
+    _, report = build(vault)
+    assert report.errors == 1
+    shown = {"index.html", "problems.html", "contacts.html", "contacts/ana-ruiz.html", "tags/python.html"}
+    assert set(report.rendered) <= shown and {"index.html", "problems.html"} <= set(report.rendered)
+    assert "contacts/jane-doe.html" not in report.rendered and "companies/acme.html" not in report.rendered
+    assert "1 error in the vault" in parse(out / "index.html").text
+    assert tree(out) == cold_tree(vault, tmp_path)
+    edit(vault, "interactions/2026-11-01-coffee.md", "with: [ana-ruiz, ana-ruis]", "with: ana-ruiz")
+    _, report = build(vault)
+    assert report.errors == 0 and set(report.rendered) <= shown
+    assert "contacts/jane-doe.html" not in report.rendered
+    assert tree(out) == cold_tree(vault, tmp_path)
