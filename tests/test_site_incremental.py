@@ -19,6 +19,7 @@ from site_html import SERIAL, TODAY, build, parse, tree
 from netnotes.site import build as build_module
 from netnotes.site import output
 from netnotes.site.build import RENDER_CACHE, BuildOptions
+from netnotes.site.calendar_cache import EventBlocks
 
 VAULT = {
     "netnotes.yaml": "title: Test network\ncircles:\n  inner: 3w\n",
@@ -295,16 +296,18 @@ def test_pages_and_fragments_rendered_in_worker_processes_are_the_same_bytes(
 
 
 @pytest.fixture
-def calendars(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The number of events of every calendar file made from now on."""
-    made: list[int] = []
-    real = build_module.calendar_bytes
+def calendars(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Every calendar file made from now on: how many events it has, and how many of them were
+    written afresh (the others were kept from an earlier build, ``site/calendar_cache.py``)."""
+    made: list[tuple[int, int]] = []
+    real = EventBlocks.calendar
 
-    def counting(title: str, today: dt.date, events: Any) -> bytes:
-        made.append(len(events))
-        return real(title, today, events)
+    def counting(self: EventBlocks, title: str, today: dt.date, events: Any, warn: Any) -> bytes:
+        calendar = real(self, title, today, events, warn)
+        made.append((len(events), self.written))
+        return calendar
 
-    monkeypatch.setattr(build_module, "calendar_bytes", counting)
+    monkeypatch.setattr(EventBlocks, "calendar", counting)
     return made
 
 
@@ -325,48 +328,57 @@ FOLLOWING_UP = {
     ids=["body-of-a-follow-up", "another-body", "another-company"],
 )
 def test_the_calendar_is_kept_while_its_events_are_the_same(
-    make_vault: MakeVault, tmp_path: Path, calendars: list[int], relpath: str, old: str, new: str
+    make_vault: MakeVault, tmp_path: Path, calendars: list[tuple[int, int]], relpath: str, old: str, new: str
 ) -> None:
     vault = make_vault(FOLLOWING_UP)
     out, _ = build(vault)
-    assert calendars == [2]  # the follow-up and the birthday
+    assert calendars == [(2, 2)]  # the follow-up and the birthday
     inode = os.stat(out / "followups.ics").st_ino
     edit(vault, relpath, old, new)
     build(vault)
-    assert calendars == [2]
+    assert calendars == [(2, 2)]
     assert os.stat(out / "followups.ics").st_ino == inode
     assert tree(out) == cold_tree(vault, tmp_path)
 
 
 @pytest.mark.parametrize(
-    ("relpath", "old", "new", "events"),
+    ("relpath", "old", "new", "events", "written"),
     [
-        ("interactions/2026-11-01-coffee.md", "follow_up: 2w", "follow_up: 3w", 2),
-        ("interactions/2026-11-01-coffee.md", "follow_up: 2w", "follow_up: 2w\ndone: true", 1),
-        ("contacts/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Li", 2),
-        ("contacts/ana-ruiz.md", "birthday: 1990-12-01", "birthday: 1990-12-02", 2),
-        ("netnotes.yaml", "title: Test network", "title: Other network", 2),
+        ("interactions/2026-11-01-coffee.md", "follow_up: 2w", "follow_up: 3w", 2, 1),
+        ("interactions/2026-11-01-coffee.md", "follow_up: 2w", "follow_up: 2w\ndone: true", 1, 0),
+        ("contacts/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Li", 2, 2),
+        ("contacts/ana-ruiz.md", "birthday: 1990-12-01", "birthday: 1990-12-02", 2, 1),
+        ("netnotes.yaml", "title: Test network", "title: Other network", 2, 0),
     ],
     ids=["follow-up-moved", "follow-up-done", "renamed", "birthday", "title"],
 )
 def test_the_calendar_is_made_again_when_an_event_changes(
-    make_vault: MakeVault, tmp_path: Path, calendars: list[int], relpath: str, old: str, new: str, events: int
+    make_vault: MakeVault,
+    tmp_path: Path,
+    calendars: list[tuple[int, int]],
+    relpath: str,
+    old: str,
+    new: str,
+    events: int,
+    written: int,
 ) -> None:
+    """Made again with the events it kept from the last build: only those that changed are
+    written afresh (icalendar takes 0.1 ms an event; a large network has thousands)."""
     vault = make_vault(FOLLOWING_UP)
     out, _ = build(vault)
     edit(vault, relpath, old, new)
     build(vault)
-    assert calendars == [2, events]
+    assert calendars == [(2, 2), (events, written)]
     assert tree(out) == cold_tree(vault, tmp_path)
 
 
 def test_the_calendar_is_made_again_for_another_day(
-    make_vault: MakeVault, tmp_path: Path, calendars: list[int]
+    make_vault: MakeVault, tmp_path: Path, calendars: list[tuple[int, int]]
 ) -> None:
     vault = make_vault(FOLLOWING_UP)
     out, _ = build(vault)
     build(vault, today=TODAY + dt.timedelta(days=1))  # its stamp is the day
-    assert calendars == [2, 2]
+    assert calendars == [(2, 2), (2, 2)]  # every event's DTSTAMP moved
     assert tree(out) == cold_tree(vault, tmp_path, TODAY + dt.timedelta(days=1))
 
 

@@ -26,7 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__, notecache, snapshot
-from ..calendar import calendar_bytes, calendar_events
+from ..calendar import calendar_events
 from ..collation import forget_keys, remember_keys
 from ..loader import LoadResult
 from ..model import Ask, Config, Contact, Interaction
@@ -35,6 +35,7 @@ from ..parallel import parallel_map
 from . import depends, model_cache, template_cache
 from .bodies import Rendered, render_bodies
 from .body_cache import BodyCache
+from .calendar_cache import EventBlocks
 from .digest import Digester, Memo, Name, Undigestible
 from .encrypt import SALT_FILE, Encryption, Sealer, SiteKey, sealer_for, site_key
 from .manifest import Inputs, Manifest, code_salt
@@ -588,7 +589,9 @@ def _build_site(
         if key is None:  # the file is a function of its events: kept while they are the same
             events = calendar_events(vault, today, moves, model.due)
             if not reused(CALENDAR, "calendar", digester.digest(vault.config.title, today, events)):
-                stage.write(CALENDAR, calendar_bytes(vault.config.title, today, events))
+                # the events written before are taken as they were (``calendar_cache``)
+                blocks = EventBlocks.open(cache if kept.bodies.usable else None, secret, cache_warnings.append)
+                stage.write(CALENDAR, blocks.calendar(vault.config.title, today, events, cache_warnings.append))
         else:
             salt = key.salt.to_json()  # public; the next build into out_dir reuses it
             if not reused(SALT_FILE, hashlib.sha256(salt.encode()).hexdigest()):
