@@ -5,6 +5,7 @@ icalendar writes for the whole calendar at once; and a build keeps the blocks it
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import icalendar
@@ -66,6 +67,14 @@ def test_a_calendar_of_blocks_is_the_calendar_written_whole(title: str, today: d
     expected = whole(title, today, events)
     assert calendar_bytes(title, today, events) == expected
     assert calendar_bytes(title, today, events, [event_block(e, today) for e in events]) == expected
+    with tempfile.TemporaryDirectory() as folder:  # kept as text in the cache file, and read back
+        EventBlocks.open(Path(folder), b"k" * 32, _unheard).calendar(title, today, events, _unheard)
+        again = EventBlocks.open(Path(folder), b"k" * 32, _unheard)
+        assert again.calendar(title, today, events, _unheard) == expected and again.written == 0
+
+
+def _unheard(_: str) -> None:
+    raise AssertionError("no warning expected")
 
 
 def test_the_blocks_kept_make_the_same_calendar_and_only_new_events_are_written(tmp_path: Path) -> None:
