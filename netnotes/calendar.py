@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .followup import DueItem, Reason, due_items
 from .model import Vault
 from .moves import Move
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//netnotes//netnotes follow-ups//EN"
 
@@ -73,14 +76,7 @@ def calendar_bytes(title: str, today: dt.date, events: Iterable[Event], blocks: 
     unchanged events between builds: icalendar takes 0.1 ms an event, and a large network has
     thousands). The file is the calendar's own lines, then its events', as icalendar writes a
     calendar whole."""
-    import icalendar  # here: a build whose events did not change keeps the file it has
-
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{title}: follow-ups")
-    head = cal.to_ical()
+    head = calendar_component(title).to_ical()
     if not head.endswith(_END):
         raise ValueError("icalendar ended a calendar otherwise than with END:VCALENDAR")  # a bug
     made = blocks if blocks is not None else (event_block(event, today) for event in events)
@@ -92,6 +88,23 @@ _END = b"END:VCALENDAR\r\n"
 
 def event_block(event: Event, today: dt.date) -> bytes:
     """One event as its VEVENT lines in the calendar stamped ``today``."""
+    return event_component(event, today).to_ical()
+
+
+def calendar_component(title: str) -> icalendar.Calendar:
+    """The calendar's own properties, without its events."""
+    import icalendar  # here: a build whose events did not change keeps the file it has
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{title}: follow-ups")
+    return cal
+
+
+def event_component(event: Event, today: dt.date) -> icalendar.Event:
+    """One event of the calendar stamped ``today``."""
     import icalendar
 
     uid, day, summary, description, category, repeats = event
@@ -111,4 +124,4 @@ def event_block(event: Event, today: dt.date) -> bytes:
         if repeats == "yearly-feb-29":  # on the last day of February in common years
             rule.update({"bymonth": 2, "bymonthday": -1})
         ev.add("rrule", rule)
-    return ev.to_ical()
+    return ev

@@ -8,42 +8,20 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-import icalendar
 from conftest import MakeVault
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from site_html import build
 
-from netnotes.calendar import PRODID, Event, calendar_bytes, event_block
+from netnotes.calendar import Event, calendar_bytes, calendar_component, event_block, event_component
 from netnotes.site.calendar_cache import FILE, EventBlocks
 
 
 def whole(title: str, today: dt.date, events: list[Event]) -> bytes:
-    """The calendar as icalendar writes it in one piece (what netnotes wrote before)."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{title}: follow-ups")
-    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
-    for uid, day, summary, description, category, repeats in events:
-        ev = icalendar.Event()
-        ev.add("uid", uid)
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", day)
-        if day < dt.date.max:
-            ev.add("dtend", day + dt.timedelta(days=1))
-        ev.add("summary", summary)
-        if description:
-            ev.add("description", description)
-        ev.add("categories", [category])
-        ev.add("transp", "TRANSPARENT")
-        if repeats is not None:
-            rule: dict[str, object] = {"freq": "yearly"}
-            if repeats == "yearly-feb-29":
-                rule.update({"bymonth": 2, "bymonthday": -1})
-            ev.add("rrule", rule)
-        cal.add_component(ev)
+    """The calendar as icalendar writes it in one piece, its events added as components."""
+    cal = calendar_component(title)
+    for event in events:
+        cal.add_component(event_component(event, today))
     return cal.to_ical()
 
 
