@@ -56,17 +56,19 @@ class EventBlocks:
     def calendar(self, title: str, today: dt.date, events: Sequence[Event], warn: Warn) -> bytes:
         """``calendar.calendar_bytes`` of ``events``, the events kept taken as they are; the
         file then keeps this calendar's events (and, as ``cache_file`` bounds it, a few more)."""
+        if not self.secret:  # no cache this build: every event written
+            self.written = len(events)
+            return calendar_bytes(title, today, events)
         used: dict[str, str] = {}
         blocks: list[bytes] = []
         self.written = 0
         for event in events:
-            key = self.key(event, today) if self.secret else ""
-            text = self.blocks.get(key) if key else None
+            key = self.key(event, today)
+            text = self.blocks.get(key)
             if text is None:
                 text = event_block(event, today).decode("utf-8")
                 self.written += 1
-            if key:
-                used[key] = text
+            used[key] = text
             blocks.append(text.encode("utf-8"))
         self.blocks = used
         if self.file is not None:
