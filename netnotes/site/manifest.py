@@ -129,8 +129,11 @@ class Manifest:
         except OSError:  # the cache folder cannot be read: the render cache says so, once
             return cls(None, b"", "", 0, {})
         made = cls(path, secret, site, pages, files, out=str(Path(os.path.abspath(out))))
-        if inputs is not None and made._signed(inputs, warn):
-            made = dataclasses.replace(made, held=Later(functools.partial(_inputs, inputs[0])))
+        if inputs is not None:
+            if made._signed(inputs):
+                made = dataclasses.replace(made, held=Later(functools.partial(_inputs, inputs[0])))
+            else:
+                warn(f"ignored what the pages were made of in the site manifest {path}: it is not this user's")
         if stamps is not None:
             made = dataclasses.replace(made, stamps=made._stamps(stamps, warn))
         return made
@@ -139,19 +142,16 @@ class Manifest:
     def inputs(self) -> Inputs:
         return self.held.get()
 
-    def _signed(self, found: tuple[str, str], warn: Warn) -> bool:
-        """Whether what the pages were made of is this user's (said when it is not)."""
+    def _signed(self, found: tuple[str, str], part: bytes = b"inputs") -> bool:
+        """Whether the signed part ``part`` of the manifest (its text and HMAC) is this user's."""
         text, mac = found
-        if hmac.compare_digest(self._mac(text), mac):
-            return True
-        warn(f"ignored what the pages were made of in the site manifest {self.path}: it is not this user's")
-        return False
+        return hmac.compare_digest(self._mac(text, part), mac)
 
     def _stamps(self, found: tuple[str, str], warn: Warn) -> Known:
-        text, mac = found
-        if not hmac.compare_digest(self._mac(text, b"stamps"), mac):
+        if not self._signed(found, b"stamps"):
             warn(f"ignored the file stamps in the site manifest {self.path}: they are not this user's")
             return {}
+        text = found[0]
         try:
             known = {
                 path: (digest, (size, mtime, ctime, inode))
