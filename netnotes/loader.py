@@ -491,9 +491,9 @@ def _patched(
         # The notes read again gave what the snapshot holds (a note touched but not changed,
         # or re-read only because its stamp was too new to trust): it is the same model, under
         # the same key, now with this load's stamps, so that the next load trusts those notes
-        # (kept with the old stamps, they were read again by every load, as long as it was kept)
+        # (kept with the old stamps, they were read again by every load, as long as it was kept);
+        # ``replace`` hands it the snapshot's memo, with the index of the same contacts
         same = replace(kept, written_ns=started, files=stamps, name=kept.key)
-        same.memo.index = kept.memo.index  # the same contacts
         return same, ChangedNotes(True, frozenset(changed))
     patch = snapshot.Patch(kept.key, kept.contacts_key, tuple(sorted(redo)), tuple(new_interactions), tuple(new_asks))
     patched = Snapshot.of(

@@ -277,10 +277,9 @@ def patch_name(base: Snapshot, today: dt.date, redo: Iterable[tuple[str, Stamp |
     for a note that is gone) read again by a load that began at ``started``; "" when one of
     them changed too shortly before to be sure of its stamp (two edits in one tick of the
     clock can leave the same stamp), so that load's model is named as a new one is."""
-    trusted = started - notecache.RACY_NS
     digest = hashlib.sha256(f"patch\0{base.key}\0{today}".encode())
     for path, stamp in sorted(redo, key=lambda item: item[0]):
-        if stamp is not None and (stamp[1] > trusted or stamp[2] > trusted):
+        if stamp is not None and unsettled(stamp, started):
             return ""
         digest.update(f"\0{path}\0{stamp}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
@@ -427,7 +426,8 @@ def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
 def _snapshot_reducer(snapshot: Snapshot) -> tuple[type, tuple[Any, ...]]:
     """A snapshot as a call of its class with its fields, but its model (pickled after it,
     ``read`` puts it back) and its memo (made anew)."""
-    return Snapshot, (*_SNAPSHOT_FIELDS(snapshot)[:_HELD], None, *_SNAPSHOT_FIELDS(snapshot)[_HELD + 1 :])
+    fields = _SNAPSHOT_FIELDS(snapshot)
+    return Snapshot, (*fields[:_HELD], None, *fields[_HELD + 1 :])
 
 
 _SNAPSHOT_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Snapshot) if f.name != "memo"))

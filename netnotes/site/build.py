@@ -550,7 +550,7 @@ def _build_site(
             count += 1
             stored = stored_path(item.path)
             if isinstance(item, KeptPage):
-                before = manifest.inputs.pages[stored]
+                before = was.pages[stored]
                 if manifest.adopt(stage, out, stored, before.key):
                     keys[stored] = before.key
                     shaped[stored] = before
