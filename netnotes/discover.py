@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Container
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -93,6 +94,7 @@ def find_vault(explicit: str | os.PathLike[str] | None = None, start: Path | Non
 
 
 FolderStamp = tuple[int, int, int, int]  # a folder's mode, owner, group and inode
+FolderTimes = tuple[int, int]  # a folder's mtime_ns and ctime_ns: they move when an entry comes or goes
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +103,13 @@ class Walk:
     it skipped. ``folders`` holds every folder it walked ("" the vault itself) with its
     ``FolderStamp`` when the walk was plain (no symlink, unreadable folder or undecodable name
     anywhere): then what any path in those folders holds depends on that path alone, and
-    ``look`` tells it without walking again. None when the walk was not plain."""
+    ``look`` tells it without walking again. None when the walk was not plain. ``times`` holds
+    the ``FolderTimes`` of those folders, taken with their stamps (``entries_since``)."""
 
     files: list[NoteFile]
     problems: list[Problem]
     folders: dict[str, FolderStamp] | None
+    times: dict[str, FolderTimes] = field(default_factory=dict)
 
 
 def discover(root: Path) -> tuple[list[NoteFile], list[Problem]]:
@@ -119,38 +123,90 @@ def walk(root: Path) -> Walk:
     real_root = os.path.realpath(root)
     files: list[NoteFile] = []
     problems: list[Problem] = []
-    seen = _Seen({"": _folder_stamp(str(root))})
+    seen = _Seen()
+    seen.folder("", str(root))
     for kind in KINDS:
         _walk(real_root, str(root), kind, kind, files, problems, seen)
     files.sort(key=_path)
-    return Walk(files, problems, seen.folders if seen.plain else None)
+    if not seen.plain:
+        return Walk(files, problems, None)
+    return Walk(files, problems, seen.folders, seen.times)
 
 
 class _Seen:
     """The real paths of the folders a walk went into, and whether it was plain so far."""
 
-    def __init__(self, folders: dict[str, FolderStamp | None]) -> None:
+    def __init__(self) -> None:
         self.real: set[str] = set()
-        self.plain = all(stamp is not None for stamp in folders.values())
-        self.folders: dict[str, FolderStamp] = {rel: stamp for rel, stamp in folders.items() if stamp is not None}
+        self.plain = True
+        self.folders: dict[str, FolderStamp] = {}
+        self.times: dict[str, FolderTimes] = {}
 
     def folder(self, rel: str, path: str) -> None:
-        stamp = _folder_stamp(path)
-        if stamp is None:
+        found = _folder_stat(path)
+        if found is None:
             self.plain = False
         else:
-            self.folders[rel] = stamp
+            self.folders[rel] = _stamp_of(found)
+            self.times[rel] = (found.st_mtime_ns, found.st_ctime_ns)
 
 
-def _folder_stamp(path: str) -> FolderStamp | None:
-    """The stamp of the real folder at ``path`` (not through a symlink); None for anything else."""
+def _folder_stat(path: str) -> os.stat_result | None:
+    """The stat of the real folder at ``path`` (not through a symlink); None for anything else."""
     try:
         found = os.lstat(path)
     except OSError:
         return None
-    if not stat.S_ISDIR(found.st_mode):
-        return None
+    return found if stat.S_ISDIR(found.st_mode) else None
+
+
+def _stamp_of(found: os.stat_result) -> FolderStamp:
     return (found.st_mode, found.st_uid, found.st_gid, found.st_ino)
+
+
+def _folder_stamp(path: str) -> FolderStamp | None:
+    """The stamp of the real folder at ``path`` (not through a symlink); None for anything else."""
+    found = _folder_stat(path)
+    return None if found is None else _stamp_of(found)
+
+
+def entries_since(
+    root: Path, folders: dict[str, FolderStamp], times: dict[str, FolderTimes], trusted: int, known: Container[str]
+) -> tuple[set[str], set[str]] | None:
+    """The paths in the folders of a plain walk that may have come since it, and the folders
+    they are in; None when the vault must be walked again. What a file watcher would have
+    named of the folders' entries, found without one: a folder whose stamp moved, a note folder
+    (``contacts``...) that came, or a folder without its times walks. A folder whose times are
+    those the walk took, and were older than ``trusted`` then (git's racy rule: an entry can come
+    in the tick of the clock its folder was last changed in without moving its times), holds
+    the entries it held. Any other is listed, and each entry that is neither in ``known`` (the
+    walk's note files) nor a folder of the walk is named: ``look`` says what it is. A note file
+    that is gone is found by its own stamp, not here; what else went (a file the walk had a
+    problem with) is the caller's to look at again, in the folders returned."""
+    named: set[str] = set()
+    listed: set[str] = set()
+    for kind in KINDS:
+        if kind not in folders and os.path.lexists(os.path.join(root, kind)):
+            return None  # a note folder the walk did not find: walk it
+    for rel, stamp in folders.items():
+        found = _folder_stat(os.path.join(root, rel)) if rel else _folder_stat(str(root))
+        if found is None or _stamp_of(found) != stamp or rel not in times:
+            return None
+        if not rel:
+            continue  # the vault's own folder: only its note folders are walked, looked at above
+        mtime, ctime = times[rel]
+        if (found.st_mtime_ns, found.st_ctime_ns) == (mtime, ctime) and max(mtime, ctime) <= trusted:
+            continue
+        try:
+            names = os.listdir(os.path.join(root, rel))
+        except OSError:
+            return None
+        listed.add(rel)
+        for name in names:
+            path = f"{rel}/{name}"
+            if not name.startswith(".") and path not in known and path not in folders:
+                named.add(path)
+    return named, listed
 
 
 @dataclass(frozen=True, slots=True)

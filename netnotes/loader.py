@@ -21,13 +21,24 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from . import dates, notecache, snapshot
 from .checks import check_duplicate_ids, check_wikilinks
 from .config import load_config
 from .dates import Duration, add_duration
-from .discover import CONFIG_FILE, FolderStamp, Found, NoteFile, NoteKind, VaultError, look, walk
+from .discover import (
+    CONFIG_FILE,
+    FolderStamp,
+    FolderTimes,
+    Found,
+    NoteFile,
+    NoteKind,
+    VaultError,
+    entries_since,
+    look,
+    walk,
+)
 from .fields import FieldReader, describe, near_miss
 from .later import Later
 from .model import ASK_KINDS, Ask, AskStatus, Config, Contact, Direction, Interaction, Vault, dated_order
@@ -175,13 +186,14 @@ def _load(
     warnings: list[str] = []
     kept = _kept(root, cache, warnings.append)
     listed = _listed(root, cache.listing, kept, hint)
+    files: Sequence[NoteFile]
     if listed is None:
         walked = walk(root)
-        files, found, folders = walked.files, tuple(walked.problems), walked.folders
-        stamps = FileStamps.of(files)
-        changed_paths = [] if kept is None else kept.files.changed(files, kept.written_ns, stamps)
+        files, found, folders, times = walked.files, tuple(walked.problems), walked.folders, walked.times
+        stamps, walked_ns = FileStamps.of(walked.files), started
+        changed_paths = [] if kept is None else kept.files.changed(walked.files, kept.written_ns, stamps)
     else:
-        files, stamps, found, folders, changed_paths = listed
+        files, stamps, found, folders, changed_paths, times, walked_ns = listed
     problems += found
     notes: Mapping[str, Note]
     made = None
@@ -195,17 +207,18 @@ def _load(
         loaded, changed = made
         notes = _NotesOnDemand(files, cache)
     if cache.path is not None:
+        listing = None
+        if folders is not None:
+            listing = _listing(loaded, kept, files, stamps, found, folders, changed_paths, started, times, walked_ns)
         if loaded is not kept:
             # A patch of a few notes is not saved: pickling a whole large model costs more than
             # patching it again next time (named by its stamps once they are settled, the same
             # patch is the same model; before that, each is a model of its own).
             again = made is not None and len(loaded.files.paths) >= SMALL_PATCH * (len(changed.paths) + 1)
             if cache.usable and not again:  # else the note cache said why nothing is kept
-                snapshot.save(root, loaded, warnings.append)
+                snapshot.save(root, _recording(loaded, listing), warnings.append)
         cache.kept = loaded
-        cache.listing = None
-        if folders is not None:
-            cache.listing = _listing(loaded, kept, files, stamps, found, folders, changed_paths, started)
+        cache.listing = listing
     held = Later(functools.partial(_rooted, loaded, str(root)))
     problems = sort_problems([*problems, *loaded.problems], first=CONFIG_FILE)
     if cache.path is None:
@@ -244,52 +257,126 @@ class Changes:
 @dataclass(frozen=True, slots=True)
 class _Listing:
     """What a load found on disk, kept on its ``NoteCache`` beside the snapshot it left there,
-    for the next load told what changed since (``Changes``)."""
+    for the next load told what changed since (``Changes``), or finding it by stat alone
+    (``_restat``); a snapshot file keeps the same (``snapshot.Walked``) for the next process."""
 
     model: Snapshot  # the snapshot that load left on the cache: the listing is good with it alone
-    files: list[NoteFile]  # every note file, sorted by path (never changed: a later load copies it)
+    files: Sequence[NoteFile]  # every note file, sorted by path (never changed: a later load copies it)
     stamps: FileStamps  # their stamps
     problems: tuple[Problem, ...]  # the walk's
     folders: dict[str, FolderStamp]  # the folders of a plain walk (``discover.Walk.folders``)
     changed: frozenset[str]  # what ``model.files.changed(files, model.written_ns)`` gives
     unsettled: frozenset[str]  # files changed too shortly before that load began to be sure of
+    times: dict[str, FolderTimes]  # the folders' times when the walk began at ``walked_ns`` took them
+    walked_ns: int
 
 
 def _listing(
     loaded: Snapshot,
     kept: Snapshot | None,
-    files: list[NoteFile],
+    files: Sequence[NoteFile],
     stamps: FileStamps,
     found: tuple[Problem, ...],
     folders: dict[str, FolderStamp],
     changed_paths: list[str],
     started: int,
+    times: dict[str, FolderTimes],
+    walked_ns: int,
 ) -> _Listing:
     """The listing of a load that began at ``started``, found ``files`` (``changed_paths``
-    since ``kept``) and left ``loaded``. Without going through every file: a file not among
-    ``changed_paths`` has the stamp it has in ``kept`` and had settled before ``kept`` was
-    begun, so before this load too (unless the clock went back since)."""
+    since ``kept``) and left ``loaded``; ``times`` are the folders' as the walk that began at
+    ``walked_ns`` took them (this load's walk, or an earlier one it was told or found changes
+    since). Without going through every file: a file not among ``changed_paths`` has the stamp
+    it has in ``kept`` and had settled before ``kept`` was begun, so before this load too
+    (unless the clock went back since)."""
     if kept is None or started < kept.written_ns:
-        unsettled = frozenset(stamps.changed(files, started, stamps))
+        unsettled = frozenset(stamps.changed(list(files), started, stamps))
     else:
         unsettled = frozenset(
             path for path in changed_paths if (now := stamps.at(path)) is not None and snapshot.unsettled(now, started)
         )
     changed = frozenset(changed_paths) if loaded is kept else unsettled  # else ``loaded`` has these very stamps
-    return _Listing(loaded, files, stamps, found, folders, changed, unsettled)
+    return _Listing(loaded, files, stamps, found, folders, changed, unsettled, times, walked_ns)
 
 
-def _listed(
-    root: Path, listing: object, kept: Snapshot | None, hint: Changes | None
-) -> tuple[list[NoteFile], FileStamps, tuple[Problem, ...], dict[str, FolderStamp], list[str]] | None:
-    """What a walk would find now (the note files, their stamps, the walk's problems and
-    folders) and which note files changed since ``kept``, from the last load's listing and the
-    paths ``hint`` names (and the files too new to trust at that load), each looked at as the
-    walk looks at it; None when the vault must be walked: no hint, no listing of this very
-    snapshot (a first load, a snapshot another process wrote), or a path that cannot be told
-    from itself alone (``discover.look``; a file beside a sync tool's conflict copy)."""
-    if hint is None or kept is None or not isinstance(listing, _Listing) or listing.model is not kept:
+def _recording(loaded: Snapshot, listing: _Listing | None) -> Snapshot:
+    """``loaded`` as its file keeps it: with what its listing saw, when that listing's files are
+    the snapshot's own (``Snapshot.walked``)."""
+    if listing is None or listing.stamps.paths != loaded.files.paths or listing.stamps.stamps != loaded.files.stamps:
+        return loaded
+    walked = snapshot.Walked(
+        listing.problems, listing.folders, listing.times, listing.walked_ns, listing.changed, listing.unsettled
+    )
+    return replace(loaded, walked=walked)
+
+
+def _recorded(root: Path, kept: Snapshot) -> _Listing | None:
+    """The listing a snapshot read from its file keeps (``_recording``); None when it keeps none."""
+    walked = kept.walked
+    if walked is None:
         return None
+    files = _Files(str(root), kept.files)
+    return _Listing(
+        kept,
+        files,
+        kept.files,
+        walked.problems,
+        walked.folders,
+        walked.changed,
+        walked.unsettled,
+        walked.times,
+        walked.walked_ns,
+    )
+
+
+Listed = tuple[
+    Sequence[NoteFile], FileStamps, tuple[Problem, ...], dict[str, FolderStamp], list[str], dict[str, FolderTimes], int
+]
+
+
+def _listed(root: Path, listing: object, kept: Snapshot | None, hint: Changes | None) -> Listed | None:
+    """What a walk would find now (the note files, their stamps, the walk's problems and
+    folders), which note files changed since ``kept``, and the folders' times with when they
+    were taken, without walking: from the last load's listing of this very snapshot and the
+    paths ``hint`` names, or (not told, or the listing is of another snapshot: a command, or
+    ``serve`` unsure of its watcher) from the listing ``kept``'s file keeps and the paths
+    ``_restat`` finds. None when the vault must be walked: no listing (a first load, a walk
+    that was not plain), or a path that cannot be told from itself alone."""
+    if kept is None:
+        return None
+    if not isinstance(listing, _Listing) or listing.model is not kept:
+        listing, hint = _recorded(root, kept), None  # the watcher's paths are of another listing
+    if listing is None:
+        return None
+    if hint is None:
+        found = _restat(root, listing)
+        if found is None:
+            return None
+        hint = Changes(frozenset(found))
+    return _told(root, listing, kept, hint)
+
+
+def _restat(root: Path, listing: _Listing) -> set[str] | None:
+    """The paths a file watcher would have named since ``listing`` was made, found by stat: the
+    note files whose stamps moved (or that are gone), and the entries of the folders whose
+    times moved that the listing does not hold (``discover.entries_since``), with the files the
+    walk had a problem with in those folders; None: walk."""
+    now = listing.stamps.restat(str(root))
+    moved = set(listing.stamps.moved(now)) if now.stamps != listing.stamps.stamps else set()
+    known = _Lazy(lambda: set(listing.stamps.paths))
+    entries = entries_since(root, listing.folders, listing.times, listing.walked_ns - notecache.RACY_NS, known)
+    if entries is None:
+        return None
+    named, listed = entries
+    if listed:  # what the walk had a problem with there may be gone
+        named.update(p.path for p in listing.problems if p.path.rpartition("/")[0] in listed)
+    return moved | named
+
+
+def _told(root: Path, listing: _Listing, kept: Snapshot, hint: Changes) -> Listed | None:
+    """``_listed`` given the paths that may have changed since ``listing``: each looked at as the
+    walk looks at it; None when one cannot be told from itself alone (``discover.look``; a file
+    beside a sync tool's conflict copy)."""
     look_at = hint.paths | listing.unsettled
     conflicts = {p.path.rpartition("/")[0] for p in listing.problems if p.code is Code.SYNC_CONFLICT_COPY}
     seen: dict[str, Found] = {}
@@ -309,22 +396,58 @@ def _listed(
         present = at < len(files) and files[at].path == path
         if not present and found.file is None:
             continue
+        moved[path] = found.file.stamp if found.file is not None else None
+        if isinstance(files, _Files):
+            continue  # made anew below, from the stamps
         if files is listing.files:
             files = list(files)
+        assert isinstance(files, list)
         if found.file is None:
             del files[at]
         elif present:
             files[at] = found.file
         else:
             files.insert(at, found.file)
-        moved[path] = found.file.stamp if found.file is not None else None
     stamps = listing.stamps.replaced(moved) if moved else listing.stamps
+    if moved and isinstance(files, _Files):
+        files = _Files(files.root, stamps)
     changed = set(listing.changed - look_at)
     for path in look_at:  # as ``FileStamps.changed`` finds them
         now, before = stamps.at(path), kept.files.at(path)
         if now != before or (now is not None and snapshot.unsettled(now, kept.written_ns)):
             changed.add(path)
-    return files, stamps, tuple(problems), listing.folders, sorted(changed)
+    return files, stamps, tuple(problems), listing.folders, sorted(changed), listing.times, listing.walked_ns
+
+
+class _Files(Sequence[NoteFile]):
+    """The note files of a plain walk, made from their stamps when asked for: a note file is a
+    function of its path and stamp (its kind the path's first folder, its id its name), and a
+    load that finds nothing changed asks for none of 115,000."""
+
+    def __init__(self, root: str, stamps: FileStamps) -> None:
+        self.root = root
+        self.stamps = stamps
+
+    def __len__(self) -> int:
+        return len(self.stamps.paths)
+
+    @overload
+    def __getitem__(self, at: int) -> NoteFile: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[NoteFile]: ...
+    def __getitem__(self, at: int | slice) -> NoteFile | list[NoteFile]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        path = self.stamps.paths[at]
+        n = self.stamps.stamps
+        at = 4 * (at % len(self))
+        stamp = (n[at], n[at + 1], n[at + 2], n[at + 3] % 2**64)
+        name = path.rpartition("/")[2]
+        return NoteFile.found(NoteKind(path.partition("/")[0]), path, f"{self.root}/{path}", stamp, name)
+
+    def __iter__(self) -> Iterator[NoteFile]:
+        for at in range(len(self)):
+            yield self[at]
 
 
 def _file_path(file: NoteFile) -> str:
@@ -342,7 +465,7 @@ def _kept(root: Path, cache: NoteCache, warn: notecache.Warn) -> Snapshot | None
 
 
 def _full(
-    files: list[NoteFile],
+    files: Sequence[NoteFile],
     stamps: FileStamps,
     config: Config,
     today: dt.date,
@@ -352,7 +475,7 @@ def _full(
     warn: notecache.Warn,
 ) -> tuple[Snapshot, list[Note]]:
     """The model built from every note (each from the note cache when it has not changed)."""
-    notes = cache.notes(files, lambda todo: read_notes(todo, jobs), warn)
+    notes = cache.notes(list(files), lambda todo: read_notes(todo, jobs), warn)
     problems: list[Problem] = []
     for note in notes:
         problems.extend(note.problems)
@@ -414,7 +537,7 @@ def _patched(
     kept: Snapshot,
     changed: list[str],
     stamps: FileStamps,
-    files: list[NoteFile],
+    files: Sequence[NoteFile],
     config: Config,
     today: dt.date,
     cache: NoteCache,
@@ -493,7 +616,7 @@ def _patched(
         # the same key, now with this load's stamps, so that the next load trusts those notes
         # (kept with the old stamps, they were read again by every load, as long as it was kept);
         # ``replace`` hands it the snapshot's memo, with the index of the same contacts
-        same = replace(kept, written_ns=started, files=stamps, name=kept.key)
+        same = replace(kept, written_ns=started, files=stamps, name=kept.key, walked=None)
         return same, ChangedNotes(True, frozenset(changed))
     patch = snapshot.Patch(kept.key, kept.contacts_key, tuple(sorted(redo)), tuple(new_interactions), tuple(new_asks))
     patched = Snapshot.of(
@@ -575,7 +698,7 @@ class _NotesOnDemand(Mapping[str, Note]):
     (``load_vault``'s ``raw_notes``): each one read from the note cache (or its file) when it
     is first asked for. Only the commands that change notes ask, for a few."""
 
-    def __init__(self, files: list[NoteFile], cache: NoteCache) -> None:
+    def __init__(self, files: Sequence[NoteFile], cache: NoteCache) -> None:
         self._listed = files
         self._by_path: dict[str, NoteFile] | None = None  # made when first needed: 115,000 at 10,000 contacts
         self._cache = cache

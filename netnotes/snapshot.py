@@ -44,7 +44,7 @@ from typing import Any
 
 from . import notecache
 from .dates import Birthday, Duration
-from .discover import NoteFile, NoteKind
+from .discover import FolderStamp, FolderTimes, NoteFile, NoteKind
 from .fsio import WriteFailed, make_folders, reason, replace_file, user_cache_folder, user_key
 from .later import Later
 from .model import Ask, Config, Contact, Interaction, Vault
@@ -111,6 +111,9 @@ class Snapshot:
     # A patch's name: what it was patched from and the stamps of the notes read again ("": none)
     name: str = ""
     patch: Patch | None = None  # how a patched model was made from its base; None: a full load
+    # What the walk of the load that saved this file saw besides the note files (whose stamps
+    # are ``files``), for the next load to find what changed by stat alone; only in a file
+    walked: Walked | None = None
     memo: Memo = dataclasses.field(default_factory=lambda: Memo(), compare=False, repr=False)
 
     @classmethod
@@ -235,12 +238,51 @@ class FileStamps:
                 numbers[4 * at : 4 * at] = array("q", stored(stamp))
         return FileStamps(paths, numbers)
 
+    def restat(self, root: str) -> FileStamps:
+        """The stamps the files at these paths have now: ``lstat``, so that a note replaced by
+        a symlink has a stamp of its own; a path with no file now has a stamp no file has. One
+        system call a file, none of a walk's listing of folders or classifying of names."""
+        lstat = os.lstat
+        numbers: list[int] = []
+        add = numbers.extend
+        for path in self.paths:
+            try:
+                found = lstat(f"{root}/{path}")
+            except OSError:
+                add(_GONE)
+                continue
+            add((found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
+        try:
+            return FileStamps(self.paths, array("q", numbers))
+        except OverflowError:  # an inode past 2**63: kept as the signed number of its 64 bits
+            return FileStamps(self.paths, array("q", [n - 2**64 if n >= 2**63 else n for n in numbers]))
+
+    def moved(self, now: FileStamps) -> list[str]:
+        """The paths whose stamps in ``now`` (``restat``: the same paths) differ from these."""
+        return [self.paths[at // 4] for at in _moved(self.stamps, now.stamps, 2**63 - 1)]
+
     def by_path(self) -> dict[str, Stamp]:
         n = self.stamps
         return {p: (n[4 * i], n[4 * i + 1], n[4 * i + 2], n[4 * i + 3] % 2**64) for i, p in enumerate(self.paths)}
 
 
 _UNKNOWN = (-1, 2**62, 2**62, 0)  # a file without a stamp: always too new to be sure of
+_GONE = (-1, -1, -1, -1)  # no file at that path now: a stamp no file has
+
+
+@dataclass(frozen=True, slots=True)
+class Walked:
+    """What a plain walk saw besides its note files, kept in the snapshot file of the load that
+    made it (``Snapshot.walked``), whose ``files`` are that walk's: the walk's problems, its
+    folders with their stamps and times (``discover.Walk``), when it began, and the files
+    that differed from the snapshot or were too new to trust then (``loader._Listing``)."""
+
+    problems: tuple[Problem, ...]
+    folders: dict[str, FolderStamp]
+    times: dict[str, FolderTimes]
+    walked_ns: int
+    changed: frozenset[str]
+    unsettled: frozenset[str]
 
 
 def stored(stamp: Stamp) -> Stamp:

@@ -5,12 +5,13 @@ of another snapshot, a symlink, a conflict copy) it walks."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,15 +165,21 @@ def test_a_file_too_new_to_trust_at_the_last_load_is_looked_at_though_no_event_n
     assert result.vault.interactions[0].with_ == ("sam-lee",)
 
 
-def test_a_listing_of_a_snapshot_another_process_wrote_walks(
+def test_with_a_snapshot_another_process_wrote_the_watcher_s_paths_are_not_taken(
     make_vault: MakeVault, settled: None, walks: list[str]
 ) -> None:
+    """The watcher's paths are what changed since this process's last load, not since the
+    snapshot another process saved: the load finds what changed by stat, from that file's
+    record of its walk, as a command does."""
     vault = make_vault(VAULT)
     cache = NoteCache(vault)
     load_vault(vault, today=TODAY, cache=cache)
+    (vault / "contacts/sam-lee.md").write_text("---\nname: Samuel Lee\n---\n")  # no event for it
     cache.kept = snapshot.read(vault, pytest.fail)  # as if another process had saved it since
-    load_vault(vault, today=TODAY, cache=cache, hint=told())
-    assert len(walks) == 2
+    result = load_vault(vault, today=TODAY, cache=cache, hint=told())
+    assert len(walks) == 1
+    same(result, walked(vault))
+    assert result.changed.paths == {"contacts/sam-lee.md"}
 
 
 @pytest.mark.parametrize("link", [os.symlink, os.link], ids=["symlink", "hard-link"])
@@ -304,6 +311,27 @@ def _apply(vault: Path, step: tuple[Any, ...]) -> set[str] | None:
     return set()
 
 
+def _walking(monkeypatch: pytest.MonkeyPatch) -> Callable[[], contextlib.AbstractContextManager[None]]:
+    """A switch under which loads walk the vault, told or not (``loader._listed`` finds nothing)."""
+    real = loader._listed
+    on = {"walk": False}
+
+    def listed(*args: Any) -> Any:  # noqa: ANN401 - loader._listed's
+        return None if on["walk"] else real(*args)
+
+    monkeypatch.setattr(loader, "_listed", listed)
+
+    @contextlib.contextmanager
+    def walking() -> Iterator[None]:
+        on["walk"] = True
+        try:
+            yield
+        finally:
+            on["walk"] = False
+
+    return walking
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(steps, min_size=1, max_size=14))
 # an ask saved unchanged: the model is the snapshot's, whose stamp for it is older (so the
@@ -333,6 +361,7 @@ def test_any_sequence_of_changes_told_loads_what_a_walking_load_gives(
     an hour ahead or just after the writes, so that new files are too new to trust)."""
     clock = {"ahead": 0, "now": 0}
     monkeypatch.setattr(notecache, "now_ns", lambda: clock["now"])
+    walking_now = _walking(monkeypatch)
     folder = Path(tempfile.mkdtemp(prefix="netnotes-told-"))
     try:
         vault = write_vault(folder / "vault", VAULT)
@@ -350,13 +379,152 @@ def test_any_sequence_of_changes_told_loads_what_a_walking_load_gives(
             clock["now"] = time.time_ns() + clock["ahead"]
             hint = None if paths is None else Changes(frozenset(paths))
             a = load_vault(vault, today=today, cache=telling, hint=hint)
-            b = load_vault(vault, today=today, cache=walking)
+            with walking_now():
+                b = load_vault(vault, today=today, cache=walking)
             same(a, b)
             assert a.changed == b.changed
             assert a.model_key == b.model_key
             assert (a.cache_warnings, b.cache_warnings) == ((), ())
     finally:
         shutil.rmtree(folder)
+
+
+# -- A command: what changed since the snapshot's walk, found by stat
+
+
+def _next_tick(vault: Path) -> None:
+    """Wait for the clock that stamps files to move on: a change made after this has a time no
+    file or folder had at the load before (so the test never depends on a change made within
+    one tick of that clock, which no stamp can see: the loads' racy rule is about those).
+    The clock is read where it is kept: a file's time, set to now, beside the vault."""
+    probe = vault.parent / "tick"
+    probe.touch()
+    then = probe.stat().st_mtime_ns
+    while probe.stat().st_mtime_ns == then:
+        time.sleep(0.0002)
+        os.utime(probe)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(steps, min_size=1, max_size=12))
+# a file the walk had a problem with, renamed to a note: the problem goes with it
+@example([("write", "asks", "z.markdown", TEXTS[2]), ("rename", 1, "asks", "x.md")])
+# a note moved from one folder to another, both settled
+@example([("clock", AN_HOUR), ("rename", 0, "interactions/2025", "x.md")])
+# a folder's note replaced by a folder
+@example([("clock", AN_HOUR), ("rmtree", "asks"), ("mkdir", "asks")])
+def test_any_sequence_of_changes_a_command_finds_by_stat_what_a_walking_load_gives(
+    monkeypatch: pytest.MonkeyPatch, steps: list[tuple[Any, ...]]
+) -> None:
+    """Two loads after every change, each in a process of its own (a new note cache, the
+    snapshot read from its file) with a user cache folder of its own: one finds what changed
+    since the snapshot's walk by stat (``loader._restat``), one walks. The same model, problems,
+    notes, changed paths and model key."""
+    clock = {"ahead": 0, "now": 0}
+    monkeypatch.setattr(notecache, "now_ns", lambda: clock["now"])
+    walking_now = _walking(monkeypatch)
+    folder = Path(tempfile.mkdtemp(prefix="netnotes-restat-"))
+    try:
+        vault = write_vault(folder / "vault", VAULT)
+        today = TODAY
+
+        def load(arm: str) -> LoadResult:
+            monkeypatch.setenv("XDG_CACHE_HOME", str(folder / arm))
+            return load_vault(vault, today=today, cache=NoteCache(vault))
+
+        clock["now"] = time.time_ns()
+        load("stat")
+        with walking_now():
+            load("walk")
+        for step in steps:
+            if step[0] == "clock":
+                clock["ahead"] = step[1]
+            if step[0] == "today":
+                today = step[1]
+            _next_tick(vault)
+            _apply(vault, step)
+            clock["now"] = time.time_ns() + clock["ahead"]
+            a = load("stat")
+            with walking_now():
+                b = load("walk")
+            same(a, b)
+            assert a.changed == b.changed
+            assert a.model_key == b.model_key
+            assert (a.cache_warnings, b.cache_warnings) == ((), ())
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_command_after_an_edit_a_new_note_and_a_removal_does_not_walk(
+    make_vault: MakeVault, settled: None, walks: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    load_vault(vault, today=TODAY, cache=NoteCache(vault))
+    assert len(walks) == 1
+    _next_tick(vault)
+    (vault / "interactions/2026-01-05-coffee.md").write_text("---\ndate: 2026-01-05\nwith: sam-lee\n---\n")
+    (vault / "interactions/2025/2025-12-02-lunch.md").write_text("---\ndate: 2025-12-02\nwith: jane-doe\n---\n")
+    (vault / "asks/2026-01-06-intro.md").unlink()
+    (vault / "asks/notes.txt").write_text("not a note\n")
+    result = load_vault(vault, today=TODAY, cache=NoteCache(vault))
+    assert len(walks) == 1
+    same(result, walked(vault))
+    assert result.changed.paths == {
+        "interactions/2026-01-05-coffee.md",
+        "interactions/2025/2025-12-02-lunch.md",
+        "asks/2026-01-06-intro.md",
+    }
+    assert len(walks) == 2  # the one `walked` made
+    assert load_vault(vault, today=TODAY, cache=NoteCache(vault)).changed.paths == frozenset()
+    assert len(walks) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda vault: (vault / "interactions/2027").mkdir(),
+        lambda vault: os.chmod(vault / "asks", 0o700),
+        lambda vault: (vault / "contacts/jane.md").symlink_to(vault / "contacts/jane-doe.md"),
+        lambda vault: shutil.rmtree(vault / "asks"),
+    ],
+    ids=["new-folder", "folder-mode", "symlink", "folder-gone"],
+)
+def test_a_command_walks_when_stat_cannot_tell_what_changed(
+    make_vault: MakeVault, settled: None, walks: list[str], change: Callable[[Path], object]
+) -> None:
+    vault = make_vault(VAULT)
+    load_vault(vault, today=TODAY, cache=NoteCache(vault))
+    _next_tick(vault)
+    change(vault)
+    result = load_vault(vault, today=TODAY, cache=NoteCache(vault))
+    assert len(walks) == 2
+    same(result, walked(vault))
+
+
+def test_a_command_lists_a_folder_changed_too_shortly_before_the_walk_to_be_sure_of(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, walks: list[str]
+) -> None:
+    """A folder whose times were within the racy window when the snapshot's walk began is listed
+    by the next command even though its times did not move: a note could have come in its tick."""
+    vault = make_vault(VAULT)
+    load_vault(vault, today=TODAY, cache=NoteCache(vault))  # the folders were just written
+    asks = vault / "asks"
+    before = asks.stat()
+    (asks / "2026-02-01-new.md").write_text("---\ndate: 2026-02-01\nwith: sam-lee\ndirection: in\n---\n")
+    os.utime(asks, ns=(before.st_atime_ns, before.st_mtime_ns))  # its mtime as it was; ctime moved
+    listed: list[str] = []
+    real_listdir = os.listdir
+
+    def listdir(path: str) -> list[str]:
+        listed.append(path)
+        return real_listdir(path)
+
+    monkeypatch.setattr(discover.os, "listdir", listdir)
+    result = load_vault(vault, today=TODAY, cache=NoteCache(vault))
+    assert len(walks) == 1
+    assert any(path.endswith("asks") for path in listed)
+    same(result, walked(vault))
+    assert "asks/2026-02-01-new.md" in result.changed.paths
 
 
 # -- serve's side: what its observer saw, and when it cannot be trusted
