@@ -1,7 +1,9 @@
 """A load told what changed (issue 12): `serve`'s file watcher names the paths it saw change,
 and the load looks at those alone instead of walking the vault, giving exactly what a walk
-gives; whenever the events may be incomplete (a folder came or went, a first load, a listing
-of another snapshot, a symlink, a conflict copy) it walks."""
+gives; whenever the events may be incomplete (a folder came or went, a first load, a symlink,
+a conflict copy) it walks. A load not told (a command, or `serve` unsure of its watcher) finds
+the paths by stat, from the listing the snapshot's file keeps of its walk, and walks when that
+cannot tell (a folder whose stamp moved, a note folder that came)."""
 
 from __future__ import annotations
 
