@@ -197,7 +197,11 @@ def _load(
     problems += found
     notes: Mapping[str, Note]
     made = None
-    if kept is not None:
+    from_file = kept is not None and kept is not cache.kept  # read from its file by this load
+    if kept is not None and from_file and changed_paths:
+        made = _patched_before(root, kept, changed_paths, stamps, files, config, today, cache, started)
+    patched_now = made is None
+    if kept is not None and made is None:
         made = _patched(kept, changed_paths, stamps, files, config, today, cache, started, warnings.append)
     if made is None:
         loaded, read = _full(files, stamps, config, today, cache, jobs, started, warnings.append)
@@ -217,6 +221,9 @@ def _load(
             again = made is not None and len(loaded.files.paths) >= SMALL_PATCH * (len(changed.paths) + 1)
             if cache.usable and not again:  # else the note cache said why nothing is kept
                 snapshot.save(root, _recording(loaded, listing), warnings.append)
+            elif cache.usable and from_file and patched_now and kept is not None and _named_patch(kept, loaded):
+                # what it made but the model, for the next command that patches the same notes
+                snapshot.save_patched(root, snapshot.Patched.of(kept, loaded), warnings.append)
         cache.kept = loaded
         cache.listing = listing
     held = Later(functools.partial(_rooted, loaded, str(root)))
@@ -235,6 +242,59 @@ def _load(
         loaded.patch,
         loaded.contacts_key,
     )
+
+
+def _named_patch(kept: Snapshot, loaded: Snapshot) -> bool:
+    """Whether ``loaded`` is a patch of ``kept`` named by its stamps (``snapshot.patch_name``)."""
+    return loaded.patch is not None and bool(loaded.name) and loaded.patch.base == kept.key
+
+
+def _patched_before(
+    root: Path,
+    kept: Snapshot,
+    changed: list[str],
+    stamps: FileStamps,
+    files: Sequence[NoteFile],
+    config: Config,
+    today: dt.date,
+    cache: NoteCache,
+    started: int,
+) -> tuple[Snapshot, ChangedNotes] | None:
+    """``_patched``'s snapshot when the last load made that very patch (the same snapshot, day
+    and notes read again with the same settled stamps: the same ``patch_name``) and kept what it
+    made beside the snapshot (``snapshot.Patched``): its key, counts and problems at once, the
+    model made by patching only when it is asked for. None when there is no such patch."""
+    if kept.config != config or today != kept.today:
+        return None  # a different patch, or (a new day) one that reads the model to find its notes
+    by_path = _find(files, stamps.paths, changed)
+    name = snapshot.patch_name(kept, today, ((p, by_path[p].stamp if p in by_path else None) for p in changed), started)
+    if not name:
+        return None
+    before = snapshot.read_patched(root, kept.key, name)
+    if before is None:
+        return None
+
+    def model() -> Vault:
+        made = _patched(kept, changed, stamps, files, config, today, cache, started, _unsaid)
+        if made is None:  # cannot be: that load patched these very notes
+            return _full(files, stamps, config, today, cache, None, started, _unsaid)[0].vault
+        return made[0].vault
+
+    patched = Snapshot(
+        config,
+        today,
+        started,
+        stamps,
+        Later(model),
+        before.counts,
+        before.problems,
+        before.other_dates,
+        before.link_keys,
+        kept.duplicates,
+        name,
+        before.patch,
+    )
+    return patched, ChangedNotes(True, frozenset(changed))
 
 
 def _rooted(loaded: Snapshot, root: str) -> Vault:

@@ -333,16 +333,96 @@ def snapshot_path(root: Path) -> Path:
     return user_cache_folder() / FOLDER / f"{digest}.pickle"
 
 
+def patched_path(root: Path) -> Path:
+    """Where what the last unsaved patch of the vault's snapshot made is kept (``Patched``)."""
+    return snapshot_path(root).with_suffix(".patch")
+
+
 def drop(root: Path) -> list[str]:
-    """Remove the vault's snapshot (``build --clean``); what could not be removed, as warnings."""
-    path = snapshot_path(root)
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError as err:
-        return [f"cannot remove the model snapshot {path}: {reason(err)}"]
+    """Remove the vault's snapshot and its patch (``build --clean``); what could not be removed,
+    as warnings."""
+    for path in (snapshot_path(root), patched_path(root)):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError as err:
+            return [f"cannot remove the model snapshot {path}: {reason(err)}"]
     return []
+
+
+@dataclass(frozen=True, slots=True)
+class Patched:
+    """What a load made of a snapshot by patching it, all but the model, which the loader does
+    not save for a small patch (``loader.SMALL_PATCH``): the next load that patches the same
+    snapshot with the same notes (so the same ``name``, ``patch_name``) takes its key, counts and
+    problems from here and patches the model only if it is asked for. A build that finds nothing
+    changed after an edit then compares keys, as it does right after a full load."""
+
+    base: str  # the key of the snapshot patched
+    name: str  # the patched model's key
+    counts: Counts
+    problems: tuple[Problem, ...]
+    other_dates: dict[str, dt.date]
+    link_keys: frozenset[str]
+    patch: Patch
+
+    @classmethod
+    def of(cls, base: Snapshot, patched: Snapshot) -> Patched:
+        assert patched.patch is not None and patched.name
+        return cls(
+            base.key,
+            patched.name,
+            patched.counts,
+            patched.problems,
+            patched.other_dates,
+            patched.link_keys,
+            patched.patch,
+        )
+
+
+PATCH_MAGIC = b"netnotes model patch\n"
+
+
+def save_patched(root: Path, patched: Patched, warn: Warn) -> None:
+    """Keep ``patched`` beside the snapshot (one at a time, authenticated as the snapshot is)."""
+    key = _key(warn)
+    if key is None:
+        return
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **{c: _reducer(c) for c in (*_BY_CONSTRUCTOR, Patched)}}
+    pickler.dump(patched)
+    body = _header(root) + out.getvalue()
+    path = patched_path(root)
+    try:
+        replace_file(path, PATCH_MAGIC + _mac(key, body) + body, durable=False)
+    except (WriteFailed, OSError) as err:
+        why = err.reason if isinstance(err, WriteFailed) else reason(err)
+        warn(f"cannot save the model snapshot's patch {path}: {why}; the next command patches it again")
+
+
+def read_patched(root: Path, base: str, name: str) -> Patched | None:
+    """What the patch named ``name`` of the snapshot keyed ``base`` made, when that is what the
+    file beside the snapshot holds, and it is this user's and this code's; else None (and the
+    loader patches the snapshot, as it would without the file)."""
+    try:
+        data = patched_path(root).read_bytes()
+        key = user_key()
+    except (OSError, WriteFailed):
+        return None
+    body = data[len(PATCH_MAGIC) + MAC_SIZE :]
+    if not data.startswith(PATCH_MAGIC) or not body.startswith(_header(root)):
+        return None
+    if not hmac.compare_digest(data[len(PATCH_MAGIC) : len(PATCH_MAGIC) + MAC_SIZE], _mac(key, body)):
+        return None
+    try:
+        patched = pickle.loads(memoryview(body)[len(_header(root)) :])
+    except Exception:  # noqa: BLE001 - authenticated yet unreadable (a bug, a torn file): patched again
+        return None
+    if not isinstance(patched, Patched) or patched.base != base or patched.name != name:
+        return None
+    return patched
 
 
 def code_stamp() -> str:

@@ -380,6 +380,40 @@ def test_a_build_with_nothing_changed_never_unpickles_the_model(
     assert len(unpickled) == 1  # `due` needs the model: read from the same snapshot
 
 
+def test_a_build_with_nothing_changed_after_an_edit_never_unpickles_the_model(
+    make_vault: MakeVault, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit of one note in many the snapshot is not saved again (a small patch), yet the
+    next build that finds nothing changed compares keys, as it does after a full load: the key,
+    counts and problems of the patched model are kept beside the snapshot."""
+    from netnotes import loader, notecache
+    from netnotes import snapshot as snapshot_module
+
+    real_now = notecache.now_ns
+    monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # the notes long settled
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # a patch of one note in many is not saved
+    unpickled: list[int] = []
+    real_vault = snapshot_module._vault
+
+    def counting(body: bytes, start: int) -> object:
+        unpickled.append(start)
+        return real_vault(body, start)
+
+    monkeypatch.setattr(snapshot_module, "_vault", counting)
+    vault = make_vault(VAULT)
+    out = tmp_path / "site"
+    args = ("--vault", vault, "build", "--today", TODAY.isoformat(), "--out", out)
+    run_cli(*args)
+    note = next((vault / "interactions").rglob("*.md"))
+    note.write_text(note.read_text() + "\nOne more line.\n")
+    edited = run_cli(*args)
+    assert "0 rendered" not in edited.stderr and len(unpickled) == 1  # patched: the model was needed
+    again = run_cli(*args)
+    assert "0 rendered" in again.stderr and "2 contacts, 1 interactions, 0 asks" in again.stderr
+    assert len(unpickled) == 1
+    assert tree(out) == cold(vault, tmp_path)
+
+
 def test_a_build_with_nothing_changed_never_decodes_what_the_pages_were_made_of(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:

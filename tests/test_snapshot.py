@@ -307,10 +307,12 @@ def test_build_clean_drops_the_snapshot(
     vault = make_vault(VAULT)
     assert run_cli("--vault", vault, "build", "--today", "2026-02-01").exit_code == 1
     assert snapshot_path(vault).is_file()
+    snapshot.patched_path(vault).write_bytes(b"what a patch made")
     work["full"].clear()
     result = run_cli("--vault", vault, "build", "--today", "2026-02-01", "--clean")
     assert result.exit_code == 1 and "Warning" not in result.stderr
     assert work["full"] == ["load"] and len(work["read"]) == 4 * 1 + 4  # every note read again
+    assert not snapshot.patched_path(vault).exists()
 
 
 def test_the_snapshot_is_private_to_its_user(make_vault: MakeVault) -> None:
@@ -533,6 +535,70 @@ def test_a_small_patch_is_not_saved_and_patching_it_again_names_the_same_model(
     third = load_vault(vault)
     assert third.model_key not in (first.model_key, base.model_key)
     same(third, uncached(vault))
+
+
+def test_the_next_command_after_a_small_patch_takes_what_it_made_and_patches_only_if_asked(
+    make_vault: MakeVault, an_hour_later: None, work: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small patch's model is not saved, but what it made besides is (``snapshot.Patched``,
+    beside the snapshot): the next command with the same notes has its key, counts and problems
+    without unpickling the snapshot's model, and patches it only when the model is asked for."""
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # this vault's 4 notes count as many
+    vault = make_vault(VAULT)
+    load_vault(vault)
+    note = vault / "interactions/2026-01-05-coffee.md"
+    note.write_text(note.read_text().replace("Sam Lee]", "Sam Leigh]"))  # no such contact: a problem
+    first = load_vault(vault)
+    assert snapshot.patched_path(vault).exists()
+    unpickled: list[int] = []
+    real_vault = snapshot._vault
+
+    def counting(body: bytes, start: int) -> object:
+        unpickled.append(start)
+        return real_vault(body, start)
+
+    monkeypatch.setattr(snapshot, "_vault", counting)
+    forget(work)
+    second = load_vault(vault)
+    assert unpickled == [] and work["read"] == [] and work["full"] == []
+    assert second.model_key == first.model_key and second.patch == first.patch
+    assert second.problems == first.problems and any(
+        p.path == "interactions/2026-01-05-coffee.md" for p in second.problems
+    )
+    assert (second.counts, second.contacts_key) == (first.counts, first.contacts_key)
+    same(second, uncached(vault))  # the model, patched when asked for
+    assert len(unpickled) == 1
+
+
+@pytest.mark.parametrize("spoil", ["forged", "another-patch"])
+def test_what_a_patch_made_is_taken_only_when_it_is_this_user_s_and_that_very_patch(
+    make_vault: MakeVault, an_hour_later: None, monkeypatch: pytest.MonkeyPatch, spoil: str
+) -> None:
+    monkeypatch.setattr(loader, "SMALL_PATCH", 1)
+    vault = make_vault(VAULT)
+    load_vault(vault)
+    note = vault / "interactions/2026-01-05-coffee.md"
+    note.write_text(note.read_text().replace("send the paper", "send the slides"))
+    load_vault(vault)
+    path = snapshot.patched_path(vault)
+    if spoil == "forged":
+        data = bytearray(path.read_bytes())
+        data[-5] ^= 1
+        path.write_bytes(bytes(data))
+    else:
+        note.write_text(note.read_text().replace("send the slides", "send the book"))
+    taken: list[object] = []
+    real = snapshot.read_patched
+
+    def reading(*args: Any) -> object:
+        found = real(*args)
+        taken.append(found)
+        return found
+
+    monkeypatch.setattr(loader.snapshot, "read_patched", reading)
+    result = load_vault(vault)
+    assert taken == [None]  # not taken: patched from the notes
+    same(result, uncached(vault))
 
 
 def test_a_patch_of_a_note_too_new_to_trust_is_a_new_model_each_time(
