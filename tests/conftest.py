@@ -168,3 +168,19 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(loader, "walk", counting)
     return done
+
+
+@pytest.fixture
+def unpickled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every unpickling of a snapshot's model from now on (where in its file it began)."""
+    from netnotes import snapshot
+
+    done: list[int] = []
+    real_vault = snapshot._vault
+
+    def counting(body: bytes, start: int) -> object:
+        done.append(start)
+        return real_vault(body, start)
+
+    monkeypatch.setattr(snapshot, "_vault", counting)
+    return done

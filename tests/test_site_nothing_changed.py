@@ -352,23 +352,14 @@ def test_a_kept_model_digest_that_was_tampered_with_is_not_taken(
 
 
 def test_a_build_with_nothing_changed_never_unpickles_the_model(
-    make_vault: MakeVault, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+    make_vault: MakeVault, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, unpickled: list[int]
 ) -> None:
     """The snapshot's model is unpickled only when a command asks for it: a build that finds
     nothing changed compares keys and reports the counts the snapshot keeps beside it."""
     from netnotes import notecache
-    from netnotes import snapshot as snapshot_module
 
     real_now = notecache.now_ns
     monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # the notes long settled
-    unpickled: list[int] = []
-    real_vault = snapshot_module._vault
-
-    def counting(body: bytes, start: int) -> object:
-        unpickled.append(start)
-        return real_vault(body, start)
-
-    monkeypatch.setattr(snapshot_module, "_vault", counting)
     vault = make_vault(VAULT)
     out = tmp_path / "site"
     args = ("--vault", vault, "build", "--today", TODAY.isoformat(), "--out", out)
@@ -381,25 +372,16 @@ def test_a_build_with_nothing_changed_never_unpickles_the_model(
 
 
 def test_a_build_with_nothing_changed_after_an_edit_never_unpickles_the_model(
-    make_vault: MakeVault, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+    make_vault: MakeVault, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, unpickled: list[int]
 ) -> None:
     """After an edit of one note in many the snapshot is not saved again (a small patch), yet the
     next build that finds nothing changed compares keys, as it does after a full load: the key,
     counts and problems of the patched model are kept beside the snapshot."""
     from netnotes import loader, notecache
-    from netnotes import snapshot as snapshot_module
 
     real_now = notecache.now_ns
     monkeypatch.setattr(notecache, "now_ns", lambda: real_now() + 3600 * 10**9)  # the notes long settled
     monkeypatch.setattr(loader, "SMALL_PATCH", 1)  # a patch of one note in many is not saved
-    unpickled: list[int] = []
-    real_vault = snapshot_module._vault
-
-    def counting(body: bytes, start: int) -> object:
-        unpickled.append(start)
-        return real_vault(body, start)
-
-    monkeypatch.setattr(snapshot_module, "_vault", counting)
     vault = make_vault(VAULT)
     out = tmp_path / "site"
     args = ("--vault", vault, "build", "--today", TODAY.isoformat(), "--out", out)
