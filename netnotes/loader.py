@@ -499,9 +499,8 @@ class _Files(Sequence[NoteFile]):
         if isinstance(at, slice):
             return [self[i] for i in range(*at.indices(len(self)))]
         path = self.stamps.paths[at]
-        n = self.stamps.stamps
-        at = 4 * (at % len(self))
-        stamp = (n[at], n[at + 1], n[at + 2], n[at + 3] % 2**64)
+        n, first = self.stamps.stamps, 4 * (at % len(self))
+        stamp = (n[first], n[first + 1], n[first + 2], n[first + 3] % 2**64)
         name = path.rpartition("/")[2]
         return NoteFile.found(NoteKind(path.partition("/")[0]), path, f"{self.root}/{path}", stamp, name)
 
