@@ -361,12 +361,16 @@ def _listing(
 
 def _recording(loaded: Snapshot, listing: _Listing | None) -> Snapshot:
     """``loaded`` as its file keeps it: with what its listing saw, when that listing's files are
-    the snapshot's own (``Snapshot.walked``)."""
-    if listing is None or listing.stamps.paths != loaded.files.paths or listing.stamps.stamps != loaded.files.stamps:
+    the snapshot's own (``Snapshot.walked``), so that the files counting as changed are those too
+    new to trust (``_listing``, for a snapshot saved: not the one the load began from)."""
+    if (
+        listing is None
+        or listing.changed != listing.unsettled
+        or listing.stamps.paths != loaded.files.paths
+        or listing.stamps.stamps != loaded.files.stamps
+    ):
         return loaded
-    walked = snapshot.Walked(
-        listing.problems, listing.folders, listing.times, listing.walked_ns, listing.changed, listing.unsettled
-    )
+    walked = snapshot.Walked(listing.problems, listing.folders, listing.times, listing.walked_ns, listing.unsettled)
     return replace(loaded, walked=walked)
 
 
@@ -382,7 +386,7 @@ def _recorded(root: Path, kept: Snapshot) -> _Listing | None:
         kept.files,
         walked.problems,
         walked.folders,
-        walked.changed,
+        walked.unsettled,  # changed: ``_listing``'s for a snapshot other than the one it was loaded from
         walked.unsettled,
         walked.times,
         walked.walked_ns,

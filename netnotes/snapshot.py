@@ -274,14 +274,14 @@ _GONE = (-1, -1, -1, -1)  # no file at that path now: a stamp no file has
 class Walked:
     """What a plain walk saw besides its note files, kept in the snapshot file of the load that
     made it (``Snapshot.walked``), whose ``files`` are that walk's: the walk's problems, its
-    folders with their stamps and times (``discover.Walk``), when it began, and the files
-    that differed from the snapshot or were too new to trust then (``loader._Listing``)."""
+    folders with their stamps and times (``discover.Walk``), when it began, and the files too
+    new to trust then (of a snapshot with that walk's stamps, also those that count as
+    changed: ``loader._Listing``)."""
 
     problems: tuple[Problem, ...]
     folders: dict[str, FolderStamp]
     times: dict[str, FolderTimes]
     walked_ns: int
-    changed: frozenset[str]
     unsettled: frozenset[str]
 
 
