@@ -266,8 +266,7 @@ def _patched_before(
     model made by patching only when it is asked for. None when there is no such patch."""
     if kept.config != config or today != kept.today:
         return None  # a different patch, or (a new day) one that reads the model to find its notes
-    by_path = _find(files, stamps.paths, changed)
-    name = snapshot.patch_name(kept, today, ((p, by_path[p].stamp if p in by_path else None) for p in changed), started)
+    name = _patch_name(kept, today, changed, _find(files, stamps.paths, changed), started)
     if not name:
         return None
     before = snapshot.read_patched(root, kept.key, name)
@@ -295,6 +294,14 @@ def _patched_before(
         before.patch,
     )
     return patched, ChangedNotes(True, frozenset(changed))
+
+
+def _patch_name(
+    kept: Snapshot, today: dt.date, redo: Iterable[str], by_path: Mapping[str, NoteFile], started: int
+) -> str:
+    """``snapshot.patch_name`` of ``kept`` patched with the notes at ``redo`` (their files, those
+    still there, in ``by_path``)."""
+    return snapshot.patch_name(kept, today, ((p, by_path[p].stamp if p in by_path else None) for p in redo), started)
 
 
 def _rooted(loaded: Snapshot, root: str) -> Vault:
@@ -425,8 +432,7 @@ def _restat(root: Path, listing: _Listing) -> set[str] | None:
     note files whose stamps moved (or that are gone), and the entries of the folders whose
     times moved that the listing does not hold (``discover.entries_since``), with the files the
     walk had a problem with in those folders; None: walk."""
-    now = listing.stamps.restat(str(root))
-    moved = set(listing.stamps.moved(now)) if now.stamps != listing.stamps.stamps else set()
+    moved = set(listing.stamps.moved(listing.stamps.restat(str(root))))
     known = _Lazy(lambda: set(listing.stamps.paths))
     entries = entries_since(root, listing.folders, listing.times, listing.walked_ns - notecache.RACY_NS, known)
     if entries is None:
@@ -692,7 +698,7 @@ def _patched(
         other_dates,
         frozenset(link_keys),
         kept.duplicates,
-        snapshot.patch_name(kept, today, ((p, by_path[p].stamp if p in by_path else None) for p in redo), started),
+        _patch_name(kept, today, redo, by_path, started),
         patch,
     )
     patched.memo.index = index  # the same contacts
