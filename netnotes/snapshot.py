@@ -393,17 +393,11 @@ def save_patched(root: Path, patched: Patched, warn: Warn) -> None:
     key = _key(warn)
     if key is None:
         return
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **{c: _reducer(c) for c in (*_BY_CONSTRUCTOR, Patched)}}
-    pickler.dump(patched)
-    body = _header(root) + out.getvalue()
+    body = _header(root) + _pickle(patched, {Patched: _reducer(Patched)})
     path = patched_path(root)
-    try:
-        replace_file(path, PATCH_MAGIC + _mac(key, body) + body, durable=False)
-    except (WriteFailed, OSError) as err:
-        why = err.reason if isinstance(err, WriteFailed) else reason(err)
-        warn(f"cannot save the model snapshot's patch {path}: {why}; the next command patches it again")
+    unsaved = _written(path, PATCH_MAGIC + _mac(key, body) + body)
+    if unsaved:
+        warn(f"cannot save the model snapshot's patch {path}: {unsaved}; the next command patches it again")
 
 
 def read_patched(root: Path, base: str, name: str) -> Patched | None:
@@ -415,13 +409,13 @@ def read_patched(root: Path, base: str, name: str) -> Patched | None:
         key = user_key()
     except (OSError, WriteFailed):
         return None
-    body = data[len(PATCH_MAGIC) + MAC_SIZE :]
-    if not data.startswith(PATCH_MAGIC) or not body.startswith(_header(root)):
+    body, header = data[len(PATCH_MAGIC) + MAC_SIZE :], _header(root)
+    if not data.startswith(PATCH_MAGIC) or not body.startswith(header):
         return None
     if not hmac.compare_digest(data[len(PATCH_MAGIC) : len(PATCH_MAGIC) + MAC_SIZE], _mac(key, body)):
         return None
     try:
-        patched = pickle.loads(memoryview(body)[len(_header(root)) :])
+        patched = pickle.loads(memoryview(body)[len(header) :])
     except Exception:  # noqa: BLE001 - authenticated yet unreadable (a bug, a torn file): patched again
         return None
     if not isinstance(patched, Patched) or patched.base != base or patched.name != name:
@@ -528,14 +522,24 @@ def save(root: Path, snapshot: Snapshot, warn: Warn) -> None:
         return
     head, vault = _pickled(snapshot)
     body = b"".join((_header(root), _LENGTH.pack(len(head)), head, vault))
+    unsaved = _written(path, MAGIC + _mac(key, body) + body)
+    if unsaved:
+        warn(f"cannot save the model snapshot {path}: {unsaved}; the next command loads every note")
+
+
+def _written(path: Path, data: bytes) -> str:
+    """Write ``data`` to ``path`` in the user's private models folder (made when missing), atomically
+    and without waiting for the disk (lost on a crash: the next command does without); why it
+    could not be written, or "" when it was."""
     try:
-        made = make_folders(path.parent, path)
-        for folder in made:
+        for folder in make_folders(path.parent, path):
             os.chmod(folder, 0o700)  # it holds the notes
-        replace_file(path, MAGIC + _mac(key, body) + body, durable=False)  # lost on a crash: a full load
-    except (WriteFailed, OSError) as err:
-        why = err.reason if isinstance(err, WriteFailed) else reason(err)
-        warn(f"cannot save the model snapshot {path}: {why}; the next command loads every note")
+        replace_file(path, data, durable=False)
+    except WriteFailed as err:
+        return err.reason
+    except OSError as err:
+        return reason(err)
+    return ""
 
 
 # The model's frozen dataclasses pickle as a call of their class with their fields: unpickling
@@ -562,15 +566,17 @@ _HELD = [f.name for f in dataclasses.fields(Snapshot)].index("held")
 
 def _pickled(snapshot: Snapshot) -> tuple[bytes, bytes]:
     """The snapshot without its model, and the model: two pickles."""
-    dispatch = {**copyreg.dispatch_table, **{c: _reducer(c) for c in _BY_CONSTRUCTOR}, Snapshot: _snapshot_reducer}
-    parts = []
-    for value in (snapshot, snapshot.vault):
-        out = io.BytesIO()
-        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = dispatch
-        pickler.dump(value)
-        parts.append(out.getvalue())
-    return parts[0], parts[1]
+    more: dict[type, Callable[[Any], tuple[type, tuple[Any, ...]]]] = {Snapshot: _snapshot_reducer}
+    return _pickle(snapshot, more), _pickle(snapshot.vault, more)
+
+
+def _pickle(value: object, more: dict[type, Callable[[Any], tuple[type, tuple[Any, ...]]]]) -> bytes:
+    """``value`` pickled with the model's dataclasses (and ``more``) as calls of their classes."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **{c: _reducer(c) for c in _BY_CONSTRUCTOR}, **more}
+    pickler.dump(value)
+    return out.getvalue()
 
 
 def _mac(key: bytes, body: bytes) -> bytes:
