@@ -64,6 +64,14 @@ def same(a: LoadResult, b: LoadResult) -> None:
     assert repr(a.notes) == repr(b.notes)
 
 
+def alike(a: LoadResult, b: LoadResult) -> None:
+    """``same``, and the same changed paths and model key, neither with a warning."""
+    same(a, b)
+    assert a.changed == b.changed
+    assert a.model_key == b.model_key
+    assert (a.cache_warnings, b.cache_warnings) == ((), ())
+
+
 # -- The walk is skipped when the watcher's paths are complete, and taken when they may not be
 
 
@@ -383,10 +391,7 @@ def test_any_sequence_of_changes_told_loads_what_a_walking_load_gives(
             a = load_vault(vault, today=today, cache=telling, hint=hint)
             with walking_now():
                 b = load_vault(vault, today=today, cache=walking)
-            same(a, b)
-            assert a.changed == b.changed
-            assert a.model_key == b.model_key
-            assert (a.cache_warnings, b.cache_warnings) == ((), ())
+            alike(a, b)
     finally:
         shutil.rmtree(folder)
 
@@ -449,10 +454,7 @@ def test_any_sequence_of_changes_a_command_finds_by_stat_what_a_walking_load_giv
             a = load("stat")
             with walking_now():
                 b = load("walk")
-            same(a, b)
-            assert a.changed == b.changed
-            assert a.model_key == b.model_key
-            assert (a.cache_warnings, b.cache_warnings) == ((), ())
+            alike(a, b)
     finally:
         shutil.rmtree(folder)
 
