@@ -33,23 +33,21 @@ from typing import Any
 
 from . import __version__
 from .discover import NoteFile
-from .fsio import WriteFailed, make_folders, reason, user_cache_folder
+from .fsio import user_cache_folder
 from .notes import Field, Note, could_not_read
 from .problems import CODES, Problem
+from .sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why
 
 SCHEMA = 1  # of the tables and of an entry's data; a change empties every cache
 FOLDER = "notes"  # in the user's netnotes cache folder: one database per vault
 RACY_NS = 3_000_000_000  # a file changed less than this before it was read is read again next time
-BUSY_SECONDS = 2.0  # how long to wait for another command holding the cache
 
 Warn = Callable[[str], None]
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 _Row = tuple[str, int, int, int, int, int, bytes, bytes]  # path, *stamp, written_ns, digest, data
 ReadNotes = Callable[[list[NoteFile]], list[Note]]
 
-# SQLite's primary result codes that say the database file is not one it can trust.
-_CORRUPT_CODES = frozenset({1, 11, 26})  # SQLITE_ERROR (unexpected tables), SQLITE_CORRUPT, SQLITE_NOTADB
-_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
+WORDING = Wording("the note cache", "every note is read")
 
 
 def now_ns() -> int:
@@ -65,18 +63,7 @@ def database_path(root: Path) -> Path:
 
 def drop(root: Path) -> list[str]:
     """Remove the vault's note cache (``build --clean``); what could not be removed, as warnings."""
-    return _remove_database(database_path(root))
-
-
-def _remove_database(path: Path) -> list[str]:
-    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
-        try:
-            os.unlink(path.with_name(name))
-        except FileNotFoundError:
-            pass
-        except OSError as err:
-            return [f"cannot remove the note cache {path.with_name(name)}: {reason(err)}"]
-    return []
+    return remove_database(database_path(root), WORDING)
 
 
 class NoteCache:
@@ -252,45 +239,13 @@ class _Store:
     def open(cls, path: Path, vault: str, warn: Warn) -> _Store | None:
         """The database at ``path``; a corrupt one is removed and made anew (said), and None
         when there is none to use (said, unless another command only holds it too long)."""
-        try:
-            made = make_folders(path.parent, path)
-            for folder in made:
-                os.chmod(folder, 0o700)  # the notes are private
-        except WriteFailed as err:
-            warn(f"cannot make the note cache {path}: {err.reason}; every note is read")
+        opened = open_database(path, ("meta", "notes"), WORDING, warn)
+        if opened is None:
             return None
+        connection, meta = opened
         stamp = version_stamp()
-        for attempt in (1, 2):
-            try:
-                _create_private(path)
-                connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-            except (OSError, sqlite3.Error) as err:
-                warn(f"cannot open the note cache {path}: {_why(err)}; every note is read")
-                return None
-            try:
-                # No waiting for the disk: a cache lost or torn by a crash is dropped or missed
-                # (each row carries its file's stamp and a digest of its data), never wrong.
-                connection.execute("PRAGMA synchronous=OFF")
-                meta = (
-                    dict(connection.execute("SELECT key, value FROM meta").fetchall())
-                    if _has_tables(connection)
-                    else {}
-                )
-                fresh = meta.get("stamp") != stamp or meta.get("vault") != vault
-                return cls(path, connection, vault, stamp, fresh)
-            except sqlite3.Error as err:
-                connection.close()
-                if _code(err) in _BUSY_CODES:
-                    return None
-                if _code(err) not in _CORRUPT_CODES or attempt == 2:
-                    warn(f"cannot read the note cache {path}: {_why(err)}; every note is read")
-                    return None
-                problem = _remove_database(path)
-                if problem:
-                    warn(f"the note cache {path} is corrupt ({_why(err)}) and {problem[0]}; every note is read")
-                    return None
-                warn(f"the note cache {path} was corrupt ({_why(err)}): made anew; every note is read")
-        return None  # pragma: no cover - the loop returns
+        fresh = meta.get("stamp") != stamp or meta.get("vault") != vault
+        return cls(path, connection, vault, stamp, fresh)
 
     def entries(self, warn: Warn, paths: list[str] | None = None) -> dict[str, _Row]:
         """Every entry by path (only those of ``paths`` when given): (stamp, when its file was
@@ -308,8 +263,8 @@ class _Store:
                     marks = ", ".join("?" * len(some))
                     rows += self.connection.execute(f"{query} WHERE path IN ({marks})", some).fetchall()
         except sqlite3.Error as err:
-            if _code(err) not in _BUSY_CODES:
-                warn(f"cannot read the note cache {self.path}: {_why(err)}; it is made anew")
+            if code(err) not in BUSY_CODES:
+                warn(f"cannot read the note cache {self.path}: {why(err)}; it is made anew")
                 self.fresh = True
             return {}
         return {row[0]: row for row in rows}
@@ -343,30 +298,8 @@ class _Store:
                 connection.execute("ROLLBACK")
                 raise
         except sqlite3.Error as err:
-            if _code(err) not in _BUSY_CODES:  # busy: another command saves; these notes are read next time
-                warn(f"cannot save the note cache {self.path}: {_why(err)}; changed notes are read again next time")
-
-
-def _has_tables(connection: sqlite3.Connection) -> bool:
-    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return {"meta", "notes"} <= names
-
-
-def _create_private(path: Path) -> None:
-    """Make the database file readable by its owner only (SQLite gives its -wal and -shm files
-    the same permissions): it holds the notes."""
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
-
-
-def _code(err: sqlite3.Error) -> int:
-    return (getattr(err, "sqlite_errorcode", 0) or 0) & 0xFF
-
-
-def _why(err: OSError | sqlite3.Error) -> str:
-    return reason(err) if isinstance(err, OSError) else str(err)
+            if code(err) not in BUSY_CODES:  # busy: another command saves; these notes are read next time
+                warn(f"cannot save the note cache {self.path}: {why(err)}; changed notes are read again next time")
 
 
 def _digest(data: bytes) -> bytes:

@@ -17,7 +17,7 @@ from conftest import MakeVault, RunCli, write_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netnotes import loader, notecache, snapshot
+from netnotes import loader, notecache, snapshot, sqlite_cache
 from netnotes.discover import NoteFile, NoteKind
 from netnotes.loader import LoadResult, load_vault
 from netnotes.notecache import NoteCache, database_path
@@ -353,7 +353,7 @@ def test_a_cache_another_command_holds_is_waited_for_or_done_without(
     vault = make_vault(VAULT)
     load_vault(vault)
     (vault / "contacts/sam-lee.md").write_text("---\nname: Sam Lee\n---\n")
-    monkeypatch.setattr(notecache, "BUSY_SECONDS", 0.05)
+    monkeypatch.setattr(sqlite_cache, "BUSY_SECONDS", 0.05)
     holder = sqlite3.connect(database_path(vault), isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another command in the middle of saving
     try:
