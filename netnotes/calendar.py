@@ -99,7 +99,9 @@ def calendar_component(title: str) -> icalendar.Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{title}: follow-ups")
+    # TEXT, as calendar apps read it: a line break or a comma in the vault's title is escaped
+    # (icalendar writes an unknown X- property as it is, and refuses a line break in it)
+    cal.add("x-wr-calname", icalendar.vText(f"{title}: follow-ups"))
     return cal
 
 

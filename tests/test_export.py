@@ -227,6 +227,25 @@ def test_export_ics_is_the_calendar_of_follow_ups(run_cli: RunCli) -> None:
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
 
 
+def test_a_title_with_a_line_break_or_a_comma_is_escaped_in_the_calendar(
+    make_vault: MakeVault, run_cli: RunCli
+) -> None:
+    """The vault's title is the calendar's name (TEXT): icalendar refuses a bare line break."""
+    import icalendar
+
+    root = make_vault(
+        {"contacts/ok.md": "---\nname: Okay\nbirthday: 1990-02-03\n---\n"}, config='title: "My\\nNet; a, b"\n'
+    )
+    result = run_cli("--vault", root, "export", "ics", "--today", "2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert b"X-WR-CALNAME:My\\nNet\\; a\\, b: follow-ups\r\n" in result.stdout_bytes
+    name = str(icalendar.Calendar.from_ical(result.stdout_bytes)["x-wr-calname"])  # parsed, as written
+    unescaped = re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), name)  # RFC 5545 TEXT
+    assert unescaped == "My\nNet; a, b: follow-ups"
+    built = run_cli("--vault", root, "build", "--today", "2026-11-20")
+    assert built.exit_code == 0 and (root / "_site/followups.ics").read_bytes() == result.stdout_bytes
+
+
 @pytest.mark.parametrize("fmt", ["ics", "vcard", "json"])
 def test_export_to_a_file_replaces_it_whole_and_prints_its_path(run_cli: RunCli, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"out.{fmt}"
