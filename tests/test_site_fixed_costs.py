@@ -1,7 +1,8 @@
-"""The fixed costs of a build after one edit (issue 12): the render cache and the search words
-grow in place instead of being written whole, an unchanged entry's words are read rather than
-found again, and ``netnotes serve`` keeps its theme, rendered bodies, search words and the
-digests of unchanged model values in memory (``site.build.Kept``). Each mechanism is shown to
+"""The fixed costs of a build after one edit (issue 12): the render cache is looked up by key,
+for the bodies of the pages shaped alone, the search words grow in place instead of being
+written whole, an unchanged entry's words are read rather than found again, and ``netnotes
+serve`` keeps its theme, rendered bodies, search words and the digests of unchanged model
+values in memory (``site.build.Kept``). Each mechanism is shown to
 be used (counted), to pick up what changed, and never to trust what it did not make."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from conftest import MakeVault, RunCli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from site_html import TODAY, build, parse, tree
+from test_site_cache import rows
 from test_site_warm_equals_cold import COLD, Vault, apply, steps, sync
 
 from netnotes import notecache
@@ -26,7 +29,7 @@ from netnotes.model import Contact
 from netnotes.notecache import NoteCache
 from netnotes.site import build as site_build
 from netnotes.site import digest, search
-from netnotes.site.body_cache import CACHE_FILE, BodyCache
+from netnotes.site.body_cache import BodyCache
 from netnotes.site.build import RENDER_CACHE, BuildOptions, Kept, build_site
 from netnotes.site.cache_file import CacheFile
 
@@ -63,37 +66,56 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return seen
 
 
-def _entries(vault: Path, name: str = CACHE_FILE) -> dict[str, str]:
+def _entries(vault: Path, name: str = search.WORDS_FILE) -> dict[str, str]:
     data = json.loads((vault / RENDER_CACHE / name).read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
 
-# -- the render cache and the search words in .netnotes/cache/
+# -- the render cache (in the user's cache folder) and the search words (in .netnotes/cache/)
+
+
+@pytest.fixture
+def looked_up(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys looked up in the render cache's database from now on."""
+    seen: list[str] = []
+    fetch = BodyCache.fetch
+
+    def counting(self: BodyCache, keys: Iterable[str], warn: Callable[[str], None]) -> None:
+        keys = list(keys)
+        seen.extend(k for k in keys if k not in self.entries)
+        fetch(self, keys, warn)
+
+    monkeypatch.setattr(BodyCache, "fetch", counting)
+    return seen
 
 
 def test_a_build_after_one_edit_adds_its_entries_in_place_and_a_build_without_changes_writes_nothing(
-    make_vault: MakeVault, tmp_path: Path, writes: dict[str, list[str]], rendered: list[str]
+    make_vault: MakeVault, tmp_path: Path, writes: dict[str, list[str]], rendered: list[str], looked_up: list[str]
 ) -> None:
     vault = make_vault({**VAULT, **CROWD})
     build(vault)
-    assert writes == {"grown": [], "written": [CACHE_FILE, search.WORDS_FILE]}
-    cache = vault / RENDER_CACHE / CACHE_FILE
-    inode, before = cache.stat().st_ino, _entries(vault)
+    assert writes == {"grown": [], "written": [search.WORDS_FILE]}
+    assert len(looked_up) == 10  # a cold build: every body
+    words_inode, words, bodies = (vault / RENDER_CACHE / search.WORDS_FILE).stat().st_ino, _entries(vault), rows(vault)
     (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
     writes["written"].clear()
     rendered.clear()
+    looked_up.clear()
     out, _ = build(vault)
     assert rendered == ["i-2026-01-01-x"]
-    assert writes == {"grown": [CACHE_FILE, search.WORDS_FILE], "written": []}
-    assert cache.stat().st_ino == inode  # the same file, grown
+    assert len(looked_up) == 2  # the bodies of the one page shaped (Jane's), not the 8 others
+    assert writes == {"grown": [search.WORDS_FILE], "written": []}
+    assert (vault / RENDER_CACHE / search.WORDS_FILE).stat().st_ino == words_inode  # the same file, grown
     after = _entries(vault)
-    assert len(after) == len(before) + 1 and before.items() <= after.items()
+    assert len(after) == len(words) + 1 and words.items() <= after.items()
+    assert len(rows(vault)) == len(bodies) + 1 and bodies.items() <= rows(vault).items()
     assert "We met for chess." in parse(out / "contacts/jane-doe.html").text
     writes["grown"].clear()
     shutil.rmtree(out)  # the site must be made again; the caches hold everything already
+    rendered.clear()
     build(vault)
-    assert writes == {"grown": [], "written": []}
+    assert writes == {"grown": [], "written": []} and rendered == []
     cold, _ = build(vault, tmp_path / "cold", options=COLD)
     assert tree(out) == tree(cold)
 
@@ -106,22 +128,17 @@ def test_unused_entries_are_dropped_once_they_are_more_than_a_quarter_of_the_use
     writes["written"].clear()
     (vault / "contacts/p0.md").write_text("---\nname: P0\n---\nNote zero.\n")
     build(vault)  # one unused of 8 used: kept, the new one added
-    assert writes["written"] == [] and len(_entries(vault)) == 9
+    assert writes["written"] == [] and len(_entries(vault)) == 9 and len(rows(vault)) == 9
     (vault / "contacts/p1.md").write_text("---\nname: P1\n---\nNote one.\n")
     (vault / "contacts/p2.md").write_text("---\nname: P2\n---\nNote two.\n")
-    build(vault)  # three unused of 8: written anew with the 8 in use
-    assert CACHE_FILE in writes["written"] and len(_entries(vault)) == 8
-
-
-def test_an_entry_added_to_the_file_by_someone_else_is_never_used(make_vault: MakeVault, tmp_path: Path) -> None:
-    vault = make_vault(VAULT)
+    build(vault)  # three unused of 8: the words written anew with the 8 in use
+    assert search.WORDS_FILE in writes["written"] and len(_entries(vault)) == 8
+    # a build that shows only some bodies cannot tell which others are used: the next one shows
+    # them all, and the render cache keeps the 8 in use
+    assert len(rows(vault)) == 11
+    (vault / "contacts/p3.md").write_text("---\nname: P3\n---\nNote three.\n")
     build(vault)
-    cache = vault / RENDER_CACHE / CACHE_FILE
-    forged = dict.fromkeys(_entries(vault), "<script>alert(1)</script>")
-    cache.write_text(cache.read_text()[:-1] + "," + json.dumps(forged)[1:])  # as a build grows it
-    out, _ = build(vault)
-    assert [e.text for e in parse(out / "contacts/sam-lee.html").find("em")] == ["notes"]
-    assert not [s for s in parse(out / "contacts/sam-lee.html").find("script") if not s.attrs.get("src")]
+    assert len(rows(vault)) == 8
 
 
 def test_a_file_torn_while_it_grew_is_a_warning_and_written_anew(
@@ -129,13 +146,13 @@ def test_a_file_torn_while_it_grew_is_a_warning_and_written_anew(
 ) -> None:
     vault = make_vault(VAULT)
     assert run_cli("--vault", vault, "build", "--today", "2026-11-25").exit_code == 0
-    cache = vault / RENDER_CACHE / CACHE_FILE
-    cache.write_text(cache.read_text()[:-1] + ',"abc":"<p>half')  # a build killed mid-write
+    words = vault / RENDER_CACHE / search.WORDS_FILE
+    words.write_text(words.read_text()[:-1] + ',"abc":"half')  # a build killed mid-write
     (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
     result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
     assert result.exit_code == 0
-    assert f"Warning: ignored the render cache {cache}: it is corrupt; every note is rendered afresh\n" in result.stderr
-    assert len(_entries(vault)) == 4  # what the vault uses, the torn entry gone
+    assert f"Warning: ignored the search words cache {words}: it is corrupt; " in result.stderr
+    assert "abc" not in _entries(vault)  # written anew, the torn entry gone
     cold, _ = build(vault, tmp_path / "cold", options=COLD)
     assert tree(vault / "_site") == tree(cold)
 
@@ -143,16 +160,16 @@ def test_a_file_torn_while_it_grew_is_a_warning_and_written_anew(
 def test_a_cache_file_that_is_a_link_is_neither_read_nor_written_through(
     make_vault: MakeVault, run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """A cloned vault may make .netnotes/cache/bodies.json a link to a file of the user's:
+    """A cloned vault may make .netnotes/cache/search-words.json a link to a file of the user's:
     growing it in place must never write there."""
     vault = make_vault(VAULT)
     target = tmp_path / "precious.json"
     target.write_text('{"a":"b"}')
     (vault / RENDER_CACHE).mkdir(parents=True)
-    os.symlink(target, vault / RENDER_CACHE / CACHE_FILE)
+    os.symlink(target, vault / RENDER_CACHE / search.WORDS_FILE)
     result = run_cli("--vault", vault, "build", "--today", "2026-11-25")
     assert result.exit_code == 0
-    assert f"Warning: cannot read the render cache {vault / RENDER_CACHE / CACHE_FILE}: " in result.stderr
+    assert f"Warning: cannot read the search words cache {vault / RENDER_CACHE / search.WORDS_FILE}: " in result.stderr
     assert target.read_text() == '{"a":"b"}'
 
 
@@ -218,9 +235,9 @@ def test_serve_keeps_the_theme_and_reads_no_render_cache_between_rebuilds(
         themes.append(root)
         return real_theme(root, *args)  # type: ignore[arg-type]  # as it was called
 
-    def counting_open(folder: Path | None, warn: object) -> BodyCache:
-        opened.append(folder)
-        return real_open(folder, warn)  # type: ignore[arg-type]  # as it was called
+    def counting_open(root: Path | None, warn: object, legacy: Path | None = None) -> BodyCache:
+        opened.append(root)
+        return real_open(root, warn, legacy)  # type: ignore[arg-type]  # as it was called
 
     monkeypatch.setattr(site_build, "load_theme", counting_theme)
     monkeypatch.setattr(BodyCache, "open", counting_open)

@@ -1,19 +1,20 @@
 """Every note body rendered to HTML once, whatever number of pages show it.
 
-The result is a plain ``{note path: Markup}``. Each body's HTML depends only on its text, its
-footnote prefix and where its ``[[wikilinks]]`` point, so large vaults render in worker
-processes (as the loader reads), and ``body_cache`` keeps the HTML of unchanged notes between
-builds (what ``netnotes serve`` rebuilds on every save). Bodies are shown only on pages one
-folder below the site root, so a wikilink is always ``../contacts/<slug>.html``.
+The result gives a body's HTML by note path (``Bodies``). Each body's HTML depends only on its
+text, its footnote prefix and where its ``[[wikilinks]]`` point, so large vaults render in
+worker processes (as the loader reads), and ``body_cache`` keeps the HTML of unchanged notes
+between builds, looked up by key: a build after one edit keys, looks up and renders only the
+bodies of the pages it shapes (and those with wikilinks are keyed, for ``site/depends.py``).
+Bodies are shown only on pages one folder below the site root, so a wikilink is always ``../contacts/<slug>.html``.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -21,8 +22,8 @@ from ..markdown import NoteRenderer, plain_html
 from ..model import Contact, Vault
 from ..parallel import parallel_map
 from ..refs import WIKILINK_RE, RefIndex, key, wikilink_target
-from .body_cache import BodyCache, Targets
-from .pages import Links
+from .body_cache import SWEEP, BodyCache, Targets
+from .pages import BodyHtml, Links, SiteModel
 
 PARALLEL_THRESHOLD = 2000  # bodies to parse (plain ones are made here); below this a pool costs more than it saves
 BODY_ROOT = "../"  # from a page that shows bodies to the site root
@@ -123,14 +124,17 @@ def render_bodies(
     vault: Vault,
     links: Links,
     jobs: int | None = None,
-    cache_dir: Path | None = None,
+    root: Path | None = None,
     warn: Callable[[str], None] = _unheard,
     cache: BodyCache | None = None,
     last: Rendered | None = None,
-) -> dict[str, Markup]:
-    """Every non-empty body's HTML by note path; ``cache_dir`` (if given) is read and updated,
-    or ``cache``, one kept from an earlier build of this vault (``netnotes serve``), with what
-    the last call left in ``last`` (updated for the next).
+) -> Bodies:
+    """Every non-empty body's HTML by note path. The cache of the vault at ``root`` (if given)
+    is read and updated, or ``cache``, one kept from an earlier build of this vault.
+
+    Without ``last`` (a build of its own), nothing is keyed or rendered until asked for
+    (``Lazy``): a build after one edit shows a few bodies. With ``last`` (``netnotes serve``),
+    every body is at once, with what the last call left in ``last`` (updated for the next).
 
     A cache that cannot be read, made or saved, or that is corrupt, never fails the render: the
     notes are rendered afresh and ``warn`` is told why, in one line.
@@ -140,37 +144,145 @@ def render_bodies(
     same = made is not None and len(made[0]) == len(vault.contacts) and all(map(operator.is_, made[0], vault.contacts))
     targets = WikilinkTargets(vault, links, made[1] if same and made is not None else None)
     if cache is None:
-        cache = BodyCache.open(cache_dir, warn)
+        cache = BodyCache.open(root, warn)
+    if last is None:
+        return Lazy(vault, links, jobs, warn, cache, targets)
     anchors = _anchor_tables(links)
-    if (
-        last is not None
-        and last.cache is cache
-        and len(last.anchors) == len(anchors)
-        and all(a is b for a, b in zip(anchors, last.anchors, strict=True))
-    ):
+    if last.cache is cache and len(last.anchors) == len(anchors) and all(map(operator.is_, anchors, last.anchors)):
         bodies = _render_changed(vault, links, jobs, warn, cache, targets, last)
         if targets._contacts is not None:
             last.targets = (vault.contacts, targets._contacts)
-        return bodies
-    work: list[Job] = [(c.path, c.body, links.contact_anchor(c.id)) for c in vault.contacts if c.body.strip()]
-    work += [(i.path, i.body, links.interaction_anchor(i)) for i in vault.interactions if i.body.strip()]
-    work += [(a.path, a.body, links.ask_anchor(a)) for a in vault.asks if a.body.strip()]
+        return Shown(bodies, last.notes)
+    work = list(_work(vault, links).values())
     keys = cache.keys(work, targets)
+    cache.fetch(keys, warn)
     html = cache.entries
     _fill(list(zip(work, keys, strict=True)), html, vault, links, targets, jobs)
     bodies = {path: html[k] for (path, _, _), k in zip(work, keys, strict=True)}
     used = {k: html[k] for k in keys}
     cache.save(used, warn)
-    if last is not None:
-        by_path = dict(zip((path for path, _, _ in work), keys, strict=True))
-        last.notes = {
-            note.path: (note, by_path.get(note.path, ""), UNKNOWN if "[[" in note.body else None)
-            for group in (vault.contacts, vault.interactions, vault.asks)
-            for note in group
-        }
-        last.cache, last.anchors, last.bodies, last.used, last.keyed = cache, anchors, bodies, used, len(work)
-        last.targets = (vault.contacts, targets._contacts) if targets._contacts is not None else None
-    return bodies
+    by_path = dict(zip((path for path, _, _ in work), keys, strict=True))
+    last.notes = {
+        note.path: (note, by_path.get(note.path, ""), UNKNOWN if "[[" in note.body else None)
+        for group in (vault.contacts, vault.interactions, vault.asks)
+        for note in group
+    }
+    last.cache, last.anchors, last.bodies, last.used, last.keyed = cache, anchors, bodies, used, len(work)
+    last.targets = (vault.contacts, targets._contacts) if targets._contacts is not None else None
+    return Shown(bodies, last.notes)
+
+
+def _work(vault: Vault, links: Links) -> dict[str, Job]:
+    """What to render of every note with a body, by path, in the vault's order."""
+    work: dict[str, Job] = {}
+    work.update((c.path, (c.path, c.body, links.contact_anchor(c.id))) for c in vault.contacts if c.body.strip())
+    work.update((i.path, (i.path, i.body, links.interaction_anchor(i))) for i in vault.interactions if i.body.strip())
+    work.update((a.path, (a.path, a.body, links.ask_anchor(a))) for a in vault.asks if a.body.strip())
+    return work
+
+
+class Bodies(BodyHtml, Protocol):
+    """The bodies' HTML as a build uses it (``render_bodies``): ``get(path, default)`` gives
+    the HTML of the body of the note at ``path``, ``default`` for a note without one."""
+
+    def linked(self) -> dict[str, str]:
+        """The key of each body with a wikilink by note path: it changes when the body's HTML
+        can (its text, its footnote prefix, where its wikilinks point, the renderers)."""
+        ...
+
+    def prepare(self, model: SiteModel, unshaped: Container[str]) -> None:
+        """Render at once what the contact pages not at the paths ``unshaped`` show."""
+        ...
+
+    def save(self) -> None:
+        """Keep what was rendered for the next build."""
+        ...
+
+
+class Shown:
+    """Every body's HTML, made at once (``netnotes serve``: saved already)."""
+
+    def __init__(self, bodies: dict[str, Markup], notes: dict[str, Seen]) -> None:
+        self.bodies = bodies
+        self.notes = notes
+
+    def get(self, path: str, default: Markup, /) -> Markup:
+        return self.bodies.get(path, default)
+
+    def linked(self) -> dict[str, str]:
+        return {path: k for path, (_, k, seen) in self.notes.items() if seen is not None and k}
+
+    def prepare(self, model: SiteModel, unshaped: Container[str]) -> None:
+        pass
+
+    def save(self) -> None:
+        pass
+
+
+class Lazy:
+    """Bodies keyed, looked up in the render cache and rendered when asked for: those with
+    wikilinks for ``linked``, then those of the pages a build shapes (``prepare``, in worker
+    processes when they are many), and any other page's on the way."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        links: Links,
+        jobs: int | None,
+        warn: Callable[[str], None],
+        cache: BodyCache,
+        targets: WikilinkTargets,
+    ) -> None:
+        self.vault, self.links, self.jobs, self.warn = vault, links, jobs, warn
+        self.cache, self.targets = cache, targets
+        self.work = _work(vault, links)
+        self.keys: dict[str, str] = {}  # by note path, those made
+        self.html: dict[str, Markup] = {}  # by note path, those rendered or looked up
+        self.used: dict[str, Markup] = {}  # by key
+        self.complete = False  # every body was asked for: the cache may forget the rest
+
+    def _key(self, job: Job) -> str:
+        found = self.keys.get(job[0])
+        if found is None:
+            found = self.keys[job[0]] = self.cache.key(job[1], job[2], self.targets)
+        return found
+
+    def get(self, path: str, default: Markup, /) -> Markup:
+        html = self.html.get(path)
+        if html is None:
+            if path not in self.work:
+                return default
+            self._show([self.work[path]])
+            html = self.html[path]
+        return html
+
+    def linked(self) -> dict[str, str]:
+        return {path: self._key(job) for path, job in self.work.items() if "[[" in job[1]}
+
+    def prepare(self, model: SiteModel, unshaped: Container[str]) -> None:
+        contacts = [c.id for c in self.vault.contacts if model.links.contact(c.id) not in unshaped]
+        n = len(self.work)
+        if len(contacts) == len(self.vault.contacts) or self.cache.rows > n + n // SWEEP:
+            self.complete = True  # every body: the cache forgets what no build uses
+            self._show(list(self.work.values()))
+            return
+        paths = [self.vault.contacts_by_id[cid].path for cid in contacts]
+        for cid in contacts:
+            paths += (i.path for i in model.interactions_by_contact.get(cid, ()))
+            paths += (a.path for a in model.asks_by_contact.get(cid, ()))
+        self._show([self.work[p] for p in dict.fromkeys(paths) if p in self.work and p not in self.html])
+
+    def _show(self, jobs: list[Job]) -> None:
+        """Key, look up and render ``jobs`` (what is not in the cache; in workers when many)."""
+        keys = [self._key(job) for job in jobs]
+        self.cache.fetch(keys, self.warn)
+        html = self.cache.entries
+        _fill(list(zip(jobs, keys, strict=True)), html, self.vault, self.links, self.targets, self.jobs)
+        for job, k in zip(jobs, keys, strict=True):
+            self.html[job[0]] = self.used[k] = html[k]
+
+    def save(self) -> None:
+        self.cache.save(self.used, self.warn, self.complete)
 
 
 def _render_changed(
@@ -241,6 +353,7 @@ def _render_changed(
             todo.append((job, k))
         else:
             bodies.pop(path, None)
+    cache.fetch((k for _, k in todo if k not in html), warn)
     _fill(todo, html, vault, links, targets, jobs)
     for (path, _, _), k in todo:
         bodies[path] = used[k] = html[k]

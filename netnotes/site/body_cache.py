@@ -1,32 +1,58 @@
-"""Rendered note bodies kept between builds, in the vault's ``.netnotes/cache/``.
+"""Rendered note bodies kept between builds, in an SQLite database in the user's own cache folder.
 
-``netnotes serve`` rebuilds on every save; only the notes that changed are rendered again.
-The cache holds HTML that goes into pages as it is, and it lives in the vault, which may have
-come from someone else: its entries are keyed by a MAC (keyed BLAKE2b, one C call a body)
-under a secret in the user's own cache folder, never in the vault, so a crafted cache matches
-nothing. The file grows in place (``cache_file``). A cache that cannot be read, made or saved,
-or that is corrupt, never fails a build: ``warn`` is told why, in one line, and the notes are
-rendered afresh.
+``netnotes serve`` rebuilds on every save and ``netnotes build`` after an edit shows only the
+pages that changed: only the notes that changed are rendered again, and a build looks up only
+the bodies of the pages it shapes (``bodies.Bodies``), by key, never reading the whole cache.
+The cache holds HTML that goes into pages as it is, so it is kept where a vault cannot bring
+one: a database per vault in the user's cache folder (``$XDG_CACHE_HOME/netnotes/bodies/``,
+named by the vault's real path, private to its user), never in the vault; and its entries are
+keyed by a MAC (keyed BLAKE2b, one C call a body) under a secret in that folder, so an entry is
+only ever found by the content it was made from. A build that used every body forgets what no
+build uses any more once that is more than a quarter of what it used (a build after one edit
+leaves one unused entry). A cache that cannot be read, made or saved, or that is corrupt, never
+fails a build: ``warn`` is told why, in one line, and the notes are rendered afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from markupsafe import Markup
 
-from .. import versions
+from .. import sqlite_cache, versions
 from ..fsio import USER_KEY, WriteFailed, reason, user_cache_folder, user_key
 from ..refs import WIKILINK_RE, key, wikilink_target
-from .cache_file import CacheFile, Wording
+from ..sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why
 
-CACHE_FILE = "bodies.json"  # in the vault's .netnotes/cache/
+FOLDER = "bodies"  # in the user's netnotes cache folder: one database per vault
+SCHEMA = "1"  # of the tables; another empties the database
+LEGACY_FILE = "bodies.json"  # where earlier versions kept the cache: the vault's .netnotes/cache/
+SWEEP = 4  # a build that used every body forgets the rest once they are more than 1/SWEEP of it
+WORDING = Wording("the render cache", "every note is rendered afresh")
+_TABLES = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL) WITHOUT ROWID",
+)
 
 Warn = Callable[[str], None]
+
+
+def database_path(root: Path) -> Path:
+    """Where the rendered bodies of the vault at ``root`` are kept: named by its real path."""
+    digest = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:32]
+    return user_cache_folder() / FOLDER / f"{digest}.sqlite"
+
+
+def drop(root: Path) -> list[str]:
+    """Remove the vault's render cache (``build --clean``); what could not be removed, as warnings."""
+    return remove_database(database_path(root), WORDING)
 
 
 class Targets(Protocol):
@@ -35,44 +61,51 @@ class Targets(Protocol):
     def get(self, ref_key: str, /) -> tuple[str, str] | None: ...
 
 
-WORDING = Wording(
-    "the render cache",
-    unread="building without the cache",
-    corrupt="every note is rendered afresh",
-    unsaved="the next build renders every note again",
-)
-
-
 @dataclass(slots=True)
 class BodyCache:
-    """The cached HTML by key, and the file it is kept in (None: no cache this build).
+    """The HTML by key this process has looked up or rendered, and the database it keeps them
+    in between builds (``path``; None: no cache this build).
 
-    ``netnotes serve`` keeps one for its whole run (``site.build.Kept``): a rebuild reads no
-    file, and the key of a body without wikilinks is found by its text without hashing it."""
+    ``netnotes serve`` keeps one for its whole run (``site.build.Kept``): a rebuild looks up
+    only what it has not seen, and the key of a body without wikilinks is found by its text
+    without hashing it."""
 
-    file: CacheFile | None
+    path: Path | None
+    vault: str  # the vault's real path, which the database is of
     secret: bytes
     salt: str
     entries: dict[str, Markup]
     known: dict[tuple[str, str], str] = field(default_factory=dict)  # (footnote prefix, body) -> key
     remember: bool = False  # keep ``known`` for the next call (a cache kept in memory)
+    rows: int = 0  # the entries the database holds, as it said when opened or last saved
+    fresh: bool = False  # the database is empty, or of another schema or vault: made anew when saved
+    stored: set[str] = field(default_factory=set)  # keys the database is known to hold
     _salted: hashlib.blake2b | None = field(default=None, init=False, repr=False)
 
     @classmethod
-    def open(cls, folder: Path | None, warn: Warn) -> BodyCache:
-        """The cache in ``folder`` (None: none); one that cannot be used is empty and not saved."""
-        secret = user_secret(warn) if folder is not None else None
-        if folder is None or secret is None:
-            return cls(None, b"", _salt(), {})
-        file, entries = CacheFile.read(folder / CACHE_FILE, WORDING, warn)
-        if not file.usable:  # unreadable: leave it alone this time
-            return cls(None, secret, _salt(), {})
-        # str.__new__ is what Markup(v) comes to for a str, without its checks: 115,000 bodies
-        return cls(file, secret, _salt(), {k: str.__new__(Markup, v) for k, v in entries.items()})
+    def open(cls, root: Path | None, warn: Warn, legacy: Path | None = None) -> BodyCache:
+        """The cache of the vault at ``root`` (None: none); one that cannot be used is empty and
+        not saved. ``legacy`` is the vault's cache folder, where a file of earlier versions of
+        netnotes is removed."""
+        secret = user_secret(warn) if root is not None else None
+        if root is None or secret is None:
+            return cls(None, "", b"", _salt(), {})
+        path = database_path(root)
+        opened = open_database(path, ("meta", "bodies"), WORDING, warn)
+        if opened is None:
+            return cls(None, "", secret, _salt(), {})
+        connection, meta = opened
+        connection.close()
+        if legacy is not None:
+            _forget(legacy / LEGACY_FILE)
+        vault = os.path.realpath(root)
+        fresh = meta.get("schema") != SCHEMA or meta.get("vault") != vault
+        rows = meta.get("rows", "")
+        return cls(path, vault, secret, _salt(), {}, rows=int(rows) if rows.isdigit() and not fresh else 0, fresh=fresh)
 
     @property
     def usable(self) -> bool:
-        return self.file is not None
+        return self.path is not None
 
     def key(self, body: str, doc_id: str, links: Targets) -> str:
         """What a body's HTML depends on: its text, its footnote prefix, where its wikilinks
@@ -107,16 +140,108 @@ class BodyCache:
         self.known = known
         return keys
 
-    def save(self, used: Mapping[str, Markup], warn: Warn) -> None:
-        """Keep ``used`` (the HTML of every body the build showed, by key) and forget what no
-        build uses any more (``cache_file``: new entries are added in place), never failing
-        the build: a read-only vault just goes without a cache."""
-        if self.file is None:
-            self.entries = dict(used)  # kept in memory alone: only what the vault uses
+    def fetch(self, keys: Iterable[str], warn: Warn) -> None:
+        """Look up in the database the HTML of ``keys`` not in ``entries`` yet, into ``entries``
+        (a key it does not hold stays out)."""
+        wanted = [k for k in dict.fromkeys(keys) if k not in self.entries]
+        if self.path is None or self.fresh or not wanted:
             return
-        self.file.save(used, warn)
-        if len(self.entries) > len(self.file.keys):  # written anew: memory forgets the unused too
-            self.entries = {k: self.entries[k] for k in self.file.keys if k in self.entries}
+        query = "SELECT key, html FROM bodies"
+        try:
+            connection = sqlite3.connect(self.path, timeout=sqlite_cache.BUSY_SECONDS, isolation_level=None)
+            try:
+                if len(wanted) > self.rows // 2:  # most of them: one pass over the table
+                    found = connection.execute(query).fetchall()
+                else:
+                    found = []
+                    for start in range(0, len(wanted), 500):  # SQLite's limit of parameters is higher
+                        some = wanted[start : start + 500]
+                        found += connection.execute(f"{query} WHERE key IN ({', '.join('?' * len(some))})", some)
+            finally:
+                connection.close()
+        except sqlite3.Error as err:
+            if code(err) not in BUSY_CODES:
+                warn(f"cannot read {WORDING.name} {self.path}: {why(err)}; it is made anew")
+                self.fresh = True
+            return
+        want = set(wanted)
+        for k, html in found:
+            if type(k) is str and type(html) is str:
+                self.stored.add(k)
+                if k in want:
+                    # str.__new__ is what Markup(v) comes to for a str, without its checks
+                    self.entries[k] = str.__new__(Markup, html)
+
+    def save(self, used: Mapping[str, Markup], warn: Warn, complete: bool = True) -> None:
+        """Keep ``used`` (the HTML the build showed, by key): the entries the database does not
+        hold are added. A build that showed every body (``complete``) also forgets what no
+        build uses any more, once that is more than a quarter of what it used. Never fails the
+        build: a database that cannot be written is said, and another command's lock waited
+        for a little, then left to it."""
+        if self.path is None:
+            if complete:
+                self.entries = dict(used)  # kept in memory alone: only what the vault uses
+            return
+        new = [(k, str(v)) for k, v in used.items() if k not in self.stored]
+        anew = self.fresh or (complete and self.rows + len(new) > len(used) + len(used) // SWEEP)
+        if new or anew:
+            self._write(used if anew else dict(new), anew, warn)
+        if complete and len(self.entries) > len(used) + len(used) // SWEEP:
+            self.entries = {k: v for k, v in self.entries.items() if k in used}
+
+    def _write(self, entries: Mapping[str, str], anew: bool, warn: Warn) -> None:
+        """Add ``entries`` to the database in one transaction; ``anew``: instead of what it held."""
+        assert self.path is not None
+        try:
+            connection = sqlite3.connect(self.path, timeout=sqlite_cache.BUSY_SECONDS, isolation_level=None)
+            try:
+                connection.execute("PRAGMA synchronous=OFF")
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    rows = 0
+                    if anew:
+                        connection.execute("DROP TABLE IF EXISTS bodies")
+                        connection.execute("DROP TABLE IF EXISTS meta")
+                        for table in _TABLES:
+                            connection.execute(table)
+                    else:  # another command may have added some since this one opened it
+                        found = connection.execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()
+                        rows = int(found[0]) if found and str(found[0]).isdigit() else self.rows
+                    added = connection.executemany(
+                        "INSERT OR IGNORE INTO bodies VALUES (?, ?)", [(k, str(v)) for k, v in entries.items()]
+                    )
+                    rows += max(added.rowcount, 0)
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        [("schema", SCHEMA), ("vault", self.vault), ("rows", str(rows))],
+                    )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+            finally:
+                connection.close()
+        except sqlite3.Error as err:
+            if code(err) not in BUSY_CODES:  # busy: another command saves; these are rendered again next time
+                warn(f"cannot save {WORDING.name} {self.path}: {why(err)}; the next build renders those notes again")
+            return
+        if anew:
+            self.stored = set(entries)
+        else:
+            self.stored.update(entries)
+        self.rows, self.fresh = rows, False
+
+
+def _forget(path: Path) -> None:
+    """Remove the render cache file an earlier version of netnotes kept in the vault (a link
+    itself, never what it points at); left alone when it cannot be."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def _salt() -> str:

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from ..loader import LoadResult
 from ..model import Ask, Config, Contact, Interaction
 from ..moves import moves_for
 from ..parallel import parallel_map
-from . import depends, model_cache, template_cache
+from . import body_cache, depends, model_cache, template_cache
 from .bodies import Rendered, render_bodies
 from .body_cache import BodyCache
 from .calendar_cache import EventBlocks
@@ -104,7 +105,8 @@ class Kept:
     theme: tuple[tuple[object, ...], str, Theme] | None = None  # (theme key, templates digest, theme)
     bodies: BodyCache | None = None
     words: SearchWords | None = None
-    cache_folder: Path | None = None  # the folder the render cache and words were opened from
+    cache_folder: Path | None = None  # the vault's cache folder when the render cache and words were opened
+    in_vault: Path | None = None  # that folder, when the caches kept in it can be used
     digests: Memo = dataclasses.field(default_factory=dict)  # of the last build's model values
     # the site model's pieces made of the contacts (while ``LoadResult.contacts_key`` is the
     # same) and its page-name tables (while the names are)
@@ -434,12 +436,14 @@ def _build_site(
         )
     vault = result.vault
     if kept.bodies is None or kept.cache_folder != cache:
-        kept.bodies = BodyCache.open(cache, cache_warnings.append)
+        kept.bodies = BodyCache.open(vault_root if options.cache else None, cache_warnings.append, legacy=cache)
         kept.bodies.remember = kept.remember
-        kept.words = SearchWords.open(cache if kept.bodies.usable else None, kept.bodies.secret, cache_warnings.append)
+        # the caches kept in the vault need the user's key (they are MACs under it) and a folder
+        kept.in_vault = cache if kept.bodies.secret and _folder_usable(cache, cache_warnings.append) else None
+        kept.words = SearchWords.open(kept.in_vault, kept.bodies.secret, cache_warnings.append)
         kept.cache_folder = cache
     # What the last site model of these contacts left: in memory (serve), else in the cache folder
-    secret = kept.bodies.secret if kept.bodies.usable else b""
+    secret = kept.bodies.secret if kept.in_vault else b""
     if kept.model.pieces is None:
         kept.model = model_cache.read(cache, secret, code_salt(), vault, result.contacts_key) or kept.model
     pieces, slugs_made = kept.model.pieces, kept.model.slugs.made
@@ -509,7 +513,7 @@ def _build_site(
         # (site/depends.py); the others are shaped and digested, and rendered if they changed.
         stored_path = sealer.stored_path if sealer else str
         shared = _contact_pages_key(manifest, digester, model, sealing, calm, links, templates)
-        linked = depends.linked_bodies(bodies)
+        linked = bodies.linked()
         was = manifest.inputs
         # the notes this model may differ in from the one of the manifest's states, when those
         # were digested by this very code (the digest of any other note is its state)
@@ -535,6 +539,7 @@ def _build_site(
         unshaped, touched = _unshaped(was, shared, states, values, model, linked, stored_path, frames, moved)
         if touched is not None:  # the rows of the contacts no edit touched are known too
             rows.update(depends.kept_rows(was.rows, touched))
+        bodies.prepare(model, unshaped)  # those of the pages to shape, at once
         shaped: dict[str, depends.Shaped] = {}
         reads: dict[str, tuple[str, ...]] = {}  # the tallies each page read, by stored path
 
@@ -569,6 +574,7 @@ def _build_site(
             assert read is not None
             reads[stored] = read
             record(item, stored, found[1], frame)
+        bodies.save()
         # Every value digested so far is pinned in the digester's memo: keep the model's for the
         # next build (serve), and let the pages' go before the pages are rendered (at 10,000 /
         # 100,000 that is the build's peak of memory)
@@ -590,7 +596,7 @@ def _build_site(
             events = calendar_events(vault, today, moves, model.due)
             if not reused(CALENDAR, "calendar", digester.digest(vault.config.title, today, events)):
                 # the events written before are taken as they were (``calendar_cache``)
-                blocks = EventBlocks.open(cache if kept.bodies.usable else None, secret, cache_warnings.append)
+                blocks = EventBlocks.open(kept.in_vault, secret, cache_warnings.append)
                 stage.write(CALENDAR, blocks.calendar(vault.config.title, today, events, cache_warnings.append))
         else:
             salt = key.salt.to_json()  # public; the next build into out_dir reuses it
@@ -617,6 +623,23 @@ def _build_site(
         save_manifest(cache_warnings.append)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
+
+
+def _folder_usable(folder: Path | None, warn: Callable[[str], None]) -> bool:
+    """Whether the vault's cache folder can hold the caches kept in it (one that is not there
+    yet is made when they are saved); said once when it cannot."""
+    if folder is None:
+        return False
+    try:
+        if stat.S_ISDIR(os.stat(folder).st_mode):
+            return True
+        why = "not a folder"
+    except FileNotFoundError:
+        return True
+    except OSError as err:
+        why = err.strerror or str(err)
+    warn(f"cannot use the cache folder {folder}: {why}; building without the caches kept in it")
+    return False
 
 
 def _quietly(step: Callable[[], None], warn: Callable[[str], None]) -> None:
@@ -809,11 +832,11 @@ def output_folder(root: Path, out: Path | None, configured: str) -> Path:
 
 
 def clean_cache(root: Path, out: Path) -> list[str]:
-    """Drop netnotes' caches of the vault (in it, and its parsed notes in the user's cache
-    folder), the resolved model's snapshot, the names' sort keys, the user's compiled templates,
+    """Drop netnotes' caches of the vault (in it, and its parsed notes and rendered bodies in
+    the user's cache folder), the resolved model's snapshot, the names' sort keys, the user's compiled templates,
     and staging folders of builds that died; what could not be removed, as warnings (the build
     goes on: it reads and renders every note afresh anyway)."""
-    dropped = notecache.drop(root) + snapshot.drop(root) + forget_keys() + template_cache.drop()
+    dropped = notecache.drop(root) + body_cache.drop(root) + snapshot.drop(root) + forget_keys() + template_cache.drop()
     if dropped:
         return dropped
     folder = root / RENDER_CACHE

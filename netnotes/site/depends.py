@@ -41,8 +41,6 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from ..followup import DueItem
 from ..model import Ask, Contact, Interaction, Vault
 from ..paths import Evidence, Insider, Path
@@ -52,7 +50,6 @@ from .pages import ContactRow, Every, Ranked, SiteModel, followers
 NOTE = "n:"
 CONTACT = "c:"
 EVERY = "e:"  # every contact's note (``pages.Every``)
-WIKILINK = 'class="wikilink'  # in a body's HTML exactly where it has a [[wikilink]]
 NAME_BYTES = 8
 STATE_BYTES = DATACLASS_HEX // 2  # a note's state is its whole digest
 
@@ -145,15 +142,6 @@ def global_inputs(digester: Digester, model: SiteModel, *shared: str) -> str:
     names = tuple((c.id, c.name) for c in vault.contacts)
     companies = tuple((k, c.name) for k, c in model.company_index.companies.items())
     return digester.digest(shared, names, companies, model.moves)
-
-
-def linked_bodies(bodies: Mapping[str, Markup]) -> dict[str, str]:
-    """A digest of each body's HTML that holds a wikilink, by note path."""
-    return {
-        path: hashlib.blake2b(str(html).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        for path, html in bodies.items()
-        if WIKILINK in html
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +240,7 @@ def dirty(
     """The hashed names that an edit since the previous build (whose pages are ``pages``, and
     whose global key is this build's) can have touched: ``before`` and ``now`` are the notes'
     states then and now (``note_states``), ``values`` the model values now, ``linked_before``
-    and ``linked`` the digests of the bodies with wikilinks then and now (``linked_bodies``)."""
+    and ``linked`` the keys of the bodies with wikilinks then and now (``bodies.Bodies.linked``)."""
     changed = {name for name, state in now.items() if before.get(name) != state}
     deleted = {name for name in before if name not in now}  # named by their old pages only
     changed |= deleted

@@ -13,9 +13,9 @@ import copy
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from markupsafe import Markup
 
@@ -914,7 +914,13 @@ def show_value(value: Any) -> Shown:
 # -- the pages
 
 
-def pages(model: SiteModel, bodies: Mapping[str, Markup], kept: Container[str] = ()) -> Iterator[Page | Kept]:
+class BodyHtml(Protocol):
+    """The note bodies' HTML by note path (``bodies.render_bodies``)."""
+
+    def get(self, path: str, default: Markup, /) -> Markup: ...
+
+
+def pages(model: SiteModel, bodies: BodyHtml, kept: Container[str] = ()) -> Iterator[Page | Kept]:
     """Every HTML page of the site, in a fixed order; the pages at the paths ``kept`` (contact
     pages, and those ``frames`` gives) as ``Kept``, not shaped."""
     yield dashboard(model)
@@ -1060,7 +1066,7 @@ def followers(model: SiteModel, contact_id: str) -> set[str]:
     return ids
 
 
-def contact_page(model: SiteModel, contact: Contact, bodies: Mapping[str, Markup]) -> Page:
+def contact_page(model: SiteModel, contact: Contact, bodies: BodyHtml) -> Page:
     links, cid = model.links, contact.id
     interactions = model.interactions_by_contact.get(cid, [])
     asks = model.asks_by_contact.get(cid, [])
