@@ -14,6 +14,7 @@ import functools
 import gc
 import hashlib
 import hmac
+import json
 import os
 import shutil
 import stat
@@ -157,6 +158,8 @@ def _kept_digests(digester: Digester) -> Memo:
 def _frozen_custom(value: object) -> bool:
     if isinstance(value, ContactRow):
         value = value.contact
+    if isinstance(value, Entry):
+        return all(map(_frozen_custom, value.notes))
     return all(type(v) in _IMMUTABLE for _, v in getattr(value, "custom", ()))
 
 
@@ -499,16 +502,6 @@ def _build_site(
         for relpath, data in static.items():
             if not reused(f"static/{relpath}", hashlib.sha256(data).hexdigest()):
                 stage.write(f"static/{relpath}", data)
-        search = kept.search if kept.remember else None  # entries and rows of the last index
-        entries = search_entries(model, search)
-        if not reused(SEARCH_INDEX, digester.digest(entries)):
-            linked_entries = _linked(entries, sealer)
-            words = (
-                kept.words or SearchWords(None, b"", {}),
-                lambda n: digester.digest(entries[n]),
-                cache_warnings.append,
-            )
-            stage.write(SEARCH_INDEX, index_script(linked_entries, words, search))
         # A page none of whose inputs changed is taken as it is, without being shaped
         # (site/depends.py); the others are shaped and digested, and rendered if they changed.
         stored_path = sealer.stored_path if sealer else str
@@ -540,6 +533,14 @@ def _build_site(
         if touched is not None:  # the rows of the contacts no edit touched are known too
             rows.update(depends.kept_rows(was.rows, touched))
         bodies.prepare(model, unshaped)  # those of the pages to shape, at once
+        # The search entries hold their notes, whose states are known by now
+        search = kept.search if kept.remember else None  # entries and rows of the last index
+        entries = search_entries(model, search)
+        entry_digests = _entry_digests(digester, entries, states, search)
+        if not reused(SEARCH_INDEX, digester.digest(entry_digests)):
+            linked_entries = _linked(entries, sealer)
+            words = (kept.words or SearchWords(None, b"", {}), entry_digests.__getitem__, cache_warnings.append)
+            stage.write(SEARCH_INDEX, index_script(linked_entries, words, search))
         shaped: dict[str, depends.Shaped] = {}
         reads: dict[str, tuple[str, ...]] = {}  # the tallies each page read, by stored path
 
@@ -623,6 +624,38 @@ def _build_site(
         save_manifest(cache_warnings.append)
     rendered = tuple(page.path for page in todo)
     return _report(out_dir, count, (files, size), rendered, started, result, errors, cache_warnings, key is not None)
+
+
+def _entry_digests(
+    digester: Digester, entries: list[Entry], states: depends.Notes, memo: SearchMemo | None
+) -> list[str]:
+    """Each search entry's digest. An entry holds its notes (``search.Entry``), so where all of
+    their states are known (``depends.note_states``: a build after one edit has them for the
+    notes it did not read again) it is made of those and the entry's own text, without the
+    notes' text (70 million characters at 10,000 / 100,000); else the entry is digested whole.
+    ``memo`` keeps the last call's by entry (the very same object, pinned) for the next."""
+    before = memo.digests if memo is not None else {}
+    state_of = depends.states_by_path(states, {n.path for e in entries for n in e.notes}) if states else {}
+    blake2b, dumps, out = hashlib.blake2b, json.dumps, []
+    kept: dict[int, tuple[Entry, str]] = {}
+    for entry in entries:
+        was = before.get(id(entry))
+        if was is not None and was[0] is entry:
+            digest = was[1]
+        else:
+            found = [state_of.get(note.path) for note in entry.notes]
+            if None in found:
+                digest = digester.digest(entry)
+            else:
+                own = dumps([entry.url, entry.title, entry.subtitle, entry.fields, entry.text], ensure_ascii=False)
+                made = blake2b(own.encode("utf-8", "surrogatepass"), digest_size=32)
+                made.update(b"".join(found))  # type: ignore[arg-type]  # no None in it
+                digest = "entry states " + made.hexdigest()
+        kept[id(entry)] = (entry, digest)
+        out.append(digest)
+    if memo is not None:
+        memo.digests = kept
+    return out
 
 
 def _folder_usable(folder: Path | None, warn: Callable[[str], None]) -> bool:

@@ -192,6 +192,16 @@ def patched_states(
     return states, values
 
 
+def states_by_path(states: Notes, paths: Iterable[str]) -> dict[str, bytes]:
+    """The states of the notes at ``paths`` (``note_states``) by path, for those it has."""
+    blake2b, found = hashlib.blake2b, {}
+    for path in paths:  # as _hash(NOTE + path), inlined
+        state = states.get(blake2b((NOTE + path).encode("utf-8", "surrogatepass"), digest_size=NAME_BYTES).digest())
+        if state is not None:
+            found[path] = state
+    return found
+
+
 def known_states(before: Notes, paths: Iterable[str], rows: Rows | None = None) -> Known:
     """What ``Digester.known`` asks, for a model that differs from the one ``before`` holds the
     states of only in the notes at ``paths``: the digest of any other contact, interaction or

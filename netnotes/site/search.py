@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import operator
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from .. import __version__
+from ..model import Ask, Contact, Interaction
 from .cache_file import CacheFile, Wording
 from .pages import SiteModel, by_name
 
@@ -45,6 +47,25 @@ class Entry:
     subtitle: str
     fields: tuple[str, ...]  # always searchable in full (names, company, tags)
     text: tuple[str, ...] = ()  # note text; only its first distinct words are kept
+    # the notes whose text follows ``text`` (``note_text``): an entry holds its notes, not their
+    # text, so its digest is made of theirs, which a build after one edit knows already
+    notes: tuple[Contact | Interaction | Ask, ...] = ()
+
+    def all_text(self) -> tuple[str, ...]:
+        """``text``, then the text of each of ``notes``."""
+        if not self.notes:
+            return self.text
+        return (*self.text, *itertools.chain.from_iterable(map(note_text, self.notes)))
+
+
+def note_text(note: Contact | Interaction | Ask) -> tuple[str, ...]:
+    """What a note's entry is found by besides its fields: its body, and an interaction's title
+    and next step, an ask's introduction."""
+    if isinstance(note, Interaction):
+        return (note.title or "", note.next or "", note.body)
+    if isinstance(note, Ask):
+        return (note.intro_to or "", note.body)
+    return (note.body,)
 
 
 def fold(text: str) -> str:
@@ -130,15 +151,16 @@ class _Words:
         words = []
         used: dict[str, str] = {}
         for n, e in enumerate(entries):
-            found = kept.get((e.fields, e.text)) or cls.last.get((e.fields, e.text))
-            if stored is not None:
+            found = None
+            if stored is not None:  # by the entry's digest, without its text
                 key = stored[0].key(stored[1](n))
-                found = found or stored[0].words.get(key)
+                found = stored[0].words.get(key)
             if found is None:
-                found = words_of(e.fields, e.text)
+                text = e.all_text()
+                found = kept.get((e.fields, text)) or cls.last.get((e.fields, text)) or words_of(e.fields, text)
+                kept[(e.fields, text)] = found
             if stored is not None:
                 used[key] = found
-            kept[(e.fields, e.text)] = found
             words.append(found)
         cls.last = kept
         if stored is not None:
@@ -162,6 +184,7 @@ class Memo:
 
     contacts: dict[str, tuple[tuple[object, ...], Entry]] = field(default_factory=dict)
     rows: dict[int, tuple[Entry, str, str, str]] = field(default_factory=dict)  # (entry, key, words, JSON)
+    digests: dict[int, tuple[Entry, str]] = field(default_factory=dict)  # each entry's digest (``build``)
     made: int = 0  # contact entries the last ``search_entries`` made (tests count them)
     rowed: int = 0  # rows the last ``index_script`` made (tests count them)
 
@@ -196,7 +219,7 @@ def _rows(entries: Sequence[Entry], stored: Stored, memo: Memo) -> list[str]:
     for n in fresh:
         e = entries[n]
         key = words.key(digest_of(n))
-        found = words.words.get(key) or words_of(e.fields, e.text)
+        found = words.words.get(key) or words_of(e.fields, e.all_text())
         row = json.dumps([e.url, e.title, e.subtitle, found], ensure_ascii=False, separators=(",", ":"))
         rows[id(e)] = (e, key, found, row)
     memo.rows, memo.rowed = rows, len(fresh)
@@ -232,11 +255,6 @@ def search_entries(model: SiteModel, memo: Memo | None = None) -> list[Entry]:
                 entries.append(was[1])
                 continue
         made += 1
-        notes = [c.body]
-        for i in reversed(interactions):
-            notes += [i.title or "", i.next or "", i.body]
-        for a in reversed(asks):
-            notes += [a.intro_to or "", a.body]
         subtitle = " · ".join(filter(None, (c.role, c.company, "archived" if c.archived else None)))
         fields = (
             c.name,
@@ -249,7 +267,7 @@ def search_entries(model: SiteModel, memo: Memo | None = None) -> list[Entry]:
             *c.tags,
             c.circle or "",
         )
-        entry = Entry(url, c.name, subtitle, fields, tuple(notes))
+        entry = Entry(url, c.name, subtitle, fields, notes=(c, *reversed(interactions), *reversed(asks)))
         entries.append(entry)
         if memo is not None:
             kept[c.id] = (made_of, entry)
