@@ -19,12 +19,13 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from ..markdown import NoteRenderer, plain_html
-from ..model import Contact, Vault
+from ..model import Ask, Contact, Interaction, Vault
 from ..parallel import parallel_map
 from ..refs import WIKILINK_RE, RefIndex, key, wikilink_target
 from .body_cache import SWEEP, BodyCache, Targets
 from .pages import BodyHtml, Links, SiteModel
 
+KEY_CHARS = 32  # of a body's key, in ``Bodies.linked`` (the manifest keeps them): 128 bits
 PARALLEL_THRESHOLD = 2000  # bodies to parse (plain ones are made here); below this a pool costs more than it saves
 BODY_ROOT = "../"  # from a page that shows bodies to the site root
 
@@ -210,7 +211,7 @@ class Shown:
         return self.bodies.get(path, default)
 
     def linked(self) -> dict[str, str]:
-        return {path: k for path, (_, k, seen) in self.notes.items() if seen is not None and k}
+        return {path: k[:KEY_CHARS] for path, (_, k, seen) in self.notes.items() if seen is not None and k}
 
     def prepare(self, model: SiteModel, unshaped: Container[str]) -> None:
         pass
@@ -235,7 +236,9 @@ class Lazy:
     ) -> None:
         self.vault, self.links, self.jobs, self.warn = vault, links, jobs, warn
         self.cache, self.targets = cache, targets
-        self.work = _work(vault, links)
+        self.notes: dict[str, Contact | Interaction | Ask] = {}  # by path (its job is made when asked for)
+        for group in (vault.contacts, vault.interactions, vault.asks):
+            self.notes.update((note.path, note) for note in group)
         self.keys: dict[str, str] = {}  # by note path, those made
         self.html: dict[str, Markup] = {}  # by note path, those rendered or looked up
         self.used: dict[str, Markup] = {}  # by key
@@ -247,30 +250,44 @@ class Lazy:
             found = self.keys[job[0]] = self.cache.key(job[1], job[2], self.targets)
         return found
 
+    def _job(self, path: str) -> Job | None:
+        """What to render of the note at ``path``; None for one without a body."""
+        note = self.notes.get(path)
+        if note is None or not note.body.strip():
+            return None
+        if isinstance(note, Interaction):
+            return (path, note.body, self.links.interaction_anchor(note))
+        if isinstance(note, Ask):
+            return (path, note.body, self.links.ask_anchor(note))
+        return (path, note.body, self.links.contact_anchor(note.id))
+
     def get(self, path: str, default: Markup, /) -> Markup:
         html = self.html.get(path)
         if html is None:
-            if path not in self.work:
+            job = self._job(path)
+            if job is None:
                 return default
-            self._show([self.work[path]])
+            self._show([job])
             html = self.html[path]
         return html
 
     def linked(self) -> dict[str, str]:
-        return {path: self._key(job) for path, job in self.work.items() if "[[" in job[1]}
+        jobs = (self._job(path) for path, note in self.notes.items() if "[[" in note.body)
+        return {job[0]: self._key(job)[:KEY_CHARS] for job in jobs if job is not None}
 
     def prepare(self, model: SiteModel, unshaped: Container[str]) -> None:
         contacts = [c.id for c in self.vault.contacts if model.links.contact(c.id) not in unshaped]
-        n = len(self.work)
+        n = len(self.notes)  # at least the bodies a complete build shows
         if len(contacts) == len(self.vault.contacts) or self.cache.rows > n + n // SWEEP:
             self.complete = True  # every body: the cache forgets what no build uses
-            self._show(list(self.work.values()))
+            self._show(list(_work(self.vault, self.links).values()))
             return
         paths = [self.vault.contacts_by_id[cid].path for cid in contacts]
         for cid in contacts:
             paths += (i.path for i in model.interactions_by_contact.get(cid, ()))
             paths += (a.path for a in model.asks_by_contact.get(cid, ()))
-        self._show([self.work[p] for p in dict.fromkeys(paths) if p in self.work and p not in self.html])
+        jobs = (self._job(p) for p in dict.fromkeys(paths) if p not in self.html)
+        self._show([job for job in jobs if job is not None])
 
     def _show(self, jobs: list[Job]) -> None:
         """Key, look up and render ``jobs`` (what is not in the cache; in workers when many)."""
