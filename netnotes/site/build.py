@@ -635,27 +635,30 @@ def _entry_digests(
     notes' text (70 million characters at 10,000 / 100,000); else the entry is digested whole.
     ``memo`` keeps the last call's by entry (the very same object, pinned) for the next."""
     before = memo.digests if memo is not None else {}
-    state_of = depends.states_by_path(states, {n.path for e in entries for n in e.notes}) if states else {}
-    blake2b, dumps, out = hashlib.blake2b, json.dumps, []
     kept: dict[int, tuple[Entry, str]] = {}
+    todo: list[Entry] = []
     for entry in entries:
         was = before.get(id(entry))
         if was is not None and was[0] is entry:
-            digest = was[1]
+            kept[id(entry)] = was
         else:
-            found = [state_of.get(note.path) for note in entry.notes]
-            if None in found:
-                digest = digester.digest(entry)
-            else:
-                own = dumps([entry.url, entry.title, entry.subtitle, entry.fields, entry.text], ensure_ascii=False)
-                made = blake2b(own.encode("utf-8", "surrogatepass"), digest_size=32)
-                made.update(b"".join(found))  # type: ignore[arg-type]  # no None in it
-                digest = "entry states " + made.hexdigest()
+            todo.append(entry)
+    paths = {n.path for e in todo for n in e.notes}
+    state_of = depends.states_by_path(states, paths) if states and paths else {}
+    blake2b, dumps = hashlib.blake2b, json.dumps
+    for entry in todo:
+        found = [state_of.get(note.path) for note in entry.notes]
+        if None in found:
+            digest = digester.digest(entry)
+        else:
+            own = dumps([entry.url, entry.title, entry.subtitle, entry.fields, entry.text], ensure_ascii=False)
+            made = blake2b(own.encode("utf-8", "surrogatepass"), digest_size=32)
+            made.update(b"".join(found))  # type: ignore[arg-type]  # no None in it
+            digest = "entry states " + made.hexdigest()
         kept[id(entry)] = (entry, digest)
-        out.append(digest)
     if memo is not None:
         memo.digests = kept
-    return out
+    return [kept[id(entry)][1] for entry in entries]
 
 
 def _folder_usable(folder: Path | None, warn: Callable[[str], None]) -> bool:

@@ -194,12 +194,10 @@ def patched_states(
 
 def states_by_path(states: Notes, paths: Iterable[str]) -> dict[str, bytes]:
     """The states of the notes at ``paths`` (``note_states``) by path, for those it has."""
-    blake2b, found = hashlib.blake2b, {}
-    for path in paths:  # as _hash(NOTE + path), inlined
-        state = states.get(blake2b((NOTE + path).encode("utf-8", "surrogatepass"), digest_size=NAME_BYTES).digest())
-        if state is not None:
-            found[path] = state
-    return found
+    blake2b, get, size = hashlib.blake2b, states.get, NAME_BYTES
+    # as _hash(NOTE + path), inlined: this runs for every note of a large vault
+    found = {p: get(blake2b((NOTE + p).encode("utf-8", "surrogatepass"), digest_size=size).digest()) for p in paths}
+    return {p: state for p, state in found.items() if state is not None}
 
 
 def known_states(before: Notes, paths: Iterable[str], rows: Rows | None = None) -> Known:
