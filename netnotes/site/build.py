@@ -533,10 +533,12 @@ def _build_site(
         if touched is not None:  # the rows of the contacts no edit touched are known too
             rows.update(depends.kept_rows(was.rows, touched))
         bodies.prepare(model, unshaped)  # those of the pages to shape, at once
-        # The search entries hold their notes, whose states are known by now
+        # The search entries hold their notes: an entry is the same when its contact's page, which
+        # shows all of them, is (``unshaped``), and the others' are known by their states by now
         search = kept.search if kept.remember else None  # entries and rows of the last index
         entries = search_entries(model, search)
-        entry_digests = _entry_digests(digester, entries, states, search)
+        carried = {url: was.entries[url] for url in unshaped if url in was.entries} if was.code == code_salt() else {}
+        entry_digests, entry_notes = _entry_digests(digester, entries, states, carried, search)
         if not reused(SEARCH_INDEX, digester.digest(entry_digests)):
             linked_entries = _linked(entries, sealer)
             words = (kept.words or SearchWords(None, b"", {}), entry_digests.__getitem__, cache_warnings.append)
@@ -610,7 +612,9 @@ def _build_site(
     files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
     if options.cache:
         remember_keys(cache_warnings.append)
-    inputs = Inputs(shared, shaped, linked, states, base, tuple(sorted(redo)), this, rows, code_salt(), tallies, reads)
+    inputs = Inputs(
+        shared, shaped, linked, states, base, tuple(sorted(redo)), this, rows, code_salt(), tallies, reads, entry_notes
+    )
 
     def save_manifest(warn: Callable[[str], None]) -> None:
         saved = manifest.save(out, whole if templates else "", count, keys, digests, warn, inputs, proofs)
@@ -627,15 +631,21 @@ def _build_site(
 
 
 def _entry_digests(
-    digester: Digester, entries: list[Entry], states: depends.Notes, memo: SearchMemo | None
-) -> list[str]:
-    """Each search entry's digest. An entry holds its notes (``search.Entry``), so where all of
-    their states are known (``depends.note_states``: a build after one edit has them for the
-    notes it did not read again) it is made of those and the entry's own text, without the
-    notes' text (70 million characters at 10,000 / 100,000); else the entry is digested whole.
-    ``memo`` keeps the last call's by entry (the very same object, pinned) for the next."""
+    digester: Digester,
+    entries: list[Entry],
+    states: depends.Notes,
+    carried: dict[str, str],
+    memo: SearchMemo | None,
+) -> tuple[list[str], dict[str, str]]:
+    """Each search entry's digest, and the digest of its notes' states by url. An entry holds
+    its notes (``search.Entry``), not their text (70 million characters at 10,000 / 100,000):
+    its digest is made of its own text and of its notes' states (``depends.note_states``), or
+    of what ``carried`` has for its url (the last build's, for a contact whose page's inputs,
+    all the notes the entry holds among them, are the same since), without looking up its
+    notes; an entry one of whose notes' state is not known is digested whole. ``memo`` keeps
+    the last call's by entry (the very same object, pinned) for the next."""
     before = memo.digests if memo is not None else {}
-    kept: dict[int, tuple[Entry, str]] = {}
+    kept: dict[int, tuple[Entry, str, str]] = {}
     todo: list[Entry] = []
     for entry in entries:
         was = before.get(id(entry))
@@ -643,22 +653,27 @@ def _entry_digests(
             kept[id(entry)] = was
         else:
             todo.append(entry)
-    paths = {n.path for e in todo for n in e.notes}
+    paths = {n.path for e in todo if e.url not in carried for n in e.notes}
     state_of = depends.states_by_path(states, paths) if states and paths else {}
     blake2b, dumps = hashlib.blake2b, json.dumps
     for entry in todo:
-        found = [state_of.get(note.path) for note in entry.notes]
-        if None in found:
+        notes = ""
+        if entry.notes:
+            notes = carried.get(entry.url, "")
+            if not notes:
+                found = [state_of.get(note.path) for note in entry.notes]
+                if None not in found:
+                    notes = blake2b(b"".join(found), digest_size=16).hexdigest()  # type: ignore[arg-type]
+        if entry.notes and not notes:
             digest = digester.digest(entry)
         else:
-            own = dumps([entry.url, entry.title, entry.subtitle, entry.fields, entry.text], ensure_ascii=False)
-            made = blake2b(own.encode("utf-8", "surrogatepass"), digest_size=32)
-            made.update(b"".join(found))  # type: ignore[arg-type]  # no None in it
-            digest = "entry states " + made.hexdigest()
-        kept[id(entry)] = (entry, digest)
+            own = dumps([entry.url, entry.title, entry.subtitle, entry.fields, entry.text, notes], ensure_ascii=False)
+            digest = "entry notes " + blake2b(own.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
+        kept[id(entry)] = (entry, digest, notes)
     if memo is not None:
         memo.digests = kept
-    return [kept[id(entry)][1] for entry in entries]
+    digests = [kept[id(entry)][1] for entry in entries]
+    return digests, {entry.url: kept[id(entry)][2] for entry in entries if kept[id(entry)][2]}
 
 
 def _folder_usable(folder: Path | None, warn: Callable[[str], None]) -> bool:

@@ -84,6 +84,9 @@ class Inputs:
     # which of them each page's templates read when it was rendered (none known: not taken)
     tallies: dict[str, int] = dataclasses.field(default_factory=dict)
     reads: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # the digest of the states of the notes each contact's search entry holds, by its url
+    # (``build._entry_digests``): the same while the contact's page is
+    entries: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 NO_INPUTS = Inputs("", {}, {}, {})
@@ -349,6 +352,7 @@ class Manifest:
                     "code": inputs.code,
                     "tallies": inputs.tallies,
                     "reads": _grouped(inputs.reads),
+                    "entries": inputs.entries,
                 },
                 separators=(",", ":"),
             )
@@ -428,9 +432,12 @@ def _inputs(text: str) -> Inputs:
                 raise ValueError(names)
             read = tuple(names.split(",")) if names else ()
             reads.update((p, read) for p in read_by)
+        entries = data.get("entries", {})
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in entries.items()):
+            raise ValueError(entries)
     except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not ours: another version's
         return NO_INPUTS
-    return Inputs(key, shaped, dict(linked), notes, base, paths, model, rows, code, tallies, reads)
+    return Inputs(key, shaped, dict(linked), notes, base, paths, model, rows, code, tallies, reads, entries)
 
 
 Part = tuple[str, str]  # a JSON text and its HMAC

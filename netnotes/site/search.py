@@ -184,7 +184,7 @@ class Memo:
 
     contacts: dict[str, tuple[tuple[object, ...], Entry]] = field(default_factory=dict)
     rows: dict[int, tuple[Entry, str, str, str]] = field(default_factory=dict)  # (entry, key, words, JSON)
-    digests: dict[int, tuple[Entry, str]] = field(default_factory=dict)  # each entry's digest (``build``)
+    digests: dict[int, tuple[Entry, str, str]] = field(default_factory=dict)  # each entry's digests (``build``)
     made: int = 0  # contact entries the last ``search_entries`` made (tests count them)
     rowed: int = 0  # rows the last ``index_script`` made (tests count them)
 
