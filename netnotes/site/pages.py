@@ -271,9 +271,18 @@ class Links:
         self._interactions = slugs.of(vault.interactions, "interaction")
         self._asks = slugs.of(vault.asks, "ask")
         self._first_contact = {i.id: i.with_[0] for i in vault.interactions if i.with_}
-        self._notes: dict[str, str | None] = {c.path: self.contact(c.id) for c in vault.contacts}
-        self._notes.update((i.path, self.interaction(i)) for i in vault.interactions)
-        self._notes.update((a.path, self.ask(a)) for a in vault.asks)
+        # where each note is shown: ``contact``, ``interaction`` and ``ask`` inlined (110,000 notes)
+        pages = {cid: f"contacts/{slug}.html" for cid, slug in self._contacts.items()}
+        self._notes: dict[str, str | None] = {c.path: pages[c.id] for c in vault.contacts}
+        first, anchors = self._first_contact.get, self._interactions
+        self._notes.update(
+            (i.path, None if (cid := first(i.id)) is None else f"{pages[cid]}#i-{anchors[i.id]}")
+            for i in vault.interactions
+        )
+        asks = self._asks
+        self._notes.update(
+            (a.path, None if a.with_ is None else f"{pages[a.with_]}#a-{asks[a.id]}") for a in vault.asks
+        )
 
     def patched(
         self, vault: Vault, gone: Iterable[Interaction | Ask], came: Iterable[Interaction | Ask], slugs: Slugs
