@@ -355,21 +355,31 @@ def _together(interactions: Iterable[Interaction], today: dt.date) -> dict[str, 
     ``TOGETHER_LIMIT`` people) link no one.
     """
     together: dict[str, dict[str, tuple[dt.date, Interaction]]] = {}
+    last: tuple[dt.date, str] | None = None  # the interaction before's date and path
+    ordered = True  # so far they came by date and path (the model's order): the later one wins
     for interaction in interactions:
         people = interaction.with_
         if len(people) < 2 or interaction.date > today:
             continue  # most interactions are with one person: nothing to pair
         if len(people) > TOGETHER_LIMIT and len(set(people)) > TOGETHER_LIMIT:
             continue
+        if ordered:
+            now = (interaction.date, interaction.path)
+            ordered = last is None or last < now
+            last = now
         seen = (interaction.date, interaction)
         for a in people:
-            row = together.setdefault(a, {})
+            row = together.get(a)
+            if row is None:
+                row = together[a] = {}
             for b in people:
                 if b == a:
                     continue
-                old = row.get(b)
-                if old is None or (old[0], old[1].path) < (interaction.date, interaction.path):
-                    row[b] = seen
+                if not ordered:
+                    old = row.get(b)
+                    if old is not None and (old[0], old[1].path) >= (interaction.date, interaction.path):
+                        continue
+                row[b] = seen
     return together
 
 

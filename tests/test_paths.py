@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from random import Random
 
 import pytest
 from conftest import Load, MakeVault, RunCli
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from netnotes.loader import load_vault
 from netnotes.model import Ask, Config, Contact, Direction, Interaction, Vault
 from netnotes.moves import Move, moves_for
-from netnotes.paths import TOGETHER_LIMIT, PathIndex, Paths, find_target, paths
+from netnotes.paths import TOGETHER_LIMIT, PathIndex, Paths, _together, find_target, paths
 from netnotes.strength import relationships
 
 T = dt.date(2026, 11, 25)
@@ -229,6 +230,31 @@ def test_together_keeps_the_latest_interaction_of_each_pair(load: Load) -> None:
     assert evidence(company_paths(vault, "Helix")) == [
         [("together", "2026-06-01", "interactions/2026-06-01-lunch-jonas-0.md")]
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(st.sampled_from("abcd"), min_size=1, max_size=3), st.integers(0, 5), st.integers(0, 3)),
+        max_size=12,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_who_was_with_whom_is_the_same_in_any_order(meetings: list[tuple[list[str], int, int]], rng: Random) -> None:
+    """The model gives interactions by date and path, which ``_together`` takes at its word
+    while they come so; in any other order it compares, and finds the same latest of each pair."""
+    day = dt.date(2026, 1, 1)
+    notes = {
+        f"interactions/{n}-{tag}.md": Interaction(
+            f"{n}-{tag}", f"interactions/{n}-{tag}.md", day + dt.timedelta(n), tuple(people)
+        )
+        for people, n, tag in meetings
+    }
+    ordered = sorted(notes.values(), key=lambda i: (i.date, i.path))
+    shuffled = list(ordered)
+    rng.shuffle(shuffled)
+    today = day + dt.timedelta(4)  # some are planned
+    assert _together(shuffled, today) == _together(ordered, today) == _together(reversed(ordered), today)
 
 
 def test_a_crowd_links_no_one(load: Load) -> None:

@@ -563,6 +563,7 @@ class SiteModel:
     _rows: dict[str, ContactRow] = field(init=False, default_factory=dict)
     _last_rows: dict[str, ContactRow] = field(init=False, default_factory=dict)  # the last model's
     _entries: dict[tuple[str, str], TimelineEntry] = field(init=False, default_factory=dict)
+    _followers: dict[str, frozenset[str]] = field(init=False, default_factory=dict)  # ``followers``, by contact
 
     def __post_init__(self) -> None:
         vault, today, memo = self.vault, self.today, self.memo
@@ -1066,13 +1067,17 @@ def _followers(model: SiteModel, rows: Iterable[ContactRow]) -> tuple[Ranked, ..
     return (Ranked(tuple(sorted(ids))),) if ids else ()
 
 
-def followers(model: SiteModel, contact_id: str) -> set[str]:
-    """Everyone in the contact's interactions with a follow-up not done (``_followers``)."""
-    ids: set[str] = set()
-    for interaction in model.interactions_by_contact.get(contact_id, ()):
-        if interaction.follow_up is not None and not interaction.done:
-            ids.update(interaction.with_)
-    return ids
+def followers(model: SiteModel, contact_id: str) -> frozenset[str]:
+    """Everyone in the contact's interactions with a follow-up not done (``_followers``); made
+    once a model: the contacts page, the tag and company pages and the rows' names ask."""
+    found = model._followers.get(contact_id)
+    if found is None:
+        ids: set[str] = set()
+        for interaction in model.interactions_by_contact.get(contact_id, ()):
+            if interaction.follow_up is not None and not interaction.done:
+                ids.update(interaction.with_)
+        found = model._followers[contact_id] = frozenset(ids)
+    return found
 
 
 def contact_page(model: SiteModel, contact: Contact, bodies: BodyHtml) -> Page:
