@@ -121,6 +121,36 @@ def _anchor_tables(links: Links) -> tuple[object, ...]:
     return (tables[0], tables[3], tables[4])
 
 
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """What rendering the bodies of one build takes: the model and its links, where wikilinks
+    point, the render cache, the processes to render in, and where warnings go."""
+
+    vault: Vault
+    links: Links
+    targets: WikilinkTargets
+    cache: BodyCache
+    jobs: int | None
+    warn: Callable[[str], None]
+
+    def fill(self, todo: list[tuple[Job, str]], html: dict[str, Markup]) -> None:
+        """Render into ``html`` (by key) the bodies of ``todo`` that it does not hold yet."""
+        parse = []
+        for job, k in todo:
+            if k not in html:
+                plain = render_plain(job)  # most bodies: made here at once, never sent to a worker
+                if plain is None:
+                    parse.append((job, k))
+                else:
+                    html[k] = Markup(plain)
+        # workers get the whole table (pickled, or forked); rendered here, the lookups made so far
+        table: Targets = self.targets
+        if len(parse) >= PARALLEL_THRESHOLD:
+            table = wikilink_table(self.vault, self.links)
+        fresh = parallel_map(_render, [job for job, _ in parse], table, threshold=PARALLEL_THRESHOLD, jobs=self.jobs)
+        html.update((k, Markup(h)) for (_, k), h in zip(parse, fresh, strict=True))
+
+
 def render_bodies(
     vault: Vault,
     links: Links,
@@ -146,11 +176,12 @@ def render_bodies(
     targets = WikilinkTargets(vault, links, made[1] if same and made is not None else None)
     if cache is None:
         cache = BodyCache.open(root, warn)
+    rendering = Rendering(vault, links, targets, cache, jobs, warn)
     if last is None:
-        return Lazy(vault, links, jobs, warn, cache, targets)
+        return Lazy(rendering)
     anchors = _anchor_tables(links)
     if last.cache is cache and len(last.anchors) == len(anchors) and all(map(operator.is_, anchors, last.anchors)):
-        bodies = _render_changed(vault, links, jobs, warn, cache, targets, last)
+        bodies = _render_changed(rendering, last)
         if targets._contacts is not None:
             last.targets = (vault.contacts, targets._contacts)
         return Shown(bodies, last.notes)
@@ -158,7 +189,7 @@ def render_bodies(
     keys = cache.keys(work, targets)
     cache.fetch(keys, warn)
     html = cache.entries
-    _fill(list(zip(work, keys, strict=True)), html, vault, links, targets, jobs)
+    rendering.fill(list(zip(work, keys, strict=True)), html)
     bodies = {path: html[k] for (path, _, _), k in zip(work, keys, strict=True)}
     used = {k: html[k] for k in keys}
     cache.save(used, warn)
@@ -225,19 +256,11 @@ class Lazy:
     wikilinks for ``linked``, then those of the pages a build shapes (``prepare``, in worker
     processes when they are many), and any other page's on the way."""
 
-    def __init__(
-        self,
-        vault: Vault,
-        links: Links,
-        jobs: int | None,
-        warn: Callable[[str], None],
-        cache: BodyCache,
-        targets: WikilinkTargets,
-    ) -> None:
-        self.vault, self.links, self.jobs, self.warn = vault, links, jobs, warn
-        self.cache, self.targets = cache, targets
+    def __init__(self, rendering: Rendering) -> None:
+        self.rendering = rendering
+        self.vault, self.links, self.cache = rendering.vault, rendering.links, rendering.cache
         self.notes: dict[str, Contact | Interaction | Ask] = {}  # by path (its job is made when asked for)
-        for group in (vault.contacts, vault.interactions, vault.asks):
+        for group in (self.vault.contacts, self.vault.interactions, self.vault.asks):
             self.notes.update((note.path, note) for note in group)
         self.keys: dict[str, str] = {}  # by note path, those made
         self.html: dict[str, Markup] = {}  # by note path, those rendered or looked up
@@ -247,7 +270,7 @@ class Lazy:
     def _key(self, job: Job) -> str:
         found = self.keys.get(job[0])
         if found is None:
-            found = self.keys[job[0]] = self.cache.key(job[1], job[2], self.targets)
+            found = self.keys[job[0]] = self.cache.key(job[1], job[2], self.rendering.targets)
         return found
 
     def _job(self, path: str) -> Job | None:
@@ -292,28 +315,27 @@ class Lazy:
     def _show(self, jobs: list[Job]) -> None:
         """Key, look up and render ``jobs`` (what is not in the cache; in workers when many)."""
         keys = [self._key(job) for job in jobs]
-        self.cache.fetch(keys, self.warn)
+        self.cache.fetch(keys, self.rendering.warn)
         html = self.cache.entries
-        _fill(list(zip(jobs, keys, strict=True)), html, self.vault, self.links, self.targets, self.jobs)
+        self.rendering.fill(list(zip(jobs, keys, strict=True)), html)
         for job, k in zip(jobs, keys, strict=True):
             self.html[job[0]] = self.used[k] = html[k]
 
     def save(self) -> None:
-        self.cache.save(self.used, self.warn, self.complete)
+        self.cache.save(self.used, self.rendering.warn, self.complete)
 
 
-def _render_changed(
-    vault: Vault,
-    links: Links,
-    jobs: int | None,
-    warn: Callable[[str], None],
-    cache: BodyCache,
-    targets: WikilinkTargets,
-    last: Rendered,
-) -> dict[str, Markup]:
+def _render_changed(rendering: Rendering, last: Rendered) -> dict[str, Markup]:
     """``render_bodies`` given the last call's result (``Rendered``): only the notes that are not
     the very objects it saw, and those whose wikilinks point elsewhere now, are keyed (and
     rendered when new)."""
+    vault, links, targets, cache, warn = (
+        rendering.vault,
+        rendering.links,
+        rendering.targets,
+        rendering.cache,
+        rendering.warn,
+    )
     before = last.notes
     notes: dict[str, Seen] = {}
     bodies = dict(last.bodies)
@@ -371,7 +393,7 @@ def _render_changed(
         else:
             bodies.pop(path, None)
     cache.fetch((k for _, k in todo if k not in html), warn)
-    _fill(todo, html, vault, links, targets, jobs)
+    rendering.fill(todo, html)
     for (path, _, _), k in todo:
         bodies[path] = used[k] = html[k]
     cache.save(used, warn)
@@ -382,29 +404,6 @@ def _render_changed(
 def _same_note(was: object, now: Any) -> bool:  # noqa: ANN401 - a Contact, Interaction or Ask
     """Whether ``was`` had the body and id (so the footnote prefix) that ``now`` has."""
     return getattr(was, "body", None) == now.body and getattr(was, "id", None) == now.id
-
-
-def _fill(
-    todo: list[tuple[Job, str]],
-    html: dict[str, Markup],
-    vault: Vault,
-    links: Links,
-    targets: WikilinkTargets,
-    jobs: int | None,
-) -> None:
-    """Render into ``html`` (by key) the bodies of ``todo`` that it does not hold yet."""
-    parse = []
-    for job, k in todo:
-        if k not in html:
-            plain = render_plain(job)  # most bodies: made here at once, never sent to a worker
-            if plain is None:
-                parse.append((job, k))
-            else:
-                html[k] = Markup(plain)
-    # workers get the whole table (pickled, or forked); rendered here, the lookups made so far
-    table: Targets = wikilink_table(vault, links) if len(parse) >= PARALLEL_THRESHOLD else targets
-    fresh = parallel_map(_render, [job for job, _ in parse], table, threshold=PARALLEL_THRESHOLD, jobs=jobs)
-    html.update((k, Markup(h)) for (_, k), h in zip(parse, fresh, strict=True))
 
 
 def render_plain(job: Job) -> str | None:
