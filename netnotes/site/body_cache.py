@@ -182,10 +182,10 @@ class BodyCache:
             if complete:
                 self.entries = dict(used)  # kept in memory alone: only what the vault uses
             return
-        new = [(k, str(v)) for k, v in used.items() if k not in self.stored]
+        new = {k: v for k, v in used.items() if k not in self.stored}  # Markup is text to SQLite: not copied
         anew = self.fresh or (complete and self.rows + len(new) > len(used) + len(used) // SWEEP)
         if new or anew:
-            self._write(used if anew else dict(new), anew, warn)
+            self._write(used if anew else new, anew, warn)
         if complete and len(self.entries) > len(used) + len(used) // SWEEP:
             self.entries = {k: v for k, v in self.entries.items() if k in used}
 
@@ -208,9 +208,9 @@ class BodyCache:
                     else:  # another command may have added some since this one opened it
                         found = connection.execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()
                         rows = int(found[0]) if found and str(found[0]).isdigit() else self.rows
-                    added = connection.executemany(
-                        "INSERT OR IGNORE INTO bodies VALUES (?, ?)", [(k, str(v)) for k, v in entries.items()]
-                    )
+                    # in key order: appended to the table's tree, not scattered over it (a third of the time)
+                    insert = "INSERT OR IGNORE INTO bodies VALUES (?, ?)"
+                    added = connection.executemany(insert, sorted(entries.items()))
                     rows += max(added.rowcount, 0)
                     connection.executemany(
                         "INSERT OR REPLACE INTO meta VALUES (?, ?)",
