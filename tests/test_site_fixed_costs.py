@@ -76,35 +76,39 @@ def _entries(vault: Path, name: str = search.WORDS_FILE) -> dict[str, str]:
 
 
 @pytest.fixture
-def looked_up(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The keys looked up in the render cache's database from now on."""
-    seen: list[str] = []
+def lookups(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The keys each look-up in the render cache's database asked for, from now on."""
+    seen: list[list[str]] = []
     fetch = BodyCache.fetch
 
     def counting(self: BodyCache, keys: Iterable[str], warn: Callable[[str], None]) -> None:
         keys = list(keys)
-        seen.extend(k for k in keys if k not in self.entries)
+        seen.append([k for k in keys if k not in self.entries])
         fetch(self, keys, warn)
 
     monkeypatch.setattr(BodyCache, "fetch", counting)
     return seen
 
 
+def keys_of(lookups: list[list[str]]) -> list[str]:
+    return [k for call in lookups for k in call]
+
+
 def test_a_build_after_one_edit_adds_its_entries_in_place_and_a_build_without_changes_writes_nothing(
-    make_vault: MakeVault, tmp_path: Path, writes: dict[str, list[str]], rendered: list[str], looked_up: list[str]
+    make_vault: MakeVault, tmp_path: Path, writes: dict[str, list[str]], rendered: list[str], lookups: list[list[str]]
 ) -> None:
     vault = make_vault({**VAULT, **CROWD})
     build(vault)
     assert writes == {"grown": [], "written": [search.WORDS_FILE]}
-    assert len(looked_up) == 10  # a cold build: every body
+    assert len(keys_of(lookups)) == 10  # a cold build: every body
     words_inode, words, bodies = (vault / RENDER_CACHE / search.WORDS_FILE).stat().st_ino, _entries(vault), rows(vault)
     (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
     writes["written"].clear()
     rendered.clear()
-    looked_up.clear()
+    lookups.clear()
     out, _ = build(vault)
     assert rendered == ["i-2026-01-01-x"]
-    assert len(looked_up) == 2  # the bodies of the one page shaped (Jane's), not the 8 others
+    assert len(keys_of(lookups)) == 2  # the bodies of the one page shaped (Jane's), not the 8 others
     assert writes == {"grown": [search.WORDS_FILE], "written": []}
     assert (vault / RENDER_CACHE / search.WORDS_FILE).stat().st_ino == words_inode  # the same file, grown
     after = _entries(vault)
@@ -118,6 +122,35 @@ def test_a_build_after_one_edit_adds_its_entries_in_place_and_a_build_without_ch
     assert writes == {"grown": [], "written": []} and rendered == []
     cold, _ = build(vault, tmp_path / "cold", options=COLD)
     assert tree(out) == tree(cold)
+
+
+def test_a_site_removed_is_made_again_from_the_render_cache_in_one_look_up(
+    make_vault: MakeVault, tmp_path: Path, rendered: list[str], lookups: list[list[str]]
+) -> None:
+    """Its pages are taken as unchanged, yet their files are gone: each is shaped after all,
+    and the first body one asks for brings every body at once, not one look-up a body."""
+    vault = make_vault({**VAULT, **CROWD})
+    out, _ = build(vault)
+    shutil.rmtree(out)
+    rendered.clear()
+    lookups.clear()
+    again, _ = build(vault)
+    assert rendered == [] and len(lookups) == 1 and len(lookups[0]) == 10
+    cold, _ = build(vault, tmp_path / "cold", options=COLD)
+    assert tree(again) == tree(cold)
+
+
+def test_a_body_whose_text_comes_back_is_taken_from_the_render_cache(
+    make_vault: MakeVault, rendered: list[str]
+) -> None:
+    vault = make_vault(VAULT)
+    build(vault)
+    (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
+    build(vault)
+    (vault / "interactions/2026-01-01-x.md").write_text(VAULT["interactions/2026-01-01-x.md"])
+    rendered.clear()
+    out, _ = build(vault)
+    assert rendered == [] and "We met." in parse(out / "contacts/jane-doe.html").text
 
 
 def test_unused_entries_are_dropped_once_they_are_more_than_a_quarter_of_the_used_ones(

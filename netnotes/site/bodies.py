@@ -287,10 +287,14 @@ class Lazy:
     def get(self, path: str, default: Markup, /) -> Markup:
         html = self.html.get(path)
         if html is None:
-            job = self._job(path)
-            if job is None:
+            if self._job(path) is None:
                 return default
-            self._show([job])
+            # A body ``prepare`` did not show: a page taken from the site in place whose file
+            # is gone or changed (when the site was removed, all of them, one by one): every
+            # body is shown now, at once, rather than looked up one at a time
+            self.complete = True
+            jobs = _work(self.vault, self.links)
+            self._show([job for other, job in jobs.items() if other not in self.html])
             html = self.html[path]
         return html
 
@@ -314,6 +318,8 @@ class Lazy:
 
     def _show(self, jobs: list[Job]) -> None:
         """Key, look up and render ``jobs`` (what is not in the cache; in workers when many)."""
+        if not jobs:
+            return
         keys = [self._key(job) for job in jobs]
         self.cache.fetch(keys, self.rendering.warn)
         html = self.cache.entries
