@@ -127,6 +127,32 @@ def test_an_unwritable_cache_path_does_not_fail_the_build(make_vault: MakeVault)
     assert (out / "index.html").is_file()
 
 
+@pytest.mark.parametrize("link", [".netnotes", ".netnotes/cache"])
+def test_a_cache_folder_that_leads_out_of_the_vault_is_never_written_in(
+    make_vault: MakeVault, run_cli: RunCli, tmp_path: Path, link: str
+) -> None:
+    """A cloned vault may make .netnotes, or .netnotes/cache, a link to a folder of the user's:
+    a build writes nothing there (not its caches, not its staging folder) and removes nothing
+    (not the render cache file of earlier versions, not with --clean), and says so once."""
+    vault = make_vault(VAULT)
+    theirs = tmp_path / "documents"
+    (theirs / "cache").mkdir(parents=True)
+    for folder in (theirs, theirs / "cache"):
+        (folder / LEGACY_FILE).write_text("the user's own file")
+    before = sorted(p.relative_to(theirs).as_posix() for p in theirs.rglob("*"))
+    if link == ".netnotes/cache":
+        (vault / ".netnotes").mkdir()
+    (vault / link).symlink_to(theirs)
+    for args in ((), ("--clean",)):
+        result = _build(run_cli, vault, *args)
+        assert result.exit_code == 0, result.output
+        assert sorted(p.relative_to(theirs).as_posix() for p in theirs.rglob("*")) == before
+        assert all((folder / LEGACY_FILE).read_text() == "the user's own file" for folder in (theirs, theirs / "cache"))
+        said = f"Warning: cannot use the cache folder {vault / RENDER_CACHE}: it leads outside the vault"
+        assert result.stderr.count(said) == 1
+    assert [e.text for e in parse(vault / "_site/contacts/sam-lee.html").find("em")] == ["notes"]
+
+
 def test_a_cache_made_by_someone_else_is_never_used(
     make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,10 +84,19 @@ def test_the_site_is_the_same_for_the_same_head(repo: Repo, tmp_path: Path) -> N
 
 
 def test_a_build_says_when_the_history_cache_cannot_be_saved(repo: Repo, tmp_path: Path) -> None:
+    (repo.vault / ".netnotes" / "cache" / "history.json").mkdir(parents=True)  # a folder where the file goes
+    _, report = build(repo.vault, tmp_path / "site", options=BuildOptions(jobs=1))
+    assert any(w.startswith("cannot save the history cache") for w in report.cache_warnings)
+
+
+def test_a_cache_folder_that_is_a_file_is_said_once(repo: Repo, tmp_path: Path) -> None:
     (repo.vault / ".netnotes").mkdir()
     (repo.vault / ".netnotes" / "cache").write_text("not a folder")
     _, report = build(repo.vault, tmp_path / "site", options=BuildOptions(jobs=1))
-    assert any(w.startswith("cannot save the history cache") for w in report.cache_warnings)
+    assert [w for w in report.cache_warnings if "cache" in w] == [
+        f"cannot use the cache folder {repo.vault / '.netnotes' / 'cache'}: not a folder; "
+        "building without the caches kept in it"
+    ]
 
 
 def test_without_history_the_panel_says_so(tmp_path: Path) -> None:

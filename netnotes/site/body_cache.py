@@ -27,7 +27,7 @@ from typing import Protocol
 from markupsafe import Markup
 
 from .. import sqlite_cache, versions
-from ..fsio import USER_KEY, WriteFailed, reason, user_cache_folder, user_key
+from ..fsio import USER_KEY, WriteFailed, is_inside, reason, user_cache_folder, user_key
 from ..refs import WIKILINK_RE, key, wikilink_target
 from ..sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why
 
@@ -97,7 +97,7 @@ class BodyCache:
         connection, meta = opened
         connection.close()
         if legacy is not None:
-            _forget(legacy / LEGACY_FILE)
+            _forget(root, legacy / LEGACY_FILE)
         vault = os.path.realpath(root)
         fresh = meta.get("schema") != SCHEMA or meta.get("vault") != vault
         rows = meta.get("rows", "")
@@ -233,10 +233,13 @@ class BodyCache:
         self.rows, self.fresh = rows, False
 
 
-def _forget(path: Path) -> None:
+def _forget(root: Path, path: Path) -> None:
     """Remove the render cache file an earlier version of netnotes kept in the vault (a link
-    itself, never what it points at); left alone when it cannot be."""
+    itself, never what it points at), only where its folder is the vault's own: a cloned vault
+    can make that folder a link to one of the user's. Left alone when it cannot be removed."""
     try:
+        if not is_inside(os.path.realpath(root), os.path.realpath(path.parent)):
+            return
         mode = os.lstat(path).st_mode
         if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
             os.unlink(path)

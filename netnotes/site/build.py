@@ -30,6 +30,7 @@ from markupsafe import Markup
 from .. import __version__, notecache, snapshot
 from ..calendar import calendar_events
 from ..collation import forget_keys, remember_keys
+from ..fsio import is_inside
 from ..loader import LoadResult
 from ..model import Ask, Config, Contact, Interaction
 from ..moves import moves_for
@@ -404,8 +405,8 @@ def _build_site(
     # The model itself is not needed until the shortcut below is not taken: a model from the
     # snapshot is unpickled only then (``LoadResult.vault``)
     theme, templates = _theme(vault_root, today, options, kept, cache_warnings.append)
-    moves = moves_for(vault_root, result.config, cache_warnings.append, options.cache)
-    cache = Path(vault_root) / RENDER_CACHE if options.cache else None
+    cache = _vault_cache(vault_root, options, cache_warnings.append)  # None: no cache in the vault
+    moves = moves_for(vault_root, result.config, cache_warnings.append, cache is not None)
     manifest = Manifest.open(cache, out_dir, cache_warnings.append, kept.manifest)
     static = _read_static(theme)  # read first: inside the staging block, an OSError is a failed write
     digester = Digester(depends.note_names, kept.digests)
@@ -441,8 +442,8 @@ def _build_site(
     if kept.bodies is None or kept.cache_folder != cache:
         kept.bodies = BodyCache.open(vault_root if options.cache else None, cache_warnings.append, legacy=cache)
         kept.bodies.remember = kept.remember
-        # the caches kept in the vault need the user's key (they are MACs under it) and a folder
-        kept.in_vault = cache if kept.bodies.secret and _folder_usable(cache, cache_warnings.append) else None
+        # the caches kept in the vault need the user's key (they are MACs under it)
+        kept.in_vault = cache if kept.bodies.secret else None
         kept.words = SearchWords.open(kept.in_vault, kept.bodies.secret, cache_warnings.append)
         kept.cache_folder = cache
     # What the last site model of these contacts left: in memory (serve), else in the cache folder
@@ -676,21 +677,27 @@ def _entry_digests(
     return digests, {entry.url: kept[id(entry)][2] for entry in entries if kept[id(entry)][2]}
 
 
-def _folder_usable(folder: Path | None, warn: Callable[[str], None]) -> bool:
-    """Whether the vault's cache folder can hold the caches kept in it (one that is not there
-    yet is made when they are saved); said once when it cannot."""
-    if folder is None:
-        return False
-    try:
-        if stat.S_ISDIR(os.stat(folder).st_mode):
-            return True
-        why = "not a folder"
-    except FileNotFoundError:
-        return True
-    except OSError as err:
-        why = err.strerror or str(err)
+def _vault_cache(vault_root: Path, options: BuildOptions, warn: Callable[[str], None]) -> Path | None:
+    """The vault's cache folder when the caches kept in it can be used (one that is not there
+    yet is made when they are saved); said when it cannot: it is not a folder, or it leads
+    outside the vault (a cloned vault can make it a link to a folder of the user's, which a build
+    must not write in)."""
+    if not options.cache:
+        return None
+    folder = Path(vault_root) / RENDER_CACHE
+    if not is_inside(os.path.realpath(vault_root), os.path.realpath(folder)):
+        why = "it leads outside the vault"
+    else:
+        try:
+            if stat.S_ISDIR(os.stat(folder).st_mode):
+                return folder
+            why = "not a folder"
+        except FileNotFoundError:
+            return folder
+        except OSError as err:
+            why = err.strerror or str(err)
     warn(f"cannot use the cache folder {folder}: {why}; building without the caches kept in it")
-    return False
+    return None
 
 
 def _quietly(step: Callable[[], None], warn: Callable[[str], None]) -> None:
@@ -892,7 +899,8 @@ def clean_cache(root: Path, out: Path) -> list[str]:
         return dropped
     folder = root / RENDER_CACHE
     try:
-        if folder.is_dir() and not folder.is_symlink():
+        # never a folder a link leads to, out of the vault (a cloned vault can make one)
+        if folder.is_dir() and not folder.is_symlink() and is_inside(os.path.realpath(root), os.path.realpath(folder)):
             shutil.rmtree(folder)
     except OSError as err:
         return [f"cannot remove the render cache {err.filename or folder}: {err.strerror or err}"]

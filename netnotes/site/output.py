@@ -296,10 +296,15 @@ def _held_note(folder: Path) -> str | None:
 
 
 def staging_parent(out: Path, vault_root: Path) -> Path:
-    """Where the staging folder goes: the vault's .netnotes/build/ or the output's parent."""
+    """Where the staging folder goes: the vault's .netnotes/build/ (for an output inside the
+    vault, unless that leads outside it: a cloned vault can make .netnotes a link to a folder
+    of the user's) or the output's parent."""
     out = Path(os.path.abspath(out))
-    if Path(os.path.realpath(out.parent)).is_relative_to(os.path.realpath(vault_root)):
-        return Path(os.path.abspath(vault_root)) / CACHE_DIR / BUILD_DIR
+    real_root = os.path.realpath(vault_root)
+    if Path(os.path.realpath(out.parent)).is_relative_to(real_root):
+        inside = Path(os.path.abspath(vault_root)) / CACHE_DIR / BUILD_DIR
+        if Path(os.path.realpath(inside)).is_relative_to(real_root):
+            return inside
     return out.parent
 
 
