@@ -39,6 +39,7 @@ from typing import Any
 
 from .discover import conflict_copy_of
 from .fields import FieldReader
+from .fsio import is_inside
 from .notes import MAX_NOTE_BYTES, parse_note
 
 CONTACTS = "contacts/"
@@ -125,6 +126,9 @@ def read_history(vault_root: str | os.PathLike[str], warn: Warn, cache: bool = T
     git = shutil.which("git")
     if git is None:
         return None
+    # a cache folder that a link leads outside the vault (a cloned vault can make one) is
+    # neither read nor written: ``build`` says so; a command goes without it
+    cache = cache and is_inside(os.path.realpath(root), os.path.realpath((root / CACHE_FILE).parent))
     runner = _Git(git, root)
     try:
         head = runner.head()

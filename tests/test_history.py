@@ -254,6 +254,17 @@ def test_an_unwritable_cache_is_a_warning(repo: Repo, run_cli: RunCli) -> None:
     assert result.exit_code == 0
 
 
+def test_a_cache_folder_that_leads_out_of_the_vault_is_neither_read_nor_written(repo: Repo, tmp_path: Path) -> None:
+    """A cloned vault may make .netnotes a link to a folder of the user's: the history is read
+    from git, and nothing is written there."""
+    theirs = tmp_path / "documents"
+    theirs.mkdir()
+    (repo.vault / ".netnotes").symlink_to(theirs)
+    warnings: list[str] = []
+    assert moves(repo.vault, warnings) == MOVED and warnings == []
+    assert list(theirs.iterdir()) == []
+
+
 def test_moves_are_kept_with_their_commit(repo: Repo) -> None:
     (move,) = moves_for(repo.vault, SimpleNamespace())
     assert isinstance(move, Move) and move.commit == repo.head() and move.date.isoformat() == "2026-11-10"
