@@ -19,6 +19,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,9 @@ class BodyCache:
     fresh: bool = False  # the database is empty, or of another schema or vault: made anew when saved
     stored: set[str] = field(default_factory=set)  # keys the database is known to hold
     _salted: hashlib.blake2b | None = field(default=None, init=False, repr=False)
+    # what each written wikilink adds to a key, for the ``links`` it was looked up in (a weak
+    # reference: a build's targets, never kept alive by the cache ``serve`` keeps)
+    _linked: tuple[weakref.ref[Targets], dict[str, bytes]] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, root: Path | None, warn: Warn, legacy: Path | None = None) -> BodyCache:
@@ -116,10 +120,23 @@ class BodyCache:
         digest = self._salted.copy()
         digest.update(f"{doc_id}\0{body}".encode())
         if "[[" in body:
+            made = self._made_for(links)  # most wikilinks name one of a few people
             for match in WIKILINK_RE.finditer(body):
-                target = wikilink_target(match.group(1))
-                digest.update(f"\0{target}\0{links.get(key(target))!r}".encode())
+                written = match.group(1)
+                part = made.get(written)
+                if part is None:
+                    target = wikilink_target(written)
+                    part = made[written] = f"\0{target}\0{links.get(key(target))!r}".encode()
+                digest.update(part)
         return digest.hexdigest()
+
+    def _made_for(self, links: Targets) -> dict[str, bytes]:
+        if self._linked is None or self._linked[0]() is not links:
+            try:
+                self._linked = (weakref.ref(links), {})
+            except TypeError:  # targets that cannot be referred to weakly (a dict): nothing kept
+                return {}
+        return self._linked[1]
 
     def keys(self, work: Sequence[tuple[str, str, str]], links: Targets) -> list[str]:
         """``key`` of each (path, body, footnote prefix); a body without wikilinks that the

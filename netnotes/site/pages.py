@@ -563,7 +563,7 @@ class SiteModel:
     _rows: dict[str, ContactRow] = field(init=False, default_factory=dict)
     _last_rows: dict[str, ContactRow] = field(init=False, default_factory=dict)  # the last model's
     _entries: dict[tuple[str, str], TimelineEntry] = field(init=False, default_factory=dict)
-    _followers: dict[str, frozenset[str]] = field(init=False, default_factory=dict)  # ``followers``, by contact
+    _followers: dict[str, frozenset[str]] | None = field(init=False, default=None)  # ``followers``, by contact
 
     def __post_init__(self) -> None:
         vault, today, memo = self.vault, self.today, self.memo
@@ -1068,16 +1068,20 @@ def _followers(model: SiteModel, rows: Iterable[ContactRow]) -> tuple[Ranked, ..
 
 
 def followers(model: SiteModel, contact_id: str) -> frozenset[str]:
-    """Everyone in the contact's interactions with a follow-up not done (``_followers``); made
-    once a model: the contacts page, the tag and company pages and the rows' names ask."""
-    found = model._followers.get(contact_id)
-    if found is None:
-        ids: set[str] = set()
-        for interaction in model.interactions_by_contact.get(contact_id, ()):
+    """Everyone in the contact's interactions with a follow-up not done (``_followers``): made
+    for every contact at once, the first time a model is asked (the contacts page asks for
+    all of them), from the few interactions with a follow-up open."""
+    if model._followers is None:
+        made: dict[str, set[str]] = {}
+        for interaction in model.vault.interactions:
             if interaction.follow_up is not None and not interaction.done:
-                ids.update(interaction.with_)
-        found = model._followers[contact_id] = frozenset(ids)
-    return found
+                for cid in interaction.with_:
+                    made.setdefault(cid, set()).update(interaction.with_)
+        model._followers = {cid: frozenset(ids) for cid, ids in made.items()}
+    return model._followers.get(contact_id, _NO_ONE)
+
+
+_NO_ONE: frozenset[str] = frozenset()
 
 
 def contact_page(model: SiteModel, contact: Contact, bodies: BodyHtml) -> Page:
