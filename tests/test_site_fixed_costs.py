@@ -27,8 +27,8 @@ from netnotes import notecache
 from netnotes.loader import load_vault
 from netnotes.model import Contact
 from netnotes.notecache import NoteCache
+from netnotes.site import body_cache, digest, search
 from netnotes.site import build as site_build
-from netnotes.site import digest, search
 from netnotes.site.body_cache import BodyCache
 from netnotes.site.build import RENDER_CACHE, BuildOptions, Kept, build_site
 from netnotes.site.cache_file import CacheFile
@@ -254,6 +254,21 @@ def _serve_build(vault: Path, kept: Kept, notes: NoteCache, today: dt.date = TOD
     out = vault / ".netnotes/serve"
     build_site(vault, load_vault(vault, today=today, cache=notes), out, today, WARM, kept)
     return out
+
+
+def test_a_render_cache_removed_while_serve_runs_is_made_again_private(make_vault: MakeVault) -> None:
+    """``build --clean`` while ``serve`` runs: the next rebuild neither fails nor leaves a
+    database others can read; it is made anew, with what that rebuild rendered."""
+    vault = make_vault(VAULT)
+    kept, notes = Kept(), NoteCache(vault)
+    _serve_build(vault, kept, notes)
+    assert body_cache.drop(vault) == []
+    (vault / "interactions/2026-01-01-x.md").write_text(EDITED)
+    out = _serve_build(vault, kept, notes)
+    assert "We met for chess." in parse(out / "contacts/jane-doe.html").text
+    database = body_cache.database_path(vault)
+    assert database.stat().st_mode & 0o777 == 0o600
+    assert len(rows(vault)) >= 1
 
 
 def test_serve_keeps_the_theme_and_reads_no_render_cache_between_rebuilds(

@@ -165,7 +165,10 @@ class BodyCache:
             return
         query = "SELECT key, html FROM bodies"
         try:
-            connection = sqlite3.connect(self.path, timeout=sqlite_cache.BUSY_SECONDS, isolation_level=None)
+            # read only: a database removed meanwhile (``build --clean`` while ``serve`` runs)
+            # is not made again here, where it would not be made private
+            uri = f"{self.path.as_uri()}?mode=ro"
+            connection = sqlite3.connect(uri, uri=True, timeout=sqlite_cache.BUSY_SECONDS, isolation_level=None)
             try:
                 if len(wanted) > self.rows // 2:  # most of them: one pass over the table
                     found = connection.execute(query).fetchall()
@@ -209,10 +212,16 @@ class BodyCache:
     def _write(self, entries: Mapping[str, str], anew: bool, warn: Warn) -> None:
         """Add ``entries`` to the database in one transaction; ``anew``: instead of what it held."""
         assert self.path is not None
+        # opened as at the start (made private again if it was removed meanwhile; made anew if
+        # it is another schema's or vault's now)
+        opened = open_database(self.path, ("meta", "bodies"), WORDING, warn)
+        if opened is None:
+            return
+        connection, meta = opened
+        if not anew and (meta.get("schema") != SCHEMA or meta.get("vault") != self.vault):
+            anew = True
         try:
-            connection = sqlite3.connect(self.path, timeout=sqlite_cache.BUSY_SECONDS, isolation_level=None)
             try:
-                connection.execute("PRAGMA synchronous=OFF")
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("BEGIN IMMEDIATE")
                 try:
