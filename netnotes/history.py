@@ -43,7 +43,7 @@ from .fsio import is_inside
 from .notes import MAX_NOTE_BYTES, parse_note
 
 CONTACTS = "contacts/"
-CACHE_FILE = Path(".netnotes") / "cache" / "history.json"  # beside the render cache
+CACHE_FILE = Path(".netnotes") / "cache" / "history.json"  # in the vault's cache folder
 CACHE_FORMAT = 1
 TIMEOUT = 120.0  # seconds for one whole read; a repository that makes git hang gives no history
 

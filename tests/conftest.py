@@ -178,7 +178,7 @@ def unpickled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     done: list[int] = []
     real_vault = snapshot._vault
 
-    def counting(body: bytes, start: int) -> object:
+    def counting(body: bytes | memoryview, start: int) -> object:
         done.append(start)
         return real_vault(body, start)
 

@@ -1,6 +1,6 @@
 """A JSON object of cached text in the vault's ``.netnotes/cache/``, read whole and grown in place.
 
-The render cache (rendered note bodies) and the search words keep their entries here. Each
+The search words and the calendar's events keep their entries here. Each
 key is a MAC made by the caller under the user's secret (``fsio.user_key``, outside the vault),
 so an entry is only ever found by the content it was made from: a cache shipped with a cloned
 vault matches nothing. What this module adds is how the file changes: a build that only adds a
@@ -38,7 +38,7 @@ Warn = Callable[[str], None]
 class Wording:
     """How warnings name the cache and say what its loss costs."""
 
-    name: str  # "the render cache"
+    name: str  # "the search words cache"
     unread: str  # after "cannot read ...: <reason>; "
     corrupt: str  # after "ignored ...: it is corrupt; "
     unsaved: str  # after "cannot save ...: <reason>; "

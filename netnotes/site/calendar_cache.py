@@ -22,7 +22,7 @@ from .. import versions
 from ..calendar import Event, calendar_bytes, event_block
 from .cache_file import CacheFile, Wording
 
-FILE = "calendar-events.json"  # in the vault's .netnotes/cache/, beside the render cache
+FILE = "calendar-events.json"  # in the vault's .netnotes/cache/, beside the search words
 WORDING = Wording(
     "the calendar cache",
     unread="building without it",

@@ -129,7 +129,7 @@ class Manifest:
                 pass
         try:
             site, pages, files, inputs, stamps = _read(path, str(Path(os.path.abspath(out))), warn)
-        except OSError:  # the cache folder cannot be read: the render cache says so, once
+        except OSError:  # the cache folder cannot be read: the build says so, once (``build._vault_cache``)
             return cls(None, b"", "", 0, {})
         made = cls(path, secret, site, pages, files, out=str(Path(os.path.abspath(out))))
         if inputs is not None:
@@ -191,7 +191,7 @@ class Manifest:
         """Keep ``digest`` as the model ``model``'s, for the next build, with those of the last
         few models, the model named ``base`` first (a patched model's digest is made from its
         base's, which the next patch of that base needs again); quietly not when it cannot be
-        (the next build digests the model again; the render cache says why)."""
+        (the next build digests the model again; the build says why when the folder cannot be used)."""
         if self.path is None or not model:
             return
         kept = [entry for entry in self._model_digests() if entry[0] != model]

@@ -7,7 +7,7 @@ companies or make the page-name tables again (about 0.6 s at 10,000 contacts). T
 kept for the contacts they were made for (``LoadResult.contacts_key``); the page-name tables
 by the names they were made from.
 
-The file lives in the render cache folder (``.netnotes/cache/site-model.pickle``, which
+The file lives in the vault's cache folder (``.netnotes/cache/site-model.pickle``, which
 ``build --clean`` drops). It is a pickle, so nothing of it is unpickled before its HMAC under
 the user's own secret (the render cache's, never in the vault) is checked, over a header that
 names the code that wrote it and the contacts it was made for; and even then the unpickler

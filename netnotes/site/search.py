@@ -30,7 +30,7 @@ from .pages import SiteModel, by_name
 
 GLOBAL_NAME = "NETNOTES_SEARCH"
 MAX_TEXT_CHARS = 600  # of note words per contact, after the names, company and tags
-WORDS_FILE = "search-words.json"  # in the vault's .netnotes/cache/, beside the render cache
+WORDS_FILE = "search-words.json"  # in the vault's .netnotes/cache/
 WORDING = Wording(
     "the search words cache",
     unread="building without it",
@@ -98,8 +98,8 @@ def words_of(fields: Iterable[str], text: Iterable[str], limit: int = MAX_TEXT_C
 
 
 class SearchWords:
-    """Each entry's words kept between builds, in the vault's ``.netnotes/cache/`` beside the
-    render cache (``cache_file``: read whole, grown in place), so a build after one edit finds
+    """Each entry's words kept between builds, in the vault's ``.netnotes/cache/``
+    (``cache_file``: read whole, grown in place), so a build after one edit finds
     the words of the one or two entries that changed and reads the others. An entry is found by
     a MAC (keyed BLAKE2b, under the user's secret, as the render cache's keys are) of its
     digest (``digest.Digester``: its url, title, subtitle, fields and text) and of this
