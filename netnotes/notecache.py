@@ -36,7 +36,7 @@ from .discover import NoteFile
 from .fsio import user_cache_folder
 from .notes import Field, Note, could_not_read
 from .problems import CODES, Problem
-from .sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why
+from .sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why, writing
 
 SCHEMA = 1  # of the tables and of an entry's data; a change empties every cache
 FOLDER = "notes"  # in the user's netnotes cache folder: one database per vault
@@ -279,24 +279,13 @@ class _Store:
                 data = encode(note)
                 if data is not None:
                     rows.append((path, *stamp, written, _digest(data), data))
-            connection = self.connection
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with writing(self.connection, _TABLES, self.fresh) as connection:
                 if self.fresh:
-                    connection.execute("DROP TABLE IF EXISTS notes")
-                    connection.execute("DROP TABLE IF EXISTS meta")
-                    for table in _TABLES:
-                        connection.execute(table)
                     connection.executemany(
                         "INSERT INTO meta VALUES (?, ?)", [("stamp", self.stamp), ("vault", self.vault)]
                     )
                 connection.executemany("DELETE FROM notes WHERE path = ?", [(p,) for p in gone])
                 connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
         except sqlite3.Error as err:
             if code(err) not in BUSY_CODES:  # busy: another command saves; these notes are read next time
                 warn(f"cannot save the note cache {self.path}: {why(err)}; changed notes are read again next time")

@@ -8,9 +8,10 @@ command holds too long is given up on quietly: that command saves it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,26 @@ def open_database(
                 return None
             warn(f"{wording.name} {path} was corrupt ({why(err)}): made anew; {wording.unused}")
     return None  # pragma: no cover - the loop returns
+
+
+@contextlib.contextmanager
+def writing(connection: sqlite3.Connection, tables: Sequence[str], anew: bool) -> Iterator[sqlite3.Connection]:
+    """One write transaction (write-ahead log, the write lock taken at once), committed when
+    the block ends and rolled back when it raises; ``anew``: the tables (``tables``: their
+    ``CREATE TABLE`` statements) are dropped and made again first."""
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if anew:
+            for table in tables:
+                connection.execute(f"DROP TABLE IF EXISTS {table.split()[2]}")
+            for table in tables:
+                connection.execute(table)
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 def remove_database(path: Path, wording: Wording) -> list[str]:

@@ -15,6 +15,7 @@ fails a build: ``warn`` is told why, in one line, and the notes are rendered afr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -30,7 +31,7 @@ from markupsafe import Markup
 from .. import sqlite_cache, versions
 from ..fsio import USER_KEY, WriteFailed, is_inside, reason, user_cache_folder, user_key
 from ..refs import WIKILINK_RE, key, wikilink_target
-from ..sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why
+from ..sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why, writing
 
 FOLDER = "bodies"  # in the user's netnotes cache folder: one database per vault
 SCHEMA = "1"  # of the tables; another empties the database
@@ -221,33 +222,18 @@ class BodyCache:
         if not anew and (meta.get("schema") != SCHEMA or meta.get("vault") != self.vault):
             anew = True
         try:
-            try:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    rows = 0
-                    if anew:
-                        connection.execute("DROP TABLE IF EXISTS bodies")
-                        connection.execute("DROP TABLE IF EXISTS meta")
-                        for table in _TABLES:
-                            connection.execute(table)
-                    else:  # another command may have added some since this one opened it
-                        found = connection.execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()
-                        rows = int(found[0]) if found and str(found[0]).isdigit() else self.rows
-                    # in key order: appended to the table's tree, not scattered over it (a third of the time)
-                    insert = "INSERT OR IGNORE INTO bodies VALUES (?, ?)"
-                    added = connection.executemany(insert, sorted(entries.items()))
-                    rows += max(added.rowcount, 0)
-                    connection.executemany(
-                        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                        [("schema", SCHEMA), ("vault", self.vault), ("rows", str(rows))],
-                    )
-                    connection.execute("COMMIT")
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-            finally:
-                connection.close()
+            with contextlib.closing(connection), writing(connection, _TABLES, anew):
+                rows = 0
+                if not anew:  # another command may have added some since this one opened it
+                    found = connection.execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()
+                    rows = int(found[0]) if found and str(found[0]).isdigit() else self.rows
+                # in key order: appended to the table's tree, not scattered over it (a third of the time)
+                added = connection.executemany("INSERT OR IGNORE INTO bodies VALUES (?, ?)", sorted(entries.items()))
+                rows += max(added.rowcount, 0)
+                connection.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [("schema", SCHEMA), ("vault", self.vault), ("rows", str(rows))],
+                )
         except sqlite3.Error as err:
             if code(err) not in BUSY_CODES:  # busy: another command saves; these are rendered again next time
                 warn(f"cannot save {WORDING.name} {self.path}: {why(err)}; the next build renders those notes again")
