@@ -204,13 +204,20 @@ def render_bodies(
     return Shown(bodies, last.notes)
 
 
+def _anchors(links: Links) -> dict[type, Callable[[Any], str]]:
+    """The footnote prefix of a note's body, by the note's type (contact, interaction, ask)."""
+    return {Contact: lambda c: links.contact_anchor(c.id), Interaction: links.interaction_anchor, Ask: links.ask_anchor}
+
+
 def _work(vault: Vault, links: Links) -> dict[str, Job]:
     """What to render of every note with a body, by path, in the vault's order."""
-    work: dict[str, Job] = {}
-    work.update((c.path, (c.path, c.body, links.contact_anchor(c.id))) for c in vault.contacts if c.body.strip())
-    work.update((i.path, (i.path, i.body, links.interaction_anchor(i))) for i in vault.interactions if i.body.strip())
-    work.update((a.path, (a.path, a.body, links.ask_anchor(a))) for a in vault.asks if a.body.strip())
-    return work
+    anchor = _anchors(links)
+    return {
+        n.path: (n.path, n.body, anchor[type(n)](n))
+        for group in (vault.contacts, vault.interactions, vault.asks)
+        for n in group
+        if n.body.strip()
+    }
 
 
 class Bodies(BodyHtml, Protocol):
@@ -259,6 +266,7 @@ class Lazy:
     def __init__(self, rendering: Rendering) -> None:
         self.rendering = rendering
         self.vault, self.links, self.cache = rendering.vault, rendering.links, rendering.cache
+        self.anchor = _anchors(self.links)
         self.notes: dict[str, Contact | Interaction | Ask] = {}  # by path (its job is made when asked for)
         for group in (self.vault.contacts, self.vault.interactions, self.vault.asks):
             self.notes.update((note.path, note) for note in group)
@@ -278,11 +286,7 @@ class Lazy:
         note = self.notes.get(path)
         if note is None or not note.body.strip():
             return None
-        if isinstance(note, Interaction):
-            return (path, note.body, self.links.interaction_anchor(note))
-        if isinstance(note, Ask):
-            return (path, note.body, self.links.ask_anchor(note))
-        return (path, note.body, self.links.contact_anchor(note.id))
+        return (path, note.body, self.anchor[type(note)](note))
 
     def get(self, path: str, default: Markup, /) -> Markup:
         html = self.html.get(path)
@@ -292,9 +296,7 @@ class Lazy:
             # A body ``prepare`` did not show: a page taken from the site in place whose file
             # is gone or changed (when the site was removed, all of them, one by one): every
             # body is shown now, at once, rather than looked up one at a time
-            self.complete = True
-            jobs = _work(self.vault, self.links)
-            self._show([job for other, job in jobs.items() if other not in self.html])
+            self._show_all()
             html = self.html[path]
         return html
 
@@ -306,8 +308,7 @@ class Lazy:
         contacts = [c.id for c in self.vault.contacts if model.links.contact(c.id) not in unshaped]
         n = len(self.notes)  # at least the bodies a complete build shows
         if len(contacts) == len(self.vault.contacts) or self.cache.rows > n + n // SWEEP:
-            self.complete = True  # every body: the cache forgets what no build uses
-            self._show(list(_work(self.vault, self.links).values()))
+            self._show_all()
             return
         paths = [self.vault.contacts_by_id[cid].path for cid in contacts]
         for cid in contacts:
@@ -315,6 +316,11 @@ class Lazy:
             paths += (a.path for a in model.asks_by_contact.get(cid, ()))
         jobs = (self._job(p) for p in dict.fromkeys(paths) if p not in self.html)
         self._show([job for job in jobs if job is not None])
+
+    def _show_all(self) -> None:
+        """Every body not shown yet, at once; the cache then forgets what no build uses."""
+        self.complete = True
+        self._show([job for path, job in _work(self.vault, self.links).items() if path not in self.html])
 
     def _show(self, jobs: list[Job]) -> None:
         """Key, look up and render ``jobs`` (what is not in the cache; in workers when many)."""
@@ -346,15 +352,11 @@ def _render_changed(rendering: Rendering, last: Rendered) -> dict[str, Markup]:
     notes: dict[str, Seen] = {}
     bodies = dict(last.bodies)
     used = dict(last.used)
-    redo: list[tuple[Job, Seen | None, object]] = []
+    redo: list[tuple[Job, Seen | None, Contact | Interaction | Ask]] = []
     where = targets.get
     matched = 0
-    groups: tuple[tuple[tuple[Any, ...], Callable[[Any], str]], ...] = (
-        (vault.contacts, lambda c: links.contact_anchor(c.id)),
-        (vault.interactions, links.interaction_anchor),
-        (vault.asks, links.ask_anchor),
-    )
-    for group, anchor in groups:
+    anchor = _anchors(links)
+    for group in (vault.contacts, vault.interactions, vault.asks):
         for note in group:
             path = note.path
             was = before.get(path)
@@ -364,7 +366,7 @@ def _render_changed(rendering: Rendering, last: Rendered) -> dict[str, Markup]:
                 if was[0] is note and (was[2] is None or tuple(map(where, was[2][0])) == was[2][1]):
                     notes[path] = was
                     continue
-            redo.append(((path, note.body, anchor(note) if note.body.strip() else ""), was, note))
+            redo.append(((path, note.body, anchor[type(note)](note) if note.body.strip() else ""), was, note))
     if matched < len(before):  # notes gone: their bodies and keys with them
         for path in before.keys() - notes.keys() - {job[0] for job, _, _ in redo}:
             bodies.pop(path, None)
