@@ -88,6 +88,12 @@ def is_inside(real_root: str, real: str) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
+def stays_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
+    """Whether ``path``, its links followed, is the folder ``root`` or lies below it: not a
+    folder of a vault's that a link (a cloned vault can carry one) leads elsewhere."""
+    return is_inside(os.path.realpath(root), os.path.realpath(path))
+
+
 # ---------------------------------------------------------------------------------------------
 # Folders
 

@@ -39,7 +39,7 @@ from typing import Any
 
 from .discover import conflict_copy_of
 from .fields import FieldReader
-from .fsio import is_inside
+from .fsio import stays_inside
 from .notes import MAX_NOTE_BYTES, parse_note
 
 CONTACTS = "contacts/"
@@ -128,7 +128,7 @@ def read_history(vault_root: str | os.PathLike[str], warn: Warn, cache: bool = T
         return None
     # a cache folder that a link leads outside the vault (a cloned vault can make one) is
     # neither read nor written: ``build`` says so; a command goes without it
-    cache = cache and is_inside(os.path.realpath(root), os.path.realpath((root / CACHE_FILE).parent))
+    cache = cache and stays_inside(root, (root / CACHE_FILE).parent)
     runner = _Git(git, root)
     try:
         head = runner.head()

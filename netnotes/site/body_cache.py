@@ -29,7 +29,7 @@ from typing import Protocol
 from markupsafe import Markup
 
 from .. import sqlite_cache, versions
-from ..fsio import USER_KEY, WriteFailed, is_inside, reason, user_cache_folder, user_key
+from ..fsio import USER_KEY, WriteFailed, reason, user_cache_folder, user_key
 from ..refs import WIKILINK_RE, key, wikilink_target
 from ..sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why, writing
 
@@ -91,7 +91,7 @@ class BodyCache:
     def open(cls, root: Path | None, warn: Warn, legacy: Path | None = None) -> BodyCache:
         """The cache of the vault at ``root`` (None: none); one that cannot be used is empty and
         not saved. ``legacy`` is the vault's cache folder, where a file of earlier versions of
-        netnotes is removed."""
+        netnotes is removed: its own, which no link leads out of the vault (``build._vault_cache``)."""
         secret = user_secret(warn) if root is not None else None
         if root is None or secret is None:
             return cls(None, "", b"", _salt(), {})
@@ -102,7 +102,7 @@ class BodyCache:
         connection, meta = opened
         connection.close()
         if legacy is not None:
-            _forget(root, legacy / LEGACY_FILE)
+            _forget(legacy / LEGACY_FILE)
         vault = os.path.realpath(root)
         fresh = meta.get("schema") != SCHEMA or meta.get("vault") != vault
         rows = meta.get("rows", "")
@@ -245,13 +245,10 @@ class BodyCache:
         self.rows, self.fresh = rows, False
 
 
-def _forget(root: Path, path: Path) -> None:
+def _forget(path: Path) -> None:
     """Remove the render cache file an earlier version of netnotes kept in the vault (a link
-    itself, never what it points at), only where its folder is the vault's own: a cloned vault
-    can make that folder a link to one of the user's. Left alone when it cannot be removed."""
+    itself, never what it points at). Left alone when it cannot be removed."""
     try:
-        if not is_inside(os.path.realpath(root), os.path.realpath(path.parent)):
-            return
         mode = os.lstat(path).st_mode
         if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
             os.unlink(path)

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from .. import __version__, notecache, snapshot
 from ..calendar import calendar_events
 from ..collation import forget_keys, remember_keys
-from ..fsio import is_inside
+from ..fsio import stays_inside
 from ..loader import LoadResult
 from ..model import Ask, Config, Contact, Interaction
 from ..moves import moves_for
@@ -108,7 +108,6 @@ class Kept:
     bodies: BodyCache | None = None
     words: SearchWords | None = None
     cache_folder: Path | None = None  # the vault's cache folder when the render cache and words were opened
-    in_vault: Path | None = None  # that folder, when the caches kept in it can be used
     digests: Memo = dataclasses.field(default_factory=dict)  # of the last build's model values
     # the site model's pieces made of the contacts (while ``LoadResult.contacts_key`` is the
     # same) and its page-name tables (while the names are)
@@ -442,12 +441,14 @@ def _build_site(
     if kept.bodies is None or kept.cache_folder != cache:
         kept.bodies = BodyCache.open(vault_root if options.cache else None, cache_warnings.append, legacy=cache)
         kept.bodies.remember = kept.remember
-        # the caches kept in the vault need the user's key (they are MACs under it)
-        kept.in_vault = cache if kept.bodies.secret else None
-        kept.words = SearchWords.open(kept.in_vault, kept.bodies.secret, cache_warnings.append)
+        kept.words = None
         kept.cache_folder = cache
+    # the caches kept in the vault need the user's key (they are MACs under it)
+    in_vault = cache if kept.bodies.secret else None
+    if kept.words is None:
+        kept.words = SearchWords.open(in_vault, kept.bodies.secret, cache_warnings.append)
     # What the last site model of these contacts left: in memory (serve), else in the cache folder
-    secret = kept.bodies.secret if kept.in_vault else b""
+    secret = kept.bodies.secret if in_vault else b""
     if kept.model.pieces is None:
         kept.model = model_cache.read(cache, secret, code_salt(), vault, result.contacts_key) or kept.model
     pieces, slugs_made = kept.model.pieces, kept.model.slugs.made
@@ -600,7 +601,7 @@ def _build_site(
             events = calendar_events(vault, today, moves, model.due)
             if not reused(CALENDAR, "calendar", digester.digest(vault.config.title, today, events)):
                 # the events written before are taken as they were (``calendar_cache``)
-                blocks = EventBlocks.open(kept.in_vault, secret, cache_warnings.append)
+                blocks = EventBlocks.open(in_vault, secret, cache_warnings.append)
                 stage.write(CALENDAR, blocks.calendar(vault.config.title, today, events, cache_warnings.append))
         else:
             salt = key.salt.to_json()  # public; the next build into out_dir reuses it
@@ -685,7 +686,7 @@ def _vault_cache(vault_root: Path, options: BuildOptions, warn: Callable[[str], 
     if not options.cache:
         return None
     folder = Path(vault_root) / RENDER_CACHE
-    if not is_inside(os.path.realpath(vault_root), os.path.realpath(folder)):
+    if not stays_inside(vault_root, folder):
         why = "it leads outside the vault"
     else:
         try:
@@ -900,7 +901,7 @@ def clean_cache(root: Path, out: Path) -> list[str]:
     folder = root / RENDER_CACHE
     try:
         # never a folder a link leads to, out of the vault (a cloned vault can make one)
-        if folder.is_dir() and not folder.is_symlink() and is_inside(os.path.realpath(root), os.path.realpath(folder)):
+        if folder.is_dir() and not folder.is_symlink() and stays_inside(root, folder):
             shutil.rmtree(folder)
     except OSError as err:
         return [f"cannot remove the render cache {err.filename or folder}: {err.strerror or err}"]
