@@ -30,6 +30,11 @@ class Later(Generic[T]):
         later.get()
         return later
 
+    @property
+    def made(self) -> bool:
+        """Whether ``get`` would return at once."""
+        return self._make is None
+
     def get(self) -> T:
         if self._make is not None:
             self._value = self._make()

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from watchdog.events import DirCreatedEvent, DirModifiedEvent, FileModifiedEvent, FileMovedEvent
 from watchdog.observers import Observer
 
-from netnotes import discover, loader, notecache, snapshot
+from netnotes import discover, loader, notecache, parallel, snapshot
 from netnotes.discover import look, walk
 from netnotes.loader import Changes, LoadResult, load_vault
 from netnotes.notecache import NoteCache
@@ -429,6 +429,7 @@ def test_any_sequence_of_changes_a_command_finds_by_stat_what_a_walking_load_giv
     notes, changed paths and model key."""
     clock = {"ahead": 0, "now": 0}
     monkeypatch.setattr(notecache, "now_ns", lambda: clock["now"])
+    monkeypatch.setattr(loader, "RESTAT_ASIDE", 1)  # the stats in a child process, as in a large vault
     walking_now = _walking(monkeypatch)
     folder = Path(tempfile.mkdtemp(prefix="netnotes-restat-"))
     try:
@@ -481,6 +482,48 @@ def test_a_command_after_an_edit_a_new_note_and_a_removal_does_not_walk(
     assert len(walks) == 2  # the one `walked` made
     assert load_vault(vault, today=TODAY, cache=NoteCache(vault)).changed.paths == frozenset()
     assert len(walks) == 2
+
+
+def _fail_in_the_child(stamps: snapshot.FileStamps, root: str) -> bytes:
+    raise OSError("the child could not stat the files")
+
+
+@pytest.mark.parametrize("child", ["answers", "fails"])
+def test_in_a_large_vault_another_process_stats_the_files_while_this_one_unpickles_the_model(
+    make_vault: MakeVault, settled: None, walks: list[str], monkeypatch: pytest.MonkeyPatch, child: str
+) -> None:
+    """From ``RESTAT_ASIDE`` note files on, a command's stat of every note file is a forked
+    child's work (``parallel.Aside``) while the model is unpickled here; what it finds is what
+    the stats here find, and a child that fails is only time lost: they are done here then."""
+    monkeypatch.setattr(loader, "RESTAT_ASIDE", 1)  # every vault is a large one
+    if child == "fails":
+        monkeypatch.setattr(loader, "_restat_bytes", _fail_in_the_child)
+    set_aside: list[parallel.Aside | None] = []
+    start = parallel.Aside.start
+
+    def counted(work: Callable[[], bytes], size: int, jobs: int | None = None) -> parallel.Aside | None:
+        set_aside.append(start(work, size, jobs))
+        return set_aside[-1]
+
+    monkeypatch.setattr(parallel.Aside, "start", counted)
+    vault = make_vault(VAULT)
+    load_vault(vault, today=TODAY, cache=NoteCache(vault), jobs=2)
+    assert set_aside == []  # a first load walks
+    _next_tick(vault)
+    (vault / "interactions/2026-01-05-coffee.md").write_text("---\ndate: 2026-01-04\nwith: sam-lee\n---\n")
+    (vault / "asks/2026-01-06-intro.md").unlink()
+    result = load_vault(vault, today=TODAY, cache=NoteCache(vault), jobs=2)
+    assert len(set_aside) == 1 and set_aside[0] is not None
+    assert len(walks) == 1
+    same(result, walked(vault))
+    assert result.changed.paths == {"interactions/2026-01-05-coffee.md", "asks/2026-01-06-intro.md"}
+    unchanged = load_vault(vault, today=TODAY, cache=NoteCache(vault), jobs=2)
+    assert len(set_aside) == 2
+    assert unchanged.changed.paths == frozenset()
+    same(unchanged, result)
+    # one core: nothing is set aside, and the stats are done here
+    assert load_vault(vault, today=TODAY, cache=NoteCache(vault), jobs=1).changed.paths == frozenset()
+    assert set_aside[2:] == [None]
 
 
 @pytest.mark.parametrize(

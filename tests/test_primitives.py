@@ -4,14 +4,18 @@ text (text), fanning work out over processes (parallel) and the strict ref rule 
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from netnotes.fsio import create_first_free, is_inside, replace_file
 from netnotes.model import Contact
-from netnotes.parallel import parallel_map
+from netnotes.parallel import Aside, parallel_map
 from netnotes.refs import RefIndex
 from netnotes.text import escape_for_line, flatten, unfit_for_line
 
@@ -98,6 +102,57 @@ def test_few_items_are_worked_on_here() -> None:
 def test_an_error_in_the_work_reaches_the_caller(threshold: int) -> None:
     with pytest.raises(ValueError, match="seven"):
         parallel_map(_fail_on_seven, list(range(2000)), None, threshold=threshold, jobs=2)
+
+
+def _aside(work: Callable[[], bytes], size: int) -> Aside:
+    aside = Aside.start(work, size, jobs=2)
+    assert aside is not None, "two cores and no other thread: the work is set aside"
+    return aside
+
+
+def _sleep_a_minute() -> bytes:
+    time.sleep(60)
+    return b""
+
+
+def test_work_set_aside_runs_in_another_process_while_this_one_goes_on() -> None:
+    with _aside(lambda: f"done by {os.getpid()}".encode(), 100) as aside:
+        here = os.getpid()  # this process is free meanwhile
+        found = aside.result()
+    assert found is not None and found.startswith(b"done by ")
+    assert int(found.split()[-1]) != here
+
+
+@pytest.mark.parametrize(
+    "work",
+    [lambda: 1 // 0, lambda: b"x" * 101, lambda: os.kill(os.getpid(), signal.SIGKILL)],
+    ids=["raises", "answer-too-long", "killed"],
+)
+def test_work_set_aside_that_fails_gives_no_answer_and_never_returns_into_the_caller(work: Callable[[], bytes]) -> None:
+    with _aside(work, 100) as aside:
+        assert aside.result() is None
+    # only this process came back here: had the child returned from ``start`` it would have run
+    # this test's rest too (and pytest's), and its answer would be an error of pytest's
+
+
+def test_work_set_aside_is_not_forked_on_one_core_or_beside_another_thread() -> None:
+    assert Aside.start(lambda: b"", 8, jobs=1) is None
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert Aside.start(lambda: b"", 8, jobs=2) is None
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_work_set_aside_that_the_caller_gives_up_on_is_stopped() -> None:
+    with _aside(_sleep_a_minute, 8) as aside:
+        pid = aside._pid
+        assert pid is not None
+    with pytest.raises(ChildProcessError):  # killed and reaped: no such child now
+        os.waitpid(pid, os.WNOHANG)
 
 
 # -- refs: one strict rule

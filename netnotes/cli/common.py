@@ -68,8 +68,9 @@ class Context:
 
     def load(self, today: dt.date | None = None, model: bool = True, raw_notes: bool = True) -> LoadResult:
         """The vault, loaded; what kept its note cache from being used is a warning on stderr.
-        ``model=False``: the model from the snapshot is unpickled only if the command asks for
-        it (``build``, which compares keys first, and keeps the garbage collector off itself).
+        ``model=False``: the model is not asked for here, only when the command needs it
+        (``build``, which compares keys first, and keeps the garbage collector off itself; in a
+        large vault the load unpickles it anyway while another core stats the files).
         ``raw_notes=False``: the command changes no note (``load_vault``)."""
         root = self.root
         # The model lives until the command ends: the cyclic garbage collector need not scan
