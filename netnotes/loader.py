@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import os
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -452,15 +453,16 @@ def _restat(root: Path, listing: _Listing, kept: Snapshot, jobs: int | None) -> 
 
 
 def _stamps_now(root: Path, stamps: FileStamps, kept: Snapshot, jobs: int | None) -> FileStamps:
-    """``stamps.restat(root)``. In a large vault whose snapshot's model is still pickled, a child
-    process (``parallel.Aside``) looks at the files on another core while this one unpickles the
-    model: every command needs it, but a build that finds nothing changed, and whatever changed
-    is patched into it. Such a build pays for a model it then frees (about 0.05 s at 100,000
-    notes) where one after an edit saves the whole unpickling (0.3 s). On one core, where a
-    child cannot be forked, or if it fails, the files are looked at here."""
+    """``stamps.restat(root)``. In a large vault whose snapshot's model is still pickled, another
+    interpreter looks at the files (``parallel.Aside``, ``snapshot.RESTAT_SCRIPT``) while this
+    one unpickles the model: every command needs it, but a build that finds nothing changed, and
+    whatever changed is patched into it. Such a build pays for a model it then frees (about
+    0.05 s at 100,000 notes) where one after an edit saves the whole unpickling (0.3 s). On one
+    core, where no interpreter can be started, or if it fails, the files are looked at here."""
     if len(stamps.paths) < RESTAT_ASIDE or kept.held.made:
         return stamps.restat(str(root))
-    aside = Aside.start(functools.partial(_restat_bytes, stamps, str(root)), _STAMP_BYTES * len(stamps.paths), jobs)
+    given = os.fsencode("\0".join([str(root), *stamps.paths]))
+    aside = Aside.start(snapshot.RESTAT_SCRIPT, given, jobs)
     if aside is None:
         return stamps.restat(str(root))
     with aside:
@@ -472,11 +474,6 @@ def _stamps_now(root: Path, stamps: FileStamps, kept: Snapshot, jobs: int | None
 
 
 _STAMP_BYTES = 4 * array("q").itemsize  # a file's stamp in ``FileStamps.stamps``
-
-
-def _restat_bytes(stamps: FileStamps, root: str) -> bytes:
-    """In the child process of ``_stamps_now``: the numbers of ``stamps.restat(root)``."""
-    return stamps.restat(root).stamps.tobytes()
 
 
 def _told(root: Path, listing: _Listing, kept: Snapshot, hint: Changes) -> Listed | None:

@@ -273,6 +273,26 @@ class FileStamps:
 _UNKNOWN = (-1, 2**62, 2**62, 0)  # a file without a stamp: always too new to be sure of
 _GONE = (-1, -1, -1, -1)  # no file at that path now: a stamp no file has
 
+# ``FileStamps.restat`` as a script of its own, for another interpreter (``parallel.Aside``):
+# given the root and the paths, NUL-separated and as the file system spells them, it writes the
+# numbers of their stamps (``FileStamps.stamps``'s bytes).
+RESTAT_SCRIPT = f"""
+import os, sys
+from array import array
+root, _, rest = sys.stdin.buffer.read().partition(b"\\0")
+numbers = array("q")
+add, lstat, root = numbers.extend, os.lstat, root + b"/"
+for path in rest.split(b"\\0") if rest else ():
+    try:
+        found = lstat(root + path)
+    except OSError:
+        add({_GONE})
+        continue
+    inode = found.st_ino
+    add((found.st_size, found.st_mtime_ns, found.st_ctime_ns, inode - 2**64 if inode >= 2**63 else inode))
+sys.stdout.buffer.write(numbers)
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Walked:

@@ -484,25 +484,21 @@ def test_a_command_after_an_edit_a_new_note_and_a_removal_does_not_walk(
     assert len(walks) == 2
 
 
-def _fail_in_the_child(stamps: snapshot.FileStamps, root: str) -> bytes:
-    raise OSError("the child could not stat the files")
-
-
 @pytest.mark.parametrize("child", ["answers", "fails"])
 def test_in_a_large_vault_another_process_stats_the_files_while_this_one_unpickles_the_model(
     make_vault: MakeVault, settled: None, walks: list[str], monkeypatch: pytest.MonkeyPatch, child: str
 ) -> None:
-    """From ``RESTAT_ASIDE`` note files on, a command's stat of every note file is a forked
-    child's work (``parallel.Aside``) while the model is unpickled here; what it finds is what
-    the stats here find, and a child that fails is only time lost: they are done here then."""
+    """From ``RESTAT_ASIDE`` note files on, a command's stat of every note file is another
+    interpreter's work (``parallel.Aside``) while the model is unpickled here; what it finds is
+    what the stats here find, and a child that fails is only time lost: they are done here then."""
     monkeypatch.setattr(loader, "RESTAT_ASIDE", 1)  # every vault is a large one
     if child == "fails":
-        monkeypatch.setattr(loader, "_restat_bytes", _fail_in_the_child)
+        monkeypatch.setattr(snapshot, "RESTAT_SCRIPT", "raise SystemExit(1)")
     set_aside: list[parallel.Aside | None] = []
     start = parallel.Aside.start
 
-    def counted(work: Callable[[], bytes], size: int, jobs: int | None = None) -> parallel.Aside | None:
-        set_aside.append(start(work, size, jobs))
+    def counted(script: str, given: bytes, jobs: int | None = None) -> parallel.Aside | None:
+        set_aside.append(start(script, given, jobs))
         return set_aside[-1]
 
     monkeypatch.setattr(parallel.Aside, "start", counted)

@@ -4,11 +4,8 @@ text (text), fanning work out over processes (parallel) and the strict ref rule 
 from __future__ import annotations
 
 import os
-import signal
 import stat
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -104,51 +101,58 @@ def test_an_error_in_the_work_reaches_the_caller(threshold: int) -> None:
         parallel_map(_fail_on_seven, list(range(2000)), None, threshold=threshold, jobs=2)
 
 
-def _aside(work: Callable[[], bytes], size: int) -> Aside:
-    aside = Aside.start(work, size, jobs=2)
-    assert aside is not None, "two cores and no other thread: the work is set aside"
+def _aside(script: str, given: bytes = b"") -> Aside:
+    aside = Aside.start(script, given, jobs=2)
+    assert aside is not None, "two cores and an interpreter to start: the work is set aside"
     return aside
 
 
-def _sleep_a_minute() -> bytes:
-    time.sleep(60)
-    return b""
+ECHO = "import os, sys; sys.stdout.buffer.write(b'%d ' % os.getpid() + sys.stdin.buffer.read())"
 
 
-def test_work_set_aside_runs_in_another_process_while_this_one_goes_on() -> None:
-    with _aside(lambda: f"done by {os.getpid()}".encode(), 100) as aside:
+def test_work_set_aside_runs_in_another_interpreter_while_this_one_goes_on() -> None:
+    given = bytes(range(256)) * 20_000  # 5 MB, far past what a pipe holds
+    with _aside(ECHO, given) as aside:
         here = os.getpid()  # this process is free meanwhile
         found = aside.result()
-    assert found is not None and found.startswith(b"done by ")
-    assert int(found.split()[-1]) != here
+    assert found is not None
+    pid, _, echoed = found.partition(b" ")
+    assert int(pid) != here
+    assert echoed == given
 
 
-@pytest.mark.parametrize(
-    "work",
-    [lambda: 1 // 0, lambda: b"x" * 101, lambda: os.kill(os.getpid(), signal.SIGKILL)],
-    ids=["raises", "answer-too-long", "killed"],
-)
-def test_work_set_aside_that_fails_gives_no_answer_and_never_returns_into_the_caller(work: Callable[[], bytes]) -> None:
-    with _aside(work, 100) as aside:
-        assert aside.result() is None
-    # only this process came back here: had the child returned from ``start`` it would have run
-    # this test's rest too (and pytest's), and its answer would be an error of pytest's
-
-
-def test_work_set_aside_is_not_forked_on_one_core_or_beside_another_thread() -> None:
-    assert Aside.start(lambda: b"", 8, jobs=1) is None
+def test_work_set_aside_runs_beside_other_threads() -> None:
+    """Spawned, not forked: a thread holding a lock in this process is nothing to the child."""
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert Aside.start(lambda: b"", 8, jobs=2) is None
+        with _aside(ECHO, b"x") as aside:
+            assert (aside.result() or b"").endswith(b" x")
     finally:
         stop.set()
         other.join()
 
 
+@pytest.mark.parametrize(
+    "script",
+    ["1 // 0", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "import sys; sys.exit(3)"],
+    ids=["raises", "killed", "exits-with-an-error"],
+)
+def test_work_set_aside_that_fails_gives_no_answer_and_says_nothing(
+    script: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with _aside(script, b"unread") as aside:
+        assert aside.result() is None
+    assert capfd.readouterr() == ("", "")  # no traceback of the child's on the user's terminal
+
+
+def test_work_is_not_set_aside_on_one_core() -> None:
+    assert Aside.start(ECHO, b"", jobs=1) is None
+
+
 def test_work_set_aside_that_the_caller_gives_up_on_is_stopped() -> None:
-    with _aside(_sleep_a_minute, 8) as aside:
+    with _aside("import time; time.sleep(60)") as aside:
         pid = aside._pid
         assert pid is not None
     with pytest.raises(ChildProcessError):  # killed and reaped: no such child now

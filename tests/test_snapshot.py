@@ -10,6 +10,7 @@ import gc
 import os
 import shutil
 import tempfile
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from netnotes.discover import NoteFile, NoteKind
 from netnotes.loader import ChangedNotes, LoadResult, load_vault
 from netnotes.notecache import NoteCache
 from netnotes.notes import Note, read_note
+from netnotes.parallel import Aside
 from netnotes.snapshot import FileStamps, snapshot_path
 
 AN_HOUR = 3600 * 10**9
@@ -703,3 +705,27 @@ def test_notes_saved_unchanged_are_read_again_once_then_trusted(
     work["read"].clear()
     again = load_vault(root, today=day)
     assert work["read"] == [] and work["decoded"] == [] and again.model_key == before.model_key
+
+
+def test_the_stat_script_of_another_interpreter_gives_the_stamps_a_restat_here_gives(tmp_path: Path) -> None:
+    """``snapshot.RESTAT_SCRIPT`` (run by ``parallel.Aside`` in a large vault) is
+    ``FileStamps.restat`` written for an interpreter that knows nothing of netnotes: the same
+    numbers for notes, a link, a folder, a file gone and a name that is no UTF-8."""
+    notes = tmp_path / "interactions"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\ndate: 2026-01-01\n---\n")
+    (notes / "é ü.md").write_text("x" * 5000)
+    (notes / "link.md").symlink_to(notes / "a.md")
+    (notes / "folder.md").mkdir()
+    odd = os.fsdecode(b"interactions/\xff\xfe.md")
+    Path(tmp_path, odd).write_bytes(b"not UTF-8 in its name")
+    paths = sorted(["interactions/a.md", "interactions/é ü.md", "interactions/link.md", "interactions/folder.md", odd])
+    paths.insert(2, "interactions/gone.md")
+    here = FileStamps(paths, array("q")).restat(str(tmp_path)).stamps
+    assert here[8:12] == array("q", [-1, -1, -1, -1])  # gone
+    aside = Aside.start(snapshot.RESTAT_SCRIPT, os.fsencode("\0".join([str(tmp_path), *paths])), jobs=2)
+    assert aside is not None
+    with aside:
+        found = aside.result()
+    assert found is not None
+    assert array("q", found) == here
