@@ -155,7 +155,8 @@ def assert_same_model(patched: SiteModel, whole: SiteModel) -> None:
         assert ordered(getattr(patched, f.name)) == ordered(getattr(whole, f.name)), f.name
     assert ordered(patched.links.tables()) == ordered(whole.links.tables())
     vault = whole.vault
-    paths = [n.path for n in (*vault.contacts, *vault.interactions, *vault.asks)] + ["interactions/none.md"]
+    paths = [c.path for c in vault.contacts] + [i.path for i in vault.interactions] + [a.path for a in vault.asks]
+    paths.append("interactions/none.md")
     assert [patched.links.note(p) for p in paths] == [whole.links.note(p) for p in paths]
     for name in ("_together", "_asks_to_contact", "_asks_to_company", "_formerly", "move_names", "_introduced"):
         assert getattr(patched.path_index, name) == getattr(whole.path_index, name), name

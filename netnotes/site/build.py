@@ -612,6 +612,7 @@ def _build_site(
                 stage.write(relpath, data)
     # after the site is in place: the files it wrote are proven then (``Staging.settle``)
     files, size, digests, proofs = stage.files, stage.bytes, dict(stage.digests), dict(stage.proofs)
+    adopted = stage.adopted
     if options.cache:
         remember_keys(cache_warnings.append)
     inputs = Inputs(
@@ -619,7 +620,7 @@ def _build_site(
     )
 
     def save_manifest(warn: Callable[[str], None]) -> None:
-        saved = manifest.save(out, whole if templates else "", count, keys, digests, warn, inputs, proofs)
+        saved = manifest.save(out, whole if templates else "", count, keys, digests, warn, inputs, proofs, adopted)
         kept.manifest = saved if kept.remember and saved.written is not None else None
 
     kept.manifest = None  # it described the site replaced

@@ -42,7 +42,7 @@ import hmac
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,12 +288,13 @@ class Manifest:
         warn: Warn,
         inputs: Inputs = NO_INPUTS,
         proofs: dict[str, Proof] | None = None,
+        adopted: Container[str] = (),
     ) -> Manifest:
         """Record the site just put in ``out`` (``record``) and write it; what was written (or
         this manifest, when there is none to write). Never fails the build."""
         if self.path is None:
             return self
-        return self.record(out, site, pages, keys, digests, inputs, proofs).write(warn)
+        return self.record(out, site, pages, keys, digests, inputs, proofs, adopted).write(warn)
 
     def record(
         self,
@@ -304,13 +305,20 @@ class Manifest:
         digests: dict[str, str],
         inputs: Inputs = NO_INPUTS,
         proofs: dict[str, Proof] | None = None,
+        adopted: Container[str] = (),
     ) -> Manifest:
         """The manifest of the site just put in ``out``, as ``open`` would read it back once
         written: ``keys`` and ``digests`` by file path (a file without a key is not recorded,
         and will be made afresh), what its pages were made of (only those recorded with the
         key they have now), and the stamps of the files in ``proofs`` that still hold the bytes
-        proven (``output.Staging``)."""
-        files = {p: (k, self.seal(k, digests[p])) for p, k in sorted(keys.items()) if p in digests}
+        proven (``output.Staging``). A file ``adopted`` (``adopt``: taken from the site under
+        its key, its seal checked against its bytes) keeps its seal, which is the one it would
+        be given (a seal is a function of the key and the digest)."""
+        files = {
+            p: (k, self.files[p][1] if p in adopted else self.seal(k, digests[p]))
+            for p, k in sorted(keys.items())
+            if p in digests
+        }
         stamps = _stamps(out, {p: proof for p, proof in (proofs or {}).items() if p in files}, digests)
         recorded = NO_INPUTS
         if inputs.key:

@@ -129,6 +129,11 @@ class Staging:
         self.proofs: dict[str, Proof] = {}
         self._adopted: set[str] = set()  # taken from the current site (proven by ``adopt``, or not)
 
+    @property
+    def adopted(self) -> frozenset[str]:
+        """The files taken from the current site: each was accepted by ``adopt``'s caller."""
+        return frozenset(self._adopted)
+
     def _target(self, relpath: str) -> str:
         parts = relpath.split("/")
         if not all(_SAFE_PART_RE.match(p) and ".." not in p for p in parts):
