@@ -108,10 +108,11 @@ class Aside:
     @classmethod
     def start(cls, script: str, given: bytes, jobs: int | None = None) -> Aside | None:
         """The child at work; None where it would not help or cannot be: one core (or ``jobs``
-        of 1), no interpreter to start, or the system would not start one."""
+        of 1), no interpreter to start (none, or a frozen application), or the system would
+        not start one."""
         count = jobs if jobs is not None else (os.cpu_count() or 1)
-        if count <= 1 or not sys.executable or not hasattr(os, "posix_spawn"):
-            return None
+        if count <= 1 or not sys.executable or getattr(sys, "frozen", False) or not hasattr(os, "posix_spawn"):
+            return None  # a frozen application's executable is the application, not Python
         ask, asked = os.pipe()
         answer, answered = os.pipe()
         actions = [
