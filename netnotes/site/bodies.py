@@ -267,9 +267,7 @@ class Lazy:
         self.rendering = rendering
         self.vault, self.links, self.cache = rendering.vault, rendering.links, rendering.cache
         self.anchor = _anchors(self.links)
-        self.notes: dict[str, Contact | Interaction | Ask] = {}  # by path (its job is made when asked for)
-        for group in (self.vault.contacts, self.vault.interactions, self.vault.asks):
-            self.notes.update((note.path, note) for note in group)
+        self.notes = self.links.notes_by_path()  # its job is made when asked for
         self.keys: dict[str, str] = {}  # by note path, those made
         self.html: dict[str, Markup] = {}  # by note path, those rendered or looked up
         self.used: dict[str, Markup] = {}  # by key

@@ -362,19 +362,24 @@ class Links:
     def ask(self, ask: Ask) -> str | None:
         return None if ask.with_ is None else f"{self.contact(ask.with_)}#{self.ask_anchor(ask)}"
 
-    def note(self, path: str) -> str | None:
-        """Where the note at vault path ``path`` is shown (a due item's ``source``), if anywhere."""
-        try:
-            return self._noted[path]
-        except KeyError:
-            pass
+    def notes_by_path(self) -> dict[str, Contact | Interaction | Ask]:
+        """Every contact, interaction and ask of the model by vault path (made when first asked
+        for, then kept; the render cache's bodies look notes up in it too)."""
         if self._by_path is None:
             vault = self._vault
             by_path: dict[str, Contact | Interaction | Ask] = {c.path: c for c in vault.contacts}
             by_path.update((i.path, i) for i in vault.interactions)
             by_path.update((a.path, a) for a in vault.asks)
             self._by_path = by_path
-        found = self._by_path.get(path)
+        return self._by_path
+
+    def note(self, path: str) -> str | None:
+        """Where the note at vault path ``path`` is shown (a due item's ``source``), if anywhere."""
+        try:
+            return self._noted[path]
+        except KeyError:
+            pass
+        found = self.notes_by_path().get(path)
         if found is None:
             url = None
         elif isinstance(found, Contact):
