@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .. import notecache
 from ..discover import CONFIG_FILE, KINDS
-from ..fsio import exchange, reason
+from ..fsio import exchange, reason, stays_inside
 from .theme import THEME_DIR
 
 MARKER = ".netnotes-site"
@@ -305,10 +305,9 @@ def staging_parent(out: Path, vault_root: Path) -> Path:
     vault, unless that leads outside it: a cloned vault can make .netnotes a link to a folder
     of the user's) or the output's parent."""
     out = Path(os.path.abspath(out))
-    real_root = os.path.realpath(vault_root)
-    if Path(os.path.realpath(out.parent)).is_relative_to(real_root):
+    if stays_inside(vault_root, out.parent):
         inside = Path(os.path.abspath(vault_root)) / CACHE_DIR / BUILD_DIR
-        if Path(os.path.realpath(inside)).is_relative_to(real_root):
+        if stays_inside(vault_root, inside):
             return inside
     return out.parent
 
