@@ -98,8 +98,9 @@ def stays_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> 
 # Folders
 
 
-def make_folders(folder: Path, intended: Path) -> list[Path]:
+def make_folders(folder: Path, intended: Path, private: bool = False) -> list[Path]:
     """Create ``folder`` and its missing parents; returns those created, outermost first.
+    ``private``: those it creates are readable by their owner only (a cache of the notes).
 
     A refusal is reported as a failed write of ``intended`` (the file the folder is for), and
     the folders made so far are removed again.
@@ -113,6 +114,8 @@ def make_folders(folder: Path, intended: Path) -> list[Path]:
     for path in reversed(missing):
         try:
             os.mkdir(path)
+            if private:
+                os.chmod(path, 0o700)  # whatever the umask
         except FileExistsError:
             if path.is_dir():  # made meanwhile by another writer
                 continue

@@ -552,8 +552,7 @@ def _written(path: Path, data: bytes) -> str:
     and without waiting for the disk (lost on a crash: the next command does without); why it
     could not be written, or "" when it was."""
     try:
-        for folder in make_folders(path.parent, path):
-            os.chmod(folder, 0o700)  # it holds the notes
+        make_folders(path.parent, path, private=True)  # it holds the notes
         replace_file(path, data, durable=False)
     except WriteFailed as err:
         return err.reason

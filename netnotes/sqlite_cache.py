@@ -42,9 +42,7 @@ def open_database(
     anew (said), and None when there is none to use (said, unless another command only holds
     it too long)."""
     try:
-        made = make_folders(path.parent, path)
-        for folder in made:
-            os.chmod(folder, 0o700)  # what is cached is private
+        make_folders(path.parent, path, private=True)  # what is cached is private
     except WriteFailed as err:
         warn(f"cannot make {wording.name} {path}: {err.reason}; {wording.unused}")
         return None
