@@ -36,7 +36,7 @@ from .discover import NoteFile
 from .fsio import user_cache_folder
 from .notes import Field, Note, could_not_read
 from .problems import CODES, Problem
-from .sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, why, writing
+from .sqlite_cache import BUSY_CODES, Wording, code, open_database, remove_database, rows_where_in, why, writing
 
 SCHEMA = 1  # of the tables and of an entry's data; a change empties every cache
 FOLDER = "notes"  # in the user's netnotes cache folder: one database per vault
@@ -257,11 +257,7 @@ class _Store:
             if paths is None:
                 rows = self.connection.execute(query).fetchall()
             else:
-                rows = []
-                for start in range(0, len(paths), 500):  # SQLite's limit of parameters is higher
-                    some = paths[start : start + 500]
-                    marks = ", ".join("?" * len(some))
-                    rows += self.connection.execute(f"{query} WHERE path IN ({marks})", some).fetchall()
+                rows = rows_where_in(self.connection, query, "path", paths)
         except sqlite3.Error as err:
             if code(err) not in BUSY_CODES:
                 warn(f"cannot read the note cache {self.path}: {why(err)}; it is made anew")

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .fsio import WriteFailed, make_folders, reason
 
@@ -92,6 +93,16 @@ def writing(connection: sqlite3.Connection, tables: Sequence[str], anew: bool) -
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def rows_where_in(connection: sqlite3.Connection, query: str, column: str, values: Sequence[str]) -> list[Any]:
+    """The rows of ``query`` (a ``SELECT`` without ``WHERE``) whose ``column`` is one of
+    ``values``, asked for 500 at a time (SQLite's limit of parameters is higher)."""
+    rows: list[Any] = []
+    for start in range(0, len(values), 500):
+        some = values[start : start + 500]
+        rows += connection.execute(f"{query} WHERE {column} IN ({', '.join('?' * len(some))})", some).fetchall()
+    return rows
 
 
 def remove_database(path: Path, wording: Wording) -> list[str]:

@@ -174,10 +174,7 @@ class BodyCache:
                 if len(wanted) > self.rows // 2:  # most of them: one pass over the table
                     found = connection.execute(query).fetchall()
                 else:
-                    found = []
-                    for start in range(0, len(wanted), 500):  # SQLite's limit of parameters is higher
-                        some = wanted[start : start + 500]
-                        found += connection.execute(f"{query} WHERE key IN ({', '.join('?' * len(some))})", some)
+                    found = sqlite_cache.rows_where_in(connection, query, "key", wanted)
             finally:
                 connection.close()
         except sqlite3.Error as err:
